@@ -1,0 +1,167 @@
+#ifndef SECRETSTAGE_DETAIL_VALIDATE_HPP
+#define SECRETSTAGE_DETAIL_VALIDATE_HPP
+
+// Request checks shared by the operations. Each returns result<void> and owns the exact AWS
+// error of its failure (built in messages.hpp).
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "../context.hpp"
+#include "../messages.hpp"
+#include "../result.hpp"
+#include "../secret.hpp"
+#include "../value.hpp"
+
+namespace secretstage::detail {
+
+inline constexpr std::size_t max_secret_id = 2048;
+inline constexpr std::size_t max_name = 512;
+inline constexpr std::size_t max_value = 65536;
+inline constexpr std::size_t max_description = 2048;
+inline constexpr std::size_t max_kms_key_id = 2048;
+
+inline result<void> check_length(std::string_view member, std::size_t n, std::size_t min,
+                                 std::size_t max) {
+  if (n < min) return messages::length_at_least(member, min);
+  if (n > max) return messages::length_at_most(member, max);
+  return ok();
+}
+
+[[nodiscard]] constexpr bool is_name_char(char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '/' || c == '_' || c == '+' || c == '=' || c == '.' || c == '@' || c == '-';
+}
+
+/// CreateSecret Name: 1–512 characters of [A-Za-z0-9/_+=.@-].
+inline result<void> check_name(std::string_view name) {
+  SECRETSTAGE_TRYV(check_length("name", name.size(), 1, max_name));
+  for (char c : name)
+    if (!is_name_char(c)) return messages::invalid_name();
+  return ok();
+}
+
+[[nodiscard]] inline bool is_arn(std::string_view id) noexcept { return id.substr(0, 4) == "arn:"; }
+
+/// SecretId: 1–2048 characters; a SecretId that is not an ARN must be a valid name.
+inline result<void> check_secret_id(std::string_view id) {
+  SECRETSTAGE_TRYV(check_length("secretId", id.size(), 1, max_secret_id));
+  if (!is_arn(id))
+    for (char c : id)
+      if (!is_name_char(c)) return messages::invalid_name();
+  return ok();
+}
+
+inline result<void> check_value_lengths(const std::optional<std::string>& s,
+                                        const std::optional<binary>& b) {
+  if (s) {
+    SECRETSTAGE_TRYV(check_length("secretString", s->size(), 1, max_value));
+  }
+  if (b) {
+    SECRETSTAGE_TRYV(check_length("secretBinary", b->size(), 1, max_value));
+  }
+  return ok();
+}
+
+inline result<void> check_metadata(const std::optional<std::string>& description,
+                                   const std::optional<std::string>& kms_key_id) {
+  if (description) {
+    SECRETSTAGE_TRYV(check_length("description", description->size(), 0, max_description));
+  }
+  if (kms_key_id) {
+    SECRETSTAGE_TRYV(check_length("kmsKeyId", kms_key_id->size(), 0, max_kms_key_id));
+  }
+  return ok();
+}
+
+template <class Traits>
+result<void> check_token(const std::optional<typename Traits::version_id_type>& token) {
+  if (token) {
+    SECRETSTAGE_TRYV(Traits::check_version_id(*token, "clientRequestToken"));
+  }
+  return ok();
+}
+
+/// VersionStages: 1–max items, each a valid label.
+template <class Traits>
+result<void> check_stage_list(const std::optional<std::vector<typename Traits::label_type>>& list) {
+  if (!list) return ok();
+  SECRETSTAGE_TRYV(check_length("versionStages", list->size(), 1, Traits::max_labels_per_request));
+  for (const auto& l : *list) {
+    SECRETSTAGE_TRYV(Traits::check_label(l, "versionStages"));
+  }
+  return ok();
+}
+
+/// Both values: InvalidParameterException. Neither: an error only where a value is required.
+inline result<void> check_one_value(const std::optional<std::string>& s,
+                                    const std::optional<binary>& b, bool required) {
+  if (s && b) return messages::both_secret_string_and_binary();
+  if (required && !s && !b) return messages::missing_secret_value();
+  return ok();
+}
+
+/// The version id of a version-creating request: its ClientRequestToken, else the one the SDK
+/// generated (context), else AWS's missing-token error.
+template <class Traits>
+result<typename Traits::version_id_type> resolve_token(
+    const std::optional<typename Traits::version_id_type>& token, const basic_context<Traits>& ctx) {
+  if (token) return *token;
+  if (ctx.generated_token) return *ctx.generated_token;
+  return messages::missing_client_request_token();
+}
+
+/// Whether `id` names this secret: its name, its ARN, or its ARN without the "-XXXXXX" suffix.
+[[nodiscard]] inline bool names_secret(const secret_meta& m, std::string_view id) noexcept {
+  const std::string_view arn = m.arn;
+  return id == m.name.view() || id == arn ||
+         (arn.size() > 7 && is_arn(id) && id == arn.substr(0, arn.size() - 7));
+}
+
+template <class Traits>
+result<void> resolve(const basic_secret<Traits>& s, std::string_view secret_id) {
+  if (!names_secret(s.meta(), secret_id)) return messages::secret_not_found();
+  return ok();
+}
+
+template <class Traits>
+result<void> require_not_deleted(const basic_secret<Traits>& s) {
+  if (s.deleted_date()) return messages::marked_for_deletion();
+  return ok();
+}
+
+inline std::shared_ptr<const secret_value> make_value(const std::optional<std::string>& s,
+                                                      const std::optional<binary>& b) {
+  if (s) return std::make_shared<const secret_value>(secret_value::string_tag{}, *s);
+  return std::make_shared<const secret_value>(secret_value::binary_tag{}, *b);
+}
+
+[[nodiscard]] inline bool same_value(const secret_value& v, const std::optional<std::string>& s,
+                                     const std::optional<binary>& b) noexcept {
+  if (s) return v.string() != nullptr && *v.string() == *s;
+  return b && v.bytes() != nullptr && *v.bytes() == *b;
+}
+
+/// Six characters of [A-Za-z0-9] drawn from `entropy` (splitmix64), as AWS appends to an ARN.
+inline std::string arn_suffix(std::uint64_t entropy) {
+  static constexpr char alphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::uint64_t z = entropy + 0x9e3779b97f4a7c15ull;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  z ^= z >> 31;
+  std::string out(6, 'A');
+  for (char& c : out) {
+    c = alphabet[z % 62];
+    z /= 62;
+  }
+  return out;
+}
+
+}  // namespace secretstage::detail
+
+#endif  // SECRETSTAGE_DETAIL_VALIDATE_HPP

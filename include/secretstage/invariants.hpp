@@ -1,0 +1,154 @@
+#ifndef SECRETSTAGE_INVARIANTS_HPP
+#define SECRETSTAGE_INVARIANTS_HPP
+
+// The invariants of aws-semantics.md §8 that concern one secret, as named predicates. Tests run
+// `check_invariants` after every step and `check_transition_invariants` across every step.
+
+#include <algorithm>
+#include <string_view>
+#include <vector>
+
+#include "detail/validate.hpp"
+#include "secret.hpp"
+
+namespace secretstage {
+
+// ---- one state --------------------------------------------------------------------------------
+
+/// I1: each label is attached to at most one version (and so a version's labels form a set, I2).
+template <class Traits>
+[[nodiscard]] bool each_label_on_one_version(const basic_secret<Traits>& s) {
+  const auto stages = s.stages();
+  for (std::size_t i = 1; i < stages.size(); ++i)
+    if (stages[i - 1].first == stages[i].first) return false;
+  return true;
+}
+
+/// Every attached label names a version the secret holds.
+template <class Traits>
+[[nodiscard]] bool labels_on_existing_versions(const basic_secret<Traits>& s) {
+  for (const auto& [label, id] : s.stages())
+    if (s.find_version(id) == nullptr || s.holder(label) != s.find_version(id)) return false;
+  return true;
+}
+
+/// I3: once a version with a value exists, some version carries AWSCURRENT.
+template <class Traits>
+[[nodiscard]] bool awscurrent_when_a_value_exists(const basic_secret<Traits>& s) {
+  if constexpr (Traits::has_reserved_labels) {
+    if (s.holder(Traits::current()) != nullptr) return true;
+    for (const auto* v : s.versions())
+      if (!v->is_placeholder()) return false;
+  }
+  return true;
+}
+
+/// I18: at most `label_quota` labels attached across the secret.
+template <class Traits>
+[[nodiscard]] bool label_quota_respected(const basic_secret<Traits>& s) {
+  return s.label_count() <= Traits::label_quota;
+}
+
+/// I18: labels and version ids within their lengths; values 1–65,536 bytes.
+template <class Traits>
+[[nodiscard]] bool static_bounds_respected(const basic_secret<Traits>& s) {
+  for (const auto& [label, id] : s.stages())
+    if (!Traits::check_label(label, "versionStage")) return false;
+  for (const auto* v : s.versions()) {
+    if (!Traits::check_version_id(v->id(), "versionId")) return false;
+    if (v->value() != nullptr && (v->value()->size() < 1 || v->value()->size() > detail::max_value))
+      return false;
+  }
+  return true;
+}
+
+/// I18/I19: a valid name, and an ARN of the form arn:aws:secretsmanager:…:secret:<name>-XXXXXX.
+template <class Traits>
+[[nodiscard]] bool name_and_arn_well_formed(const basic_secret<Traits>& s) {
+  if (!detail::check_name(s.name())) return false;
+  const std::string_view arn = s.arn(), name = s.name();
+  const std::string_view prefix = "arn:aws:secretsmanager:";
+  if (arn.substr(0, prefix.size()) != prefix || arn.size() < name.size() + 7) return false;
+  const std::string_view tail = arn.substr(arn.size() - name.size() - 7);
+  return tail.substr(0, name.size()) == name && tail[name.size()] == '-' &&
+         arn.substr(0, arn.size() - tail.size()).ends_with(":secret:");
+}
+
+/// I10: versions have distinct places in the creation order.
+template <class Traits>
+[[nodiscard]] bool creation_order_strict(const basic_secret<Traits>& s) {
+  const auto versions = s.versions();
+  for (std::size_t i = 1; i < versions.size(); ++i)
+    if (versions[i - 1]->sequence() >= versions[i]->sequence()) return false;
+  return true;
+}
+
+/// The names of the violated single-state invariants (empty when all hold).
+template <class Traits>
+[[nodiscard]] std::vector<std::string_view> check_invariants(const basic_secret<Traits>& s) {
+  std::vector<std::string_view> violated;
+  if (!each_label_on_one_version(s)) violated.push_back("I1 each_label_on_one_version");
+  if (!labels_on_existing_versions(s)) violated.push_back("labels_on_existing_versions");
+  if (!awscurrent_when_a_value_exists(s)) violated.push_back("I3 awscurrent_when_a_value_exists");
+  if (!label_quota_respected(s)) violated.push_back("I18 label_quota_respected");
+  if (!static_bounds_respected(s)) violated.push_back("I18 static_bounds_respected");
+  if (!name_and_arn_well_formed(s)) violated.push_back("I19 name_and_arn_well_formed");
+  if (!creation_order_strict(s)) violated.push_back("I10 creation_order_strict");
+  return violated;
+}
+
+// ---- one step ---------------------------------------------------------------------------------
+
+/// I4: AWSCURRENT, once attached, is never removed.
+template <class Traits>
+[[nodiscard]] bool awscurrent_never_removed(const basic_secret<Traits>& before,
+                                            const basic_secret<Traits>& after) {
+  if constexpr (Traits::has_reserved_labels)
+    return before.holder(Traits::current()) == nullptr || after.holder(Traits::current()) != nullptr;
+  return true;
+}
+
+/// I5: when AWSCURRENT moves from A to B, AWSPREVIOUS lands on A — or on B, when a
+/// PutSecretValue named both labels (decisions.md).
+template <class Traits>
+[[nodiscard]] bool awsprevious_follows_awscurrent(const basic_secret<Traits>& before,
+                                                  const basic_secret<Traits>& after) {
+  if constexpr (Traits::has_reserved_labels) {
+    const auto a = before.version_of(Traits::current());
+    const auto b = after.version_of(Traits::current());
+    if (!a || !b || *a == *b) return true;
+    const auto p = after.version_of(Traits::previous());
+    return p && (*p == *a || *p == *b);
+  }
+  return true;
+}
+
+/// I10: a version keeps its id, value, creation date and place; only a value-less placeholder
+/// may receive a value.
+template <class Traits>
+[[nodiscard]] bool versions_immutable(const basic_secret<Traits>& before,
+                                      const basic_secret<Traits>& after) {
+  for (const auto* v : before.versions()) {
+    const auto* w = after.find_version(v->id());
+    if (w == nullptr) continue;
+    if (w->created_date() != v->created_date() || w->sequence() != v->sequence()) return false;
+    if (!v->is_placeholder() && (w->is_placeholder() || !(*w->value() == *v->value()))) return false;
+  }
+  return true;
+}
+
+/// The names of the violated step invariants (empty when all hold).
+template <class Traits>
+[[nodiscard]] std::vector<std::string_view> check_transition_invariants(
+    const basic_secret<Traits>& before, const basic_secret<Traits>& after) {
+  std::vector<std::string_view> violated;
+  if (!awscurrent_never_removed(before, after)) violated.push_back("I4 awscurrent_never_removed");
+  if (!awsprevious_follows_awscurrent(before, after))
+    violated.push_back("I5 awsprevious_follows_awscurrent");
+  if (!versions_immutable(before, after)) violated.push_back("I10 versions_immutable");
+  return violated;
+}
+
+}  // namespace secretstage
+
+#endif  // SECRETSTAGE_INVARIANTS_HPP

@@ -1,0 +1,167 @@
+#ifndef SECRETSTAGE_IO_HPP
+#define SECRETSTAGE_IO_HPP
+
+// Opt-in printing (needs <ostream>; the core headers never include this one). Secret values are
+// never printed: requests show `<redacted N bytes>` in their place.
+
+#include <algorithm>
+#include <ostream>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "error.hpp"
+#include "operation.hpp"
+#include "secret.hpp"
+
+namespace secretstage {
+
+inline std::ostream& operator<<(std::ostream& os, const error& e) {
+  return os << e.name() << ": " << e.message;
+}
+
+inline std::ostream& operator<<(std::ostream& os, const shared_text& t) { return os << t.view(); }
+
+namespace detail {
+
+template <class T>
+void print_field(std::ostream& os, bool& first, std::string_view name, const T& value) {
+  os << (first ? "" : ", ") << name << '=' << value;
+  first = false;
+}
+template <class Traits, class T>
+void print_id(std::ostream& os, bool& first, std::string_view name, const std::optional<T>& v) {
+  if (v) print_field(os, first, name, Traits::text(*v));
+}
+inline void print_text(std::ostream& os, bool& first, std::string_view name,
+                       const std::optional<std::string>& v) {
+  if (v) print_field(os, first, name, '"' + *v + '"');
+}
+inline void print_redacted(std::ostream& os, bool& first, std::string_view name, std::size_t n) {
+  print_field(os, first, name, "<redacted " + std::to_string(n) + " bytes>");
+}
+inline void print_values(std::ostream& os, bool& first, const std::optional<std::string>& s,
+                         const std::optional<binary>& b) {
+  if (s) print_redacted(os, first, "SecretString", s->size());
+  if (b) print_redacted(os, first, "SecretBinary", b->size());
+}
+template <class Traits, class Range>
+std::string label_list(const Range& labels) {
+  std::string out = "[";
+  bool first = true;
+  for (const auto& l : labels) {
+    if (!first) out += ", ";
+    out += std::string(Traits::text(l));
+    first = false;
+  }
+  return out + "]";
+}
+
+}  // namespace detail
+
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_create_secret<Traits>& r) {
+  bool first = true;
+  os << "CreateSecret{";
+  detail::print_field(os, first, "Name", r.name);
+  detail::print_id<Traits>(os, first, "ClientRequestToken", r.client_request_token);
+  detail::print_text(os, first, "Description", r.description);
+  detail::print_text(os, first, "KmsKeyId", r.kms_key_id);
+  detail::print_values(os, first, r.secret_string, r.secret_binary);
+  return os << '}';
+}
+
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_put_secret_value<Traits>& r) {
+  bool first = true;
+  os << "PutSecretValue{";
+  detail::print_field(os, first, "SecretId", r.secret_id);
+  detail::print_id<Traits>(os, first, "ClientRequestToken", r.client_request_token);
+  detail::print_values(os, first, r.secret_string, r.secret_binary);
+  if (r.version_stages)
+    detail::print_field(os, first, "VersionStages", detail::label_list<Traits>(*r.version_stages));
+  return os << '}';
+}
+
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_update_secret<Traits>& r) {
+  bool first = true;
+  os << "UpdateSecret{";
+  detail::print_field(os, first, "SecretId", r.secret_id);
+  detail::print_id<Traits>(os, first, "ClientRequestToken", r.client_request_token);
+  detail::print_text(os, first, "Description", r.description);
+  detail::print_text(os, first, "KmsKeyId", r.kms_key_id);
+  detail::print_values(os, first, r.secret_string, r.secret_binary);
+  return os << '}';
+}
+
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_update_secret_version_stage<Traits>& r) {
+  bool first = true;
+  os << "UpdateSecretVersionStage{";
+  detail::print_field(os, first, "SecretId", r.secret_id);
+  detail::print_field(os, first, "VersionStage", Traits::text(r.version_stage));
+  detail::print_id<Traits>(os, first, "RemoveFromVersionId", r.remove_from_version_id);
+  detail::print_id<Traits>(os, first, "MoveToVersionId", r.move_to_version_id);
+  return os << '}';
+}
+
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_operation<Traits>& op) {
+  std::visit([&](const auto& r) { os << r; }, op);
+  return os;
+}
+
+/// The versions × labels table of a secret: one row per version, oldest first (deprecated
+/// versions included and marked), one column per attached label, reserved labels first.
+template <class Traits>
+std::ostream& write_table(std::ostream& os, const basic_secret<Traits>& s) {
+  using label_type = typename Traits::label_type;
+  std::vector<label_type> columns;
+  for (const auto& stage : s.stages()) columns.push_back(stage.first);
+  if constexpr (Traits::has_reserved_labels) {
+    auto rank = [](const label_type& l) {
+      return Traits::is_current(l) ? 0 : Traits::is_previous(l) ? 1 : Traits::is_pending(l) ? 2 : 3;
+    };
+    std::stable_sort(columns.begin(), columns.end(),
+                     [&](const label_type& a, const label_type& b) { return rank(a) < rank(b); });
+  }
+  std::vector<std::string> headers;
+  for (const auto& l : columns) headers.emplace_back(Traits::text(l));
+  std::size_t id_width = 7;
+  for (const auto* v : s.versions()) {
+    std::ostringstream id;
+    id << Traits::text(v->id());
+    id_width = std::max(id_width, id.str().size());
+  }
+  auto pad = [&](std::string text, std::size_t width) {
+    text.resize(std::max(width, text.size()), ' ');
+    return text;
+  };
+  os << pad("version", id_width);
+  for (const auto& h : headers) os << "  " << h;
+  os << '\n';
+  for (const auto* v : s.versions()) {
+    std::ostringstream id;
+    id << Traits::text(v->id());
+    os << pad(id.str(), id_width);
+    for (std::size_t c = 0; c < columns.size(); ++c)
+      os << "  " << pad(s.holder(columns[c]) == v ? "x" : "", headers[c].size());
+    if (s.is_deprecated(v->id())) os << "  (deprecated)";
+    if (v->is_placeholder()) os << "  (no value)";
+    os << '\n';
+  }
+  return os;
+}
+
+template <class Traits>
+std::string format_table(const basic_secret<Traits>& s) {
+  std::ostringstream os;
+  write_table(os, s);
+  return os.str();
+}
+
+}  // namespace secretstage
+
+#endif  // SECRETSTAGE_IO_HPP

@@ -1,0 +1,103 @@
+#ifndef SECRETSTAGE_OPERATIONS_CREATE_SECRET_HPP
+#define SECRETSTAGE_OPERATIONS_CREATE_SECRET_HPP
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "../context.hpp"
+#include "../detail/secret_builder.hpp"
+#include "../detail/validate.hpp"
+#include "../result.hpp"
+#include "../secret.hpp"
+#include "../transition.hpp"
+
+namespace secretstage {
+
+/// CreateSecret request (the part that makes one secret and its first version).
+template <class Traits = aws_traits>
+struct basic_create_secret {
+  std::string name;
+  std::optional<typename Traits::version_id_type> client_request_token{};
+  std::optional<std::string> description{};
+  std::optional<std::string> kms_key_id{};
+  std::optional<std::string> secret_string{};
+  std::optional<binary> secret_binary{};
+
+  friend bool operator==(const basic_create_secret&, const basic_create_secret&) = default;
+};
+
+template <class Traits = aws_traits>
+struct basic_create_secret_response {
+  shared_text arn;
+  shared_text name;
+  /// Present when a value was given, and so a first version created.
+  std::optional<typename Traits::version_id_type> version_id;
+
+  friend bool operator==(const basic_create_secret_response&,
+                         const basic_create_secret_response&) = default;
+};
+
+using create_secret = basic_create_secret<>;
+using create_secret_response = basic_create_secret_response<>;
+
+/// The ARN AWS gives a secret: arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 chars>,
+/// the six characters drawn from the context's entropy.
+template <class Traits>
+[[nodiscard]] std::string make_arn(const basic_context<Traits>& ctx, std::string_view name) {
+  std::string arn = "arn:aws:secretsmanager:";
+  arn.append(ctx.region).append(":").append(ctx.account_id).append(":secret:").append(name);
+  arn.append("-").append(detail::arn_suffix(ctx.entropy));
+  return arn;
+}
+
+/// CreateSecret: a new secret, from no state (the account-wide store and its name checks build
+/// on this). Checks, in order:
+///   Name 1–512; ClientRequestToken 32–64; Description ≤ 2048; KmsKeyId ≤ 2048;
+///   SecretString / SecretBinary 1–65,536                       ValidationException
+///   Name outside [A-Za-z0-9/_+=.@-]                             ValidationException "Invalid name. …"
+///   both SecretString and SecretBinary                          InvalidParameterException "You can’t specify both …"
+///   a value, no token and none generated (raw request)          InvalidRequestException "You must provide a ClientRequestToken value. …"
+/// Effect: metadata created `now`; with a value, version <token> carrying AWSCURRENT; without,
+/// no version and no label (the token is ignored).
+template <class Traits>
+[[nodiscard]] result<transition<basic_secret<Traits>, basic_create_secret_response<Traits>>> apply(
+    const basic_create_secret<Traits>& r, const basic_context<Traits>& ctx) {
+  using out = transition<basic_secret<Traits>, basic_create_secret_response<Traits>>;
+  const bool has_value = r.secret_string || r.secret_binary;
+  SECRETSTAGE_TRYV(detail::check_length("name", r.name.size(), 1, detail::max_name));
+  SECRETSTAGE_TRYV(detail::check_token<Traits>(r.client_request_token));
+  SECRETSTAGE_TRYV(detail::check_metadata(r.description, r.kms_key_id));
+  SECRETSTAGE_TRYV(detail::check_value_lengths(r.secret_string, r.secret_binary));
+  SECRETSTAGE_TRYV(detail::check_name(r.name));
+  SECRETSTAGE_TRYV(detail::check_one_value(r.secret_string, r.secret_binary, false));
+  std::optional<typename Traits::version_id_type> token;
+  if (has_value) {
+    auto t = detail::resolve_token(r.client_request_token, ctx);
+    if (!t) return t.error();
+    token = std::move(t).value();
+  }
+
+  auto meta = std::make_shared<detail::secret_meta>();
+  meta->name = shared_text(r.name);
+  meta->arn = shared_text(make_arn(ctx, r.name));
+  meta->description = r.description.value_or(std::string());
+  meta->kms_key_id = r.kms_key_id;
+  meta->created_date = ctx.now;
+  detail::secret_builder<Traits> b(std::move(meta));
+  b.set_last_changed(ctx.now);
+  if (token) {
+    const auto* v = b.put_version(std::make_shared<const basic_version<Traits>>(
+        *token, detail::make_value(r.secret_string, r.secret_binary), ctx.now, b.take_sequence()));
+    if constexpr (Traits::has_reserved_labels) b.attach(Traits::current(), v);
+  }
+  auto next = std::move(b).finish();
+  if (!next) return next.error();
+  auto& state = next.value();
+  basic_create_secret_response<Traits> response{state.arn(), state.name(), token};
+  return out{std::move(state), std::move(response)};
+}
+
+}  // namespace secretstage
+
+#endif  // SECRETSTAGE_OPERATIONS_CREATE_SECRET_HPP

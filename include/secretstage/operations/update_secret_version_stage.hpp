@@ -1,0 +1,115 @@
+#ifndef SECRETSTAGE_OPERATIONS_UPDATE_SECRET_VERSION_STAGE_HPP
+#define SECRETSTAGE_OPERATIONS_UPDATE_SECRET_VERSION_STAGE_HPP
+
+#include <optional>
+#include <string>
+
+#include "../context.hpp"
+#include "../detail/secret_builder.hpp"
+#include "../detail/validate.hpp"
+#include "../messages.hpp"
+#include "../result.hpp"
+#include "../secret.hpp"
+#include "../transition.hpp"
+
+namespace secretstage {
+
+/// UpdateSecretVersionStage request: move label `version_stage` from `remove_from_version_id` to
+/// `move_to_version_id` (either may be absent).
+template <class Traits = aws_traits>
+struct basic_update_secret_version_stage {
+  std::string secret_id;
+  typename Traits::label_type version_stage{};
+  std::optional<typename Traits::version_id_type> remove_from_version_id{};
+  std::optional<typename Traits::version_id_type> move_to_version_id{};
+
+  friend bool operator==(const basic_update_secret_version_stage&,
+                         const basic_update_secret_version_stage&) = default;
+};
+
+template <class Traits = aws_traits>
+struct basic_update_secret_version_stage_response {
+  shared_text arn;
+  shared_text name;
+
+  friend bool operator==(const basic_update_secret_version_stage_response&,
+                         const basic_update_secret_version_stage_response&) = default;
+};
+
+using update_secret_version_stage = basic_update_secret_version_stage<>;
+using update_secret_version_stage_response = basic_update_secret_version_stage_response<>;
+
+/// UpdateSecretVersionStage, label L, RemoveFromVersionId A, MoveToVersionId B; C is the version
+/// carrying L now. Checks, in order (decisions.md):
+///   SecretId 1–2048 / valid name; VersionStage 1–256; A, B 32–64     ValidationException
+///   SecretId names another secret                                    ResourceNotFoundException
+///   secret scheduled for deletion                                    InvalidRequestException
+///   neither A nor B                                                  InvalidParameterException [unverified]
+///   A, then B, names no version                                      InvalidParameterException "The version <id> doesn't exist in secret <name>." [unverified]
+///   L on C ≠ B, A absent, B given                                    InvalidParameterException "The parameter RemoveFromVersionId can't be empty. …"
+///   A given, L on C ≠ A or nowhere                                   InvalidParameterException "When you move staging label <L>, …" [unverified]
+///   L = AWSCURRENT, A given, B absent                                InvalidParameterException "You can only move staging label AWSCURRENT …"
+///   more than 20 labels across the secret afterwards                 LimitExceededException [unverified]
+/// Effect (every other label on every version stays):
+///   B already holds L (A absent or A = B):  nothing changes
+///   A holds L, B given:                      L A -> B
+///   A holds L, B absent:                     L off A (A is deprecated if it has no label left)
+///   L nowhere, B given:                      L -> B
+///   L = AWSCURRENT moved A -> B:             also AWSPREVIOUS * -> A
+/// Cost: O(labels) and one version lookup; no version or value is copied.
+template <class Traits>
+[[nodiscard]] result<
+    transition<basic_secret<Traits>, basic_update_secret_version_stage_response<Traits>>>
+apply(const basic_secret<Traits>& s, const basic_update_secret_version_stage<Traits>& r,
+      const basic_context<Traits>& ctx) {
+  using out = transition<basic_secret<Traits>, basic_update_secret_version_stage_response<Traits>>;
+  using version_type = basic_version<Traits>;
+  const auto& label = r.version_stage;
+  const auto& from = r.remove_from_version_id;
+  const auto& to = r.move_to_version_id;
+
+  SECRETSTAGE_TRYV(detail::check_secret_id(r.secret_id));
+  SECRETSTAGE_TRYV(Traits::check_label(label, "versionStage"));
+  if (from) {
+    SECRETSTAGE_TRYV(Traits::check_version_id(*from, "removeFromVersionId"));
+  }
+  if (to) {
+    SECRETSTAGE_TRYV(Traits::check_version_id(*to, "moveToVersionId"));
+  }
+  SECRETSTAGE_TRYV(detail::resolve(s, r.secret_id));
+  SECRETSTAGE_TRYV(detail::require_not_deleted(s));
+
+  if (!from && !to) return messages::move_or_remove_required();
+  if (from && s.find_version(*from) == nullptr)
+    return messages::version_not_in_secret(Traits::text(*from), s.name());
+  const version_type* target = to ? s.find_version(*to) : nullptr;
+  if (to && target == nullptr) return messages::version_not_in_secret(Traits::text(*to), s.name());
+  const version_type* holder = s.holder(label);
+  if (!from && holder != nullptr && holder != target)
+    return messages::remove_from_version_id_required(Traits::text(label), Traits::text(holder->id()));
+  if (from && (holder == nullptr || holder->id() != *from))
+    return messages::remove_from_version_id_mismatch(Traits::text(label));
+  bool is_current = false;
+  if constexpr (Traits::has_reserved_labels) is_current = Traits::is_current(label);
+  if (is_current && from && !to) return messages::awscurrent_cannot_be_removed();
+  if (target != nullptr && holder == target) return out{s, {s.arn(), s.name()}};
+
+  detail::secret_builder<Traits> b(s);
+  if (target != nullptr) {
+    b.attach(label, target);
+    if constexpr (Traits::has_reserved_labels) {
+      if (is_current && holder != nullptr) b.attach(Traits::previous(), holder);
+    }
+  } else {
+    b.detach(label);
+  }
+  b.set_last_changed(ctx.now);
+  auto next = std::move(b).finish();
+  if (!next) return next.error();
+  basic_update_secret_version_stage_response<Traits> response{s.arn(), s.name()};
+  return out{std::move(next).value(), std::move(response)};
+}
+
+}  // namespace secretstage
+
+#endif  // SECRETSTAGE_OPERATIONS_UPDATE_SECRET_VERSION_STAGE_HPP

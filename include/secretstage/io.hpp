@@ -139,18 +139,23 @@ std::ostream& write_table(std::ostream& os, const basic_secret<Traits>& s) {
     text.resize(std::max(width, text.size()), ' ');
     return text;
   };
-  os << pad("version", id_width);
-  for (const auto& h : headers) os << "  " << h;
-  os << '\n';
+  // Lines are right-trimmed so the table diffs cleanly in golden files.
+  auto emit = [&](std::string line) {
+    line.erase(line.find_last_not_of(' ') + 1);
+    os << line << '\n';
+  };
+  std::string line = pad("version", id_width);
+  for (const auto& h : headers) line += "  " + h;
+  emit(line);
   for (const auto* v : s.versions()) {
     std::ostringstream id;
     id << Traits::text(v->id());
-    os << pad(id.str(), id_width);
+    line = pad(id.str(), id_width);
     for (std::size_t c = 0; c < columns.size(); ++c)
-      os << "  " << pad(s.holder(columns[c]) == v ? "x" : "", headers[c].size());
-    if (s.is_deprecated(v->id())) os << "  (deprecated)";
-    if (v->is_placeholder()) os << "  (no value)";
-    os << '\n';
+      line += "  " + pad(s.holder(columns[c]) == v ? "x" : "", headers[c].size());
+    if (s.is_deprecated(v->id())) line += "  (deprecated)";
+    if (v->is_placeholder()) line += "  (no value)";
+    emit(line);
   }
   return os;
 }

@@ -50,9 +50,9 @@ using put_secret_value_response = basic_put_secret_value_response<>;
 ///   ClientRequestToken 32–64                                 ValidationException
 ///   SecretString / SecretBinary 1–65,536                     ValidationException
 ///   VersionStages 1–20 items, each 1–256                     ValidationException
-///   no token and none generated (raw request)                InvalidRequestException "You must provide a ClientRequestToken value. …"
 ///   both SecretString and SecretBinary                       InvalidParameterException "You can’t specify both …"
 ///   neither                                                  InvalidRequestException "You must provide either SecretString or SecretBinary." [unverified]
+///   no token and none generated (raw request)                InvalidRequestException "You must provide a ClientRequestToken value. …"
 ///   SecretId names another secret                            ResourceNotFoundException "Secrets Manager can't find the specified secret."
 ///   secret scheduled for deletion                            InvalidRequestException "… it was marked for deletion."
 ///   token = a version with another value                     ResourceExistsException "You can't use ClientRequestToken <token> …"
@@ -73,9 +73,9 @@ template <class Traits>
   SECRETSTAGE_TRYV(detail::check_token<Traits>(r.client_request_token));
   SECRETSTAGE_TRYV(detail::check_value_lengths(r.secret_string, r.secret_binary));
   SECRETSTAGE_TRYV(detail::check_stage_list<Traits>(r.version_stages));
+  SECRETSTAGE_TRYV(detail::check_one_value(r.secret_string, r.secret_binary, true));
   auto token = detail::resolve_token(r.client_request_token, ctx);
   if (!token) return token.error();
-  SECRETSTAGE_TRYV(detail::check_one_value(r.secret_string, r.secret_binary, true));
   SECRETSTAGE_TRYV(detail::resolve(s, r.secret_id));
   SECRETSTAGE_TRYV(detail::require_not_deleted(s));
 

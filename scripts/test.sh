@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The full check, from clean build directories:
+#   1. Meson + clang++ (build-meson-clang): meson test, then the benchmark smoke pass;
+#   2. the Meson source lists against the folders CMake globs;
+#   3. CMake + Ninja + g++ (build-cmake-gcc): ctest, last, so its summary is the final line.
+# A failing step does not stop the later ones; the exit code is non-zero if any step failed.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+
+./scripts/setup.sh || exit 1
+
+failed=()
+step() {
+  local name=$1
+  shift
+  echo "==> $name"
+  "$@" || failed+=("$name")
+}
+
+meson_clang() {
+  rm -rf build-meson-clang
+  # debug: the -O2 default makes the rapidcheck translation units several times slower to compile.
+  CXX=clang++ meson setup build-meson-clang --buildtype=debug &&
+    meson compile -C build-meson-clang -j 2 &&
+    meson test -C build-meson-clang --print-errorlogs &&
+    meson test -C build-meson-clang --benchmark --print-errorlogs
+}
+
+cmake_gcc() {
+  rm -rf build-cmake-gcc
+  CXX=g++ cmake -S . -B build-cmake-gcc -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+    -DCMAKE_CXX_FLAGS=-D_GLIBCXX_ASSERTIONS &&
+    cmake --build build-cmake-gcc -j 2
+}
+
+step meson-clang meson_clang
+step meson-lists ./scripts/check-meson-lists.sh
+step cmake-gcc cmake_gcc
+
+if ((${#failed[@]})); then
+  echo "==> FAILED before ctest: ${failed[*]}"
+fi
+echo "==> ctest (build-cmake-gcc)"
+mkdir -p build-cmake-gcc
+ctest --test-dir build-cmake-gcc --output-on-failure -j 2 2>&1 | tee build-cmake-gcc/ctest.log
+ctest_status=${PIPESTATUS[0]}
+# ctest ends with its timing line; repeat the summary so it is the last line printed.
+summary=$(grep -E '^[0-9]+% tests passed|^No tests were found' build-cmake-gcc/ctest.log | tail -n 1)
+[[ -n $summary ]] && echo "$summary"
+
+if ((${#failed[@]})) || ((ctest_status != 0)); then
+  exit 1
+fi

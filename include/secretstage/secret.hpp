@@ -18,16 +18,35 @@
 
 namespace secretstage {
 
+/// A tag of a secret (TagResource, CreateSecret Tags).
+struct tag {
+  std::string key;
+  std::string value;
+  friend bool operator==(const tag&, const tag&) = default;
+};
+
+/// RotationRules: at most one of AutomaticallyAfterDays and ScheduleExpression, plus Duration.
+struct rotation_rules {
+  std::optional<std::int64_t> automatically_after_days;
+  std::optional<std::string> duration;
+  std::optional<std::string> schedule_expression;
+  friend bool operator==(const rotation_rules&, const rotation_rules&) = default;
+};
+
 namespace detail {
 
-/// The metadata of a secret: everything but its versions and labels. Shared between states
-/// until an operation changes it.
+/// The metadata of a secret: everything but its versions, labels and frequently changing dates.
+/// Shared between states until an operation changes it.
 struct secret_meta {
   shared_text name;
   shared_text arn;
   std::string description;
   std::optional<std::string> kms_key_id;
   timestamp created_date;
+  std::vector<tag> tags;  // in the order they were first added
+  bool rotation_enabled = false;
+  std::optional<std::string> rotation_lambda_arn;
+  std::optional<rotation_rules> rotation;
 
   friend bool operator==(const secret_meta&, const secret_meta&) = default;
 };
@@ -80,8 +99,24 @@ class basic_secret {
   [[nodiscard]] const std::optional<timestamp>& last_changed_date() const noexcept {
     return last_changed_;
   }
-  /// Set while the secret is scheduled for deletion.
+  /// Set while the secret is scheduled for deletion: the end of the recovery window.
   [[nodiscard]] const std::optional<timestamp>& deleted_date() const noexcept { return deleted_; }
+  /// The day of the last GetSecretValue (midnight UTC), if any.
+  [[nodiscard]] const std::optional<timestamp>& last_accessed_date() const noexcept {
+    return last_accessed_;
+  }
+  /// When the last rotation finished, if any.
+  [[nodiscard]] const std::optional<timestamp>& last_rotated_date() const noexcept {
+    return last_rotated_;
+  }
+  [[nodiscard]] const std::vector<tag>& tags() const noexcept { return meta_->tags; }
+  [[nodiscard]] bool rotation_enabled() const noexcept { return meta_->rotation_enabled; }
+  [[nodiscard]] const std::optional<std::string>& rotation_lambda_arn() const noexcept {
+    return meta_->rotation_lambda_arn;
+  }
+  [[nodiscard]] const std::optional<rotation_rules>& rotation() const noexcept {
+    return meta_->rotation;
+  }
   [[nodiscard]] const detail::secret_meta& meta() const noexcept { return *meta_; }
 
   // ---- versions ------------------------------------------------------------------------------
@@ -141,7 +176,9 @@ class basic_secret {
   /// Same metadata, same versions (ids, values, dates), same labels on the same versions.
   friend bool operator==(const basic_secret& a, const basic_secret& b) {
     if (!(a.meta_ == b.meta_ || *a.meta_ == *b.meta_)) return false;
-    if (a.last_changed_ != b.last_changed_ || a.deleted_ != b.deleted_) return false;
+    if (a.last_changed_ != b.last_changed_ || a.deleted_ != b.deleted_ ||
+        a.last_accessed_ != b.last_accessed_ || a.last_rotated_ != b.last_rotated_)
+      return false;
     if (!a.versions_.equal(b.versions_, [](const version_type& x, const version_type& y) { return x == y; }))
       return false;
     return a.stage_count_ == b.stage_count_ && a.stages() == b.stages();
@@ -164,6 +201,8 @@ class basic_secret {
   std::shared_ptr<const detail::secret_meta> meta_;
   std::optional<timestamp> last_changed_;
   std::optional<timestamp> deleted_;
+  std::optional<timestamp> last_accessed_;
+  std::optional<timestamp> last_rotated_;
   version_set versions_;
   std::shared_ptr<const std::vector<label_type>> pool_;
   std::array<stage_entry, Traits::label_quota> stages_{};

@@ -36,6 +36,8 @@ class secret_builder {
   void set_meta(std::shared_ptr<const secret_meta> meta) noexcept { s_.meta_ = std::move(meta); }
   void set_last_changed(timestamp t) noexcept { s_.last_changed_ = t; }
   void set_deleted(std::optional<timestamp> t) noexcept { s_.deleted_ = t; }
+  void set_last_accessed(std::optional<timestamp> t) noexcept { s_.last_accessed_ = t; }
+  void set_last_rotated(std::optional<timestamp> t) noexcept { s_.last_rotated_ = t; }
 
   [[nodiscard]] const version_type* find_version(const version_id_type& id) const noexcept {
     return s_.find_version(id);

@@ -115,11 +115,26 @@ result<typename Traits::version_id_type> resolve_token(
   return messages::missing_client_request_token();
 }
 
-/// Whether `id` names this secret: its name, its ARN, or its ARN without the "-XXXXXX" suffix.
+[[nodiscard]] constexpr bool is_suffix_char(char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/// Whether `s` ends in a hyphen and six letters or digits, the shape of an ARN's random suffix.
+[[nodiscard]] constexpr bool ends_like_arn_suffix(std::string_view s) noexcept {
+  if (s.size() < 7 || s[s.size() - 7] != '-') return false;
+  for (char c : s.substr(s.size() - 6))
+    if (!is_suffix_char(c)) return false;
+  return true;
+}
+
+/// Whether `id` names this secret: its name, its ARN, or its partial ARN (the ARN without the
+/// "-XXXXXX" suffix). As AWS documents, a partial ARN whose name ends in a hyphen and six
+/// characters is read as a complete ARN, and so does not match.
 [[nodiscard]] inline bool names_secret(const secret_meta& m, std::string_view id) noexcept {
   const std::string_view arn = m.arn;
-  return id == m.name.view() || id == arn ||
-         (arn.size() > 7 && is_arn(id) && id == arn.substr(0, arn.size() - 7));
+  if (id == m.name.view() || id == arn) return true;
+  return arn.size() > 7 && is_arn(id) && id == arn.substr(0, arn.size() - 7) &&
+         !ends_like_arn_suffix(m.name.view());
 }
 
 template <class Traits>

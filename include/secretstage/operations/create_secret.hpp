@@ -51,6 +51,22 @@ template <class Traits>
   return arn;
 }
 
+/// The checks of CreateSecret that need no state (shape, name, values, token).
+template <class Traits>
+[[nodiscard]] result<void> check_request(const basic_create_secret<Traits>& r,
+                                         const basic_context<Traits>& ctx) {
+  SECRETSTAGE_TRYV(detail::check_length("name", r.name.size(), 1, detail::max_name));
+  SECRETSTAGE_TRYV(detail::check_token<Traits>(r.client_request_token));
+  SECRETSTAGE_TRYV(detail::check_metadata(r.description, r.kms_key_id));
+  SECRETSTAGE_TRYV(detail::check_value_lengths(r.secret_string, r.secret_binary));
+  SECRETSTAGE_TRYV(detail::check_name(r.name));
+  SECRETSTAGE_TRYV(detail::check_one_value(r.secret_string, r.secret_binary, false));
+  const bool has_value = r.secret_string || r.secret_binary;
+  if (has_value && !r.client_request_token && !ctx.generated_token)
+    return messages::missing_client_request_token();
+  return ok();
+}
+
 /// CreateSecret: a new secret, from no state (the account-wide store and its name checks build
 /// on this). Checks, in order:
 ///   Name 1–512; ClientRequestToken 32–64; Description ≤ 2048; KmsKeyId ≤ 2048;
@@ -65,12 +81,7 @@ template <class Traits>
     const basic_create_secret<Traits>& r, const basic_context<Traits>& ctx) {
   using out = transition<basic_secret<Traits>, basic_create_secret_response<Traits>>;
   const bool has_value = r.secret_string || r.secret_binary;
-  SECRETSTAGE_TRYV(detail::check_length("name", r.name.size(), 1, detail::max_name));
-  SECRETSTAGE_TRYV(detail::check_token<Traits>(r.client_request_token));
-  SECRETSTAGE_TRYV(detail::check_metadata(r.description, r.kms_key_id));
-  SECRETSTAGE_TRYV(detail::check_value_lengths(r.secret_string, r.secret_binary));
-  SECRETSTAGE_TRYV(detail::check_name(r.name));
-  SECRETSTAGE_TRYV(detail::check_one_value(r.secret_string, r.secret_binary, false));
+  SECRETSTAGE_TRYV(check_request(r, ctx));
   std::optional<typename Traits::version_id_type> token;
   if (has_value) {
     auto t = detail::resolve_token(r.client_request_token, ctx);

@@ -57,17 +57,28 @@ using update_secret_response = basic_update_secret_response<>;
 ///                    AWSPREVIOUS * -> old current, AWSPENDING off the old current
 ///   same token and value again: nothing changes at all (Description included)
 ///   Description / KmsKeyId: replaced when given. Without a value the token is ignored.
+/// The checks of UpdateSecret that precede secret resolution (shape, values, token).
+template <class Traits>
+[[nodiscard]] result<void> check_request(const basic_update_secret<Traits>& r,
+                                         const basic_context<Traits>& ctx) {
+  SECRETSTAGE_TRYV(detail::check_secret_id(r.secret_id));
+  SECRETSTAGE_TRYV(detail::check_token<Traits>(r.client_request_token));
+  SECRETSTAGE_TRYV(detail::check_metadata(r.description, r.kms_key_id));
+  SECRETSTAGE_TRYV(detail::check_value_lengths(r.secret_string, r.secret_binary));
+  SECRETSTAGE_TRYV(detail::check_one_value(r.secret_string, r.secret_binary, false));
+  const bool has_value = r.secret_string || r.secret_binary;
+  if (has_value && !r.client_request_token && !ctx.generated_token)
+    return messages::missing_client_request_token();
+  return ok();
+}
+
 template <class Traits>
 [[nodiscard]] result<transition<basic_secret<Traits>, basic_update_secret_response<Traits>>> apply(
     const basic_secret<Traits>& s, const basic_update_secret<Traits>& r,
     const basic_context<Traits>& ctx) {
   using out = transition<basic_secret<Traits>, basic_update_secret_response<Traits>>;
   const bool has_value = r.secret_string || r.secret_binary;
-  SECRETSTAGE_TRYV(detail::check_secret_id(r.secret_id));
-  SECRETSTAGE_TRYV(detail::check_token<Traits>(r.client_request_token));
-  SECRETSTAGE_TRYV(detail::check_metadata(r.description, r.kms_key_id));
-  SECRETSTAGE_TRYV(detail::check_value_lengths(r.secret_string, r.secret_binary));
-  SECRETSTAGE_TRYV(detail::check_one_value(r.secret_string, r.secret_binary, false));
+  SECRETSTAGE_TRYV(check_request(r, ctx));
   std::optional<typename Traits::version_id_type> token;
   if (has_value) {
     auto t = detail::resolve_token(r.client_request_token, ctx);

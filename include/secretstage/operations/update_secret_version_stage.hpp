@@ -57,6 +57,21 @@ using update_secret_version_stage_response = basic_update_secret_version_stage_r
 ///   L nowhere, B given:                      L -> B
 ///   L = AWSCURRENT moved A -> B:             also AWSPREVIOUS * -> A
 /// Cost: O(labels) and one version lookup; no version or value is copied.
+/// The checks of UpdateSecretVersionStage that precede secret resolution (shape).
+template <class Traits>
+[[nodiscard]] result<void> check_request(const basic_update_secret_version_stage<Traits>& r,
+                                         const basic_context<Traits>&) {
+  SECRETSTAGE_TRYV(detail::check_secret_id(r.secret_id));
+  SECRETSTAGE_TRYV(Traits::check_label(r.version_stage, "versionStage"));
+  if (r.remove_from_version_id) {
+    SECRETSTAGE_TRYV(Traits::check_version_id(*r.remove_from_version_id, "removeFromVersionId"));
+  }
+  if (r.move_to_version_id) {
+    SECRETSTAGE_TRYV(Traits::check_version_id(*r.move_to_version_id, "moveToVersionId"));
+  }
+  return ok();
+}
+
 template <class Traits>
 [[nodiscard]] result<
     transition<basic_secret<Traits>, basic_update_secret_version_stage_response<Traits>>>
@@ -68,14 +83,7 @@ apply(const basic_secret<Traits>& s, const basic_update_secret_version_stage<Tra
   const auto& from = r.remove_from_version_id;
   const auto& to = r.move_to_version_id;
 
-  SECRETSTAGE_TRYV(detail::check_secret_id(r.secret_id));
-  SECRETSTAGE_TRYV(Traits::check_label(label, "versionStage"));
-  if (from) {
-    SECRETSTAGE_TRYV(Traits::check_version_id(*from, "removeFromVersionId"));
-  }
-  if (to) {
-    SECRETSTAGE_TRYV(Traits::check_version_id(*to, "moveToVersionId"));
-  }
+  SECRETSTAGE_TRYV(check_request(r, ctx));
   SECRETSTAGE_TRYV(detail::resolve(s, r.secret_id));
   SECRETSTAGE_TRYV(detail::require_not_deleted(s));
 

@@ -162,6 +162,114 @@ inline error label_quota_exceeded(std::size_t quota) {
                           std::to_string(quota), ") that you can attach to a secret."})};
 }
 
+// ---- numeric ranges -----------------------------------------------------------------------------
+
+/// [OBS format] AWS's standard range text, e.g. MaxResults 0 ("Member must have value greater than
+/// or equal to 1"). Unlike the length text it quotes the value, as AWS does for numbers.
+inline error value_at_least(std::string_view member, long long value, long long min) {
+  return {errc::validation,
+          detail::concat({"1 validation error detected: Value '", std::to_string(value), "' at '",
+                          member, "' failed to satisfy constraint: Member must have value greater "
+                          "than or equal to ", std::to_string(min)})};
+}
+
+/// [OBS format] see value_at_least.
+inline error value_at_most(std::string_view member, long long value, long long max) {
+  return {errc::validation,
+          detail::concat({"1 validation error detected: Value '", std::to_string(value), "' at '",
+                          member, "' failed to satisfy constraint: Member must have value less than "
+                          "or equal to ", std::to_string(max)})};
+}
+
+// ---- reads --------------------------------------------------------------------------------------
+
+/// [OBS] GetSecretValue: no version carries the label (the default AWSCURRENT included), or the
+/// version with that label has no value yet (a rotation placeholder; aws-sdk-js-v3 #7701).
+inline error no_value_for_stage(std::string_view label) {
+  return {errc::resource_not_found,
+          detail::concat({"Secrets Manager can't find the specified secret value for staging label: ",
+                          label})};
+}
+
+/// [OBS] GetSecretValue: no such VersionId. [unverified] also used for a placeholder read by id.
+inline error no_value_for_version(std::string_view version_id) {
+  return {errc::resource_not_found,
+          detail::concat({"Secrets Manager can't find the specified secret value for VersionId: ",
+                          version_id})};
+}
+
+/// [OBS] GetSecretValue: VersionId and VersionStage name different versions.
+inline error stage_not_on_version() {
+  return {errc::invalid_request,
+          "You provided a VersionStage that is not associated to the provided VersionId."};
+}
+
+/// [unverified] a NextToken this store did not issue, or one that no longer fits the listing.
+inline error invalid_next_token() {
+  return {errc::invalid_next_token, "The NextToken value is invalid."};
+}
+
+/// [unverified, moto's text] BatchGetSecretValue with both or neither of SecretIdList and Filters.
+inline error batch_ids_or_filters() {
+  return {errc::invalid_parameter,
+          "Either 'SecretIdList' or 'Filters' must be provided, but not both."};
+}
+
+/// [unverified, moto's text] BatchGetSecretValue with MaxResults but no Filters.
+inline error batch_max_results_needs_filters() {
+  return {errc::invalid_parameter,
+          "'Filters' not specified. 'Filters' must also be specified when 'MaxResults' is "
+          "provided."};
+}
+
+// ---- rotation -----------------------------------------------------------------------------------
+
+/// [OBS] terraform-provider-aws #35023, aws-cdk #28539.
+inline error rotation_in_progress() {
+  return {errc::invalid_request,
+          "A previous rotation isn't complete. That rotation will be reattempted."};
+}
+
+/// [OBS] localstack test_first_rotate_secret_with_missing_lambda_arn.
+inline error no_rotation_function() {
+  return {errc::invalid_request, "No Lambda rotation function ARN is associated with this secret."};
+}
+
+/// [OBS] localstack test_rotate_secret_invalid_lambda_arn (HTTP 400).
+inline error cannot_invoke_rotation_function() {
+  return {errc::access_denied,
+          "Secrets Manager cannot invoke the specified Lambda function. Ensure that the function "
+          "policy grants access to the principal secretsmanager.amazonaws.com."};
+}
+
+// ---- deletion -----------------------------------------------------------------------------------
+
+/// [OBS] moto #6461 (a user running it against AWS).
+inline error recovery_window_out_of_range() {
+  return {errc::invalid_parameter,
+          "The RecoveryWindowInDays value must be between 7 and 30 days (inclusive)."};
+}
+
+/// [unverified] RecoveryWindowInDays together with ForceDeleteWithoutRecovery.
+inline error force_delete_with_recovery_window() {
+  return {errc::invalid_parameter,
+          "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays."};
+}
+
+// ---- GetRandomPassword --------------------------------------------------------------------------
+
+/// [unverified] every character class excluded, or nothing left to draw from.
+inline error password_no_characters() {
+  return {errc::invalid_parameter,
+          "The password cannot be generated because every character type was excluded."};
+}
+
+/// [unverified] RequireEachIncludedType with a length shorter than the number of included types.
+inline error password_too_short_for_types() {
+  return {errc::invalid_parameter,
+          "The password length is too short to include a character of each required type."};
+}
+
 }  // namespace secretstage::messages
 
 #endif  // SECRETSTAGE_MESSAGES_HPP

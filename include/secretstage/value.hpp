@@ -17,8 +17,18 @@ namespace secretstage {
 struct timestamp {
   std::int64_t epoch_ms = 0;
 
+  static constexpr std::int64_t ms_per_day = 86'400'000;
+
   [[nodiscard]] static constexpr timestamp from_seconds(std::int64_t s) noexcept {
     return {s * 1000};
+  }
+  /// Midnight UTC of this instant's day (the resolution of LastAccessedDate).
+  [[nodiscard]] constexpr timestamp start_of_day() const noexcept {
+    const std::int64_t r = epoch_ms % ms_per_day;
+    return {epoch_ms - (r < 0 ? r + ms_per_day : r)};
+  }
+  [[nodiscard]] constexpr timestamp plus_days(std::int64_t days) const noexcept {
+    return {epoch_ms + days * ms_per_day};
   }
   friend constexpr auto operator<=>(const timestamp&, const timestamp&) = default;
 };
@@ -31,9 +41,9 @@ using binary = std::vector<std::uint8_t>;
 class shared_text {
  public:
   shared_text() = default;
-  shared_text(std::string s) : text_(std::make_shared<const std::string>(std::move(s))) {}
-  shared_text(std::string_view s) : shared_text(std::string(s)) {}
-  shared_text(const char* s) : shared_text(std::string(s)) {}
+  explicit shared_text(std::string s) : text_(std::make_shared<const std::string>(std::move(s))) {}
+  explicit shared_text(std::string_view s) : shared_text(std::string(s)) {}
+  explicit shared_text(const char* s) : shared_text(std::string(s)) {}
 
   [[nodiscard]] std::string_view view() const noexcept {
     return text_ ? std::string_view(*text_) : std::string_view();

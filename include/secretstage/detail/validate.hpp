@@ -4,6 +4,7 @@
 // Request checks shared by the operations. Each returns result<void> and owns the exact AWS
 // error of its failure (built in messages.hpp).
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -76,6 +77,31 @@ inline result<void> check_metadata(const std::optional<std::string>& description
     SECRETSTAGE_TRYV(check_length("kmsKeyId", kms_key_id->size(), 0, max_kms_key_id));
   }
   return ok();
+}
+
+/// Tags: key 1–128, value 0–256 characters; at most 50 per request.
+inline result<void> check_tags(const std::vector<tag>& tags) {
+  SECRETSTAGE_TRYV(check_length("tags", tags.size(), 0, 50));
+  for (std::size_t i = 0; i < tags.size(); ++i) {
+    const std::string member = "tags." + std::to_string(i + 1) + ".member.";
+    SECRETSTAGE_TRYV(check_length(member + "key", tags[i].key.size(), 1, 128));
+    SECRETSTAGE_TRYV(check_length(member + "value", tags[i].value.size(), 0, 256));
+  }
+  return ok();
+}
+
+/// `existing` with `added` applied: a key already present takes the new value in place; new keys
+/// are appended in the order given (the last of repeated keys wins).
+inline std::vector<tag> merge_tags(std::vector<tag> existing, const std::vector<tag>& added) {
+  for (const auto& t : added) {
+    auto at = std::find_if(existing.begin(), existing.end(), [&](const tag& e) { return e.key == t.key; });
+    if (at != existing.end()) {
+      at->value = t.value;
+    } else {
+      existing.push_back(t);
+    }
+  }
+  return existing;
 }
 
 template <class Traits>
@@ -159,6 +185,14 @@ inline std::shared_ptr<const secret_value> make_value(const std::optional<std::s
                                      const std::optional<binary>& b) noexcept {
   if (s) return v.string() != nullptr && *v.string() == *s;
   return b && v.bytes() != nullptr && *v.bytes() == *b;
+}
+
+/// A value drawn from (entropy, n): distinct n give unrelated draws.
+[[nodiscard]] constexpr std::uint64_t mix_entropy(std::uint64_t entropy, std::uint64_t n) noexcept {
+  std::uint64_t z = entropy ^ (n * 0x9e3779b97f4a7c15ull + 0x632be59bd9b4e019ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
 }
 
 /// Six characters of [A-Za-z0-9] drawn from `entropy` (splitmix64), as AWS appends to an ARN.

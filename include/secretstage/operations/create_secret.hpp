@@ -4,12 +4,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "../context.hpp"
 #include "../detail/secret_builder.hpp"
 #include "../detail/validate.hpp"
 #include "../result.hpp"
 #include "../secret.hpp"
+#include "../store.hpp"
 #include "../transition.hpp"
 
 namespace secretstage {
@@ -23,6 +25,7 @@ struct basic_create_secret {
   std::optional<std::string> kms_key_id{};
   std::optional<std::string> secret_string{};
   std::optional<binary> secret_binary{};
+  std::optional<std::vector<tag>> tags{};
 
   friend bool operator==(const basic_create_secret&, const basic_create_secret&) = default;
 };
@@ -59,6 +62,9 @@ template <class Traits>
   SECRETSTAGE_TRYV(detail::check_token<Traits>(r.client_request_token));
   SECRETSTAGE_TRYV(detail::check_metadata(r.description, r.kms_key_id));
   SECRETSTAGE_TRYV(detail::check_value_lengths(r.secret_string, r.secret_binary));
+  if (r.tags) {
+    SECRETSTAGE_TRYV(detail::check_tags(*r.tags));
+  }
   SECRETSTAGE_TRYV(detail::check_name(r.name));
   SECRETSTAGE_TRYV(detail::check_one_value(r.secret_string, r.secret_binary, false));
   const bool has_value = r.secret_string || r.secret_binary;
@@ -95,6 +101,7 @@ template <class Traits>
   meta->description = r.description.value_or(std::string());
   meta->kms_key_id = r.kms_key_id;
   meta->created_date = ctx.now;
+  if (r.tags) meta->tags = detail::merge_tags({}, *r.tags);
   detail::secret_builder<Traits> b(std::move(meta));
   b.set_last_changed(ctx.now);
   if (token) {
@@ -107,6 +114,39 @@ template <class Traits>
   auto& state = next.value();
   basic_create_secret_response<Traits> response{state.arn(), state.name(), token};
   return out{std::move(state), std::move(response)};
+}
+
+/// CreateSecret in a store. After the request's own checks:
+///   the name belongs to a secret scheduled for deletion   InvalidRequestException "You can't create this secret because a secret with this name is already scheduled for deletion."
+///   the name is taken, the token names a version of it with the same value: success, the same
+///   response as the first call, nothing changes (an SDK's retry)
+///   … with another value                                  ResourceExistsException "You can't use ClientRequestToken <token> …"
+///   the name is taken otherwise                           ResourceExistsException "The operation failed because the secret <Name> already exists."
+/// The ARN's six characters mix the context's entropy with the store's creation count.
+template <class Traits>
+[[nodiscard]] result<transition<basic_store<Traits>, basic_create_secret_response<Traits>>> apply(
+    const basic_store<Traits>& st, const basic_create_secret<Traits>& r,
+    const basic_context<Traits>& ctx) {
+  using out = transition<basic_store<Traits>, basic_create_secret_response<Traits>>;
+  SECRETSTAGE_TRYV(check_request(r, ctx));
+  if (const auto* existing = st.find(r.name)) {
+    if (existing->deleted_date()) return messages::name_scheduled_for_deletion();
+    if (r.secret_string || r.secret_binary) {
+      const auto& token = r.client_request_token ? *r.client_request_token : *ctx.generated_token;
+      if (const auto* v = existing->find_version(token); v != nullptr && !v->is_placeholder()) {
+        if (!detail::same_value(*v->value(), r.secret_string, r.secret_binary))
+          return messages::client_request_token_in_use(Traits::text(token), existing->arn());
+        return out{st, {existing->arn(), existing->name(), token}};
+      }
+    }
+    return messages::secret_already_exists(r.name);
+  }
+  basic_context<Traits> drawn = ctx;
+  drawn.entropy = detail::mix_entropy(ctx.entropy, st.creations());
+  auto made = apply(r, drawn);
+  if (!made) return made.error();
+  return out{st.with_creation_counted().put(std::move(made.value().state)),
+             std::move(made.value().response)};
 }
 
 }  // namespace secretstage

@@ -11,6 +11,7 @@
 #include "../label_set.hpp"
 #include "../result.hpp"
 #include "../secret.hpp"
+#include "../store.hpp"
 #include "../transition.hpp"
 
 namespace secretstage {
@@ -96,6 +97,13 @@ template <class Traits>
                                                    next.labels_of(token.value())};
   return transition<basic_secret<Traits>, basic_put_secret_value_response<Traits>>{
       std::move(next), std::move(response)};
+}
+
+/// The same operation on a store: SecretId resolves among its secrets (name, ARN, partial ARN).
+template <class Traits>
+[[nodiscard]] result<transition<basic_store<Traits>, basic_put_secret_value_response<Traits>>> apply(
+    const basic_store<Traits>& st, const basic_put_secret_value<Traits>& r, const basic_context<Traits>& ctx) {
+  return detail::apply_in_store<basic_put_secret_value_response<Traits>>(st, r, ctx);
 }
 
 }  // namespace secretstage

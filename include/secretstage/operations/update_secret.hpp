@@ -11,6 +11,7 @@
 #include "../detail/validate.hpp"
 #include "../result.hpp"
 #include "../secret.hpp"
+#include "../store.hpp"
 #include "../transition.hpp"
 
 namespace secretstage {
@@ -112,6 +113,13 @@ template <class Traits>
   auto& state = next.value();
   basic_update_secret_response<Traits> response{state.arn(), state.name(), token};
   return out{std::move(state), std::move(response)};
+}
+
+/// The same operation on a store: SecretId resolves among its secrets (name, ARN, partial ARN).
+template <class Traits>
+[[nodiscard]] result<transition<basic_store<Traits>, basic_update_secret_response<Traits>>> apply(
+    const basic_store<Traits>& st, const basic_update_secret<Traits>& r, const basic_context<Traits>& ctx) {
+  return detail::apply_in_store<basic_update_secret_response<Traits>>(st, r, ctx);
 }
 
 }  // namespace secretstage

@@ -10,6 +10,7 @@
 #include "../messages.hpp"
 #include "../result.hpp"
 #include "../secret.hpp"
+#include "../store.hpp"
 #include "../transition.hpp"
 
 namespace secretstage {
@@ -116,6 +117,13 @@ apply(const basic_secret<Traits>& s, const basic_update_secret_version_stage<Tra
   if (!next) return next.error();
   basic_update_secret_version_stage_response<Traits> response{s.arn(), s.name()};
   return out{std::move(next).value(), std::move(response)};
+}
+
+/// The same operation on a store: SecretId resolves among its secrets (name, ARN, partial ARN).
+template <class Traits>
+[[nodiscard]] result<transition<basic_store<Traits>, basic_update_secret_version_stage_response<Traits>>> apply(
+    const basic_store<Traits>& st, const basic_update_secret_version_stage<Traits>& r, const basic_context<Traits>& ctx) {
+  return detail::apply_in_store<basic_update_secret_version_stage_response<Traits>>(st, r, ctx);
 }
 
 }  // namespace secretstage

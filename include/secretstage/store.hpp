@@ -1,0 +1,154 @@
+#ifndef SECRETSTAGE_STORE_HPP
+#define SECRETSTAGE_STORE_HPP
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "detail/persistent_set.hpp"
+#include "detail/validate.hpp"
+#include "messages.hpp"
+#include "result.hpp"
+#include "context.hpp"
+#include "secret.hpp"
+#include "transition.hpp"
+
+namespace secretstage {
+
+namespace detail {
+
+struct secret_name_key {
+  template <class Secret>
+  std::string_view operator()(const Secret& s) const noexcept {
+    return s.name().view();
+  }
+};
+struct name_hash {
+  std::uint64_t operator()(std::string_view name) const noexcept {
+    std::uint64_t h = 1469598103934665603ull;
+    for (char c : name) {
+      h ^= static_cast<unsigned char>(c);
+      h *= 1099511628211ull;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    return h;
+  }
+};
+
+}  // namespace detail
+
+/// The secrets of one account in one region. Secrets are keyed by name (unique among live secrets
+/// and secrets scheduled for deletion) in a persistent hash trie, so a transition on one secret
+/// shares every other with the previous store: O(log32 n) nodes are copied, no secret is.
+template <class Traits = aws_traits>
+class basic_store {
+ public:
+  using traits_type = Traits;
+  using secret_type = basic_secret<Traits>;
+
+  [[nodiscard]] std::size_t size() const noexcept { return secrets_.size(); }
+  [[nodiscard]] bool empty() const noexcept { return secrets_.empty(); }
+
+  /// The secret with this exact name, or nullptr.
+  [[nodiscard]] const secret_type* find(std::string_view name) const noexcept {
+    const auto* p = secrets_.find(name);
+    return p ? p->get() : nullptr;
+  }
+
+  /// SecretId resolution: a name; a full ARN; or a partial ARN (the ARN without "-XXXXXX")
+  /// matching exactly one secret. As AWS warns, an ARN whose name part ends in a hyphen and six
+  /// characters is taken as a complete ARN, so the partial ARN of a secret named like that does
+  /// not resolve. Unknown: ResourceNotFoundException "Secrets Manager can't find the specified
+  /// secret."
+  [[nodiscard]] result<const secret_type*> resolve(std::string_view secret_id) const {
+    constexpr std::string_view marker = ":secret:";
+    if (secret_id.substr(0, 4) != "arn:") {
+      if (const auto* s = find(secret_id)) return s;
+      return messages::secret_not_found();
+    }
+    const auto at = secret_id.find(marker);
+    if (at == std::string_view::npos) return messages::secret_not_found();
+    const std::string_view rest = secret_id.substr(at + marker.size());
+    if (detail::ends_like_arn_suffix(rest)) {
+      const auto* s = find(rest.substr(0, rest.size() - 7));
+      if (s != nullptr && s->arn() == secret_id) return s;
+      return messages::secret_not_found();
+    }
+    const auto* s = find(rest);
+    if (s != nullptr && s->arn().view().substr(0, s->arn().size() - 7) == secret_id) return s;
+    return messages::secret_not_found();
+  }
+
+  /// Every secret, ordered by name.
+  [[nodiscard]] std::vector<const secret_type*> secrets() const {
+    std::vector<const secret_type*> out;
+    out.reserve(secrets_.size());
+    secrets_.for_each([&](const auto& s) { out.push_back(s.get()); });
+    std::sort(out.begin(), out.end(), [](const secret_type* a, const secret_type* b) {
+      return a->name().view() < b->name().view();
+    });
+    return out;
+  }
+
+  /// The store with `s` added, or replacing the secret of the same name.
+  [[nodiscard]] basic_store put(secret_type s) const {
+    basic_store out = *this;
+    out.secrets_ = secrets_.insert(std::make_shared<const secret_type>(std::move(s)));
+    return out;
+  }
+  /// The store without the secret of this name.
+  [[nodiscard]] basic_store erase(std::string_view name) const {
+    basic_store out = *this;
+    out.secrets_ = secrets_.erase(name);
+    return out;
+  }
+  /// How many secrets were ever created in this store: mixed into each new ARN's random
+  /// characters, so a name created again after a deletion gets a different ARN.
+  [[nodiscard]] std::uint64_t creations() const noexcept { return creations_; }
+  [[nodiscard]] basic_store with_creation_counted() const {
+    basic_store out = *this;
+    ++out.creations_;
+    return out;
+  }
+
+  friend bool operator==(const basic_store& a, const basic_store& b) {
+    return a.creations_ == b.creations_ &&
+           a.secrets_.equal(b.secrets_, [](const secret_type& x, const secret_type& y) { return x == y; });
+  }
+
+ private:
+  detail::persistent_set<secret_type, std::string_view, detail::secret_name_key, detail::name_hash>
+      secrets_;
+  std::uint64_t creations_ = 0;
+};
+
+using store = basic_store<>;
+
+namespace detail {
+
+/// An operation on one secret, applied over the store: the request's own checks, then SecretId
+/// resolution, then the secret's transition; the new secret replaces the old, sharing the rest
+/// of the store.
+template <class Response, class Traits, class Request>
+result<transition<basic_store<Traits>, Response>> apply_in_store(const basic_store<Traits>& st,
+                                                                 const Request& r,
+                                                                 const basic_context<Traits>& ctx) {
+  SECRETSTAGE_TRYV(check_request(r, ctx));
+  auto found = st.resolve(r.secret_id);
+  if (!found) return found.error();
+  auto next = apply(*found.value(), r, ctx);
+  if (!next) return next.error();
+  return transition<basic_store<Traits>, Response>{st.put(std::move(next.value().state)),
+                                                   std::move(next.value().response)};
+}
+
+}  // namespace detail
+
+}  // namespace secretstage
+
+#endif  // SECRETSTAGE_STORE_HPP

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "rotation_functions.hpp"
 #include "traits.hpp"
 #include "value.hpp"
 
@@ -25,6 +26,8 @@ struct basic_context {
   std::uint64_t entropy = 0;
   std::string region = "us-east-1";
   std::string account_id = "123456789012";
+  /// The rotation functions (Lambda ARNs) the service can invoke: RotateSecret refuses any other.
+  rotation_functions functions{};
 };
 
 using context = basic_context<>;

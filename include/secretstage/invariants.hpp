@@ -5,11 +5,13 @@
 // `check_invariants` after every step and `check_transition_invariants` across every step.
 
 #include <algorithm>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "detail/validate.hpp"
 #include "secret.hpp"
+#include "store.hpp"
 
 namespace secretstage {
 
@@ -146,6 +148,61 @@ template <class Traits>
   if (!awsprevious_follows_awscurrent(before, after))
     violated.push_back("I5 awsprevious_follows_awscurrent");
   if (!versions_immutable(before, after)) violated.push_back("I10 versions_immutable");
+  return violated;
+}
+
+// ---- a store ----------------------------------------------------------------------------------
+
+/// I20: no two secrets share a name (live or scheduled for deletion), and each is found by it.
+template <class Traits>
+[[nodiscard]] bool names_unique(const basic_store<Traits>& st) {
+  const auto secrets = st.secrets();
+  for (std::size_t i = 0; i < secrets.size(); ++i) {
+    if (st.find(secrets[i]->name()) != secrets[i]) return false;
+    if (i > 0 && secrets[i - 1]->name() == secrets[i]->name()) return false;
+  }
+  return true;
+}
+
+/// I19: no two secrets share an ARN, and each resolves by its ARN.
+template <class Traits>
+[[nodiscard]] bool arns_unique(const basic_store<Traits>& st) {
+  auto secrets = st.secrets();
+  std::sort(secrets.begin(), secrets.end(),
+            [](const auto* a, const auto* b) { return a->arn().view() < b->arn().view(); });
+  for (std::size_t i = 0; i < secrets.size(); ++i) {
+    const auto found = st.resolve(secrets[i]->arn());
+    if (!found || found.value() != secrets[i]) return false;
+    if (i > 0 && secrets[i - 1]->arn() == secrets[i]->arn()) return false;
+  }
+  return true;
+}
+
+/// The names of the violated invariants of a store: its own, and each secret's (prefixed with
+/// the secret's name).
+template <class Traits>
+[[nodiscard]] std::vector<std::string> check_store_invariants(const basic_store<Traits>& st) {
+  std::vector<std::string> violated;
+  if (!names_unique(st)) violated.emplace_back("I20 names_unique");
+  if (!arns_unique(st)) violated.emplace_back("I19 arns_unique");
+  for (const auto* s : st.secrets())
+    for (auto name : check_invariants(*s)) violated.push_back(s->name().str() + ": " + std::string(name));
+  return violated;
+}
+
+/// I19 across a step: a secret present before and after keeps its ARN (one step cannot both
+/// delete a secret and create one with the same name); plus each secret's step invariants.
+template <class Traits>
+[[nodiscard]] std::vector<std::string> check_store_transition_invariants(
+    const basic_store<Traits>& before, const basic_store<Traits>& after) {
+  std::vector<std::string> violated;
+  for (const auto* b : before.secrets()) {
+    const auto* a = after.find(b->name());
+    if (a == nullptr) continue;
+    if (a->arn() != b->arn()) violated.push_back(b->name().str() + ": I19 arn_stable");
+    for (auto name : check_transition_invariants(*b, *a))
+      violated.push_back(b->name().str() + ": " + std::string(name));
+  }
   return violated;
 }
 

@@ -13,6 +13,7 @@
 
 #include "error.hpp"
 #include "operation.hpp"
+#include "store_operation.hpp"
 #include "secret.hpp"
 
 namespace secretstage {
@@ -58,6 +59,43 @@ std::string label_list(const Range& labels) {
   return out + "]";
 }
 
+template <class T>
+void print_optional(std::ostream& os, bool& first, std::string_view name, const std::optional<T>& v) {
+  if (v) print_field(os, first, name, *v);
+}
+inline std::string bool_text(bool b) { return b ? "true" : "false"; }
+inline void print_flag(std::ostream& os, bool& first, std::string_view name, bool v, bool fallback) {
+  if (v != fallback) print_field(os, first, name, bool_text(v));
+}
+inline std::string tag_list(const std::vector<tag>& tags) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < tags.size(); ++i)
+    out += (i ? ", " : "") + tags[i].key + "=" + tags[i].value;
+  return out + "]";
+}
+inline std::string string_list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
+  return out + "]";
+}
+inline std::string filter_list(const std::vector<filter>& filters) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < filters.size(); ++i)
+    out += (i ? ", " : "") + std::string(filter_key_name(filters[i].key)) + "=" +
+           string_list(filters[i].values);
+  return out + "]";
+}
+inline std::string rules_text(const rotation_rules& r) {
+  std::ostringstream os;
+  bool first = true;
+  os << '{';
+  print_optional(os, first, "AutomaticallyAfterDays", r.automatically_after_days);
+  print_optional(os, first, "Duration", r.duration);
+  print_optional(os, first, "ScheduleExpression", r.schedule_expression);
+  os << '}';
+  return os.str();
+}
+
 }  // namespace detail
 
 template <class Traits>
@@ -69,6 +107,7 @@ std::ostream& operator<<(std::ostream& os, const basic_create_secret<Traits>& r)
   detail::print_text(os, first, "Description", r.description);
   detail::print_text(os, first, "KmsKeyId", r.kms_key_id);
   detail::print_values(os, first, r.secret_string, r.secret_binary);
+  if (r.tags) detail::print_field(os, first, "Tags", detail::tag_list(*r.tags));
   return os << '}';
 }
 
@@ -105,6 +144,123 @@ std::ostream& operator<<(std::ostream& os, const basic_update_secret_version_sta
   detail::print_id<Traits>(os, first, "RemoveFromVersionId", r.remove_from_version_id);
   detail::print_id<Traits>(os, first, "MoveToVersionId", r.move_to_version_id);
   return os << '}';
+}
+
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_rotate_secret<Traits>& r) {
+  bool first = true;
+  os << "RotateSecret{";
+  detail::print_field(os, first, "SecretId", r.secret_id);
+  detail::print_id<Traits>(os, first, "ClientRequestToken", r.client_request_token);
+  detail::print_optional(os, first, "RotationLambdaARN", r.rotation_lambda_arn);
+  if (r.rotation_rules) detail::print_field(os, first, "RotationRules", detail::rules_text(*r.rotation_rules));
+  if (r.rotate_immediately)
+    detail::print_field(os, first, "RotateImmediately", detail::bool_text(*r.rotate_immediately));
+  return os << '}';
+}
+
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_cancel_rotate_secret<Traits>& r) {
+  return os << "CancelRotateSecret{SecretId=" << r.secret_id << '}';
+}
+
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_delete_secret<Traits>& r) {
+  bool first = true;
+  os << "DeleteSecret{";
+  detail::print_field(os, first, "SecretId", r.secret_id);
+  detail::print_optional(os, first, "RecoveryWindowInDays", r.recovery_window_in_days);
+  detail::print_flag(os, first, "ForceDeleteWithoutRecovery", r.force_delete_without_recovery, false);
+  return os << '}';
+}
+
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_restore_secret<Traits>& r) {
+  return os << "RestoreSecret{SecretId=" << r.secret_id << '}';
+}
+
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_get_secret_value<Traits>& r) {
+  bool first = true;
+  os << "GetSecretValue{";
+  detail::print_field(os, first, "SecretId", r.secret_id);
+  detail::print_id<Traits>(os, first, "VersionId", r.version_id);
+  detail::print_id<Traits>(os, first, "VersionStage", r.version_stage);
+  return os << '}';
+}
+
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_batch_get_secret_value<Traits>& r) {
+  bool first = true;
+  os << "BatchGetSecretValue{";
+  if (r.secret_id_list) detail::print_field(os, first, "SecretIdList", detail::string_list(*r.secret_id_list));
+  if (r.filters) detail::print_field(os, first, "Filters", detail::filter_list(*r.filters));
+  detail::print_optional(os, first, "MaxResults", r.max_results);
+  detail::print_optional(os, first, "NextToken", r.next_token);
+  return os << '}';
+}
+
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_list_secret_version_ids<Traits>& r) {
+  bool first = true;
+  os << "ListSecretVersionIds{";
+  detail::print_field(os, first, "SecretId", r.secret_id);
+  detail::print_optional(os, first, "MaxResults", r.max_results);
+  detail::print_optional(os, first, "NextToken", r.next_token);
+  if (r.include_deprecated)
+    detail::print_field(os, first, "IncludeDeprecated", detail::bool_text(*r.include_deprecated));
+  return os << '}';
+}
+
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_describe_secret<Traits>& r) {
+  return os << "DescribeSecret{SecretId=" << r.secret_id << '}';
+}
+
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_list_secrets<Traits>& r) {
+  bool first = true;
+  os << "ListSecrets{";
+  if (r.include_planned_deletion)
+    detail::print_field(os, first, "IncludePlannedDeletion", detail::bool_text(*r.include_planned_deletion));
+  detail::print_optional(os, first, "MaxResults", r.max_results);
+  detail::print_optional(os, first, "NextToken", r.next_token);
+  if (r.filters) detail::print_field(os, first, "Filters", detail::filter_list(*r.filters));
+  if (r.sort_order)
+    detail::print_field(os, first, "SortOrder", *r.sort_order == sort_order::asc ? "asc" : "desc");
+  return os << '}';
+}
+
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_tag_resource<Traits>& r) {
+  return os << "TagResource{SecretId=" << r.secret_id << ", Tags=" << detail::tag_list(r.tags) << '}';
+}
+
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_untag_resource<Traits>& r) {
+  return os << "UntagResource{SecretId=" << r.secret_id
+            << ", TagKeys=" << detail::string_list(r.tag_keys) << '}';
+}
+
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_get_random_password<Traits>& r) {
+  bool first = true;
+  os << "GetRandomPassword{";
+  detail::print_optional(os, first, "PasswordLength", r.password_length);
+  detail::print_optional(os, first, "ExcludeCharacters", r.exclude_characters);
+  detail::print_flag(os, first, "ExcludeNumbers", r.exclude_numbers, false);
+  detail::print_flag(os, first, "ExcludePunctuation", r.exclude_punctuation, false);
+  detail::print_flag(os, first, "ExcludeUppercase", r.exclude_uppercase, false);
+  detail::print_flag(os, first, "ExcludeLowercase", r.exclude_lowercase, false);
+  detail::print_flag(os, first, "IncludeSpace", r.include_space, false);
+  detail::print_flag(os, first, "RequireEachIncludedType", r.require_each_included_type, true);
+  return os << '}';
+}
+
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_store_operation<Traits>& op) {
+  std::visit([&](const auto& r) { os << r; }, static_cast<const detail::store_request_variant<Traits>&>(op));
+  return os;
 }
 
 template <class Traits>

@@ -222,6 +222,12 @@ inline error batch_max_results_needs_filters() {
           "provided."};
 }
 
+/// [unverified; not an AWS case] GetSecretValue with neither VersionId nor VersionStage in a domain
+/// without reserved labels (no AWSCURRENT to default to). AWS itself never returns it.
+inline error version_selector_required() {
+  return {errc::invalid_parameter, "You must specify VersionId or VersionStage."};
+}
+
 // ---- rotation -----------------------------------------------------------------------------------
 
 /// [OBS] terraform-provider-aws #35023, aws-cdk #28539.
@@ -240,6 +246,24 @@ inline error cannot_invoke_rotation_function() {
   return {errc::access_denied,
           "Secrets Manager cannot invoke the specified Lambda function. Ensure that the function "
           "policy grants access to the principal secretsmanager.amazonaws.com."};
+}
+
+/// [OBS] terraform-provider-aws #30540, #33329 (users quoting AWS): RotationRules with both
+/// AutomaticallyAfterDays and ScheduleExpression.
+inline error rotation_frequency_and_schedule() {
+  return {errc::invalid_parameter,
+          "You cannot specify both rotation frequency and schedule expression together."};
+}
+
+/// [unverified] AWS's standard text for a pattern constraint, not recorded for this API
+/// (RotationRules.Duration, RotationRules.ScheduleExpression); member in lowerCamelCase.
+inline error pattern_mismatch(std::string_view member, std::string_view value,
+                              std::string_view pattern) {
+  return {errc::validation,
+          detail::concat({"1 validation error detected: Value '", value, "' at '", member,
+                          "' failed to satisfy constraint: Member must satisfy regular expression "
+                          "pattern: ",
+                          pattern})};
 }
 
 // ---- deletion -----------------------------------------------------------------------------------

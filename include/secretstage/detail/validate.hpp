@@ -48,13 +48,24 @@ inline result<void> check_name(std::string_view name) {
 
 [[nodiscard]] inline bool is_arn(std::string_view id) noexcept { return id.substr(0, 4) == "arn:"; }
 
-/// SecretId: 1–2048 characters; a SecretId that is not an ARN must be a valid name.
-inline result<void> check_secret_id(std::string_view id) {
-  SECRETSTAGE_TRYV(check_length("secretId", id.size(), 1, max_secret_id));
+/// SecretId: 1–2048 characters. Its characters are checked separately, after the lengths of
+/// every member (AWS's framework validates lengths before the service reads the request).
+inline result<void> check_secret_id_length(std::string_view id) {
+  return check_length("secretId", id.size(), 1, max_secret_id);
+}
+
+/// A SecretId that is not an ARN must be a valid name.
+inline result<void> check_secret_id_characters(std::string_view id) {
   if (!is_arn(id))
     for (char c : id)
       if (!is_name_char(c)) return messages::invalid_name();
   return ok();
+}
+
+/// Both SecretId checks, for requests whose other members carry no length constraint.
+inline result<void> check_secret_id(std::string_view id) {
+  SECRETSTAGE_TRYV(check_secret_id_length(id));
+  return check_secret_id_characters(id);
 }
 
 inline result<void> check_value_lengths(const std::optional<std::string>& s,

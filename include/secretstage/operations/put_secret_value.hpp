@@ -47,10 +47,11 @@ using put_secret_value_response = basic_put_secret_value_response<>;
 /// PutSecretValue: a new version with VersionId = ClientRequestToken.
 ///
 /// Checks, in order (the first failure decides; nothing changes on failure):
-///   SecretId 1–2048, and a valid name unless an ARN         ValidationException
+///   SecretId 1–2048                                          ValidationException
 ///   ClientRequestToken 32–64                                 ValidationException
 ///   SecretString / SecretBinary 1–65,536                     ValidationException
 ///   VersionStages 1–20 items, each 1–256                     ValidationException
+///   SecretId not an ARN and not a valid name                 ValidationException "Invalid name. …"
 ///   both SecretString and SecretBinary                       InvalidParameterException "You can’t specify both …"
 ///   neither                                                  InvalidRequestException "You must provide either SecretString or SecretBinary." [unverified]
 ///   no token and none generated (raw request)                InvalidRequestException "You must provide a ClientRequestToken value. …"
@@ -70,10 +71,11 @@ using put_secret_value_response = basic_put_secret_value_response<>;
 template <class Traits>
 [[nodiscard]] result<void> check_request(const basic_put_secret_value<Traits>& r,
                                          const basic_context<Traits>& ctx) {
-  SECRETSTAGE_TRYV(detail::check_secret_id(r.secret_id));
+  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
   SECRETSTAGE_TRYV(detail::check_token<Traits>(r.client_request_token));
   SECRETSTAGE_TRYV(detail::check_value_lengths(r.secret_string, r.secret_binary));
   SECRETSTAGE_TRYV(detail::check_stage_list<Traits>(r.version_stages));
+  SECRETSTAGE_TRYV(detail::check_secret_id_characters(r.secret_id));
   SECRETSTAGE_TRYV(detail::check_one_value(r.secret_string, r.secret_binary, true));
   if (!r.client_request_token && !ctx.generated_token) return messages::missing_client_request_token();
   return ok();

@@ -46,8 +46,9 @@ using update_secret_response = basic_update_secret_response<>;
 /// UpdateSecret: metadata, and with a value a new AWSCURRENT version.
 ///
 /// Checks, in order:
-///   SecretId 1–2048 / valid name; ClientRequestToken 32–64; Description ≤ 2048; KmsKeyId ≤ 2048;
+///   SecretId 1–2048; ClientRequestToken 32–64; Description ≤ 2048; KmsKeyId ≤ 2048;
 ///   SecretString / SecretBinary 1–65,536                       ValidationException
+///   SecretId not an ARN and not a valid name                    ValidationException "Invalid name. …"
 ///   both SecretString and SecretBinary                          InvalidParameterException "You can’t specify both …"
 ///   a value, no token and none generated (raw request)          InvalidRequestException "You must provide a ClientRequestToken value. …"
 ///   SecretId names another secret                               ResourceNotFoundException
@@ -62,10 +63,11 @@ using update_secret_response = basic_update_secret_response<>;
 template <class Traits>
 [[nodiscard]] result<void> check_request(const basic_update_secret<Traits>& r,
                                          const basic_context<Traits>& ctx) {
-  SECRETSTAGE_TRYV(detail::check_secret_id(r.secret_id));
+  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
   SECRETSTAGE_TRYV(detail::check_token<Traits>(r.client_request_token));
   SECRETSTAGE_TRYV(detail::check_metadata(r.description, r.kms_key_id));
   SECRETSTAGE_TRYV(detail::check_value_lengths(r.secret_string, r.secret_binary));
+  SECRETSTAGE_TRYV(detail::check_secret_id_characters(r.secret_id));
   SECRETSTAGE_TRYV(detail::check_one_value(r.secret_string, r.secret_binary, false));
   const bool has_value = r.secret_string || r.secret_binary;
   if (has_value && !r.client_request_token && !ctx.generated_token)

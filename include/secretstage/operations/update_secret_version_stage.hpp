@@ -42,7 +42,8 @@ using update_secret_version_stage_response = basic_update_secret_version_stage_r
 
 /// UpdateSecretVersionStage, label L, RemoveFromVersionId A, MoveToVersionId B; C is the version
 /// carrying L now. Checks, in order (decisions.md):
-///   SecretId 1–2048 / valid name; VersionStage 1–256; A, B 32–64     ValidationException
+///   SecretId 1–2048; VersionStage 1–256; A, B 32–64                 ValidationException
+///   SecretId not an ARN and not a valid name                         ValidationException "Invalid name. …"
 ///   SecretId names another secret                                    ResourceNotFoundException
 ///   secret scheduled for deletion                                    InvalidRequestException
 ///   neither A nor B                                                  InvalidParameterException [unverified]
@@ -62,7 +63,7 @@ using update_secret_version_stage_response = basic_update_secret_version_stage_r
 template <class Traits>
 [[nodiscard]] result<void> check_request(const basic_update_secret_version_stage<Traits>& r,
                                          const basic_context<Traits>&) {
-  SECRETSTAGE_TRYV(detail::check_secret_id(r.secret_id));
+  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
   SECRETSTAGE_TRYV(Traits::check_label(r.version_stage, "versionStage"));
   if (r.remove_from_version_id) {
     SECRETSTAGE_TRYV(Traits::check_version_id(*r.remove_from_version_id, "removeFromVersionId"));
@@ -70,7 +71,7 @@ template <class Traits>
   if (r.move_to_version_id) {
     SECRETSTAGE_TRYV(Traits::check_version_id(*r.move_to_version_id, "moveToVersionId"));
   }
-  return ok();
+  return detail::check_secret_id_characters(r.secret_id);
 }
 
 template <class Traits>

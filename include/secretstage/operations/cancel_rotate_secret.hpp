@@ -1,0 +1,98 @@
+#ifndef SECRETSTAGE_OPERATIONS_CANCEL_ROTATE_SECRET_HPP
+#define SECRETSTAGE_OPERATIONS_CANCEL_ROTATE_SECRET_HPP
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "../context.hpp"
+#include "../detail/secret_builder.hpp"
+#include "../detail/validate.hpp"
+#include "../result.hpp"
+#include "../secret.hpp"
+#include "../store.hpp"
+#include "../transition.hpp"
+
+namespace secretstage {
+
+/// CancelRotateSecret request.
+template <class Traits = aws_traits>
+struct basic_cancel_rotate_secret {
+  std::string secret_id;
+
+  friend bool operator==(const basic_cancel_rotate_secret&,
+                         const basic_cancel_rotate_secret&) = default;
+};
+
+template <class Traits = aws_traits>
+struct basic_cancel_rotate_secret_response {
+  shared_text arn;
+  shared_text name;
+  /// The version carrying AWSPENDING, when one does (ruling): the version a cancelled rotation
+  /// leaves behind, which AWS recommends cleaning up. Present too when AWSPENDING sits on the
+  /// AWSCURRENT version (a rotation finished without removing it).
+  std::optional<typename Traits::version_id_type> version_id;
+
+  friend bool operator==(const basic_cancel_rotate_secret_response&,
+                         const basic_cancel_rotate_secret_response&) = default;
+};
+
+using cancel_rotate_secret = basic_cancel_rotate_secret<>;
+using cancel_rotate_secret_response = basic_cancel_rotate_secret_response<>;
+
+/// The checks of CancelRotateSecret that precede secret resolution (shape).
+template <class Traits>
+[[nodiscard]] result<void> check_request(const basic_cancel_rotate_secret<Traits>& r,
+                                         const basic_context<Traits>&) {
+  return detail::check_secret_id(r.secret_id);
+}
+
+/// CancelRotateSecret: turns automatic rotation off. Checks, in order (a failed call changes
+/// nothing):
+///   SecretId 1–2048 / valid name                     ValidationException
+///   SecretId names another secret                    ResourceNotFoundException "Secrets Manager can't find the specified secret."
+///   secret scheduled for deletion                    InvalidRequestException "… it was marked for deletion."
+/// Effect (response: ARN, Name, VersionId = the version carrying AWSPENDING, if any):
+///   RotationEnabled = false; the function ARN and the rules stay stored (a later RotateSecret
+///   without RotationLambdaARN uses them); LastChangedDate = now
+///   no label and no version changes: a cancelled rotation leaves its AWSPENDING version, which
+///   blocks the next RotateSecret until the caller removes the label (as the API reference says)
+///   rotation already off (never configured, Q24, or cancelled before): success, nothing changes
+///   at all (ruling)
+/// Cost: O(labels); nothing is copied when rotation is already off.
+template <class Traits>
+[[nodiscard]] result<
+    transition<basic_secret<Traits>, basic_cancel_rotate_secret_response<Traits>>>
+apply(const basic_secret<Traits>& s, const basic_cancel_rotate_secret<Traits>& r,
+      const basic_context<Traits>& ctx) {
+  using out = transition<basic_secret<Traits>, basic_cancel_rotate_secret_response<Traits>>;
+  SECRETSTAGE_TRYV(check_request(r, ctx));
+  SECRETSTAGE_TRYV(detail::resolve(s, r.secret_id));
+  SECRETSTAGE_TRYV(detail::require_not_deleted(s));
+
+  basic_cancel_rotate_secret_response<Traits> response{s.arn(), s.name(), std::nullopt};
+  if constexpr (Traits::has_reserved_labels) response.version_id = s.version_of(Traits::pending());
+  if (!s.rotation_enabled()) return out{s, std::move(response)};
+
+  auto meta = std::make_shared<detail::secret_meta>(s.meta());
+  meta->rotation_enabled = false;
+  detail::secret_builder<Traits> b(s);
+  b.set_meta(std::move(meta));
+  b.set_last_changed(ctx.now);
+  auto next = std::move(b).finish();
+  if (!next) return next.error();
+  return out{std::move(next).value(), std::move(response)};
+}
+
+/// The same operation on a store: SecretId resolves among its secrets (name, ARN, partial ARN).
+template <class Traits>
+[[nodiscard]] result<
+    transition<basic_store<Traits>, basic_cancel_rotate_secret_response<Traits>>>
+apply(const basic_store<Traits>& st, const basic_cancel_rotate_secret<Traits>& r,
+      const basic_context<Traits>& ctx) {
+  return detail::apply_in_store<basic_cancel_rotate_secret_response<Traits>>(st, r, ctx);
+}
+
+}  // namespace secretstage
+
+#endif  // SECRETSTAGE_OPERATIONS_CANCEL_ROTATE_SECRET_HPP

@@ -1,0 +1,172 @@
+#ifndef SECRETSTAGE_OPERATIONS_DESCRIBE_SECRET_HPP
+#define SECRETSTAGE_OPERATIONS_DESCRIBE_SECRET_HPP
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "../context.hpp"
+#include "../detail/validate.hpp"
+#include "../label_set.hpp"
+#include "../result.hpp"
+#include "../secret.hpp"
+#include "../store.hpp"
+#include "../transition.hpp"
+
+namespace secretstage {
+
+/// DescribeSecret request.
+template <class Traits = aws_traits>
+struct basic_describe_secret {
+  std::string secret_id;
+
+  friend bool operator==(const basic_describe_secret&, const basic_describe_secret&) = default;
+};
+
+/// One entry of DescribeSecret's VersionIdsToStages (ListSecrets: SecretVersionsToStages), the
+/// map AWS writes as {"<VersionId>": [labels]}.
+template <class Traits = aws_traits>
+struct basic_version_stages_entry {
+  typename Traits::version_id_type version_id;
+  label_set_for<Traits> version_stages;
+
+  friend bool operator==(const basic_version_stages_entry&, const basic_version_stages_entry&) = default;
+};
+
+/// DescribeSecret response. Unset optional members and empty lists are the members AWS omits.
+/// Not modelled: OwningService, PrimaryRegion, ReplicationStatus, Type, ExternalSecretRotation*.
+template <class Traits = aws_traits>
+struct basic_describe_secret_response {
+  shared_text arn;
+  shared_text name;
+  /// Absent when the description is empty.
+  std::optional<std::string> description;
+  /// Absent for the AWS managed key (no KmsKeyId given).
+  std::optional<std::string> kms_key_id;
+  /// true while rotation is on; false once a rotation function was configured and rotation
+  /// turned off; absent for a secret that was never configured for rotation.
+  std::optional<bool> rotation_enabled;
+  std::optional<std::string> rotation_lambda_arn;
+  std::optional<::secretstage::rotation_rules> rotation_rules;
+  std::optional<timestamp> last_rotated_date;
+  std::optional<timestamp> last_changed_date;
+  /// Day resolution (midnight UTC of the last GetSecretValue / BatchGetSecretValue).
+  std::optional<timestamp> last_accessed_date;
+  /// Present while the secret is scheduled for deletion.
+  std::optional<timestamp> deleted_date;
+  std::optional<timestamp> next_rotation_date;
+  std::vector<tag> tags;
+  /// Labelled versions only, oldest first; deprecated versions are not listed. Empty: absent.
+  std::vector<basic_version_stages_entry<Traits>> version_ids_to_stages;
+  timestamp created_date;
+
+  friend bool operator==(const basic_describe_secret_response&,
+                         const basic_describe_secret_response&) = default;
+};
+
+using describe_secret = basic_describe_secret<>;
+using describe_secret_response = basic_describe_secret_response<>;
+using version_stages_entry = basic_version_stages_entry<>;
+
+namespace detail {
+
+/// The labelled versions of `s` and their labels, oldest version first. O(labels · log labels):
+/// it walks the label table, not the versions.
+template <class Traits>
+[[nodiscard]] std::vector<basic_version_stages_entry<Traits>> labelled_versions(const basic_secret<Traits>& s) {
+  std::vector<const basic_version<Traits>*> holders;
+  for (const auto& stage : s.stages()) {
+    const auto* v = s.find_version(stage.second);
+    if (std::find(holders.begin(), holders.end(), v) == holders.end()) holders.push_back(v);
+  }
+  std::sort(holders.begin(), holders.end(),
+            [](const auto* a, const auto* b) { return a->sequence() < b->sequence(); });
+  std::vector<basic_version_stages_entry<Traits>> out;
+  out.reserve(holders.size());
+  for (const auto* v : holders) out.push_back({v->id(), s.labels_of(v->id())});
+  return out;
+}
+
+/// NextRotationDate (the model's rule; AWS documents none): while rotation is enabled with
+/// RotationRules.AutomaticallyAfterDays = n, the last rotation (or, before any, the creation) plus
+/// n days. Absent when rotation is off or scheduled only by a ScheduleExpression, which the model
+/// does not evaluate.
+template <class Traits>
+[[nodiscard]] std::optional<timestamp> next_rotation_date(const basic_secret<Traits>& s) {
+  if (!s.rotation_enabled() || !s.rotation() || !s.rotation()->automatically_after_days)
+    return std::nullopt;
+  const timestamp base = s.last_rotated_date() ? *s.last_rotated_date() : s.created_date();
+  return base.plus_days(*s.rotation()->automatically_after_days);
+}
+
+/// Fills the members DescribeSecret and a ListSecrets entry share (everything but the
+/// versions-to-stages map, which the two name differently).
+template <class Out, class Traits>
+void describe_into(Out& out, const basic_secret<Traits>& s) {
+  out.arn = s.arn();
+  out.name = s.name();
+  if (!s.description().empty()) out.description = s.description();
+  out.kms_key_id = s.kms_key_id();
+  if (s.rotation_enabled() || s.rotation_lambda_arn()) out.rotation_enabled = s.rotation_enabled();
+  out.rotation_lambda_arn = s.rotation_lambda_arn();
+  out.rotation_rules = s.rotation();
+  out.last_rotated_date = s.last_rotated_date();
+  out.last_changed_date = s.last_changed_date();
+  out.last_accessed_date = s.last_accessed_date();
+  out.deleted_date = s.deleted_date();
+  out.next_rotation_date = next_rotation_date(s);
+  out.tags = s.tags();
+  out.created_date = s.created_date();
+}
+
+}  // namespace detail
+
+/// The checks of DescribeSecret that precede secret resolution.
+template <class Traits>
+[[nodiscard]] result<void> check_request(const basic_describe_secret<Traits>& r,
+                                         const basic_context<Traits>&) {
+  return detail::check_secret_id(r.secret_id);
+}
+
+/// DescribeSecret: the secret's metadata and its labelled versions.
+///
+/// Checks, in order:
+///   SecretId 1–2048, and a valid name unless an ARN    ValidationException
+///   SecretId names no secret                            ResourceNotFoundException "Secrets Manager can't find the specified secret."
+/// A secret scheduled for deletion is described too, with its DeletedDate (observed on AWS).
+/// Effect: none (a pure query; LastAccessedDate is not touched). The state is returned as it is.
+/// Rules of the response: Description absent when empty; RotationEnabled as documented on the
+/// member; NextRotationDate = (LastRotatedDate or CreatedDate) + AutomaticallyAfterDays while
+/// rotation is enabled; VersionIdsToStages lists labelled versions only, oldest first.
+/// Cost: O(labels · log labels + tags).
+template <class Traits>
+[[nodiscard]] result<transition<basic_secret<Traits>, basic_describe_secret_response<Traits>>> apply(
+    const basic_secret<Traits>& s, const basic_describe_secret<Traits>& r,
+    const basic_context<Traits>& ctx) {
+  SECRETSTAGE_TRYV(check_request(r, ctx));
+  SECRETSTAGE_TRYV(detail::resolve(s, r.secret_id));
+  basic_describe_secret_response<Traits> response;
+  detail::describe_into(response, s);
+  response.version_ids_to_stages = detail::labelled_versions(s);
+  return transition<basic_secret<Traits>, basic_describe_secret_response<Traits>>{s, std::move(response)};
+}
+
+/// The same operation on a store; the store is returned unchanged.
+template <class Traits>
+[[nodiscard]] result<transition<basic_store<Traits>, basic_describe_secret_response<Traits>>> apply(
+    const basic_store<Traits>& st, const basic_describe_secret<Traits>& r,
+    const basic_context<Traits>& ctx) {
+  SECRETSTAGE_TRYV(check_request(r, ctx));
+  auto found = st.resolve(r.secret_id);
+  if (!found) return found.error();
+  auto described = apply(*found.value(), r, ctx);
+  if (!described) return described.error();
+  return transition<basic_store<Traits>, basic_describe_secret_response<Traits>>{
+      st, std::move(described.value().response)};
+}
+
+}  // namespace secretstage
+
+#endif  // SECRETSTAGE_OPERATIONS_DESCRIBE_SECRET_HPP

@@ -1,0 +1,50 @@
+#ifndef SECRETSTAGE_ROTATION_FUNCTIONS_HPP
+#define SECRETSTAGE_ROTATION_FUNCTIONS_HPP
+
+#include <algorithm>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace secretstage {
+
+/// The rotation functions Secrets Manager can invoke, by ARN: what the service would otherwise
+/// learn from Lambda (the function exists and its policy lets secretsmanager.amazonaws.com invoke
+/// it). An input of RotateSecret, so that the transition stays a function of its arguments; a
+/// server registers its built-in functions here. A value: sorted, without duplicates.
+class rotation_functions {
+ public:
+  rotation_functions() = default;
+  rotation_functions(std::initializer_list<std::string> arns)
+      : rotation_functions(std::vector<std::string>(arns)) {}
+  explicit rotation_functions(std::vector<std::string> arns) : arns_(std::move(arns)) {
+    std::sort(arns_.begin(), arns_.end());
+    arns_.erase(std::unique(arns_.begin(), arns_.end()), arns_.end());
+  }
+
+  /// Whether a function with exactly this ARN can be invoked.
+  [[nodiscard]] bool can_invoke(std::string_view arn) const noexcept {
+    const auto at =
+        std::lower_bound(arns_.begin(), arns_.end(), arn,
+                         [](const std::string& a, std::string_view b) { return a < b; });
+    return at != arns_.end() && *at == arn;
+  }
+  /// The same set with `arn` added.
+  [[nodiscard]] rotation_functions with(std::string arn) const {
+    std::vector<std::string> arns = arns_;
+    arns.push_back(std::move(arn));
+    return rotation_functions(std::move(arns));
+  }
+  [[nodiscard]] const std::vector<std::string>& arns() const noexcept { return arns_; }
+
+  friend bool operator==(const rotation_functions&, const rotation_functions&) = default;
+
+ private:
+  std::vector<std::string> arns_;
+};
+
+}  // namespace secretstage
+
+#endif  // SECRETSTAGE_ROTATION_FUNCTIONS_HPP

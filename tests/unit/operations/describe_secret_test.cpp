@@ -1,0 +1,280 @@
+// operations/describe_secret.hpp: DescribeSecret (aws-semantics.md §4.10, §1.4 deprecated versions,
+// §4.11 scheduled for deletion; decisions.md "Reads"). Expected messages are typed from the spec.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include <secretstage/detail/secret_builder.hpp>
+#include <secretstage/invariants.hpp>
+#include <secretstage/operations/create_secret.hpp>
+#include <secretstage/operations/describe_secret.hpp>
+#include <secretstage/operations/get_secret_value.hpp>
+#include <secretstage/operations/put_secret_value.hpp>
+#include <secretstage/operations/update_secret_version_stage.hpp>
+
+#include "support/given.hpp"
+#include "support/tiny_traits.hpp"
+
+namespace ss = secretstage;
+using ss::testing::vid;
+using labels = std::vector<std::string>;
+
+namespace {
+
+const std::string not_found = "Secrets Manager can't find the specified secret.";
+const std::string invalid_name =
+    "Invalid name. Must be a valid name containing alphanumeric characters, or any of the "
+    "following: -/_+=.@!";
+std::string at_most(const std::string& member, int n) {
+  return "1 validation error detected: Value at '" + member +
+         "' failed to satisfy constraint: Member must have length less than or equal to " +
+         std::to_string(n);
+}
+std::string at_least(const std::string& member, int n) {
+  return "1 validation error detected: Value at '" + member +
+         "' failed to satisfy constraint: Member must have length greater than or equal to " +
+         std::to_string(n);
+}
+
+const std::string v1 = vid(1), v2 = vid(2), v3 = vid(3), v4 = vid(4), v5 = vid(5);
+const std::string C = "AWSCURRENT", P = "AWSPREVIOUS", N = "AWSPENDING";
+
+constexpr std::int64_t day0 = 1'699'920'000;  // midnight UTC
+constexpr std::int64_t hour = 3600, day = 86'400;
+
+ss::context at(std::int64_t seconds) {
+  ss::context c;
+  c.now = ss::timestamp::from_seconds(seconds);
+  return c;
+}
+ss::timestamp ts(std::int64_t seconds) { return ss::timestamp::from_seconds(seconds); }
+
+template <class Request>
+auto run(const ss::store& st, const Request& r, const ss::context& ctx = at(day0)) {
+  const ss::store before = st;
+  auto res = apply(st, r, ctx);
+  REQUIRE_MESSAGE(res.has_value(), (res.has_value() ? std::string() : res.error().message));
+  CHECK(st == before);
+  CHECK(ss::check_store_invariants(res.value().state).empty());
+  CHECK(ss::check_store_transition_invariants(st, res.value().state).empty());
+  return std::move(res).value();
+}
+template <class Request>
+ss::error refused(const ss::store& st, const Request& r, const ss::context& ctx = at(day0)) {
+  const ss::store before = st;
+  auto res = apply(st, r, ctx);
+  REQUIRE_FALSE(res.has_value());
+  CHECK(st == before);
+  return res.error();
+}
+#define CHECK_ERROR(err, code, text)                    \
+  do {                                                  \
+    const ss::error e_ = (err);                         \
+    CHECK(std::string(e_.name()) == std::string(code)); \
+    CHECK(e_.message == (text));                        \
+  } while (false)
+
+/// DescribeSecret must leave the store exactly as it was: the same store comes back.
+ss::describe_secret_response describe(const ss::store& st, std::string id = "app") {
+  auto t = run(st, ss::describe_secret{.secret_id = std::move(id)});
+  CHECK(t.state == st);
+  return t.response;
+}
+
+ss::put_secret_value put(const std::string& id, std::optional<labels> stages = std::nullopt) {
+  return {.secret_id = "app", .client_request_token = id, .secret_string = "value of " + id,
+          .version_stages = std::move(stages)};
+}
+ss::update_secret_version_stage uvs(std::string label, std::optional<std::string> from,
+                                    std::optional<std::string> to) {
+  return {.secret_id = "app", .version_stage = std::move(label),
+          .remove_from_version_id = std::move(from), .move_to_version_id = std::move(to)};
+}
+
+ss::store created(ss::create_secret c, std::int64_t when = day0 - 10 * day) {
+  return run(ss::store{}, c, at(when)).state;
+}
+ss::store app_store() {
+  return created({.name = "app", .client_request_token = v1, .secret_string = "s1"});
+}
+
+template <class Edit>
+ss::store edited(const ss::store& st, const std::string& name, Edit edit) {
+  ss::detail::secret_builder<ss::aws_traits> b(*st.find(name));
+  edit(b);
+  auto next = std::move(b).finish();
+  REQUIRE(next.has_value());
+  CHECK(ss::check_invariants(next.value()).empty());
+  return st.put(std::move(next).value());
+}
+/// Rotation configuration as RotateSecret / CancelRotateSecret would leave it.
+ss::store with_rotation(const ss::store& st, bool enabled, std::optional<std::string> lambda,
+                        std::optional<ss::rotation_rules> rules, std::optional<ss::timestamp> last_rotated) {
+  return edited(st, "app", [&](auto& b) {
+    auto meta = std::make_shared<ss::detail::secret_meta>(b.meta());
+    meta->rotation_enabled = enabled;
+    meta->rotation_lambda_arn = lambda;
+    meta->rotation = rules;
+    b.set_meta(std::move(meta));
+    b.set_last_rotated(last_rotated);
+  });
+}
+
+using stages_map = std::vector<std::pair<std::string, std::set<std::string>>>;
+stages_map as_map(const std::vector<ss::version_stages_entry>& entries) {
+  stages_map out;
+  for (const auto& e : entries) out.emplace_back(e.version_id, std::set<std::string>(e.version_stages.begin(), e.version_stages.end()));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a new secret with a value: ARN, Name, LastChangedDate, CreatedDate, {v1: [AWSCURRENT]}; the rest absent") {
+  const auto st = app_store();
+  const auto r = describe(st);
+  CHECK(r.arn == st.find("app")->arn());
+  CHECK(r.name == "app");
+  CHECK_FALSE(r.description.has_value());
+  CHECK_FALSE(r.kms_key_id.has_value());
+  CHECK_FALSE(r.rotation_enabled.has_value());
+  CHECK_FALSE(r.rotation_lambda_arn.has_value());
+  CHECK_FALSE(r.rotation_rules.has_value());
+  CHECK_FALSE(r.last_rotated_date.has_value());
+  CHECK(r.last_changed_date == ts(day0 - 10 * day));
+  CHECK_FALSE(r.last_accessed_date.has_value());
+  CHECK_FALSE(r.deleted_date.has_value());
+  CHECK_FALSE(r.next_rotation_date.has_value());
+  CHECK(r.tags.empty());
+  CHECK(as_map(r.version_ids_to_stages) == stages_map{{v1, {C}}});
+  CHECK(r.created_date == ts(day0 - 10 * day));
+}
+
+TEST_CASE("Description (absent when empty), KmsKeyId and Tags in the order they were added") {
+  const auto st = created({.name = "app", .description = "db creds", .kms_key_id = "alias/k",
+                           .tags = std::vector<ss::tag>{{"team", "a"}, {"env", "prod"}}});
+  const auto r = describe(st);
+  CHECK(r.description == std::optional<std::string>("db creds"));
+  CHECK(r.kms_key_id == std::optional<std::string>("alias/k"));
+  CHECK(r.tags == std::vector<ss::tag>{{"team", "a"}, {"env", "prod"}});
+  SUBCASE("an empty Description is omitted") {
+    CHECK_FALSE(describe(created({.name = "app", .description = ""})).description.has_value());
+  }
+}
+
+TEST_CASE("VersionIdsToStages: labelled versions only, oldest first; absent when no version has a label") {
+  SUBCASE("no version at all") {
+    CHECK(describe(created({.name = "app"})).version_ids_to_stages.empty());
+  }
+  SUBCASE("trace T7: Create, Put, Put, Put leaves {v3: [AWSPREVIOUS], v4: [AWSCURRENT]}") {
+    auto st = app_store();
+    for (const auto& id : {v2, v3, v4}) st = run(st, put(id)).state;
+    CHECK(as_map(describe(st).version_ids_to_stages) == stages_map{{v3, {P}}, {v4, {C}}});
+  }
+  SUBCASE("custom labels are grouped with their version; a version whose labels all left is dropped") {
+    auto st = app_store();
+    st = run(st, put(v2, labels{"L1", "L2", N})).state;
+    st = run(st, put(v3, labels{"L3"})).state;
+    st = run(st, uvs("L0", std::nullopt, v1)).state;
+    CHECK(as_map(describe(st).version_ids_to_stages) ==
+          stages_map{{v1, {C, "L0"}}, {v2, {"L1", "L2", N}}, {v3, {"L3"}}});
+    st = run(st, put(v4, labels{"L3"})).state;
+    CHECK(as_map(describe(st).version_ids_to_stages) ==
+          stages_map{{v1, {C, "L0"}}, {v2, {"L1", "L2", N}}, {v4, {"L3"}}});
+  }
+  SUBCASE("a pending-only secret shows its placeholder") {
+    const auto st = edited(created({.name = "app"}), "app", [](auto& b) {
+      const auto* v = b.put_version(std::make_shared<const ss::version>(v5, nullptr, ts(day0), b.take_sequence()));
+      b.attach(N, v);
+    });
+    CHECK(as_map(describe(st).version_ids_to_stages) == stages_map{{v5, {N}}});
+  }
+}
+
+TEST_CASE("scheduled for deletion: described, with DeletedDate and unchanged VersionIdsToStages") {
+  const auto live = run(app_store(), put(v2)).state;
+  const auto st = edited(live, "app", [](auto& b) { b.set_deleted(ts(day0 + 7 * day)); });
+  const auto r = describe(st);
+  CHECK(r.deleted_date == ts(day0 + 7 * day));
+  CHECK(as_map(r.version_ids_to_stages) == stages_map{{v1, {P}}, {v2, {C}}});
+}
+
+TEST_CASE("rotation members and NextRotationDate") {
+  const auto st = app_store();
+  ss::rotation_rules every_30;
+  every_30.automatically_after_days = 30;
+  const std::string lambda = "arn:aws:lambda:us-east-1:123456789012:function:rot";
+  SUBCASE("enabled, rotated: NextRotationDate = LastRotatedDate + AutomaticallyAfterDays") {
+    const auto r = describe(with_rotation(st, true, lambda, every_30, ts(day0 - 2 * day)));
+    CHECK(r.rotation_enabled == std::optional<bool>(true));
+    CHECK(r.rotation_lambda_arn == std::optional<std::string>(lambda));
+    CHECK(r.rotation_rules == std::optional<ss::rotation_rules>(every_30));
+    CHECK(r.last_rotated_date == ts(day0 - 2 * day));
+    CHECK(r.next_rotation_date == ts(day0 + 28 * day));
+  }
+  SUBCASE("enabled, never rotated: from CreatedDate") {
+    const auto r = describe(with_rotation(st, true, lambda, every_30, std::nullopt));
+    CHECK(r.next_rotation_date == ts(day0 + 20 * day));
+  }
+  SUBCASE("a ScheduleExpression only: no NextRotationDate") {
+    ss::rotation_rules scheduled;
+    scheduled.schedule_expression = "rate(10 days)";
+    const auto r = describe(with_rotation(st, true, lambda, scheduled, std::nullopt));
+    CHECK(r.rotation_enabled == std::optional<bool>(true));
+    CHECK_FALSE(r.next_rotation_date.has_value());
+  }
+  SUBCASE("turned off after being configured: RotationEnabled false, no NextRotationDate") {
+    const auto r = describe(with_rotation(st, false, lambda, every_30, ts(day0 - 2 * day)));
+    CHECK(r.rotation_enabled == std::optional<bool>(false));
+    CHECK(r.rotation_lambda_arn == std::optional<std::string>(lambda));
+    CHECK_FALSE(r.next_rotation_date.has_value());
+  }
+}
+
+TEST_CASE("LastAccessedDate shows the day of the last GetSecretValue; DescribeSecret itself records nothing") {
+  const auto st = app_store();
+  const auto read = run(st, ss::get_secret_value{.secret_id = "app"}, at(day0 + 13 * hour)).state;
+  CHECK(describe(read).last_accessed_date == ts(day0));
+  CHECK_FALSE(describe(st).last_accessed_date.has_value());
+}
+
+TEST_CASE("SecretId resolution and request shape") {
+  const auto st = app_store();
+  const std::string arn(st.find("app")->arn().view());
+  CHECK(describe(st, arn).name == "app");
+  CHECK(describe(st, arn.substr(0, arn.size() - 7)).name == "app");
+  CHECK_ERROR(refused(st, ss::describe_secret{.secret_id = "nope"}), "ResourceNotFoundException", not_found);
+  CHECK_ERROR(refused(st, ss::describe_secret{.secret_id = ""}), "ValidationException", at_least("secretId", 1));
+  CHECK_ERROR(refused(st, ss::describe_secret{.secret_id = std::string(2049, 'a')}), "ValidationException",
+              at_most("secretId", 2048));
+  CHECK_ERROR(refused(st, ss::describe_secret{.secret_id = "no*such"}), "ValidationException", invalid_name);
+}
+
+TEST_CASE("the same query on the secret itself, and for a domain without reserved labels") {
+  const auto st = app_store();
+  const auto t = ss::testing::step(*st.find("app"), ss::describe_secret{.secret_id = "app"});
+  CHECK(t.state == *st.find("app"));
+  CHECK(t.response == describe(st));
+
+  using T = ss::testing::tiny_traits;
+  ss::basic_context<T> ctx;
+  auto made = apply(ss::basic_store<T>{}, ss::basic_create_secret<T>{.name = "t", .client_request_token = 1, .secret_string = "x"}, ctx);
+  REQUIRE(made.has_value());
+  auto staged = apply(made.value().state, ss::basic_update_secret_version_stage<T>{.secret_id = "t", .version_stage = 'b', .move_to_version_id = 1}, ctx);
+  REQUIRE(staged.has_value());
+  auto r = apply(staged.value().state, ss::basic_describe_secret<T>{.secret_id = "t"}, ctx);
+  REQUIRE(r.has_value());
+  REQUIRE(r.value().response.version_ids_to_stages.size() == 1);
+  CHECK(r.value().response.version_ids_to_stages[0].version_id == 1);
+  CHECK(r.value().response.version_ids_to_stages[0].version_stages.contains('b'));
+  SUBCASE("a version with no label (the tiny domain's first version) is deprecated and not listed") {
+    auto bare = apply(made.value().state, ss::basic_describe_secret<T>{.secret_id = "t"}, ctx);
+    REQUIRE(bare.has_value());
+    CHECK(bare.value().response.version_ids_to_stages.empty());
+  }
+}

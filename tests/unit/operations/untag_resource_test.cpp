@@ -1,0 +1,122 @@
+// operations/untag_resource.hpp: UntagResource (aws-semantics.md §4.11 table; API: "If a
+// requested tag is not attached to the secret, no error is returned and the secret metadata is
+// unchanged").
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include <secretstage/operations/delete_secret.hpp>
+#include <secretstage/operations/untag_resource.hpp>
+
+#include "support/aws_text.hpp"
+#include "support/given.hpp"
+
+namespace ss = secretstage;
+namespace text = ss::testing::aws_text;
+using ss::testing::aws_map;
+using ss::testing::fail;
+using ss::testing::given;
+using ss::testing::step;
+using ss::testing::version_labels;
+using ss::testing::vid;
+using tags = std::vector<ss::tag>;
+using keys = std::vector<std::string>;
+
+namespace {
+
+const std::string marked_for_deletion =
+    "You can't perform this operation on the secret because it was marked for deletion.";
+const std::string C = "AWSCURRENT", P = "AWSPREVIOUS";
+
+ss::context at_ms(std::int64_t ms) {
+  ss::context c;
+  c.now = ss::timestamp{ms};
+  return c;
+}
+const std::int64_t t0 = 1'800'000'000'000;
+
+ss::secret tagged() {
+  return given(ss::create_secret{.name = "app", .client_request_token = vid(1), .secret_string = "s1",
+                                 .tags = tags{{"env", "prod"}, {"team", "a"}, {"owner", "me"}}},
+               ss::put_secret_value{.secret_id = "app", .client_request_token = vid(2), .secret_string = "s2"});
+}
+ss::untag_resource untag(keys k, std::string id = "app") { return {.secret_id = std::move(id), .tag_keys = std::move(k)}; }
+
+}  // namespace
+
+TEST_CASE("UntagResource removes the listed keys, keeps the others in order, sets LastChangedDate") {
+  const auto s = tagged();
+  const auto t = step(s, untag({"team"}), at_ms(t0));
+  CHECK(t.state.tags() == tags{{"env", "prod"}, {"owner", "me"}});
+  CHECK(t.state.last_changed_date() == std::optional<ss::timestamp>(ss::timestamp{t0}));
+  CHECK(t.response == ss::untag_resource_response{});
+  CHECK(version_labels(t.state) == aws_map{{vid(1), {P}}, {vid(2), {C}}});
+  SUBCASE("several keys, some absent, some repeated") {
+    const auto u = step(s, untag({"owner", "nope", "env", "owner"}), at_ms(t0));
+    CHECK(u.state.tags() == tags{{"team", "a"}});
+  }
+  SUBCASE("every key") {
+    const auto u = step(s, untag({"env", "team", "owner"}), at_ms(t0));
+    CHECK(u.state.tags().empty());
+  }
+  SUBCASE("keys are case-sensitive") {
+    CHECK(step(s, untag({"ENV"}), at_ms(t0)).state == s);
+  }
+}
+
+TEST_CASE("UntagResource of keys that are not attached is a no-op (nothing changes, LastChangedDate included)") {
+  const auto s = tagged();
+  CHECK(step(s, untag({"nope"}), at_ms(t0)).state == s);
+  CHECK(step(s, untag({}), at_ms(t0)).state == s);
+  const auto bare = given(ss::create_secret{.name = "app"});
+  CHECK(step(bare, untag({"x"}), at_ms(t0)).state == bare);
+}
+
+TEST_CASE("UntagResource validation: each key 1–128, before resolution") {
+  const auto s = tagged();
+  const auto ctx = at_ms(t0);
+  CHECK_AWS_ERROR(fail(s, untag({""}), ctx), ss::errc::validation, text::at_least("tagKeys.1.member", 1));
+  CHECK_AWS_ERROR(fail(s, untag({"env", std::string(129, 'k')}), ctx), ss::errc::validation,
+                  text::at_most("tagKeys.2.member", 128));
+  CHECK(step(s, untag({std::string(128, 'k')}), ctx).state == s);
+  CHECK_AWS_ERROR(fail(s, untag({""}, "nope"), ctx), ss::errc::validation, text::at_least("tagKeys.1.member", 1));
+  CHECK_AWS_ERROR(fail(s, untag({""}, ""), ctx), ss::errc::validation, text::at_least("secretId", 1));
+  CHECK_AWS_ERROR(fail(s, untag({"env"}, "a*b"), ctx), ss::errc::validation, text::invalid_name);
+}
+
+TEST_CASE("UntagResource on another secret: ResourceNotFoundException") {
+  CHECK_AWS_ERROR(fail(tagged(), untag({"env"}, "nope"), at_ms(t0)), ss::errc::resource_not_found, text::not_found);
+}
+
+TEST_CASE("UntagResource on a secret scheduled for deletion: marked for deletion [OBS]") {
+  ss::store st;
+  auto made = apply(st, ss::create_secret{.name = "app", .tags = tags{{"env", "prod"}}}, at_ms(t0));
+  REQUIRE(made.has_value());
+  auto scheduled = apply(made.value().state, ss::delete_secret{.secret_id = "app", .recovery_window_in_days = 7},
+                         at_ms(t0 + 1));
+  REQUIRE(scheduled.has_value());
+  const ss::store& st2 = scheduled.value().state;
+  for (const auto& k : {keys{"env"}, keys{"absent"}, keys{}}) {
+    auto res = apply(st2, untag(k), at_ms(t0 + 2));
+    REQUIRE_FALSE(res.has_value());
+    CHECK_AWS_ERROR(res.error(), ss::errc::invalid_request, marked_for_deletion);
+  }
+  CHECK(st2.find("app")->tags() == tags{{"env", "prod"}});
+}
+
+TEST_CASE("UntagResource in a store") {
+  ss::store st;
+  auto made = apply(st, ss::create_secret{.name = "app", .tags = tags{{"a", "1"}, {"b", "2"}}}, at_ms(t0));
+  REQUIRE(made.has_value());
+  st = made.value().state;
+  const std::string arn = st.find("app")->arn().str();
+  auto res = apply(st, untag({"a"}, arn), at_ms(t0 + 5));
+  REQUIRE(res.has_value());
+  CHECK(res.value().state.find("app")->tags() == tags{{"b", "2"}});
+  CHECK(st.find("app")->tags() == tags{{"a", "1"}, {"b", "2"}});
+  CHECK(ss::check_store_invariants(res.value().state).empty());
+}

@@ -834,7 +834,9 @@ inline std::vector<const secret*> listed_secrets(const store& st, const std::vec
   return out;
 }
 
-inline description describe(const secret& s) {
+/// `for_describe`: DescribeSecret hides LastRotatedDate while rotation is disabled (API
+/// reference); a ListSecrets entry shows it whenever the secret has rotated.
+inline description describe(const secret& s, bool for_describe = false) {
   description d;
   d.arn = s.arn;
   d.name = s.name;
@@ -843,7 +845,7 @@ inline description describe(const secret& s) {
   if (s.rotation_enabled || s.lambda) d.rotation_enabled = s.rotation_enabled;
   d.lambda = s.lambda;
   d.rotation = s.rotation;
-  d.last_rotated_ms = s.last_rotated_ms;
+  if (!for_describe || s.rotation_enabled) d.last_rotated_ms = s.last_rotated_ms;
   d.last_changed_ms = s.last_changed_ms;
   d.last_accessed_ms = s.last_accessed_ms;
   d.deleted_ms = s.deleted_ms;
@@ -867,7 +869,7 @@ inline outcome<description> describe_secret(const store& st, const std::string& 
   if (s == nullptr) return failed<R>(st, msg::not_found());
   outcome<R> o;
   o.next = st;
-  o.resp = describe(*s);
+  o.resp = describe(*s, true);
   return o;
 }
 

@@ -41,7 +41,9 @@ const std::vector<std::pair<ss::errc, std::string>> all_exceptions = {
 }  // namespace
 
 TEST_CASE("exception_name spells every errc as AWS's __type") {
-  for (const auto& [code, name] : all_exceptions) {
+  for (const auto& entry : all_exceptions) {
+    const auto code = entry.first;
+    const std::string& name = entry.second;
     CAPTURE(name);
     CHECK(std::string(ss::exception_name(code)) == name);
     CHECK(std::string(ss::error{code, "m"}.name()) == name);
@@ -78,7 +80,9 @@ TEST_CASE("errc plugs into std::error_code") {
     CHECK(&ss::secretsmanager_category() == &ss::secretsmanager_category());
   }
   SUBCASE("make_error_code keeps the value and the category") {
-    for (const auto& [code, name] : all_exceptions) {
+    for (const auto& entry : all_exceptions) {
+      const auto code = entry.first;
+      const std::string& name = entry.second;
       CAPTURE(name);
       const std::error_code ec = ss::make_error_code(code);
       CHECK(ec.value() == static_cast<int>(code));

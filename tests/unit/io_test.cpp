@@ -21,7 +21,6 @@ using labels = std::vector<std::string>;
 namespace {
 const std::string sentinel = "SENTINEL-b7e1c0de-do-not-print";
 const ss::binary binary_sentinel(sentinel.begin(), sentinel.end());
-const std::optional<std::string> none;
 
 template <class T>
 std::string print(const T& x) {

@@ -2,6 +2,7 @@
 // are shared between states, never copied; a transition never modifies its input).
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,7 +43,9 @@ void check_queries_consistent(const ss::secret& s) {
   const auto map = version_labels(s);
   CHECK(s.version_count() == map.size());
   std::size_t labels_seen = 0;
-  for (const auto& [id, ls] : map) {
+  for (const auto& entry : map) {
+    const std::string& id = entry.first;
+    const std::set<std::string>& ls = entry.second;
     CAPTURE(id);
     const auto* v = s.find_version(id);
     REQUIRE(v != nullptr);

@@ -149,6 +149,9 @@ template <class Traits>
   SECRETSTAGE_TRYV(detail::resolve(s, r.secret_id));
   basic_describe_secret_response<Traits> response;
   detail::describe_into(response, s);
+  // DescribeSecret's LastRotatedDate is null once rotation is disabled (API reference); a
+  // ListSecrets entry keeps it ("null if the secret hasn't ever rotated").
+  if (!s.rotation_enabled()) response.last_rotated_date.reset();
   response.version_ids_to_stages = detail::labelled_versions(s);
   return transition<basic_secret<Traits>, basic_describe_secret_response<Traits>>{s, std::move(response)};
 }

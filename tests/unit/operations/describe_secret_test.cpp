@@ -233,6 +233,9 @@ TEST_CASE("rotation members and NextRotationDate") {
     CHECK(r.rotation_enabled == std::optional<bool>(false));
     CHECK(r.rotation_lambda_arn == std::optional<std::string>(lambda));
     CHECK_FALSE(r.next_rotation_date.has_value());
+    // "If the secret isn't configured for rotation or rotation has been disabled, Secrets
+    // Manager returns null" (API reference, DescribeSecret LastRotatedDate).
+    CHECK_FALSE(r.last_rotated_date.has_value());
   }
 }
 

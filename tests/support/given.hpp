@@ -171,6 +171,29 @@ error fail(const basic_secret<Traits>& s, const Request& r,
   return res.error();
 }
 
+/// Runs a store transition that must succeed; checks the input store is unchanged and the store
+/// invariants hold before and across the step.
+template <class Traits, class Request>
+auto step(const basic_store<Traits>& st, const Request& r, const basic_context<Traits>& ctx) {
+  const basic_store<Traits> before = st;
+  auto res = apply(st, r, ctx);
+  REQUIRE_MESSAGE(res.has_value(), (res.has_value() ? std::string() : res.error().message));
+  CHECK(st == before);
+  CHECK(check_store_invariants(res.value().state).empty());
+  CHECK(check_store_transition_invariants(st, res.value().state).empty());
+  return std::move(res).value();
+}
+
+/// Runs a store transition that must fail; checks the store is unchanged and returns the error.
+template <class Traits, class Request>
+error fail(const basic_store<Traits>& st, const Request& r, const basic_context<Traits>& ctx) {
+  const basic_store<Traits> before = st;
+  auto res = apply(st, r, ctx);
+  REQUIRE_FALSE(res.has_value());
+  CHECK(st == before);
+  return res.error();
+}
+
 /// A state with a value-less version `id` carrying AWSPENDING, as RotateSecret leaves it (there is
 /// no RotateSecret transition yet, so the test builds the state the way a transition would).
 inline secret with_rotation_placeholder(const secret& s, const std::string& id, timestamp created) {
@@ -211,6 +234,14 @@ basic_secret<Traits> given(const basic_create_secret<Traits>& c, const Ops&... o
     CHECK(std::string(e_.name()) ==                                               \
           std::string(::secretstage::exception_name(errc_value)));                \
     CHECK(e_.message == std::string(text));                                       \
+  } while (false)
+
+/// Checks an error's AWS exception name, given as text, and exact message.
+#define CHECK_ERROR(err, code, text)                    \
+  do {                                                  \
+    const ::secretstage::error e_ = (err);              \
+    CHECK(std::string(e_.name()) == std::string(code)); \
+    CHECK(e_.message == (text));                        \
   } while (false)
 
 #endif  // SECRETSTAGE_TESTS_GIVEN_HPP

@@ -65,28 +65,12 @@ ss::timestamp ts(std::int64_t seconds) { return ss::timestamp::from_seconds(seco
 
 template <class Request>
 auto run(const ss::store& st, const Request& r, const ss::context& ctx = at(day0)) {
-  const ss::store before = st;
-  auto res = apply(st, r, ctx);
-  REQUIRE_MESSAGE(res.has_value(), (res.has_value() ? std::string() : res.error().message));
-  CHECK(st == before);
-  CHECK(ss::check_store_invariants(res.value().state).empty());
-  CHECK(ss::check_store_transition_invariants(st, res.value().state).empty());
-  return std::move(res).value();
+  return ss::testing::step(st, r, ctx);
 }
 template <class Request>
 ss::error refused(const ss::store& st, const Request& r, const ss::context& ctx = at(day0)) {
-  const ss::store before = st;
-  auto res = apply(st, r, ctx);
-  REQUIRE_FALSE(res.has_value());
-  CHECK(st == before);
-  return res.error();
+  return ss::testing::fail(st, r, ctx);
 }
-#define CHECK_ERROR(err, code, text)                    \
-  do {                                                  \
-    const ss::error e_ = (err);                         \
-    CHECK(std::string(e_.name()) == std::string(code)); \
-    CHECK(e_.message == (text));                        \
-  } while (false)
 
 ss::put_secret_value put(const std::string& id, std::optional<labels> stages = std::nullopt,
                          std::string secret = "app") {

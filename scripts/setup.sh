@@ -8,6 +8,9 @@ packages=(
   meson        # Meson finds doctest and rapidcheck through their CMake configs: keep cmake too
   libboost-dev doctest-dev librapidcheck-dev libbenchmark-dev
   nlohmann-json3-dev libcpp-httplib-dev
+  awscli python3-boto3   # real clients of the example server; called as /usr/bin/aws, /usr/bin/python3
+  wrk                    # load generator of the server benchmark
+  libclang-rt-14-dev     # sanitizer and libFuzzer runtimes for clang++
 )
 
 missing=()

@@ -1,0 +1,292 @@
+// Failure atomicity under allocation failure (issue 6, item 6).
+//
+// This binary replaces the global operator new with one that can be told to fail its k-th call.
+// For every kind of transition and for every k from 1 until the transition runs to the end without
+// reaching allocation k, the transition runs on a store with allocation k failing; each time it
+// must either throw std::bad_alloc or report a failure, and the input store must be exactly as it
+// was (compared with an independently built copy that shares no node with it) and satisfy every
+// invariant. A transition that reached allocation k but claimed success would have lost the
+// failure: that is a test failure too.
+//
+// Its own binary because the replacement operator new must not sit under the other tests.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <new>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include <secretstage/background.hpp>
+#include <secretstage/invariants.hpp>
+#include <secretstage/rotation.hpp>
+#include <secretstage/secretstage.hpp>
+
+namespace {
+
+// 0: disarmed. Otherwise the number (1-based) of the allocation that fails, counted from arming.
+std::size_t fail_at = 0;
+std::size_t allocations = 0;
+bool failed = false;
+
+void* allocate(std::size_t n) {
+  if (fail_at != 0 && ++allocations == fail_at) {
+    failed = true;
+    throw std::bad_alloc();
+  }
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+
+}  // namespace
+
+void* operator new(std::size_t n) { return allocate(n); }
+void* operator new[](std::size_t n) { return allocate(n); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+
+namespace ss = secretstage;
+
+namespace {
+
+std::string vid(int n) {
+  const std::string digits = std::to_string(n);
+  return "00000000-0000-4000-8000-" + std::string(12 - digits.size(), '0') + digits;
+}
+
+constexpr std::int64_t t0 = 1'700'000'000;
+const std::string rotation_arn = "arn:aws:lambda:us-east-1:123456789012:function:rotate";
+
+ss::context at(std::int64_t seconds) {
+  ss::context c;
+  c.now = ss::timestamp::from_seconds(seconds);
+  c.entropy = 42;
+  c.functions = ss::rotation_functions{rotation_arn};
+  return c;
+}
+
+template <class R>
+ss::store must(const ss::store& st, const R& request, std::int64_t seconds) {
+  auto r = ss::apply(st, request, at(seconds));
+  REQUIRE_MESSAGE(r.has_value(), (r ? std::string() : r.error().message));
+  return std::move(r.value().state);
+}
+
+// The input of every transition below, built the same way each time (no node is shared between
+// two builds):
+//   "db":       v1 [AWSPREVIOUS], v2 [AWSCURRENT, L0], v3 [AWSPENDING], tags, description
+//   "crowded":  101 versions, the oldest deprecated and more than a day old (collectable)
+//   "gone":     scheduled for deletion 7 days after t0 (purgeable at t0 + 8 days)
+ss::store build() {
+  ss::store st;
+  st = must(st,
+            ss::create_secret{.name = "db", .client_request_token = vid(1), .description = "d",
+                              .secret_string = "value-1", .tags = std::vector<ss::tag>{{"k", "v"}}},
+            t0);
+  st = must(st, ss::put_secret_value{.secret_id = "db", .client_request_token = vid(2),
+                                     .secret_string = "value-2"},
+            t0 + 1);
+  st = must(st, ss::update_secret_version_stage{.secret_id = "db", .version_stage = "L0",
+                                                .move_to_version_id = vid(2)},
+            t0 + 2);
+  st = must(st, ss::put_secret_value{.secret_id = "db", .client_request_token = vid(3),
+                                     .secret_binary = ss::binary{1, 2, 3},
+                                     .version_stages = std::vector<std::string>{"AWSPENDING"}},
+            t0 + 3);
+  st = must(st, ss::create_secret{.name = "crowded", .client_request_token = vid(100),
+                                  .secret_string = "c-0"},
+            t0);
+  for (int i = 1; i <= 100; ++i)
+    st = must(st, ss::put_secret_value{.secret_id = "crowded", .client_request_token = vid(100 + i),
+                                       .secret_string = "c-" + std::to_string(i)},
+              t0 + i);
+  st = must(st, ss::create_secret{.name = "gone", .client_request_token = vid(900),
+                                  .secret_string = "g"},
+            t0);
+  st = must(st, ss::delete_secret{.secret_id = "gone", .recovery_window_in_days = 7}, t0);
+  return st;
+}
+
+// Runs `run(store)` with allocation k failing, for k = 1, 2, … until a run reaches no k-th
+// allocation. `run` returns the state the transition produced, or nothing when it reported a
+// failure. A run that met the failed allocation may still succeed (the standard library recovers
+// from some, e.g. std::stable_sort without its buffer); then its state must equal the state of an
+// undisturbed run: nothing was lost on the way.
+template <class Run>
+void with_every_allocation_failing(const std::string& what, Run run) {
+  CAPTURE(what);
+  const std::optional<ss::store> undisturbed = run(build());
+  REQUIRE(undisturbed.has_value());
+  std::size_t k = 1;
+  for (;; ++k) {
+    const ss::store input = build();
+    const ss::store independent = build();
+    bool threw = false;
+    std::optional<ss::store> produced;
+    allocations = 0;
+    failed = false;
+    fail_at = k;
+    try {
+      produced = run(input);
+    } catch (const std::bad_alloc&) {
+      threw = true;
+    }
+    fail_at = 0;
+    CAPTURE(k);
+    if (!failed) {
+      CHECK_FALSE(threw);
+      REQUIRE(produced.has_value());
+    }
+    if (produced) {
+      CHECK(*produced == *undisturbed);
+      CHECK(ss::check_store_invariants(*produced).empty());
+      CHECK(ss::check_store_transition_invariants(input, *produced).empty());
+    }
+    CHECK(input == independent);
+    CHECK(ss::check_store_invariants(input).empty());
+    if (!failed) break;
+  }
+  // The transition allocates at all, so the loop above did exercise failures.
+  CHECK(k > 1);
+  MESSAGE(what << ": " << (k - 1) << " allocation failures injected");
+}
+
+template <class T>
+std::optional<ss::store> state_of(ss::result<T> r) {
+  if (!r) return std::nullopt;
+  return std::move(r.value().state);
+}
+
+// A store operation (it must succeed on the fixture when nothing fails).
+template <class R>
+auto operation(R request, std::int64_t seconds = t0 + 10) {
+  return [request = std::move(request), seconds](const ss::store& st) -> std::optional<ss::store> {
+    auto r = ss::apply(st, request, at(seconds));
+    if (!r) return std::nullopt;
+    return std::move(r.value().state);
+  };
+}
+
+}  // namespace
+
+TEST_CASE("version-creating transitions fail atomically when an allocation fails") {
+  with_every_allocation_failing(
+      "CreateSecret", operation(ss::create_secret{.name = "new", .client_request_token = vid(10),
+                                                  .description = "x", .secret_string = "s",
+                                                  .tags = std::vector<ss::tag>{{"a", "b"}}}));
+  with_every_allocation_failing(
+      "PutSecretValue", operation(ss::put_secret_value{
+                            .secret_id = "db", .client_request_token = vid(11),
+                            .secret_string = "value-4",
+                            .version_stages = std::vector<std::string>{"AWSCURRENT", "L1"}}));
+  with_every_allocation_failing(
+      "UpdateSecret", operation(ss::update_secret{.secret_id = "db", .client_request_token = vid(12),
+                                                  .description = "new", .secret_string = "value-5"}));
+}
+
+TEST_CASE("label and configuration transitions fail atomically when an allocation fails") {
+  with_every_allocation_failing(
+      "UpdateSecretVersionStage (AWSCURRENT, with the AWSPREVIOUS side effect)",
+      operation(ss::update_secret_version_stage{.secret_id = "db", .version_stage = "AWSCURRENT",
+                                                .remove_from_version_id = vid(2),
+                                                .move_to_version_id = vid(3)}));
+  with_every_allocation_failing(
+      "UpdateSecretVersionStage (remove a custom label)",
+      operation(ss::update_secret_version_stage{.secret_id = "db", .version_stage = "L0",
+                                                .remove_from_version_id = vid(2)}));
+  with_every_allocation_failing(
+      "TagResource", operation(ss::tag_resource{.secret_id = "db", .tags = {{"k2", "v2"}}}));
+  with_every_allocation_failing(
+      "UntagResource", operation(ss::untag_resource{.secret_id = "db", .tag_keys = {"k"}}));
+  with_every_allocation_failing(
+      "DeleteSecret", operation(ss::delete_secret{.secret_id = "db", .recovery_window_in_days = 7}));
+  with_every_allocation_failing(
+      "DeleteSecret (force)",
+      operation(ss::delete_secret{.secret_id = "db", .force_delete_without_recovery = true}));
+  with_every_allocation_failing("RestoreSecret", operation(ss::restore_secret{.secret_id = "gone"}));
+}
+
+TEST_CASE("rotation fails atomically when an allocation fails") {
+  // AWSPENDING must leave v3 before a rotation can start.
+  const auto prepared = [](const ss::store& st) {
+    return must(st, ss::update_secret_version_stage{.secret_id = "db", .version_stage = "AWSPENDING",
+                                                    .remove_from_version_id = vid(3)},
+                t0 + 5);
+  };
+  const ss::rotate_secret rotate{.secret_id = "db", .client_request_token = vid(20),
+                                 .rotation_lambda_arn = rotation_arn,
+                                 .rotation_rules = ss::rotation_rules{.automatically_after_days = 30, .duration = {}, .schedule_expression = {}}};
+  // The preparation runs disarmed, so only the rotation itself sees failures.
+  const auto armed = [&](auto body) {
+    return [&, body](const ss::store& st) -> std::optional<ss::store> {
+      const std::size_t k = fail_at;
+      fail_at = 0;
+      const ss::store ready = prepared(st);
+      allocations = 0;
+      fail_at = k;
+      return body(ready);
+    };
+  };
+  with_every_allocation_failing("RotateSecret", armed([&](const ss::store& st) {
+                                  return state_of(ss::apply(st, rotate, at(t0 + 10)));
+                                }));
+  with_every_allocation_failing(
+      "rotate_synchronously (all four steps)", armed([&](const ss::store& st) {
+        const ss::context ctx = at(t0 + 10);
+        return state_of(ss::rotate_synchronously(
+            st, rotate, ctx, ctx.functions, ss::secret_value(ss::secret_value::string_tag{}, "rotated")));
+      }));
+  with_every_allocation_failing("CancelRotateSecret", armed([&](const ss::store& st) -> std::optional<ss::store> {
+                                  const std::size_t k = fail_at;
+                                  fail_at = 0;
+                                  auto started = ss::apply(st, rotate, at(t0 + 10));
+                                  if (!started) return std::nullopt;
+                                  const ss::store rotating = started.value().state;
+                                  allocations = 0;
+                                  fail_at = k;
+                                  return state_of(ss::apply(
+                                      rotating, ss::cancel_rotate_secret{.secret_id = "db"}, at(t0 + 11)));
+                                }));
+}
+
+TEST_CASE("reads fail atomically when an allocation fails") {
+  // Reads change LastAccessedDate, so they are transitions too.
+  with_every_allocation_failing(
+      "GetSecretValue", operation(ss::get_secret_value{.secret_id = "db", .version_stage = "AWSPREVIOUS"},
+                                  t0 + 86'400 * 3));
+  with_every_allocation_failing(
+      "BatchGetSecretValue",
+      operation(ss::batch_get_secret_value{.secret_id_list = std::vector<std::string>{"db", "crowded"}},
+                t0 + 86'400 * 3));
+  with_every_allocation_failing(
+      "ListSecretVersionIds",
+      operation(ss::list_secret_version_ids{.secret_id = "crowded", .max_results = 5,
+                                            .include_deprecated = true}));
+  with_every_allocation_failing("DescribeSecret", operation(ss::describe_secret{.secret_id = "db"}));
+  with_every_allocation_failing(
+      "ListSecrets", operation(ss::list_secrets{.include_planned_deletion = true, .max_results = 2}));
+  with_every_allocation_failing("GetRandomPassword",
+                                operation(ss::get_random_password{.password_length = 64}));
+}
+
+TEST_CASE("background transitions fail atomically when an allocation fails") {
+  const ss::timestamp later = ss::timestamp::from_seconds(t0 + 86'400 * 8);
+  with_every_allocation_failing("collect_deprecated_versions",
+                                [&](const ss::store& st) -> std::optional<ss::store> {
+                                  auto r = ss::collect_deprecated_versions(st, later);
+                                  if (r.removed.empty()) return std::nullopt;
+                                  return std::move(r.state);
+                                });
+  with_every_allocation_failing("purge_deleted_secrets",
+                                [&](const ss::store& st) -> std::optional<ss::store> {
+                                  auto r = ss::purge_deleted_secrets(st, later);
+                                  if (r.removed.size() != 1) return std::nullopt;
+                                  return std::move(r.state);
+                                });
+}

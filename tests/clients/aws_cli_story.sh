@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# The label story of issue 4, told with Debian's AWS CLI v2 (/usr/bin/aws) against a running
+# secretstage-server (see with_server.sh). Every expectation comes from aws-semantics.md /
+# decisions.md; the CLI exits 254 on a service error and prints
+#   An error occurred (<Code>) when calling the <Operation> operation: <Message>
+set -uo pipefail
+: "${SECRETSTAGE_ENDPOINT:?run me through tests/clients/with_server.sh}"
+: "${STORY_ROTATION_ARN:?}" "${STORY_ROTATED_VALUE:?}"
+
+export AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_EC2_METADATA_DISABLED=true AWS_PAGER="" \
+       AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+unset AWS_MAX_ATTEMPTS AWS_PROFILE AWS_DEFAULT_PROFILE
+
+V1=11111111-1111-4111-8111-111111111111
+V2=22222222-2222-4222-8222-222222222222
+V3=33333333-3333-4333-8333-333333333333
+failures=0
+out= err= rc=
+
+sm() {
+  local o e
+  o=$(mktemp) e=$(mktemp)
+  /usr/bin/aws --endpoint-url "$SECRETSTAGE_ENDPOINT" --region us-east-1 secretsmanager "$@" \
+    >"$o" 2>"$e"
+  rc=$?
+  out=$(cat "$o") err=$(cat "$e")
+  rm -f "$o" "$e"
+}
+
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+# ok <description> <expected stdout> <aws args…>: exit 0 and exactly this output.
+ok() {
+  local what=$1 expected=$2
+  shift 2
+  sm "$@"
+  if [[ $rc -ne 0 ]]; then
+    fail "$what: exit $rc, stderr: $err"
+  elif [[ $out != "$expected" ]]; then
+    fail "$what: expected [$expected], got [$out]"
+  else
+    echo "ok: $what"
+  fi
+}
+
+# fails <description> <operation> <code> <message> <aws args…>: exit 254 and AWS's error line.
+fails() {
+  local what=$1 operation=$2 code=$3 message=$4
+  shift 4
+  sm "$@"
+  local line="An error occurred ($code) when calling the $operation operation: $message"
+  if [[ $rc -ne 254 ]]; then
+    fail "$what: expected exit 254, got $rc (stdout: $out, stderr: $err)"
+  elif [[ $(printf '%s\n' "$err" | sed '/^$/d') != "$line" ]]; then
+    fail "$what: expected stderr [$line], got [$err]"
+  else
+    echo "ok: $what"
+  fi
+}
+
+ok "create-secret returns the name and the token as VersionId" "story/db	$V1" \
+  create-secret --name story/db --secret-string story-value-1 --client-request-token "$V1" \
+  --query '[Name, VersionId]' --output text
+
+sm describe-secret --secret-id story/db --query ARN --output text
+[[ $rc -eq 0 && $out =~ ^arn:aws:secretsmanager:us-east-1:123456789012:secret:story/db-[A-Za-z0-9]{6}$ ]] ||
+  fail "ARN has AWS's shape: got [$out] (exit $rc)"
+arn=$out
+
+ok "put-secret-value --version-stages AWSCURRENT labels the new version" "$V2	AWSCURRENT" \
+  put-secret-value --secret-id story/db --secret-string story-value-2 --client-request-token "$V2" \
+  --version-stages AWSCURRENT --query '[VersionId, join(`,`, VersionStages)]' --output text
+
+ok "put-secret-value --version-stages AWSPENDING leaves AWSCURRENT where it is" "$V3	AWSPENDING" \
+  put-secret-value --secret-id "$arn" --secret-string story-value-3 --client-request-token "$V3" \
+  --version-stages AWSPENDING --query '[VersionId, join(`,`, VersionStages)]' --output text
+
+fails "moving AWSCURRENT without RemoveFromVersionId" UpdateSecretVersionStage \
+  InvalidParameterException \
+  "The parameter RemoveFromVersionId can't be empty. Staging label AWSCURRENT is currently attached to version $V2, so you must explicitly reference that version in RemoveFromVersionId." \
+  update-secret-version-stage --secret-id story/db --version-stage AWSCURRENT \
+  --move-to-version-id "$V3"
+
+ok "moving AWSCURRENT from V2 to V3" "story/db" \
+  update-secret-version-stage --secret-id story/db --version-stage AWSCURRENT \
+  --remove-from-version-id "$V2" --move-to-version-id "$V3" --query Name --output text
+
+ok "AWSPREVIOUS followed AWSCURRENT; V1 lost its last label and is not listed" \
+  "$V2	AWSPREVIOUS
+$V3	AWSCURRENT,AWSPENDING" \
+  list-secret-version-ids --secret-id story/db \
+  --query 'sort_by(Versions, &VersionId)[].[VersionId, join(`,`, sort(VersionStages))]' --output text
+
+ok "--include-deprecated lists V1, without a VersionStages member" \
+  "$V1	null
+$V2	[\"AWSPREVIOUS\"]
+$V3	[\"AWSCURRENT\",\"AWSPENDING\"]" \
+  list-secret-version-ids --secret-id story/db --include-deprecated \
+  --query 'sort_by(Versions, &VersionId)[].[VersionId, to_string(VersionStages)]' --output text
+
+ok "get-secret-value --version-stage AWSPREVIOUS reads V2" "story-value-2	$V2" \
+  get-secret-value --secret-id story/db --version-stage AWSPREVIOUS \
+  --query '[SecretString, VersionId]' --output text
+
+ok "removing AWSPENDING from V3 by hand" "story/db" \
+  update-secret-version-stage --secret-id story/db --version-stage AWSPENDING \
+  --remove-from-version-id "$V3" --query Name --output text
+
+# stages_of <secret> <version…>: "<sorted ids>\t<stages of the 1st>\t<stages of the 2nd>…"
+stages_query() {
+  local q="[join(',', sort(keys(VersionIdsToStages)))"
+  for v in "$@"; do q+=", join(',', sort(VersionIdsToStages.\"$v\"))"; done
+  printf '%s]' "$q"
+}
+
+ok "describe-secret maps versions to stages" "$V2,$V3	AWSPREVIOUS	AWSCURRENT" \
+  describe-secret --secret-id story/db --query "$(stages_query "$V2" "$V3")" --output text
+
+fails "rotate-secret with a function the service cannot invoke" RotateSecret AccessDeniedException \
+  "Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com." \
+  rotate-secret --secret-id story/db \
+  --rotation-lambda-arn arn:aws:lambda:us-east-1:123456789012:function:not-registered
+
+ok "the refused rotation changed nothing" "None	None" \
+  describe-secret --secret-id story/db --query '[RotationLambdaARN, RotationRules]' --output text
+
+sm rotate-secret --secret-id story/db --rotation-lambda-arn "$STORY_ROTATION_ARN" \
+  --rotation-rules AutomaticallyAfterDays=30 --query VersionId --output text
+if [[ $rc -ne 0 || ! $out =~ ^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$ ]]; then
+  fail "rotate-secret with the registered function: exit $rc, VersionId [$out] (expected the CLI's UUIDv4 token), stderr: $err"
+else
+  echo "ok: rotate-secret with the registered function"
+fi
+rotated=$out
+
+ok "the rotated version is AWSCURRENT with the function's value" "$STORY_ROTATED_VALUE	$rotated" \
+  get-secret-value --secret-id story/db --query '[SecretString, VersionId]' --output text
+
+ok "finishSecret moved AWSPREVIOUS to V3 and removed AWSPENDING" \
+  "$(printf '%s\n' "$V3" "$rotated" | sort | paste -sd,)	AWSPREVIOUS	AWSCURRENT" \
+  describe-secret --secret-id story/db --query "$(stages_query "$V3" "$rotated")" --output text
+
+ok "rotation is enabled with the function and its rules" "True	$STORY_ROTATION_ARN	30" \
+  describe-secret --secret-id story/db \
+  --query '[RotationEnabled, RotationLambdaARN, RotationRules.AutomaticallyAfterDays]' --output text
+
+sm delete-secret --secret-id story/db --recovery-window-in-days 7 --query '[Name, DeletionDate]' \
+  --output text
+[[ $rc -eq 0 && $out =~ ^story/db$'\t'[0-9]{4}-[0-9]{2}-[0-9]{2}T ]] ||
+  fail "delete-secret with a 7-day window: exit $rc, got [$out], stderr: $err"
+
+fails "a secret scheduled for deletion cannot be read" GetSecretValue InvalidRequestException \
+  "You can't perform this operation on the secret because it was marked for deletion." \
+  get-secret-value --secret-id story/db
+
+ok "restore-secret" "story/db" restore-secret --secret-id story/db --query Name --output text
+
+ok "after restore the current value is readable again" "$STORY_ROTATED_VALUE" \
+  get-secret-value --secret-id story/db --query SecretString --output text
+
+fails "an unknown secret" GetSecretValue ResourceNotFoundException \
+  "Secrets Manager can't find the specified secret." \
+  get-secret-value --secret-id story/nothing
+
+if [[ $failures -ne 0 ]]; then
+  echo "aws_cli_story: $failures failure(s)" >&2
+  exit 1
+fi
+echo "aws_cli_story: all steps passed"

@@ -1,0 +1,168 @@
+#!/usr/bin/python3
+"""The label story of issue 4 told with Debian's boto3 (run with /usr/bin/python3) against a running
+secretstage-server (see with_server.sh), plus what only an SDK shows: binary values as bytes, the
+SDK-generated ClientRequestToken, error codes and messages as ClientError carries them, HTTP status.
+Every expectation comes from aws-semantics.md / decisions.md."""
+
+import os
+import re
+import sys
+
+import boto3
+import botocore.config
+from botocore.exceptions import ClientError
+
+endpoint = os.environ["SECRETSTAGE_ENDPOINT"]
+rotation_arn = os.environ["STORY_ROTATION_ARN"]
+rotated_value = os.environ["STORY_ROTATED_VALUE"]
+
+sm = boto3.client(
+    "secretsmanager",
+    endpoint_url=endpoint,
+    region_name="us-east-1",
+    aws_access_key_id="x",
+    aws_secret_access_key="x",
+    config=botocore.config.Config(retries={"max_attempts": 1}),
+)
+
+V1 = "11111111-1111-4111-8111-111111111111"
+V2 = "22222222-2222-4222-8222-222222222222"
+V3 = "33333333-3333-4333-8333-333333333333"
+UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+failures = []
+
+
+def check(what, condition, detail=""):
+    if condition:
+        print("ok:", what)
+    else:
+        failures.append(what)
+        print("FAIL:", what, detail, file=sys.stderr)
+
+
+def expect_error(what, code, message, call, **kwargs):
+    try:
+        call(**kwargs)
+    except ClientError as e:
+        error = e.response["Error"]
+        status = e.response["ResponseMetadata"]["HTTPStatusCode"]
+        check(what, (error.get("Code"), error.get("Message"), status) == (code, message, 400),
+              f"got {error!r}, HTTP {status}")
+        check(what + " (exception class)", type(e).__name__ == code, type(e).__name__)
+        return
+    check(what, False, "no error raised")
+
+
+def stages(secret_id):
+    described = sm.describe_secret(SecretId=secret_id)
+    return {k: sorted(v) for k, v in described["VersionIdsToStages"].items()}
+
+
+created = sm.create_secret(Name="story/db", SecretString="story-value-1", ClientRequestToken=V1)
+check("create_secret returns Name and VersionId", (created["Name"], created["VersionId"]) == ("story/db", V1),
+      repr(created))
+check("the ARN has AWS's shape",
+      re.fullmatch(r"arn:aws:secretsmanager:us-east-1:123456789012:secret:story/db-[A-Za-z0-9]{6}",
+                   created["ARN"]) is not None, created["ARN"])
+arn = created["ARN"]
+
+put = sm.put_secret_value(SecretId="story/db", SecretString="story-value-2", ClientRequestToken=V2,
+                          VersionStages=["AWSCURRENT"])
+check("put_secret_value labels the new version AWSCURRENT",
+      (put["VersionId"], put["VersionStages"]) == (V2, ["AWSCURRENT"]), repr(put))
+put = sm.put_secret_value(SecretId=arn, SecretString="story-value-3", ClientRequestToken=V3,
+                          VersionStages=["AWSPENDING"])
+check("put_secret_value by ARN with AWSPENDING", put["VersionStages"] == ["AWSPENDING"], repr(put))
+
+expect_error("moving AWSCURRENT without RemoveFromVersionId", "InvalidParameterException",
+             "The parameter RemoveFromVersionId can't be empty. Staging label AWSCURRENT is currently "
+             f"attached to version {V2}, so you must explicitly reference that version in "
+             "RemoveFromVersionId.",
+             sm.update_secret_version_stage, SecretId="story/db", VersionStage="AWSCURRENT",
+             MoveToVersionId=V3)
+check("the failed move changed nothing",
+      stages("story/db") == {V1: ["AWSPREVIOUS"], V2: ["AWSCURRENT"], V3: ["AWSPENDING"]},
+      repr(stages("story/db")))
+
+moved = sm.update_secret_version_stage(SecretId="story/db", VersionStage="AWSCURRENT",
+                                       RemoveFromVersionId=V2, MoveToVersionId=V3)
+check("update_secret_version_stage answers ARN and Name",
+      (moved["ARN"], moved["Name"]) == (arn, "story/db"), repr(moved))
+check("AWSPREVIOUS followed AWSCURRENT; V1 has no label left",
+      stages("story/db") == {V2: ["AWSPREVIOUS"], V3: ["AWSCURRENT", "AWSPENDING"]},
+      repr(stages("story/db")))
+
+listed = sm.list_secret_version_ids(SecretId="story/db")["Versions"]
+check("list_secret_version_ids hides the deprecated V1",
+      sorted((v["VersionId"], sorted(v["VersionStages"])) for v in listed)
+      == [(V2, ["AWSPREVIOUS"]), (V3, ["AWSCURRENT", "AWSPENDING"])], repr(listed))
+listed = sm.list_secret_version_ids(SecretId="story/db", IncludeDeprecated=True)["Versions"]
+deprecated = [v for v in listed if v["VersionId"] == V1]
+check("IncludeDeprecated lists V1 without a VersionStages member",
+      len(listed) == 3 and len(deprecated) == 1 and "VersionStages" not in deprecated[0], repr(listed))
+check("every listed version has a CreatedDate", all("CreatedDate" in v for v in listed), repr(listed))
+
+previous = sm.get_secret_value(SecretId="story/db", VersionStage="AWSPREVIOUS")
+check("get_secret_value by AWSPREVIOUS reads V2",
+      (previous["SecretString"], previous["VersionId"], previous["VersionStages"])
+      == ("story-value-2", V2, ["AWSPREVIOUS"]), repr(previous))
+
+sm.update_secret_version_stage(SecretId="story/db", VersionStage="AWSPENDING", RemoveFromVersionId=V3)
+expect_error("rotate_secret with a function the service cannot invoke", "AccessDeniedException",
+             "Secrets Manager cannot invoke the specified Lambda function. Ensure that the function "
+             "policy grants access to the principal secretsmanager.amazonaws.com.",
+             sm.rotate_secret, SecretId="story/db",
+             RotationLambdaARN="arn:aws:lambda:us-east-1:123456789012:function:not-registered")
+check("the refused rotation configured nothing",
+      "RotationLambdaARN" not in sm.describe_secret(SecretId="story/db"), "")
+
+rotated = sm.rotate_secret(SecretId="story/db", RotationLambdaARN=rotation_arn,
+                           RotationRules={"AutomaticallyAfterDays": 30})
+token = rotated.get("VersionId", "")
+check("rotate_secret answers the SDK-generated token as VersionId", UUID4.match(token) is not None,
+      repr(rotated))
+current = sm.get_secret_value(SecretId="story/db")
+check("the rotated version is AWSCURRENT with the function's value",
+      (current["SecretString"], current["VersionId"]) == (rotated_value, token), repr(current))
+check("finishSecret moved AWSPREVIOUS to V3 and removed AWSPENDING",
+      stages("story/db") == {V3: ["AWSPREVIOUS"], token: ["AWSCURRENT"]}, repr(stages("story/db")))
+described = sm.describe_secret(SecretId="story/db")
+check("rotation is configured",
+      (described.get("RotationEnabled"), described.get("RotationLambdaARN"),
+       described.get("RotationRules", {}).get("AutomaticallyAfterDays"))
+      == (True, rotation_arn, 30), repr(described))
+
+binary = bytes(range(256))
+created = sm.create_secret(Name="story/binary", SecretBinary=binary)
+check("create_secret without a token gets the SDK's UUIDv4 as VersionId",
+      UUID4.match(created.get("VersionId", "")) is not None, repr(created))
+read = sm.get_secret_value(SecretId="story/binary")
+check("SecretBinary round-trips every byte value", read.get("SecretBinary") == binary and "SecretString" not in read,
+      repr(read.keys()))
+
+expect_error("both SecretString and SecretBinary", "InvalidParameterException",
+             "You can’t specify both a binary secret value and a string secret value in the same secret.",
+             sm.put_secret_value, SecretId="story/db", SecretString="story-value-x", SecretBinary=b"x")
+
+deleted = sm.delete_secret(SecretId="story/db", RecoveryWindowInDays=7)
+check("delete_secret answers a DeletionDate", "DeletionDate" in deleted, repr(deleted))
+expect_error("a secret scheduled for deletion cannot be read", "InvalidRequestException",
+             "You can't perform this operation on the secret because it was marked for deletion.",
+             sm.get_secret_value, SecretId="story/db")
+sm.restore_secret(SecretId="story/db")
+check("after restore the value is readable again",
+      sm.get_secret_value(SecretId="story/db")["SecretString"] == rotated_value, "")
+
+expect_error("an unknown secret", "ResourceNotFoundException",
+             "Secrets Manager can't find the specified secret.",
+             sm.describe_secret, SecretId="story/nothing")
+
+names = sorted(s["Name"] for s in sm.list_secrets()["SecretList"])
+check("list_secrets lists both secrets", names == ["story/binary", "story/db"], repr(names))
+password = sm.get_random_password(PasswordLength=40, ExcludePunctuation=True)["RandomPassword"]
+check("get_random_password honours its options", len(password) == 40 and password.isalnum(), password)
+
+if failures:
+    print(f"boto3_story: {len(failures)} failure(s)", file=sys.stderr)
+    sys.exit(1)
+print("boto3_story: all steps passed")

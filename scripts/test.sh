@@ -2,7 +2,8 @@
 # The full check, from clean build directories:
 #   1. Meson + clang++ (build-meson-clang): meson test, then the benchmark smoke pass;
 #   2. the Meson source lists against the folders CMake globs;
-#   3. CMake + Ninja + g++ (build-cmake-gcc): ctest, last, so its summary is the final line.
+#   3. CMake + g++ with AddressSanitizer + UndefinedBehaviorSanitizer (build-cmake-asan): ctest;
+#   4. CMake + Ninja + g++ (build-cmake-gcc): ctest, last, so its summary is the final line.
 # A failing step does not stop the later ones; the exit code is non-zero if any step failed.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
@@ -33,8 +34,23 @@ cmake_gcc() {
     cmake --build build-cmake-gcc -j 2
 }
 
+# The whole suite again under ASan + UBSan; any report aborts the test that triggered it. The
+# consumer builds (they install and build other projects) and the compile-time budget (a timing
+# check, meaningless under instrumentation) run in the plain build only.
+sanitizers() {
+  rm -rf build-cmake-asan
+  local flags="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -g"
+  CXX=g++ cmake -S . -B build-cmake-asan -G Ninja -DCMAKE_BUILD_TYPE=None \
+    -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" &&
+    cmake --build build-cmake-asan -j 2 &&
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-cmake-asan --output-on-failure -j 2 -E '^(consume_|compile_time_budget)'
+}
+
 step meson-clang meson_clang
 step meson-lists ./scripts/check-meson-lists.sh
+step sanitizers sanitizers
 step cmake-gcc cmake_gcc
 
 if ((${#failed[@]})); then

@@ -2,9 +2,11 @@
 #define SECRETSTAGE_IO_HPP
 
 // Opt-in printing (needs <ostream>; the core headers never include this one). Secret values are
-// never printed: requests show `<redacted N bytes>` in their place.
+// never printed: requests, responses, versions, secrets and stores show `<redacted N bytes>` in
+// their place, and GetRandomPassword's password likewise.
 
 #include <algorithm>
+#include <cstdint>
 #include <ostream>
 #include <sstream>
 #include <string>
@@ -261,6 +263,272 @@ template <class Traits>
 std::ostream& operator<<(std::ostream& os, const basic_store_operation<Traits>& op) {
   std::visit([&](const auto& r) { os << r; }, static_cast<const detail::store_request_variant<Traits>&>(op));
   return os;
+}
+
+/// A timestamp as epoch seconds with milliseconds, as the wire sends dates: `1700000000.250`.
+inline std::ostream& operator<<(std::ostream& os, timestamp t) {
+  const std::uint64_t ms = t.epoch_ms < 0 ? 0 - static_cast<std::uint64_t>(t.epoch_ms)
+                                          : static_cast<std::uint64_t>(t.epoch_ms);
+  const std::string fraction = std::to_string(ms % 1000);
+  return os << (t.epoch_ms < 0 ? "-" : "") << ms / 1000 << '.'
+            << std::string(3 - fraction.size(), '0') << fraction;
+}
+
+/// Never the value itself: `<redacted N bytes>`.
+inline std::ostream& operator<<(std::ostream& os, const secret_value& v) {
+  return os << "<redacted " << v.size() << " bytes>";
+}
+
+namespace detail {
+template <class Traits>
+std::string version_stage_list(const std::vector<basic_version_stages_entry<Traits>>& entries) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < entries.size(); ++i)
+    out += (i ? ", " : "") + std::string(Traits::text(entries[i].version_id)) + ": " +
+           label_list<Traits>(entries[i].version_stages);
+  return out + "}";
+}
+template <class T>
+std::string to_text(const T& v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+template <class Entry>
+void print_secret_summary(std::ostream& os, bool& first, const Entry& e) {
+  print_field(os, first, "ARN", e.arn);
+  print_field(os, first, "Name", e.name);
+  print_text(os, first, "Description", e.description);
+  print_text(os, first, "KmsKeyId", e.kms_key_id);
+  if (e.rotation_enabled) print_field(os, first, "RotationEnabled", bool_text(*e.rotation_enabled));
+  print_text(os, first, "RotationLambdaARN", e.rotation_lambda_arn);
+  if (e.rotation_rules) print_field(os, first, "RotationRules", rules_text(*e.rotation_rules));
+  print_optional(os, first, "LastRotatedDate", e.last_rotated_date);
+  print_optional(os, first, "LastChangedDate", e.last_changed_date);
+  print_optional(os, first, "LastAccessedDate", e.last_accessed_date);
+  print_optional(os, first, "DeletedDate", e.deleted_date);
+  print_optional(os, first, "NextRotationDate", e.next_rotation_date);
+  if (!e.tags.empty()) print_field(os, first, "Tags", tag_list(e.tags));
+  print_field(os, first, "CreatedDate", e.created_date);
+}
+}  // namespace detail
+
+// Responses: `<Operation>Response{Member=value, …}` with AWS member names; values redacted.
+
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_create_secret_response<Traits>& r) {
+  bool first = true;
+  os << "CreateSecretResponse{";
+  detail::print_field(os, first, "ARN", r.arn);
+  detail::print_field(os, first, "Name", r.name);
+  detail::print_id<Traits>(os, first, "VersionId", r.version_id);
+  return os << '}';
+}
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_put_secret_value_response<Traits>& r) {
+  bool first = true;
+  os << "PutSecretValueResponse{";
+  detail::print_field(os, first, "ARN", r.arn);
+  detail::print_field(os, first, "Name", r.name);
+  detail::print_field(os, first, "VersionId", Traits::text(r.version_id));
+  detail::print_field(os, first, "VersionStages", detail::label_list<Traits>(r.version_stages));
+  return os << '}';
+}
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_update_secret_response<Traits>& r) {
+  bool first = true;
+  os << "UpdateSecretResponse{";
+  detail::print_field(os, first, "ARN", r.arn);
+  detail::print_field(os, first, "Name", r.name);
+  detail::print_id<Traits>(os, first, "VersionId", r.version_id);
+  return os << '}';
+}
+template <class Traits>
+std::ostream& operator<<(std::ostream& os,
+                         const basic_update_secret_version_stage_response<Traits>& r) {
+  bool first = true;
+  os << "UpdateSecretVersionStageResponse{";
+  detail::print_field(os, first, "ARN", r.arn);
+  detail::print_field(os, first, "Name", r.name);
+  return os << '}';
+}
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_rotate_secret_response<Traits>& r) {
+  bool first = true;
+  os << "RotateSecretResponse{";
+  detail::print_field(os, first, "ARN", r.arn);
+  detail::print_field(os, first, "Name", r.name);
+  detail::print_field(os, first, "VersionId", Traits::text(r.version_id));
+  return os << '}';
+}
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_cancel_rotate_secret_response<Traits>& r) {
+  bool first = true;
+  os << "CancelRotateSecretResponse{";
+  detail::print_field(os, first, "ARN", r.arn);
+  detail::print_field(os, first, "Name", r.name);
+  detail::print_id<Traits>(os, first, "VersionId", r.version_id);
+  return os << '}';
+}
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_delete_secret_response<Traits>& r) {
+  bool first = true;
+  os << "DeleteSecretResponse{";
+  detail::print_field(os, first, "ARN", r.arn);
+  detail::print_field(os, first, "Name", r.name);
+  detail::print_field(os, first, "DeletionDate", r.deletion_date);
+  return os << '}';
+}
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_restore_secret_response<Traits>& r) {
+  bool first = true;
+  os << "RestoreSecretResponse{";
+  detail::print_field(os, first, "ARN", r.arn);
+  detail::print_field(os, first, "Name", r.name);
+  return os << '}';
+}
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_get_secret_value_response<Traits>& r) {
+  bool first = true;
+  os << "GetSecretValueResponse{";
+  detail::print_field(os, first, "ARN", r.arn);
+  detail::print_field(os, first, "Name", r.name);
+  detail::print_field(os, first, "VersionId", Traits::text(r.version_id));
+  if (r.value) detail::print_field(os, first, r.value->is_string() ? "SecretString" : "SecretBinary", *r.value);
+  detail::print_field(os, first, "VersionStages", detail::label_list<Traits>(r.version_stages));
+  detail::print_field(os, first, "CreatedDate", r.created_date);
+  return os << '}';
+}
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_batch_get_secret_value_response<Traits>& r) {
+  bool first = true;
+  os << "BatchGetSecretValueResponse{";
+  std::string values = "[";
+  for (std::size_t i = 0; i < r.secret_values.size(); ++i)
+    values += (i ? ", " : "") + detail::to_text(r.secret_values[i]);
+  detail::print_field(os, first, "SecretValues", values + "]");
+  detail::print_optional(os, first, "NextToken", r.next_token);
+  if (!r.errors.empty()) {
+    std::string errors = "[";
+    for (std::size_t i = 0; i < r.errors.size(); ++i)
+      errors += (i ? ", " : "") + r.errors[i].secret_id + ": " +
+                std::string(exception_name(r.errors[i].error_code)) + ": " + r.errors[i].message;
+    detail::print_field(os, first, "Errors", errors + "]");
+  }
+  return os << '}';
+}
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_list_secret_version_ids_response<Traits>& r) {
+  bool first = true;
+  os << "ListSecretVersionIdsResponse{";
+  std::string versions = "[";
+  for (std::size_t i = 0; i < r.versions.size(); ++i) {
+    const auto& v = r.versions[i];
+    versions += (i ? ", " : "") + std::string(Traits::text(v.version_id)) + " " +
+                detail::label_list<Traits>(v.version_stages) + " created " + detail::to_text(v.created_date);
+    if (v.last_accessed_date) versions += " accessed " + detail::to_text(*v.last_accessed_date);
+  }
+  detail::print_field(os, first, "Versions", versions + "]");
+  detail::print_optional(os, first, "NextToken", r.next_token);
+  detail::print_field(os, first, "ARN", r.arn);
+  detail::print_field(os, first, "Name", r.name);
+  return os << '}';
+}
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_describe_secret_response<Traits>& r) {
+  bool first = true;
+  os << "DescribeSecretResponse{";
+  detail::print_secret_summary(os, first, r);
+  detail::print_field(os, first, "VersionIdsToStages", detail::version_stage_list<Traits>(r.version_ids_to_stages));
+  return os << '}';
+}
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_list_secrets_response<Traits>& r) {
+  bool first = true;
+  os << "ListSecretsResponse{";
+  std::string list = "[";
+  for (std::size_t i = 0; i < r.secret_list.size(); ++i) {
+    std::ostringstream entry;
+    bool entry_first = true;
+    entry << '{';
+    detail::print_secret_summary(entry, entry_first, r.secret_list[i]);
+    detail::print_field(entry, entry_first, "SecretVersionsToStages",
+                        detail::version_stage_list<Traits>(r.secret_list[i].secret_versions_to_stages));
+    entry << '}';
+    list += (i ? ", " : "") + entry.str();
+  }
+  detail::print_field(os, first, "SecretList", list + "]");
+  detail::print_optional(os, first, "NextToken", r.next_token);
+  return os << '}';
+}
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_tag_resource_response<Traits>&) {
+  return os << "TagResourceResponse{}";
+}
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_untag_resource_response<Traits>&) {
+  return os << "UntagResourceResponse{}";
+}
+/// The generated password is a secret too: only its length is printed.
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_get_random_password_response<Traits>& r) {
+  return os << "GetRandomPasswordResponse{RandomPassword=<redacted " << r.random_password.size()
+            << " bytes>}";
+}
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_store_operation_response<Traits>& r) {
+  std::visit([&](const auto& response) { os << response; },
+             static_cast<const detail::store_response_variant<Traits>&>(r));
+  return os;
+}
+
+/// A version: id, dates and the size of its value, never the value.
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_version<Traits>& v) {
+  os << "Version{" << Traits::text(v.id()) << ", created " << v.created_date();
+  if (v.last_accessed_date()) os << ", accessed " << *v.last_accessed_date();
+  if (v.value() != nullptr) return os << ", " << *v.value() << '}';
+  return os << ", no value}";
+}
+
+/// A secret: its metadata, then each version with its labels, oldest first; values redacted.
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_secret<Traits>& s) {
+  bool first = true;
+  os << "Secret{";
+  detail::print_field(os, first, "Name", s.name());
+  detail::print_field(os, first, "ARN", s.arn());
+  if (!s.description().empty()) detail::print_field(os, first, "Description", '"' + s.description() + '"');
+  detail::print_text(os, first, "KmsKeyId", s.kms_key_id());
+  if (!s.tags().empty()) detail::print_field(os, first, "Tags", detail::tag_list(s.tags()));
+  if (s.rotation_enabled()) detail::print_field(os, first, "RotationEnabled", "true");
+  detail::print_text(os, first, "RotationLambdaARN", s.rotation_lambda_arn());
+  if (s.rotation()) detail::print_field(os, first, "RotationRules", detail::rules_text(*s.rotation()));
+  detail::print_field(os, first, "CreatedDate", s.created_date());
+  detail::print_optional(os, first, "DeletedDate", s.deleted_date());
+  std::string versions = "[";
+  bool first_version = true;
+  for (const auto* v : s.versions()) {
+    std::vector<typename Traits::label_type> labels;
+    for (const auto& [label, id] : s.stages())
+      if (id == v->id()) labels.push_back(label);
+    versions += (first_version ? "" : ", ") + detail::to_text(*v) + " " + detail::label_list<Traits>(labels);
+    first_version = false;
+  }
+  detail::print_field(os, first, "Versions", versions + "]");
+  return os << '}';
+}
+
+/// A store: every secret, by name; values redacted.
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_store<Traits>& st) {
+  os << "Store{";
+  bool first = true;
+  for (const auto* s : st.secrets()) {
+    os << (first ? "" : ", ") << *s;
+    first = false;
+  }
+  return os << '}';
 }
 
 template <class Traits>

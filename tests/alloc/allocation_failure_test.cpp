@@ -1,18 +1,15 @@
 // Failure atomicity under allocation failure (issue 6, item 6).
 //
-// This binary replaces the global operator new with one that can be told to fail its k-th call.
+// hooks.cpp replaces the global operator new with one that can be told to fail its k-th call.
 // For every kind of transition and for every k from 1 until the transition runs to the end without
 // reaching allocation k, the transition runs on a store with allocation k failing; each time it
-// must either throw std::bad_alloc or report a failure, and the input store must be exactly as it
-// was (compared with an independently built copy that shares no node with it) and satisfy every
-// invariant. A transition that reached allocation k but claimed success would have lost the
-// failure: that is a test failure too.
-//
-// Its own binary because the replacement operator new must not sit under the other tests.
+// must throw std::bad_alloc or report a failure — or, where the standard library recovers from the
+// failed allocation, produce exactly the state of an undisturbed run — and the input store must be
+// exactly as it was (compared with an independently built copy that shares no node with it) and
+// satisfy every invariant.
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <new>
 #include <optional>
 #include <string>
@@ -26,30 +23,11 @@
 #include <secretstage/rotation.hpp>
 #include <secretstage/secretstage.hpp>
 
-namespace {
+#include "hooks.hpp"
 
-// 0: disarmed. Otherwise the number (1-based) of the allocation that fails, counted from arming.
-std::size_t fail_at = 0;
-std::size_t allocations = 0;
-bool failed = false;
-
-void* allocate(std::size_t n) {
-  if (fail_at != 0 && ++allocations == fail_at) {
-    failed = true;
-    throw std::bad_alloc();
-  }
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-
-}  // namespace
-
-void* operator new(std::size_t n) { return allocate(n); }
-void* operator new[](std::size_t n) { return allocate(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+using secretstage::testing::alloc::allocations;
+using secretstage::testing::alloc::fail_at;
+using secretstage::testing::alloc::failed;
 
 namespace ss = secretstage;
 

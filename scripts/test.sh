@@ -2,8 +2,9 @@
 # The full check, from clean build directories:
 #   1. Meson + clang++ (build-meson-clang): meson test, then the benchmark smoke pass;
 #   2. the Meson source lists against the folders CMake globs;
-#   3. CMake + g++ with AddressSanitizer + UndefinedBehaviorSanitizer (build-cmake-asan): ctest;
-#   4. CMake + Ninja + g++ (build-cmake-gcc): ctest, last, so its summary is the final line.
+#   3. every libFuzzer target for a bounded number of runs (scripts/fuzz.sh, clang++ + ASan/UBSan);
+#   4. CMake + g++ with AddressSanitizer + UndefinedBehaviorSanitizer (build-cmake-asan): ctest;
+#   5. CMake + Ninja + g++ (build-cmake-gcc): ctest, last, so its summary is the final line.
 # A failing step does not stop the later ones; the exit code is non-zero if any step failed.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
@@ -50,6 +51,7 @@ sanitizers() {
 
 step meson-clang meson_clang
 step meson-lists ./scripts/check-meson-lists.sh
+step fuzz ./scripts/fuzz.sh --runs "${SECRETSTAGE_FUZZ_RUNS:-200000}"
 step sanitizers sanitizers
 step cmake-gcc cmake_gcc
 

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Builds every tests/fuzz/<name>_fuzz.cpp as a libFuzzer target (clang++ with ASan + UBSan) and
+# runs it, starting from its checked-in seed corpus tests/fuzz/corpus/<name>/.
+#
+#   scripts/fuzz.sh                  200,000 runs per target (what CI runs)
+#   scripts/fuzz.sh --runs N         N runs per target
+#   scripts/fuzz.sh --time SECONDS   run each target for SECONDS instead (long campaigns)
+#   scripts/fuzz.sh --only NAME      one target (e.g. operations)
+#
+# New inputs the fuzzer finds go to build-fuzz/corpus/<name>/ (the checked-in corpus is read,
+# never written); a crash, leak, timeout or sanitizer report stops the run, saves the input as
+# build-fuzz/artifacts/<name>/crash-… and makes the script fail. Turn each finding into a
+# regression test (and add the input to the seed corpus) before fixing it.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+runs=200000
+seconds=
+only=
+while (($#)); do
+  case $1 in
+    --runs) runs=$2; shift 2 ;;
+    --time) seconds=$2; shift 2 ;;
+    --only) only=$2; shift 2 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+./scripts/setup.sh >/dev/null
+
+CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=None -DSECRETSTAGE_LIBFUZZER=ON \
+  -DSECRETSTAGE_BUILD_EXAMPLES=OFF -DSECRETSTAGE_BUILD_BENCHMARKS=OFF \
+  -DCMAKE_CXX_FLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
+
+targets=()
+for source in tests/fuzz/*_fuzz.cpp; do
+  name=$(basename "$source" _fuzz.cpp)
+  [[ -z $only || $only == "$name" ]] && targets+=("$name")
+done
+((${#targets[@]})) || { echo "fuzz.sh: no target named '$only'" >&2; exit 2; }
+
+cmake --build build-fuzz -j 2 --target "${targets[@]/%/_fuzz}"
+
+status=0
+for name in "${targets[@]}"; do
+  mkdir -p "build-fuzz/corpus/$name" "build-fuzz/artifacts/$name"
+  limit=(-runs="$runs")
+  [[ -n $seconds ]] && limit=(-max_total_time="$seconds")
+  echo "==> fuzz $name (${limit[*]})"
+  if ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    "build-fuzz/${name}_fuzz" "build-fuzz/corpus/$name" "tests/fuzz/corpus/$name" \
+    "${limit[@]}" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix="build-fuzz/artifacts/$name/" >"build-fuzz/$name.log" 2>&1; then
+    echo "fuzz $name: $(grep -E '^(Done|stat::number_of_executed_units)' "build-fuzz/$name.log" | tr '\n' ' ')"
+  else
+    status=1
+    echo "fuzz $name: FAILED — finding in build-fuzz/artifacts/$name/; log: build-fuzz/$name.log" >&2
+    tail -n 40 "build-fuzz/$name.log" >&2
+  fi
+done
+exit "$status"

@@ -4,9 +4,9 @@
 #
 #   tests/clients/with_server.sh <secretstage-server> <client command…>
 #
-# The client finds the server in SECRETSTAGE_ENDPOINT (http://127.0.0.1:<port>) and the
-# registered rotation function in STORY_ROTATION_ARN (finishSecret removes AWSPENDING; its
-# createSecret step writes STORY_ROTATED_VALUE).
+# The client finds the server in SECRETSTAGE_ENDPOINT (http://127.0.0.1:<port>), the registered
+# rotation function in STORY_ROTATION_ARN (finishSecret removes AWSPENDING; its createSecret step
+# writes STORY_ROTATED_VALUE) and the server's commit log in STORY_COMMIT_LOG.
 set -euo pipefail
 
 server=$1
@@ -16,10 +16,12 @@ export STORY_ROTATION_ARN="arn:aws:lambda:us-east-1:123456789012:function:story-
 export STORY_ROTATED_VALUE="rotated-by-the-story"
 
 work=$(mktemp -d)
+export STORY_COMMIT_LOG="$work/commits.jsonl"
 trap 'kill -9 "${pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 "$server" --port 0 --seed 7 --region us-east-1 --account-id 123456789012 \
   --rotation-function "$STORY_ROTATION_ARN=remove-pending,value=$STORY_ROTATED_VALUE" \
+  --commit-log "$STORY_COMMIT_LOG" \
   >"$work/stdout" 2>"$work/stderr" &
 pid=$!
 
@@ -48,7 +50,8 @@ if [[ $server_status -ne 0 ]]; then
   status=1
 fi
 # The request log must never carry the story's secret values.
-if grep -n -e 'story-value-' -e "$STORY_ROTATED_VALUE" "$work/stderr" "$work/stdout"; then
+if grep -n -e 'story-value-' -e 'fixture-' -e 'value-[0-9]' -e 'never-stored' -e "$STORY_ROTATED_VALUE" \
+  "$work/stderr" "$work/stdout" "$STORY_COMMIT_LOG"; then
   echo "with_server: a secret value appears in the server's output" >&2
   status=1
 fi

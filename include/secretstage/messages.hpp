@@ -294,6 +294,15 @@ inline error password_too_short_for_types() {
           "The password length is too short to include a character of each required type."};
 }
 
+// ---- the service around the model ---------------------------------------------------------------
+
+/// [unverified] a failure inside the service itself (service.hpp: an exception such as memory
+/// exhaustion), answered with HTTP 500. The text is the API reference's description of
+/// InternalServiceError; no recorded message exists.
+inline error internal_service_error() {
+  return {errc::internal_service_error, "An error occurred on the server side."};
+}
+
 }  // namespace secretstage::messages
 
 #endif  // SECRETSTAGE_MESSAGES_HPP

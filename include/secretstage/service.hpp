@@ -188,17 +188,21 @@ enum class service_stream : std::uint64_t {
 ///   - the context: `now`, the Region and account, entropy and (unless `raw`) a generated UUIDv4
 ///     ClientRequestToken from the seeded stream, and the built-in functions as the invocable
 ///     rotation functions;
-///   - if the clock has moved past the last background run: deprecated-version collection and
-///     purge of secrets past their deletion date, at `now`;
+///   - if background work is due by `now`: deprecated-version collection and purge of secrets
+///     past their deletion date (background.hpp), at `now`;
 ///   - the transition. RotateSecret whose function (RotationLambdaARN when given and not empty,
 ///     else the secret's stored one) is a built-in runs the whole rotation with
 ///     `rotate_synchronously`, the function's finish variant and its value (default: a fresh
 ///     password with GetRandomPassword's defaults); every other request, RotateSecret with an
 ///     unknown function included (AccessDeniedException), goes through `apply`;
-///   - on success: the background transitions again at `now`, so the published store never
-///     holds work already due; a mutating request (is_mutating_operation) gets the next commit
-///     sequence number and the observer is called with it, still under the lock, so observed
-///     sequence numbers are in commit order.
+///   - on success: the background transitions again if the request made work due by `now`, so
+///     the published store never holds work already due; a mutating request
+///     (is_mutating_operation) gets the next commit sequence number and the observer is called
+///     with it, still under the lock, so observed sequence numbers are in commit order.
+/// The effect is that of running both background transitions before and after every request;
+/// the service tracks when work next falls due (the earliest deletion date, and the time the
+/// oldest deprecated version of a secret above 100 versions turns 24 hours old), so a request
+/// that makes none due costs no scan of the store.
 /// Any exception inside (only resource exhaustion can throw) leaves the store as it was and
 /// answers 500 InternalServiceError.
 template <class Traits = aws_traits>
@@ -217,6 +221,7 @@ class basic_service {
     std::vector<std::string> arns;
     for (const auto& entry : options_.rotation_functions) arns.push_back(entry.first);
     functions_ = rotation_functions(std::move(arns));
+    next_due_ = background_due(store_);
   }
 
   basic_service(const basic_service&) = delete;
@@ -322,6 +327,51 @@ class basic_service {
     return std::move(purged.state);
   }
 
+  static std::optional<timestamp> earlier(std::optional<timestamp> a, std::optional<timestamp> b) {
+    if (!a) return b;
+    if (!b) return a;
+    return *b < *a ? b : a;
+  }
+
+  /// The earliest time from which a background transition would change `s` (background.hpp's
+  /// rules): its deletion date; else, above 100 versions, the time its oldest deprecated version
+  /// turns 24 hours old; else never.
+  static std::optional<timestamp> background_due(const basic_secret<Traits>& s) {
+    if (s.deleted_date()) return s.deleted_date();
+    if (s.version_count() <= retained_version_count) return std::nullopt;
+    std::optional<timestamp> oldest;
+    for (const auto* v : s.versions())
+      if (s.is_deprecated(v->id())) oldest = earlier(oldest, v->created_date());
+    if (!oldest) return std::nullopt;
+    return timestamp{oldest->epoch_ms + collectable_version_age_ms};
+  }
+  static std::optional<timestamp> background_due(const store_type& st) {
+    std::optional<timestamp> due;
+    for (const auto* s : st.secrets()) due = earlier(due, background_due(*s));
+    return due;
+  }
+
+  /// The secret a response names, if any (every operation on one secret answers its Name).
+  static std::optional<std::string_view> named_secret(const basic_store_operation_response<Traits>& r) {
+    return std::visit(
+        [](const auto& response) -> std::optional<std::string_view> {
+          if constexpr (requires { std::string_view(response.name); }) {
+            return std::string_view(response.name);
+          } else {
+            return std::nullopt;
+          }
+        },
+        static_cast<const detail::store_response_variant<Traits>&>(r));
+  }
+
+  /// Runs the background transitions on `st` if work is due by `now`; true if they ran.
+  bool run_background_if_due(store_type& st, timestamp now) {
+    if (!next_due_ || now < *next_due_) return false;
+    st = background(st, now);
+    next_due_ = background_due(st);
+    return true;
+  }
+
   /// The built-in function RotateSecret would invoke, or nullptr.
   const builtin_rotation_function* builtin_for(const store_type& st,
                                                const basic_rotate_secret<Traits>& r) const {
@@ -368,21 +418,37 @@ class basic_service {
                            std::uint64_t n, std::string_view op_name,
                            std::string_view request_id) {
     std::lock_guard<std::mutex> lock(mutex_);
-    store_type st = store_;
-    bool changed = false;
-    if (!background_at_ || ctx.now > *background_at_) {
-      st = background(st, ctx.now);
-      background_at_ = ctx.now;
-      changed = true;
+    const auto due_before = next_due_;
+    try {
+      return commit_locked(op, ctx, n, op_name, request_id);
+    } catch (...) {
+      next_due_ = due_before;  // nothing was published: the schedule stays that of `store_`
+      throw;
     }
+  }
+
+  result<committed> commit_locked(const basic_store_operation<Traits>& op,
+                                  const basic_context<Traits>& ctx, std::uint64_t n,
+                                  std::string_view op_name, std::string_view request_id) {
+    store_type st = store_;
+    const bool changed = run_background_if_due(st, ctx.now);
     auto next = run(st, op, ctx, n);
     if (!next) {
       if (changed) store_ = std::move(st);
       return next.error();
     }
-    store_type published = background(next.value().state, ctx.now);
-    std::uint64_t sequence = 0;
-    if (is_mutating_operation(op_name)) sequence = commits_ + 1;
+    store_type published = std::move(next.value().state);
+    const bool mutating = is_mutating_operation(op_name);
+    // Reads change no version and no deletion date, and a write changes only the secret it
+    // names: fold in when that secret's background work falls due.
+    if (mutating) {
+      if (const auto name = named_secret(next.value().response)) {
+        if (const auto* touched = published.find(*name))
+          next_due_ = earlier(next_due_, background_due(*touched));
+      }
+    }
+    run_background_if_due(published, ctx.now);
+    const std::uint64_t sequence = mutating ? commits_ + 1 : 0;
     store_ = std::move(published);
     if (sequence != 0) {
       commits_ = sequence;
@@ -405,7 +471,8 @@ class basic_service {
   mutable std::mutex mutex_;
   store_type store_;
   std::uint64_t commits_ = 0;
-  std::optional<timestamp> background_at_;
+  /// When background work next falls due in `store_` (none: never); may be early, never late.
+  std::optional<timestamp> next_due_;
 };
 
 using service = basic_service<>;

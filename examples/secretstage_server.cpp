@@ -210,7 +210,9 @@ int main(int argc, char** argv) {
       [&service](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     if (res.status != 404) {
-      log_request("-", "", res.status, "");
+      const std::string request_id = service.next_request_id();
+      res.set_header("x-amzn-RequestId", request_id);
+      log_request(request_id, "", res.status, "");
       return httplib::Server::HandlerResponse::Unhandled;
     }
     const auto unknown = ss::aws_json::operation_from_target("");

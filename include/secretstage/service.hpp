@@ -263,15 +263,20 @@ class basic_service {
   /// An error reply that reaches no store (e.g. a request the HTTP layer refuses), with a request
   /// id of its own; `status` 0 means aws_json::http_status.
   [[nodiscard]] service_reply reject(const error& e, int status = 0) {
-    const std::uint64_t n = requests_.fetch_add(1, std::memory_order_relaxed);
     service_reply out;
     try {
-      out.request_id = request_id(n);
+      out.request_id = next_request_id();
       return with_error(std::move(out), e, status);
     } catch (...) {
       out.status = 500;
       return out;
     }
+  }
+
+  /// A request id for an answer the service does not give (e.g. an HTTP-level error), drawn like
+  /// every other from the seeded stream.
+  [[nodiscard]] std::string next_request_id() {
+    return request_id(requests_.fetch_add(1, std::memory_order_relaxed));
   }
 
   /// The current store (a snapshot: later requests do not change it).

@@ -39,11 +39,12 @@ Input (FILE, or standard input when FILE is absent or -): JSON Lines, one step p
   note     ignored, except that --table prints it in the step's heading
 Blank lines are skipped.
 
-Output: one line per request, {"ok": <response body>} or
-{"error": {"__type": "<Code>", "Message": "<text>"}}. A line that is not a step (invalid JSON,
-no action, an unknown member, a bad "now" or "repeat") gets an error line too, and the replay
-goes on: SerializationException for the line's JSON, UnknownOperationException for a missing
-action, ValidationException for the others; each message starts with "line N:".
+Output: one line per request, {"ok": <response body>} ({} for an empty body) or
+{"error": {"__type": "<Code>", "Message": "<text>"}} (no Message where AWS sends none).
+A line that is not a step (invalid JSON, no action, an unknown member, a bad "now" or
+"repeat") gets an error line too, and the replay goes on: SerializationException for the
+line's JSON, UnknownOperationException for a missing action, ValidationException for the
+others; each of these messages starts with "line N:".
 
 Options:
   --table             after each step, also print a heading and the versions x labels table
@@ -303,7 +304,9 @@ class replay {
     }
     for (std::int64_t i = 0; i < repeat; ++i) {
       const ss::service_reply reply = service_.handle(operation, body, clock_);
-      std::cout << (reply.status == 200 ? "{\"ok\": " : "{\"error\": ") << reply.body << "}\n";
+      // TagResource and UntagResource answer an empty body: shown as {}.
+      std::cout << (reply.status == 200 ? "{\"ok\": " : "{\"error\": ")
+                << (reply.body.empty() ? std::string_view("{}") : std::string_view(reply.body)) << "}\n";
     }
     if (options_.table) print_table(secret);
     return true;

@@ -1,8 +1,9 @@
 #ifndef SECRETSTAGE_SERVICE_HPP
 #define SECRETSTAGE_SERVICE_HPP
 
-// Opt-in (not in the umbrella header; needs nlohmann/json through aws_json.hpp, and <mutex>):
-// what an embedding service wraps around the pure model. `basic_service` owns the current store
+// Opt-in (not in the umbrella header; it brings in aws_json.hpp, <mutex> and <functional>, and
+// a program using it links the platform's threads): what an embedding service wraps around the
+// pure model. `basic_service` owns the current store
 // and turns (operation, AWS JSON body, time) into an AWS reply:
 //
 //   1. parse the body (outside the lock);

@@ -151,7 +151,7 @@ std::string format_iso8601(ss::timestamp t) {
   const std::int64_t days = (ms >= 0 ? ms : ms - ss::timestamp::ms_per_day + 1) / ss::timestamp::ms_per_day;
   const std::int64_t in_day = ms - days * ss::timestamp::ms_per_day;
   const civil c = civil_from_days(days);
-  char text[40];
+  char text[64];  // room for any value the formats below can take, so GCC sees no truncation
   const auto seconds = in_day / 1000;
   const auto millis = in_day % 1000;
   std::snprintf(text, sizeof text, "%04lld-%02u-%02uT%02lld:%02lld:%02lld", static_cast<long long>(c.year),

@@ -350,7 +350,9 @@ TEST_CASE("mutated AWS CLI bodies: nothing throws, every answer is JSON, errors 
   std::mt19937 rng(4);
   const std::string alphabet = "{}[]\":,0123456789.eE-+ tfn\\u\xff\xc3\xa9";
   std::size_t ok = 0, failed = 0;
-  for (const auto& [operation, seed] : seeds) {
+  for (const auto& entry : seeds) {
+    const std::string& operation = entry.first;
+    const std::string& seed = entry.second;
     for (int i = 0; i < 400; ++i) {
       std::string body = seed;
       for (int edits = 1 + static_cast<int>(rng() % 3); edits > 0; --edits) {

@@ -128,7 +128,9 @@ TEST_CASE("is_valid agrees with nlohmann on hand-picked text") {
       {"{}x", false}, {"/*c*/{}", false}, {"{\"a\":1}//", false}, {"\"abc", false},
       {std::string("{\"a\":1}\0", 8), false}, {std::string("\"a\0b\"", 5), false},
       {"[1 2]", false}, {R"({"a":1 "b":2})", false}, {"[", false}, {"]", false}};
-  for (const auto& [text, valid] : cases) {
+  for (const auto& c : cases) {
+    const std::string& text = c.first;
+    const bool valid = c.second;
     CAPTURE(text);
     CHECK(oracle_accepts(text) == valid);  // the expectation itself is right
     CHECK(sj::is_valid(text) == valid);

@@ -5,21 +5,22 @@
 // A request is `POST /` with `X-Amz-Target: secretsmanager.<Operation>` and a JSON body; the
 // answer is 200 with the response body, or an error status with {"__type": …, "Message": …}.
 //
-//   auto op = aws_json::operation_from_target(header);            // "PutSecretValue"
-//   auto [store, answer] = aws_json::handle(store, *op, body, ctx); // answer.status, answer.body
+//   auto op = aws_json::operation_from_target(target_header);   // "PutSecretValue"
+//   if (op) { auto [next, answer] = aws_json::handle(store, op.value(), body, ctx); … }
 //
-// Reading a request (parse_request), in the order AWS's front end works — the first failing step
+// Reading a request (parse_request) goes in the order of AWS's front end; the first failing step
 // decides, and nothing is thrown (only std::bad_alloc propagates):
-//   1. the operation must be one of the 16 of store_operation.hpp       UnknownOperationException (no message)
-//   2. the body must be one JSON value, valid UTF-8, nesting ≤ 64;
-//      an empty (or all-whitespace) body or `null` reads as {}        SerializationException (no message)
-//   3. the body must be an object; every member the operation knows
-//      must have its model type (string, boolean, integer, long,
-//      base64 blob, list, structure); the first mismatch, in the
-//      model's member order, decides                                  SerializationException, AWS's deserializer text
-//   4. required members present, enum values in their set; all such
-//      violations together, AWS style ("2 validation errors detected:
-//      …; …")                                                         ValidationException
+//   1. the operation is one of the 16 of store_operation.hpp
+//        else UnknownOperationException, no message
+//   2. the body is one JSON value, valid UTF-8, nested at most 64 deep; an empty (or
+//      all-whitespace) body or `null` reads as {}
+//        else SerializationException, no message
+//   3. the body is an object, and every member the operation knows has its model type (string,
+//      boolean, integer, long, base64 blob, list, structure); the first mismatch in the model's
+//      member order decides
+//        else SerializationException with AWS's deserializer text
+//   4. required members are present and enum values in their set; all violations together
+//        else ValidationException "1 validation error detected: …" ("2 validation errors …; …")
 // Then apply() runs the operation's own checks (lengths, ranges, patterns, state), which report
 // their first failure (decisions.md).
 //
@@ -76,10 +77,10 @@ namespace secretstage::aws_json {
 
 /// The operations of store_operation.hpp by AWS name, in the order of its variant.
 inline constexpr std::array<std::string_view, 16> operation_names = {
-    "CreateSecret",     "PutSecretValue",       "UpdateSecret",   "UpdateSecretVersionStage",
-    "RotateSecret",     "CancelRotateSecret",   "DeleteSecret",   "RestoreSecret",
-    "GetSecretValue",   "BatchGetSecretValue",  "ListSecretVersionIds", "DescribeSecret",
-    "ListSecrets",      "TagResource",          "UntagResource",  "GetRandomPassword"};
+    "CreateSecret",   "PutSecretValue",      "UpdateSecret",         "UpdateSecretVersionStage",
+    "RotateSecret",   "CancelRotateSecret",  "DeleteSecret",         "RestoreSecret",
+    "GetSecretValue", "BatchGetSecretValue", "ListSecretVersionIds", "DescribeSecret",
+    "ListSecrets",    "TagResource",         "UntagResource",        "GetRandomPassword"};
 
 /// "secretsmanager.PutSecretValue" -> "PutSecretValue" (a view into the argument); any other
 /// target, including another service's or a different case -> UnknownOperationException.
@@ -178,24 +179,32 @@ enum class shape : std::uint8_t { string, boolean, integer, long_integer, blob, 
 inline error mismatch(const json::value& v, shape expected, std::string_view structure = {}) {
   const auto java_type = [](shape s) -> std::string_view {
     switch (s) {
-      case shape::string: return "String";
-      case shape::boolean: return "Boolean";
-      case shape::integer: return "Integer";
-      case shape::long_integer: return "Long";
-      default: return "";
+      case shape::string:
+        return "String";
+      case shape::boolean:
+        return "Boolean";
+      case shape::integer:
+        return "Integer";
+      case shape::long_integer:
+        return "Long";
+      default:
+        return "";
     }
   };
   const bool container = expected == shape::list || expected == shape::structure;
   switch (v.type()) {
-    case json::kind::object: return messages::unexpected_structure();
+    case json::kind::object:
+      return messages::unexpected_structure();
     case json::kind::array:
       switch (expected) {
-        case shape::blob: return messages::unrecognized_collection("java.nio.ByteBuffer");
+        case shape::blob:
+          return messages::unrecognized_collection("java.nio.ByteBuffer");
         case shape::structure:
           return messages::unrecognized_collection(
               std::string("com.amazonaws.secretsmanager.").append(structure));
         default:
-          return messages::unrecognized_collection(std::string("java.lang.").append(java_type(expected)));
+          return messages::unrecognized_collection(
+              std::string("java.lang.").append(java_type(expected)));
       }
     case json::kind::string:
       if (container) return messages::unexpected_field_type();
@@ -210,7 +219,8 @@ inline error mismatch(const json::value& v, shape expected, std::string_view str
                                          : (v.is_integral() ? "NUMBER_VALUE" : "DECIMAL_VALUE");
       return messages::cannot_convert(token, java_type(expected));
     }
-    case json::kind::null: break;
+    case json::kind::null:
+      break;
   }
   return messages::unexpected_field_type();  // null never reaches here: it reads as absent
 }
@@ -264,7 +274,8 @@ class decoder {
   }
   void integer(const slot& v, std::optional<int>& out) {
     if (expect(v, json::kind::number, shape::integer))
-      out = static_cast<int>(v->to_integer(std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
+      out = static_cast<int>(
+          v->to_integer(std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
   }
   void long_integer(const slot& v, std::optional<std::int64_t>& out) {
     if (expect(v, json::kind::number, shape::long_integer))
@@ -276,9 +287,15 @@ class decoder {
     const std::string text = v->string();
     json::base64_decoded decoded = json::base64_decode(text);
     switch (decoded.defect) {
-      case json::base64_defect::none: out = std::move(decoded.bytes); return;
-      case json::base64_defect::length: failure_ = messages::base64_length(decoded.length); return;
-      case json::base64_defect::last_character: failure_ = messages::base64_last_character(); return;
+      case json::base64_defect::none:
+        out = std::move(decoded.bytes);
+        return;
+      case json::base64_defect::length:
+        failure_ = messages::base64_length(decoded.length);
+        return;
+      case json::base64_defect::last_character:
+        failure_ = messages::base64_last_character();
+        return;
       case json::base64_defect::character: {
         const std::size_t at = decoded.position;
         const json::utf8_step step = json::utf8_next(text, at);
@@ -339,28 +356,29 @@ class decoder {
   /// Filters: [{"Key": "<filter key>", "Values": ["…"]}].
   void filters(const slot& v, std::optional<std::vector<filter>>& out) {
     std::vector<filter> items;
-    structure_list<2>(v, "filters", "Filter", {"Key", "Values"}, [&](const std::string& path, auto m) {
-      filter f;
-      std::string key;
-      required_string(m[0], key, path + ".key");
-      if (m[0] && !failed()) {
-        bool known = false;
-        for (auto k : {filter_key::description, filter_key::name, filter_key::tag_key,
-                       filter_key::tag_value, filter_key::primary_region, filter_key::owning_service,
-                       filter_key::all}) {
-          if (key == filter_key_name(k)) {
-            f.key = k;
-            known = true;
+    structure_list<2>(
+        v, "filters", "Filter", {"Key", "Values"}, [&](const std::string& path, auto m) {
+          filter f;
+          std::string key;
+          required_string(m[0], key, path + ".key");
+          if (m[0] && !failed()) {
+            bool known = false;
+            for (auto k : {filter_key::description, filter_key::name, filter_key::tag_key,
+                           filter_key::tag_value, filter_key::primary_region,
+                           filter_key::owning_service, filter_key::all}) {
+              if (key == filter_key_name(k)) {
+                f.key = k;
+                known = true;
+              }
+            }
+            if (!known) violation(messages::enum_violation(path + ".key", key, filter_keys));
           }
-        }
-        if (!known) violation(messages::enum_violation(path + ".key", key, filter_keys));
-      }
-      if (!m[1]) violation(messages::null_violation(path + ".values"));
-      std::optional<std::vector<std::string>> values;
-      string_list(m[1], values, path + ".values");
-      f.values = std::move(values).value_or(std::vector<std::string>());
-      items.push_back(std::move(f));
-    });
+          if (!m[1]) violation(messages::null_violation(path + ".values"));
+          std::optional<std::vector<std::string>> values;
+          string_list(m[1], values, path + ".values");
+          f.values = std::move(values).value_or(std::vector<std::string>());
+          items.push_back(std::move(f));
+        });
     if (v && !failed()) out = std::move(items);
   }
 
@@ -417,9 +435,9 @@ using is = std::type_identity<T>;
 
 template <class Traits>
 result<basic_create_secret<Traits>> read(is<basic_create_secret<Traits>>, const slot& body) {
-  const auto m = members<10>(body, {"Name", "ClientRequestToken", "Description", "KmsKeyId",
-                                   "SecretBinary", "SecretString", "Tags", "AddReplicaRegions",
-                                   "ForceOverwriteReplicaSecret", "Type"});
+  const auto m = members<10>(
+      body, {"Name", "ClientRequestToken", "Description", "KmsKeyId", "SecretBinary",
+             "SecretString", "Tags", "AddReplicaRegions", "ForceOverwriteReplicaSecret", "Type"});
   basic_create_secret<Traits> r;
   decoder d;
   d.required_string(m[0], r.name, "name");
@@ -429,7 +447,8 @@ result<basic_create_secret<Traits>> read(is<basic_create_secret<Traits>>, const 
   d.blob(m[4], r.secret_binary);
   d.string(m[5], r.secret_string);
   d.tags(m[6], r.tags, "tags");
-  d.ignored_structure_list<2>(m[7], "addReplicaRegions", "ReplicaRegionType", {"Region", "KmsKeyId"});
+  d.ignored_structure_list<2>(m[7], "addReplicaRegions", "ReplicaRegionType",
+                              {"Region", "KmsKeyId"});
   d.ignored_boolean(m[8]);
   d.ignored_string(m[9]);
   return d.finish(std::move(r));
@@ -467,9 +486,10 @@ result<basic_update_secret<Traits>> read(is<basic_update_secret<Traits>>, const 
 }
 
 template <class Traits>
-result<basic_update_secret_version_stage<Traits>> read(is<basic_update_secret_version_stage<Traits>>,
-                                                       const slot& body) {
-  const auto m = members<4>(body, {"SecretId", "VersionStage", "RemoveFromVersionId", "MoveToVersionId"});
+result<basic_update_secret_version_stage<Traits>> read(
+    is<basic_update_secret_version_stage<Traits>>, const slot& body) {
+  const auto m =
+      members<4>(body, {"SecretId", "VersionStage", "RemoveFromVersionId", "MoveToVersionId"});
   basic_update_secret_version_stage<Traits> r;
   decoder d;
   d.required_string(m[0], r.secret_id, "secretId");
@@ -507,7 +527,8 @@ result<Request> read_secret_id(const slot& body) {
   return d.finish(std::move(r));
 }
 template <class Traits>
-result<basic_cancel_rotate_secret<Traits>> read(is<basic_cancel_rotate_secret<Traits>>, const slot& body) {
+result<basic_cancel_rotate_secret<Traits>> read(is<basic_cancel_rotate_secret<Traits>>,
+                                                const slot& body) {
   return read_secret_id<basic_cancel_rotate_secret<Traits>>(body);
 }
 template <class Traits>
@@ -521,7 +542,8 @@ result<basic_describe_secret<Traits>> read(is<basic_describe_secret<Traits>>, co
 
 template <class Traits>
 result<basic_delete_secret<Traits>> read(is<basic_delete_secret<Traits>>, const slot& body) {
-  const auto m = members<3>(body, {"SecretId", "RecoveryWindowInDays", "ForceDeleteWithoutRecovery"});
+  const auto m =
+      members<3>(body, {"SecretId", "RecoveryWindowInDays", "ForceDeleteWithoutRecovery"});
   basic_delete_secret<Traits> r;
   decoder d;
   d.required_string(m[0], r.secret_id, "secretId");
@@ -615,9 +637,9 @@ result<basic_untag_resource<Traits>> read(is<basic_untag_resource<Traits>>, cons
 template <class Traits>
 result<basic_get_random_password<Traits>> read(is<basic_get_random_password<Traits>>,
                                                const slot& body) {
-  const auto m = members<8>(body, {"PasswordLength", "ExcludeCharacters", "ExcludeNumbers",
-                                   "ExcludePunctuation", "ExcludeUppercase", "ExcludeLowercase",
-                                   "IncludeSpace", "RequireEachIncludedType"});
+  const auto m = members<8>(
+      body, {"PasswordLength", "ExcludeCharacters", "ExcludeNumbers", "ExcludePunctuation",
+             "ExcludeUppercase", "ExcludeLowercase", "IncludeSpace", "RequireEachIncludedType"});
   basic_get_random_password<Traits> r;
   decoder d;
   d.long_integer(m[0], r.password_length);
@@ -633,7 +655,8 @@ result<basic_get_random_password<Traits>> read(is<basic_get_random_password<Trai
 
 template <class Traits, std::size_t I>
 result<basic_store_operation<Traits>> read_alternative(const slot& body) {
-  using request = std::variant_alternative_t<I, ::secretstage::detail::store_request_variant<Traits>>;
+  using request =
+      std::variant_alternative_t<I, ::secretstage::detail::store_request_variant<Traits>>;
   auto r = read(is<request>{}, body);
   if (!r) return r.error();
   return basic_store_operation<Traits>(std::move(r).value());
@@ -681,7 +704,8 @@ inline std::string rules_object(const ::secretstage::rotation_rules& rules) {
   if (rules.automatically_after_days)
     o.add("AutomaticallyAfterDays", std::to_string(*rules.automatically_after_days));
   if (rules.duration) o.add("Duration", json::quoted(*rules.duration));
-  if (rules.schedule_expression) o.add("ScheduleExpression", json::quoted(*rules.schedule_expression));
+  if (rules.schedule_expression)
+    o.add("ScheduleExpression", json::quoted(*rules.schedule_expression));
   return std::move(o).str();
 }
 
@@ -806,7 +830,8 @@ template <class Traits>
   o.add("Name", detail::json::quoted(r.name));
   o.add("VersionId", detail::json::quoted(Traits::text(r.version_id)));
   if (const auto* s = r.secret_string()) o.add("SecretString", detail::json::quoted(*s));
-  if (const auto* b = r.secret_binary()) o.add("SecretBinary", detail::json::quoted(detail::json::base64_encode(*b)));
+  if (const auto* b = r.secret_binary())
+    o.add("SecretBinary", detail::json::quoted(detail::json::base64_encode(*b)));
   if (!r.version_stages.empty()) o.add("VersionStages", wire::text_list<Traits>(r.version_stages));
   o.add("CreatedDate", wire::date(r.created_date));
   return std::move(o).str();
@@ -844,7 +869,8 @@ template <class Traits>
     if (versions.size() > 1) versions.push_back(',');
     detail::json::object_writer entry;
     entry.add("VersionId", detail::json::quoted(Traits::text(v.version_id)));
-    if (!v.version_stages.empty()) entry.add("VersionStages", wire::text_list<Traits>(v.version_stages));
+    if (!v.version_stages.empty())
+      entry.add("VersionStages", wire::text_list<Traits>(v.version_stages));
     if (v.last_accessed_date) entry.add("LastAccessedDate", wire::date(*v.last_accessed_date));
     entry.add("CreatedDate", wire::date(v.created_date));
     if (!v.kms_key_ids.empty()) entry.add("KmsKeyIds", wire::text_list<aws_traits>(v.kms_key_ids));
@@ -921,12 +947,16 @@ template <class Traits = aws_traits>
     if (!json::is_valid(body)) return messages::malformed_body();
     const json::value v = json::root(body);
     switch (v.type()) {
-      case json::kind::object: root = v; break;
-      case json::kind::null: break;
+      case json::kind::object:
+        root = v;
+        break;
+      case json::kind::null:
+        break;
       case json::kind::array:
         return messages::unrecognized_collection(
             std::string("com.amazonaws.secretsmanager.").append(operation).append("Request"));
-      default: return messages::unexpected_field_type();
+      default:
+        return messages::unexpected_field_type();
     }
   }
   return wire::read_operation<Traits>(index, root, std::make_index_sequence<16>{});
@@ -937,8 +967,9 @@ template <class Traits = aws_traits>
 template <class Traits = aws_traits>
 [[nodiscard]] std::string response_body(const basic_store_operation_response<Traits>& response) {
   wire::require_string_domain<Traits>();
-  return std::visit([](const auto& r) { return to_json(r); },
-                    static_cast<const ::secretstage::detail::store_response_variant<Traits>&>(response));
+  return std::visit(
+      [](const auto& r) { return to_json(r); },
+      static_cast<const ::secretstage::detail::store_response_variant<Traits>&>(response));
 }
 
 /// An HTTP answer: status and body.

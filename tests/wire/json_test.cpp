@@ -28,10 +28,14 @@ bool oracle_accepts(std::string_view text) {
 /// The value read by our reader, rebuilt as an nlohmann value (numbers re-read from their text).
 njson rebuild(sj::value v) {
   switch (v.type()) {
-    case sj::kind::null: return nullptr;
-    case sj::kind::boolean: return v.boolean();
-    case sj::kind::number: return njson::parse(v.raw());
-    case sj::kind::string: return v.string();
+    case sj::kind::null:
+      return nullptr;
+    case sj::kind::boolean:
+      return v.boolean();
+    case sj::kind::number:
+      return njson::parse(v.raw());
+    case sj::kind::string:
+      return v.string();
     case sj::kind::array: {
       njson out = njson::array();
       v.for_each_element([&](sj::value e) { out.push_back(rebuild(e)); });
@@ -49,14 +53,44 @@ njson rebuild(sj::value v) {
 /// Random text biased toward what breaks JSON strings: quotes, backslashes, control characters,
 /// multi-byte and ill-formed UTF-8.
 std::string random_bytes(std::mt19937& rng, std::size_t max_length, bool valid_utf8) {
-  static const std::vector<std::string> pieces = {
-      "a", "Z", "0", " ", "\"", "\\", "/", "\b", "\f", "\n", "\r", "\t", std::string(1, '\0'),
-      "\x01", "\x1f", "\x7f", "\xc3\xa9", "\xe2\x80\x99", "\xef\xbf\xbd", "\xf0\x9f\x98\x80",
-      "\xf4\x8f\xbf\xbf", "\xed\x9f\xbf", "\xee\x80\x80"};
-  static const std::vector<std::string> broken = {
-      "\x80", "\xbf", "\xc0\xaf", "\xc1\xbf", "\xc2", "\xe0\x80\x80", "\xe0\xa0", "\xed\xa0\x80",
-      "\xf0\x8f\xbf\xbf", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xff", "\xfe", "\xe2\x28\xa1",
-      "\xf0\x9f\x98"};
+  static const std::vector<std::string> pieces = {"a",
+                                                  "Z",
+                                                  "0",
+                                                  " ",
+                                                  "\"",
+                                                  "\\",
+                                                  "/",
+                                                  "\b",
+                                                  "\f",
+                                                  "\n",
+                                                  "\r",
+                                                  "\t",
+                                                  std::string(1, '\0'),
+                                                  "\x01",
+                                                  "\x1f",
+                                                  "\x7f",
+                                                  "\xc3\xa9",
+                                                  "\xe2\x80\x99",
+                                                  "\xef\xbf\xbd",
+                                                  "\xf0\x9f\x98\x80",
+                                                  "\xf4\x8f\xbf\xbf",
+                                                  "\xed\x9f\xbf",
+                                                  "\xee\x80\x80"};
+  static const std::vector<std::string> broken = {"\x80",
+                                                  "\xbf",
+                                                  "\xc0\xaf",
+                                                  "\xc1\xbf",
+                                                  "\xc2",
+                                                  "\xe0\x80\x80",
+                                                  "\xe0\xa0",
+                                                  "\xed\xa0\x80",
+                                                  "\xf0\x8f\xbf\xbf",
+                                                  "\xf4\x90\x80\x80",
+                                                  "\xf5\x80\x80\x80",
+                                                  "\xff",
+                                                  "\xfe",
+                                                  "\xe2\x28\xa1",
+                                                  "\xf0\x9f\x98"};
   std::uniform_int_distribution<std::size_t> length(0, max_length);
   std::string out;
   for (std::size_t n = length(rng); n > 0; --n) {
@@ -73,18 +107,25 @@ std::string random_bytes(std::mt19937& rng, std::size_t max_length, bool valid_u
 
 njson random_value(std::mt19937& rng, int depth) {
   switch (rng() % (depth > 0 ? 8 : 5)) {
-    case 0: return nullptr;
-    case 1: return rng() % 2 == 0;
+    case 0:
+      return nullptr;
+    case 1:
+      return rng() % 2 == 0;
     case 2: {
       switch (rng() % 4) {
-        case 0: return static_cast<std::int64_t>(rng()) - 2'000'000'000;
-        case 1: return static_cast<std::uint64_t>(rng()) << 31;
-        case 2: return static_cast<double>(static_cast<int>(rng() % 2'000'000) - 1'000'000) / 1024.0;
-        default: return 1.523477145713e9;
+        case 0:
+          return static_cast<std::int64_t>(rng()) - 2'000'000'000;
+        case 1:
+          return static_cast<std::uint64_t>(rng()) << 31;
+        case 2:
+          return static_cast<double>(static_cast<int>(rng() % 2'000'000) - 1'000'000) / 1024.0;
+        default:
+          return 1.523477145713e9;
       }
     }
     case 3:
-    case 4: return random_bytes(rng, 12, true);
+    case 4:
+      return random_bytes(rng, 12, true);
     case 5: {
       njson a = njson::array();
       for (auto n = rng() % 5; n > 0; --n) a.push_back(random_value(rng, depth - 1));
@@ -92,7 +133,8 @@ njson random_value(std::mt19937& rng, int depth) {
     }
     default: {
       njson o = njson::object();
-      for (auto n = rng() % 5; n > 0; --n) o[random_bytes(rng, 6, true)] = random_value(rng, depth - 1);
+      for (auto n = rng() % 5; n > 0; --n)
+        o[random_bytes(rng, 6, true)] = random_value(rng, depth - 1);
       return o;
     }
   }
@@ -101,9 +143,12 @@ njson random_value(std::mt19937& rng, int depth) {
 std::string random_document(std::mt19937& rng) {
   const njson v = random_value(rng, 4);
   switch (rng() % 3) {
-    case 0: return v.dump();
-    case 1: return v.dump(2);             // with whitespace
-    default: return v.dump(-1, ' ', true);  // \u escapes, surrogate pairs for non-BMP
+    case 0:
+      return v.dump();
+    case 1:
+      return v.dump(2);  // with whitespace
+    default:
+      return v.dump(-1, ' ', true);  // \u escapes, surrogate pairs for non-BMP
   }
 }
 
@@ -111,24 +156,76 @@ std::string random_document(std::mt19937& rng) {
 
 TEST_CASE("is_valid agrees with nlohmann on hand-picked text") {
   const std::vector<std::pair<std::string, bool>> cases = {
-      {"{}", true}, {"[]", true}, {" \t\r\n{ } \n", true}, {"\xEF\xBB\xBF{}", true},
-      {"0", true}, {"-0", true}, {"-0.5e-3", true}, {"1E+5", true}, {"true", true},
-      {"false", true}, {"null", true}, {"\"\"", true}, {R"({"a":[1,{"b":null}],"c":"d"})", true},
-      {R"("\"\\\/\b\f\n\r\t\u0000\u00e9")", true}, {R"("\ud83d\ude00")", true},
-      {"\"\xf4\x8f\xbf\xbf\"", true}, {"\"\x7f\"", true}, {R"({"a":1,"a":2})", true},
-      {"", false}, {" ", false}, {"{", false}, {"}", false}, {"[1,]", false}, {"[,1]", false},
-      {R"({"a":1,})", false}, {R"({"a" 1})", false}, {R"({a:1})", false}, {"{'a':1}", false},
-      {"01", false}, {"-", false}, {"1.", false}, {".5", false}, {"1e", false}, {"1e+", false},
-      {"+1", false}, {"tru", false}, {"nul", false}, {"True", false}, {"NaN", false},
-      {"Infinity", false}, {R"("\x")", false}, {R"("\u12")", false}, {R"("\u12g4")", false},
-      {R"("\ud800")", false}, {R"("\udc00")", false}, {R"("\ud800\u0041")", false},
-      {R"("\ud800x")", false}, {"\"\x01\"", false}, {"\"\n\"", false}, {"\"\xff\"", false},
-      {"\"\xc0\xaf\"", false}, {"\"\xed\xa0\x80\"", false}, {"\"\xf4\x90\x80\x80\"", false},
-      {"\"\xe2\x82\"", false}, {"{}\xff", false}, {"\xff{}", false}, {"{} {}", false},
-      {"{}x", false}, {"/*c*/{}", false}, {"{\"a\":1}//", false}, {"\"abc", false},
-      {std::string("{\"a\":1}\0", 8), false}, {std::string("\"a\0b\"", 5), false},
-      {"[1 2]", false}, {R"({"a":1 "b":2})", false}, {"[", false}, {"]", false}};
-  for (const auto& [text, valid] : cases) {
+      {"{}", true},
+      {"[]", true},
+      {" \t\r\n{ } \n", true},
+      {"\xEF\xBB\xBF{}", true},
+      {"0", true},
+      {"-0", true},
+      {"-0.5e-3", true},
+      {"1E+5", true},
+      {"true", true},
+      {"false", true},
+      {"null", true},
+      {"\"\"", true},
+      {R"({"a":[1,{"b":null}],"c":"d"})", true},
+      {R"("\"\\\/\b\f\n\r\t\u0000\u00e9")", true},
+      {R"("\ud83d\ude00")", true},
+      {"\"\xf4\x8f\xbf\xbf\"", true},
+      {"\"\x7f\"", true},
+      {R"({"a":1,"a":2})", true},
+      {"", false},
+      {" ", false},
+      {"{", false},
+      {"}", false},
+      {"[1,]", false},
+      {"[,1]", false},
+      {R"({"a":1,})", false},
+      {R"({"a" 1})", false},
+      {R"({a:1})", false},
+      {"{'a':1}", false},
+      {"01", false},
+      {"-", false},
+      {"1.", false},
+      {".5", false},
+      {"1e", false},
+      {"1e+", false},
+      {"+1", false},
+      {"tru", false},
+      {"nul", false},
+      {"True", false},
+      {"NaN", false},
+      {"Infinity", false},
+      {R"("\x")", false},
+      {R"("\u12")", false},
+      {R"("\u12g4")", false},
+      {R"("\ud800")", false},
+      {R"("\udc00")", false},
+      {R"("\ud800\u0041")", false},
+      {R"("\ud800x")", false},
+      {"\"\x01\"", false},
+      {"\"\n\"", false},
+      {"\"\xff\"", false},
+      {"\"\xc0\xaf\"", false},
+      {"\"\xed\xa0\x80\"", false},
+      {"\"\xf4\x90\x80\x80\"", false},
+      {"\"\xe2\x82\"", false},
+      {"{}\xff", false},
+      {"\xff{}", false},
+      {"{} {}", false},
+      {"{}x", false},
+      {"/*c*/{}", false},
+      {"{\"a\":1}//", false},
+      {"\"abc", false},
+      {std::string("{\"a\":1}\0", 8), false},
+      {std::string("\"a\0b\"", 5), false},
+      {"[1 2]", false},
+      {R"({"a":1 "b":2})", false},
+      {"[", false},
+      {"]", false}};
+  for (const auto& c : cases) {
+    const std::string& text = c.first;
+    const bool valid = c.second;
     CAPTURE(text);
     CHECK(oracle_accepts(text) == valid);  // the expectation itself is right
     CHECK(sj::is_valid(text) == valid);
@@ -151,12 +248,18 @@ TEST_CASE("is_valid agrees with nlohmann on truncated, corrupted and random text
   for (int i = 0; i < 3000; ++i) {
     std::string text = random_document(rng);
     switch (rng() % 4) {
-      case 0: text.resize(rng() % (text.size() + 1)); break;
+      case 0:
+        text.resize(rng() % (text.size() + 1));
+        break;
       case 1:
         if (!text.empty()) text[rng() % text.size()] = static_cast<char>(rng() & 0xFF);
         break;
-      case 2: text.insert(rng() % (text.size() + 1), random_bytes(rng, 2, false)); break;
-      default: text = random_bytes(rng, 16, false); break;
+      case 2:
+        text.insert(rng() % (text.size() + 1), random_bytes(rng, 2, false));
+        break;
+      default:
+        text = random_bytes(rng, 16, false);
+        break;
     }
     CAPTURE(text);
     const bool expected = oracle_accepts(text);
@@ -190,7 +293,8 @@ TEST_CASE("nesting deeper than 64 is rejected without recursion") {
 }
 
 TEST_CASE("strings decode escapes and surrogate pairs to UTF-8") {
-  const std::string text = R"(["a\"b\\c\/d\b\f\n\r\t", "\u0000\u00e9\u2019\ud83d\ude00", "\u0041\u004A"])";
+  const std::string text =
+      R"(["a\"b\\c\/d\b\f\n\r\t", "\u0000\u00e9\u2019\ud83d\ude00", "\u0041\u004A"])";
   REQUIRE(sj::is_valid(text));
   std::vector<std::string> out;
   sj::root(text).for_each_element([&](sj::value v) { out.push_back(v.string()); });
@@ -249,16 +353,19 @@ TEST_CASE("append_string writes what nlohmann's dump with error_handler_t::repla
   for (int i = 0; i < 20000; ++i) {
     const std::string s = random_bytes(rng, 10, false);
     CAPTURE(s);
-    const std::string expected =
-        njson(s).dump(-1, ' ', false, njson::error_handler_t::replace);
+    const std::string expected = njson(s).dump(-1, ' ', false, njson::error_handler_t::replace);
     CHECK(sj::quoted(s) == expected);
   }
   // Spelled out, from RFC 8259 and the replacement rule (one U+FFFD per maximal ill-formed part).
   CHECK(sj::quoted("a\"b\\c/\x01\x1f\x7f") == "\"a\\\"b\\\\c/\\u0001\\u001f\x7f\"");
   CHECK(sj::quoted("\b\f\n\r\t") == R"("\b\f\n\r\t")");
   CHECK(sj::quoted("\xe2\x80\x99") == "\"\xe2\x80\x99\"");
-  CHECK(sj::quoted("x\xff" "y") == "\"x\xef\xbf\xbdy\"");
-  CHECK(sj::quoted("\xe2\x82" "A") == "\"\xef\xbf\xbd" "A\"");
+  CHECK(sj::quoted("x\xff"
+                   "y") == "\"x\xef\xbf\xbdy\"");
+  CHECK(sj::quoted("\xe2\x82"
+                   "A") ==
+        "\"\xef\xbf\xbd"
+        "A\"");
   CHECK(sj::quoted("\xed\xa0\x80") == "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");
 }
 
@@ -272,10 +379,16 @@ TEST_CASE("object_writer orders members by key") {
 }
 
 TEST_CASE("base64: RFC 4648 vectors, every byte value, and the defects") {
-  const auto bytes = [](std::string_view s) { return std::vector<std::uint8_t>(s.begin(), s.end()); };
-  const std::vector<std::pair<std::string, std::string>> vectors = {
-      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},         {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  const auto bytes = [](std::string_view s) {
+    return std::vector<std::uint8_t>(s.begin(), s.end());
+  };
+  const std::vector<std::pair<std::string, std::string>> vectors = {{"", ""},
+                                                                    {"f", "Zg=="},
+                                                                    {"fo", "Zm8="},
+                                                                    {"foo", "Zm9v"},
+                                                                    {"foob", "Zm9vYg=="},
+                                                                    {"fooba", "Zm9vYmE="},
+                                                                    {"foobar", "Zm9vYmFy"}};
   for (const auto& [plain, encoded] : vectors) {
     CHECK(sj::base64_encode(bytes(plain)) == encoded);
     const auto decoded = sj::base64_decode(encoded);

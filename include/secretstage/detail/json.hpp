@@ -134,7 +134,14 @@ inline constexpr std::size_t fail = static_cast<std::size_t>(-1);
     if (c == '\\') {
       if (i + 1 >= s.size()) return fail;
       switch (s[i + 1]) {
-        case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+        case '"':
+        case '\\':
+        case '/':
+        case 'b':
+        case 'f':
+        case 'n':
+        case 'r':
+        case 't':
           i += 2;
           continue;
         case 'u': {
@@ -301,11 +308,21 @@ enum class kind : std::uint8_t { null, boolean, number, string, array, object };
     const char e = literal[i + 1];
     i += 2;
     switch (e) {
-      case 'b': out.push_back('\b'); break;
-      case 'f': out.push_back('\f'); break;
-      case 'n': out.push_back('\n'); break;
-      case 'r': out.push_back('\r'); break;
-      case 't': out.push_back('\t'); break;
+      case 'b':
+        out.push_back('\b');
+        break;
+      case 'f':
+        out.push_back('\f');
+        break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
       case 'u': {
         auto cp = static_cast<std::uint32_t>(hex4(literal, i));
         i += 4;
@@ -317,7 +334,9 @@ enum class kind : std::uint8_t { null, boolean, number, string, array, object };
         append_utf8(out, cp);
         break;
       }
-      default: out.push_back(e); break;  // " \ /
+      default:
+        out.push_back(e);
+        break;  // " \ /
     }
   }
   return out;
@@ -331,12 +350,19 @@ class value {
   [[nodiscard]] constexpr std::string_view raw() const noexcept { return text_; }
   [[nodiscard]] constexpr kind type() const noexcept {
     switch (text_[0]) {
-      case 'n': return kind::null;
-      case 't': case 'f': return kind::boolean;
-      case '"': return kind::string;
-      case '[': return kind::array;
-      case '{': return kind::object;
-      default: return kind::number;
+      case 'n':
+        return kind::null;
+      case 't':
+      case 'f':
+        return kind::boolean;
+      case '"':
+        return kind::string;
+      case '[':
+        return kind::array;
+      case '{':
+        return kind::object;
+      default:
+        return kind::number;
     }
   }
   [[nodiscard]] constexpr bool is_null() const noexcept { return type() == kind::null; }
@@ -350,18 +376,18 @@ class value {
   }
   /// The number truncated toward zero and clamped to [min, max] (exact for any size of number:
   /// computed from its decimal digits, never through a double).
-  [[nodiscard]] constexpr std::int64_t to_integer(std::int64_t min, std::int64_t max) const noexcept {
+  [[nodiscard]] constexpr std::int64_t to_integer(std::int64_t min,
+                                                  std::int64_t max) const noexcept {
     std::string_view s = text_;
     const bool negative = s[0] == '-';
     if (negative) s.remove_prefix(1);
     // digits = integer part + fraction; the value is digits * 10^(exponent - fraction digits)
     std::size_t dot = s.find('.'), e = s.find_first_of("eE");
     const std::string_view integer = s.substr(0, dot != std::string_view::npos ? dot : e);
-    const std::string_view fraction = dot == std::string_view::npos
-                                          ? std::string_view()
-                                          : s.substr(dot + 1, e == std::string_view::npos
-                                                                  ? std::string_view::npos
-                                                                  : e - dot - 1);
+    const std::string_view fraction =
+        dot == std::string_view::npos
+            ? std::string_view()
+            : s.substr(dot + 1, e == std::string_view::npos ? std::string_view::npos : e - dot - 1);
     long long exponent = 0;
     if (e != std::string_view::npos) {
       std::size_t k = e + 1;
@@ -463,13 +489,27 @@ inline void append_string(std::string& out, std::string_view s) {
       continue;
     }
     switch (c) {
-      case '"': out.append("\\\""); break;
-      case '\\': out.append("\\\\"); break;
-      case '\b': out.append("\\b"); break;
-      case '\f': out.append("\\f"); break;
-      case '\n': out.append("\\n"); break;
-      case '\r': out.append("\\r"); break;
-      case '\t': out.append("\\t"); break;
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\b':
+        out.append("\\b");
+        break;
+      case '\f':
+        out.append("\\f");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
       default:
         if (c < 0x20) {
           out.append("\\u00");
@@ -546,8 +586,8 @@ inline constexpr std::string_view base64_alphabet =
   out.reserve((bytes.size() + 2) / 3 * 4);
   std::size_t i = 0;
   for (; i + 3 <= bytes.size(); i += 3) {
-    const std::uint32_t v = (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8) |
-                            bytes[i + 2];
+    const std::uint32_t v =
+        (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8) | bytes[i + 2];
     out.push_back(base64_alphabet[(v >> 18) & 63]);
     out.push_back(base64_alphabet[(v >> 12) & 63]);
     out.push_back(base64_alphabet[(v >> 6) & 63]);

@@ -141,22 +141,24 @@ std::optional<ss::timestamp> parse_iso8601(std::string_view s) {
   const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   if (day < 1 || day > month_days[month - 1] || (month == 2 && day == 29 && !leap))
     return std::nullopt;
-  const std::int64_t seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 +
-                               minute * 60 + second;
+  const std::int64_t seconds =
+      days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
   return ss::timestamp{seconds * 1000 + millis};
 }
 
 std::string format_iso8601(ss::timestamp t) {
   const std::int64_t ms = t.epoch_ms;
-  const std::int64_t days = (ms >= 0 ? ms : ms - ss::timestamp::ms_per_day + 1) / ss::timestamp::ms_per_day;
+  const std::int64_t days =
+      (ms >= 0 ? ms : ms - ss::timestamp::ms_per_day + 1) / ss::timestamp::ms_per_day;
   const std::int64_t in_day = ms - days * ss::timestamp::ms_per_day;
   const civil c = civil_from_days(days);
   char text[64];  // room for any value the formats below can take, so GCC sees no truncation
   const auto seconds = in_day / 1000;
   const auto millis = in_day % 1000;
-  std::snprintf(text, sizeof text, "%04lld-%02u-%02uT%02lld:%02lld:%02lld", static_cast<long long>(c.year),
-                c.month, c.day, static_cast<long long>(seconds / 3600),
-                static_cast<long long>(seconds / 60 % 60), static_cast<long long>(seconds % 60));
+  std::snprintf(text, sizeof text, "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
+                static_cast<long long>(c.year), c.month, c.day,
+                static_cast<long long>(seconds / 3600), static_cast<long long>(seconds / 60 % 60),
+                static_cast<long long>(seconds % 60));
   std::string out = text;
   if (millis != 0) {
     std::snprintf(text, sizeof text, ".%03lld", static_cast<long long>(millis));
@@ -264,7 +266,8 @@ class replay {
 
     const json step = json::parse(text, nullptr, false);
     if (step.is_discarded() || !step.is_object())
-      return reject(ss::errc::serialization, number, step.is_discarded() ? "invalid JSON" : "not a JSON object");
+      return reject(ss::errc::serialization, number,
+                    step.is_discarded() ? "invalid JSON" : "not a JSON object");
     for (const auto& [key, value] : step.items()) {
       if (key != "action" && key != "request" && key != "now" && key != "repeat" && key != "note")
         return reject(ss::errc::validation, number, "unknown member \"" + key + "\"");
@@ -278,13 +281,16 @@ class replay {
     if (const auto at = step.find("now"); at != step.end()) {
       now = parse_now(*at);
       if (!now)
-        return reject(ss::errc::validation, number,
-                      "\"now\" must be an ISO-8601 UTC time such as 2026-01-01T00:00:00Z, or epoch seconds");
+        return reject(
+            ss::errc::validation, number,
+            "\"now\" must be an ISO-8601 UTC time such as 2026-01-01T00:00:00Z, or epoch seconds");
     }
     std::int64_t repeat = 1;
     if (const auto at = step.find("repeat"); at != step.end()) {
-      if (!at->is_number_integer() || at->get<std::int64_t>() < 1 || at->get<std::int64_t>() > max_repeat)
-        return reject(ss::errc::validation, number, "\"repeat\" must be an integer from 1 to 10000");
+      if (!at->is_number_integer() || at->get<std::int64_t>() < 1 ||
+          at->get<std::int64_t>() > max_repeat)
+        return reject(ss::errc::validation, number,
+                      "\"repeat\" must be an integer from 1 to 10000");
       repeat = at->get<std::int64_t>();
     }
     if (now) clock_ = *now;
@@ -306,7 +312,8 @@ class replay {
       const ss::service_reply reply = service_.handle(operation, body, clock_);
       // TagResource and UntagResource answer an empty body: shown as {}.
       std::cout << (reply.status == 200 ? "{\"ok\": " : "{\"error\": ")
-                << (reply.body.empty() ? std::string_view("{}") : std::string_view(reply.body)) << "}\n";
+                << (reply.body.empty() ? std::string_view("{}") : std::string_view(reply.body))
+                << "}\n";
     }
     if (options_.table) print_table(secret);
     return true;
@@ -354,7 +361,8 @@ int main(int argc, char** argv) {
   replay r(std::move(o));
   bool all_steps = true;
   std::string text;
-  for (std::size_t number = 1; std::getline(*in, text); ++number) all_steps = r.line(text, number) && all_steps;
+  for (std::size_t number = 1; std::getline(*in, text); ++number)
+    all_steps = r.line(text, number) && all_steps;
   std::cout.flush();
   return all_steps ? 0 : 1;
 }

@@ -192,7 +192,8 @@ int main(int argc, char** argv) {
     std::string operation;
     try {
       const std::string target = req.get_header_value("X-Amz-Target");
-      if (auto op = ss::aws_json::operation_from_target(target)) operation = std::string(op.value());
+      if (auto op = ss::aws_json::operation_from_target(target))
+        operation = std::string(op.value());
       const ss::service_reply reply = service.handle_target(target, req.body, wall_clock());
       answer(res, reply);
       log_request(reply.request_id, operation, reply.status, error_code_of(reply));
@@ -208,20 +209,20 @@ int main(int argc, char** argv) {
   // and are only logged.
   server.set_error_handler(httplib::Server::HandlerWithResponse(
       [&service](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    if (res.status != 404) {
-      const std::string request_id = service.next_request_id();
-      res.set_header("x-amzn-RequestId", request_id);
-      log_request(request_id, "", res.status, "");
-      return httplib::Server::HandlerResponse::Unhandled;
-    }
-    const auto unknown = ss::aws_json::operation_from_target("");
-    const ss::service_reply reply = service.reject(
-        unknown ? ss::messages::internal_service_error() : unknown.error(), res.status);
-    answer(res, reply);
-    log_request(reply.request_id, "", reply.status, error_code_of(reply));
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        if (res.status != 404) {
+          const std::string request_id = service.next_request_id();
+          res.set_header("x-amzn-RequestId", request_id);
+          log_request(request_id, "", res.status, "");
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
+        const auto unknown = ss::aws_json::operation_from_target("");
+        const ss::service_reply reply = service.reject(
+            unknown ? ss::messages::internal_service_error() : unknown.error(), res.status);
+        answer(res, reply);
+        log_request(reply.request_id, "", reply.status, error_code_of(reply));
+        return httplib::Server::HandlerResponse::Handled;
+      }));
   server.set_exception_handler(
       [&service](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
         answer(res, service.reject(ss::messages::internal_service_error(), 500));

@@ -127,9 +127,9 @@ struct rotation_function_spec {
 /// only effect is LastAccessedDate, and GetRandomPassword do not count).
 [[nodiscard]] constexpr bool is_mutating_operation(std::string_view op_name) noexcept {
   constexpr std::string_view mutating[] = {
-      "CreateSecret",   "PutSecretValue", "UpdateSecret",       "UpdateSecretVersionStage",
-      "RotateSecret",   "CancelRotateSecret", "DeleteSecret", "RestoreSecret",
-      "TagResource",    "UntagResource"};
+      "CreateSecret", "PutSecretValue",     "UpdateSecret", "UpdateSecretVersionStage",
+      "RotateSecret", "CancelRotateSecret", "DeleteSecret", "RestoreSecret",
+      "TagResource",  "UntagResource"};
   for (std::string_view m : mutating)
     if (m == op_name) return true;
   return false;
@@ -358,7 +358,8 @@ class basic_service {
   }
 
   /// The secret a response names, if any (every operation on one secret answers its Name).
-  static std::optional<std::string_view> named_secret(const basic_store_operation_response<Traits>& r) {
+  static std::optional<std::string_view> named_secret(
+      const basic_store_operation_response<Traits>& r) {
     return std::visit(
         [](const auto& response) -> std::optional<std::string_view> {
           if constexpr (requires { std::string_view(response.name); }) {
@@ -420,9 +421,9 @@ class basic_service {
   }
 
   /// The locked part: background due by now, the transition, background, publish.
-  result<committed> commit(const basic_store_operation<Traits>& op, const basic_context<Traits>& ctx,
-                           std::uint64_t n, std::string_view op_name,
-                           std::string_view request_id) {
+  result<committed> commit(const basic_store_operation<Traits>& op,
+                           const basic_context<Traits>& ctx, std::uint64_t n,
+                           std::string_view op_name, std::string_view request_id) {
     std::lock_guard<std::mutex> lock(mutex_);
     const auto due_before = next_due_;
     try {

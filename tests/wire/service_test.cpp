@@ -130,7 +130,8 @@ TEST_CASE("service: the same seed and requests give the same replies; another se
   REQUIRE(other.size() == first.size());
   for (std::size_t i = 0; i < first.size(); ++i) CHECK(other[i] != first[i]);  // ids differ
   // ...but the model's answers are the same in kind.
-  for (std::size_t i = 0; i < first.size(); ++i) CHECK(other[i].substr(0, 3) == first[i].substr(0, 3));
+  for (std::size_t i = 0; i < first.size(); ++i)
+    CHECK(other[i].substr(0, 3) == first[i].substr(0, 3));
 }
 
 TEST_CASE("service: generated ClientRequestTokens and request ids are distinct UUIDv4s") {
@@ -139,17 +140,20 @@ TEST_CASE("service: generated ClientRequestTokens and request ids are distinct U
   const json created = ok(s.handle("CreateSecret", create("app/db", "v1"), at(t0)));
   const std::string arn = created.at("ARN").get<std::string>();
   CHECK(arn.rfind("arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-", 0) == 0);
-  CHECK(arn.size() == std::string("arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-").size() + 6);
+  CHECK(arn.size() ==
+        std::string("arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-").size() + 6);
   seen.insert(created.at("VersionId").get<std::string>());
   for (int i = 0; i < 20; ++i) {
-    const ss::service_reply r = s.handle("PutSecretValue", put("app/db", "v" + std::to_string(i)), at(t0));
+    const ss::service_reply r =
+        s.handle("PutSecretValue", put("app/db", "v" + std::to_string(i)), at(t0));
     const std::string version = ok(r).at("VersionId").get<std::string>();
     CHECK(is_uuid_v4(version));
     CHECK(is_uuid_v4(r.request_id));
     CHECK(seen.insert(version).second);
     CHECK(seen.insert(r.request_id).second);
   }
-  const ss::service_reply failed = s.handle("GetSecretValue", json{{"SecretId", "nope"}}.dump(), at(t0));
+  const ss::service_reply failed =
+      s.handle("GetSecretValue", json{{"SecretId", "nope"}}.dump(), at(t0));
   CHECK(is_uuid_v4(failed.request_id));
   CHECK(seen.insert(failed.request_id).second);
 }
@@ -160,7 +164,8 @@ TEST_CASE("service: region and account go into every ARN") {
   options.account_id = "000011112222";
   ss::service s(options);
   const json created = ok(s.handle("CreateSecret", create("x", "v"), at(t0)));
-  CHECK(created.at("ARN").get<std::string>().rfind("arn:aws:secretsmanager:eu-west-3:000011112222:secret:x-", 0) == 0);
+  CHECK(created.at("ARN").get<std::string>().rfind(
+            "arn:aws:secretsmanager:eu-west-3:000011112222:secret:x-", 0) == 0);
 }
 
 TEST_CASE("service: raw mode generates no token, so version-creating requests need one") {
@@ -177,44 +182,53 @@ TEST_CASE("service: raw mode generates no token, so version-creating requests ne
   // A metadata-only CreateSecret needs no token.
   ok(s.handle("CreateSecret", json{{"Name", "app/empty"}}.dump(), at(t0)));
 
-  ok(s.handle("CreateSecret",
-              json{{"Name", "app/db"}, {"SecretString", "v1"}, {"ClientRequestToken", vid(1)}}.dump(), at(t0)));
+  ok(s.handle(
+      "CreateSecret",
+      json{{"Name", "app/db"}, {"SecretString", "v1"}, {"ClientRequestToken", vid(1)}}.dump(),
+      at(t0)));
   check_error(s.handle("PutSecretValue", put("app/db", "v2"), at(t0)), "InvalidRequestException",
               text::missing_token);
   check_error(s.handle("UpdateSecret", put("app/db", "v2"), at(t0)), "InvalidRequestException",
               text::missing_token);
   // RotateSecret's missing token is an InvalidParameterException (decisions.md).
-  check_error(s.handle("RotateSecret", json{{"SecretId", "app/db"}, {"RotationLambdaARN", FN}}.dump(), at(t0)),
+  check_error(s.handle("RotateSecret",
+                       json{{"SecretId", "app/db"}, {"RotationLambdaARN", FN}}.dump(), at(t0)),
               "InvalidParameterException", text::missing_token);
   CHECK(labels_of(s, "app/db") == ss::testing::aws_map{{vid(1), {C}}});
   // Reads need no token.
-  CHECK(ok(s.handle("GetSecretValue", json{{"SecretId", "app/db"}}.dump(), at(t0))).at("SecretString") == "v1");
+  CHECK(ok(s.handle("GetSecretValue", json{{"SecretId", "app/db"}}.dump(), at(t0)))
+            .at("SecretString") == "v1");
 }
 
 TEST_CASE("service: a built-in remove-pending function rotates at once, with its fixed value") {
   ss::service_options options;
   options.rotation_functions[FN] = {ss::finish_variant::remove_pending, "rotated value"};
   ss::service s(options);
-  const std::string v1 = ok(s.handle("CreateSecret", create("app/db", "first"), at(t0))).at("VersionId");
-  const json rotated = ok(s.handle(
-      "RotateSecret", json{{"SecretId", "app/db"}, {"RotationLambdaARN", FN}}.dump(), at(t0 + hour)));
+  const std::string v1 =
+      ok(s.handle("CreateSecret", create("app/db", "first"), at(t0))).at("VersionId");
+  const json rotated =
+      ok(s.handle("RotateSecret", json{{"SecretId", "app/db"}, {"RotationLambdaARN", FN}}.dump(),
+                  at(t0 + hour)));
   const std::string v2 = rotated.at("VersionId");
   CHECK(is_uuid_v4(v2));
   CHECK(v2 != v1);
   // Trace T10: {v1:[AWSPREVIOUS], v2:[AWSCURRENT]}; the rotation function wrote its value.
   CHECK(labels_of(s, "app/db") == ss::testing::aws_map{{v1, {PREV}}, {v2, {C}}});
   CHECK(value_of(s, "app/db", v2) == "rotated value");
-  const json got = ok(s.handle("GetSecretValue", json{{"SecretId", "app/db"}}.dump(), at(t0 + hour)));
+  const json got =
+      ok(s.handle("GetSecretValue", json{{"SecretId", "app/db"}}.dump(), at(t0 + hour)));
   CHECK(got.at("VersionId") == v2);
   CHECK(got.at("SecretString") == "rotated value");
-  const json described = ok(s.handle("DescribeSecret", json{{"SecretId", "app/db"}}.dump(), at(t0 + hour)));
+  const json described =
+      ok(s.handle("DescribeSecret", json{{"SecretId", "app/db"}}.dump(), at(t0 + hour)));
   CHECK(described.at("RotationEnabled") == true);
   CHECK(described.at("RotationLambdaARN") == FN);
   CHECK(described.at("LastRotatedDate") == t0 + hour);
 
   // A second RotateSecret without RotationLambdaARN uses the stored (built-in) function.
-  const std::string v3 = ok(s.handle("RotateSecret", json{{"SecretId", "app/db"}}.dump(), at(t0 + 2 * hour)))
-                             .at("VersionId");
+  const std::string v3 =
+      ok(s.handle("RotateSecret", json{{"SecretId", "app/db"}}.dump(), at(t0 + 2 * hour)))
+          .at("VersionId");
   CHECK(labels_of(s, "app/db") == ss::testing::aws_map{{v1, {}}, {v2, {PREV}}, {v3, {C}}});
 }
 
@@ -223,9 +237,11 @@ TEST_CASE("service: a built-in keep-pending function leaves AWSPENDING on the ne
   options.rotation_functions[KEEP] = {ss::finish_variant::keep_pending, std::nullopt};
   options.seed = 3;
   ss::service s(options);
-  const std::string v1 = ok(s.handle("CreateSecret", create("app/db", "first"), at(t0))).at("VersionId");
+  const std::string v1 =
+      ok(s.handle("CreateSecret", create("app/db", "first"), at(t0))).at("VersionId");
   const std::string v2 =
-      ok(s.handle("RotateSecret", json{{"SecretId", "app/db"}, {"RotationLambdaARN", KEEP}}.dump(), at(t0)))
+      ok(s.handle("RotateSecret", json{{"SecretId", "app/db"}, {"RotationLambdaARN", KEEP}}.dump(),
+                  at(t0)))
           .at("VersionId");
   CHECK(labels_of(s, "app/db") == ss::testing::aws_map{{v1, {PREV}}, {v2, {C, P}}});
   // No fixed value: a password with GetRandomPassword's defaults, 32 characters with an upper-case
@@ -236,11 +252,14 @@ TEST_CASE("service: a built-in keep-pending function leaves AWSPENDING on the ne
   CHECK(has([](char c) { return c >= 'A' && c <= 'Z'; }));
   CHECK(has([](char c) { return c >= 'a' && c <= 'z'; }));
   CHECK(has([](char c) { return c >= '0' && c <= '9'; }));
-  CHECK(has([](char c) { return std::string_view("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~").find(c) != std::string_view::npos; }));
+  CHECK(has([](char c) {
+    return std::string_view("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~").find(c) != std::string_view::npos;
+  }));
   CHECK(!has([](char c) { return c == ' '; }));
   // AWSPENDING sits with AWSCURRENT, which does not block the next rotation.
-  const std::string v3 = ok(s.handle("RotateSecret", json{{"SecretId", "app/db"}}.dump(), at(t0 + 60)))
-                             .at("VersionId");
+  const std::string v3 =
+      ok(s.handle("RotateSecret", json{{"SecretId", "app/db"}}.dump(), at(t0 + 60)))
+          .at("VersionId");
   CHECK(labels_of(s, "app/db") == ss::testing::aws_map{{v1, {}}, {v2, {PREV}}, {v3, {C, P}}});
   CHECK(value_of(s, "app/db", v3) != password);
 }
@@ -249,16 +268,20 @@ TEST_CASE("service: RotateSecret with an unregistered function is denied and cha
   ss::service_options options;
   options.rotation_functions[FN] = {};
   std::vector<std::uint64_t> observed;
-  ss::service s(options, [&](std::uint64_t seq, std::string_view, std::string_view) { observed.push_back(seq); });
+  ss::service s(options, [&](std::uint64_t seq, std::string_view, std::string_view) {
+    observed.push_back(seq);
+  });
   ok(s.handle("CreateSecret", create("app/db", "first"), at(t0)));
   const ss::store before = s.store();
-  check_error(s.handle("RotateSecret", json{{"SecretId", "app/db"}, {"RotationLambdaARN", UNKNOWN}}.dump(), at(t0)),
+  check_error(s.handle("RotateSecret",
+                       json{{"SecretId", "app/db"}, {"RotationLambdaARN", UNKNOWN}}.dump(), at(t0)),
               "AccessDeniedException", cannot_invoke);
   CHECK(s.store() == before);
   CHECK(s.commits() == 1);
   CHECK(observed == std::vector<std::uint64_t>{1});
   // Nor is the unknown ARN stored: the secret still has no rotation function.
-  check_error(s.handle("RotateSecret", json{{"SecretId", "app/db"}}.dump(), at(t0)), "InvalidRequestException",
+  check_error(s.handle("RotateSecret", json{{"SecretId", "app/db"}}.dump(), at(t0)),
+              "InvalidRequestException",
               "No Lambda rotation function ARN is associated with this secret.");
   CHECK(s.store() == before);
 }
@@ -267,22 +290,30 @@ TEST_CASE("service: a failed built-in rotation changes nothing") {
   ss::service_options options;
   options.rotation_functions[FN] = {ss::finish_variant::remove_pending, "new"};
   ss::service s(options);
-  const std::string v1 = ok(s.handle("CreateSecret", create("app/db", "first"), at(t0))).at("VersionId");
+  const std::string v1 =
+      ok(s.handle("CreateSecret", create("app/db", "first"), at(t0))).at("VersionId");
   const std::string v2 =
-      ok(s.handle("PutSecretValue", json{{"SecretId", "app/db"}, {"SecretString", "half"}, {"VersionStages", {P}}}.dump(), at(t0)))
+      ok(s.handle(
+             "PutSecretValue",
+             json{{"SecretId", "app/db"}, {"SecretString", "half"}, {"VersionStages", {P}}}.dump(),
+             at(t0)))
           .at("VersionId");
   const ss::store before = s.store();
-  check_error(s.handle("RotateSecret", json{{"SecretId", "app/db"}, {"RotationLambdaARN", FN}}.dump(), at(t0)),
-              "InvalidRequestException", "A previous rotation isn't complete. That rotation will be reattempted.");
+  check_error(s.handle("RotateSecret",
+                       json{{"SecretId", "app/db"}, {"RotationLambdaARN", FN}}.dump(), at(t0)),
+              "InvalidRequestException",
+              "A previous rotation isn't complete. That rotation will be reattempted.");
   CHECK(s.store() == before);
   CHECK(labels_of(s, "app/db") == ss::testing::aws_map{{v1, {C}}, {v2, {P}}});
 }
 
 TEST_CASE("service: deprecated versions are collected on the service's clock") {
   ss::service s;
-  const std::string first = ok(s.handle("CreateSecret", create("app/db", "v0"), at(t0))).at("VersionId");
+  const std::string first =
+      ok(s.handle("CreateSecret", create("app/db", "v0"), at(t0))).at("VersionId");
   // 100 more puts an hour later: 101 versions, 99 of them deprecated, none 24 h old but the first.
-  for (int i = 1; i <= 100; ++i) ok(s.handle("PutSecretValue", put("app/db", "v" + std::to_string(i)), at(t0 + hour)));
+  for (int i = 1; i <= 100; ++i)
+    ok(s.handle("PutSecretValue", put("app/db", "v" + std::to_string(i)), at(t0 + hour)));
   // Above 100 versions, the oldest deprecated one at least 24 h old goes right after the request
   // that crossed the line (the first version, once the clock reaches t0 + 24 h).
   CHECK(labels_of(s, "app/db").size() == 101);
@@ -290,8 +321,8 @@ TEST_CASE("service: deprecated versions are collected on the service's clock") {
   ok(s.handle("GetSecretValue", get_first.dump(), at(t0 + day - 1)));
   CHECK(labels_of(s, "app/db").size() == 101);
   // The background runs before the request at the new time: the first version is gone already.
-  check_error(s.handle("GetSecretValue", get_first.dump(), at(t0 + day)), "ResourceNotFoundException",
-              no_value_for_version + first);
+  check_error(s.handle("GetSecretValue", get_first.dump(), at(t0 + day)),
+              "ResourceNotFoundException", no_value_for_version + first);
   const auto remaining = labels_of(s, "app/db");
   CHECK(remaining.size() == 100);
   CHECK(remaining.count(first) == 0);
@@ -300,12 +331,14 @@ TEST_CASE("service: deprecated versions are collected on the service's clock") {
 TEST_CASE("service: a secret past its deletion date is purged, and its name is free again") {
   ss::service s;
   const std::string arn = ok(s.handle("CreateSecret", create("app/db", "v0"), at(t0))).at("ARN");
-  ok(s.handle("DeleteSecret", json{{"SecretId", "app/db"}, {"RecoveryWindowInDays", 7}}.dump(), at(t0)));
+  ok(s.handle("DeleteSecret", json{{"SecretId", "app/db"}, {"RecoveryWindowInDays", 7}}.dump(),
+              at(t0)));
   ok(s.handle("DescribeSecret", json{{"SecretId", "app/db"}}.dump(), at(t0 + 7 * day - 1)));
   check_error(s.handle("DescribeSecret", json{{"SecretId", "app/db"}}.dump(), at(t0 + 7 * day)),
               "ResourceNotFoundException", text::not_found);
   CHECK(s.store().empty());
-  const std::string again = ok(s.handle("CreateSecret", create("app/db", "v1"), at(t0 + 7 * day))).at("ARN");
+  const std::string again =
+      ok(s.handle("CreateSecret", create("app/db", "v1"), at(t0 + 7 * day))).at("ARN");
   CHECK(again != arn);  // I19: a new secret with the same name gets another ARN
 }
 
@@ -322,7 +355,8 @@ TEST_CASE("service: background work happens as if it ran before and after every 
     auto parsed = ss::aws_json::parse_request(op, request.dump());
     REQUIRE(parsed);
     auto background = [&](const ss::store& st) {
-      return ss::purge_deleted_secrets(ss::collect_deprecated_versions(st, ctx.now).state, ctx.now).state;
+      return ss::purge_deleted_secrets(ss::collect_deprecated_versions(st, ctx.now).state, ctx.now)
+          .state;
     };
     reference = background(reference);
     auto applied = ss::apply(reference, parsed.value(), ctx);
@@ -340,17 +374,29 @@ TEST_CASE("service: background work happens as if it ran before and after every 
   send("CreateSecret", {{"Name", "a"}, {"SecretString", "0"}, {"ClientRequestToken", vid(1)}}, t0);
   send("CreateSecret", {{"Name", "b"}, {"SecretString", "0"}, {"ClientRequestToken", vid(1)}}, t0);
   for (int i = 1; i <= 110; ++i)
-    send("PutSecretValue", {{"SecretId", "a"}, {"SecretString", std::to_string(i)}, {"ClientRequestToken", vid(100 + i)}},
+    send("PutSecretValue",
+         {{"SecretId", "a"},
+          {"SecretString", std::to_string(i)},
+          {"ClientRequestToken", vid(100 + i)}},
          t0 + i * 600);
-  send("PutSecretValue", {{"SecretId", "b"}, {"SecretString", "x"}, {"ClientRequestToken", vid(2)}, {"VersionStages", {"X"}}},
+  send("PutSecretValue",
+       {{"SecretId", "b"},
+        {"SecretString", "x"},
+        {"ClientRequestToken", vid(2)},
+        {"VersionStages", {"X"}}},
        t0 + 20 * hour);
   send("DeleteSecret", {{"SecretId", "b"}, {"RecoveryWindowInDays", 7}}, t0 + 20 * hour);
   // a's deprecated versions turn 24 h old one by one; reads at those times see them go.
   for (std::int64_t m = 0; m <= 120; m += 7)
     send("GetSecretValue", {{"SecretId", "a"}}, t0 + day + m * 60);
-  send("UpdateSecretVersionStage", {{"SecretId", "a"}, {"VersionStage", "KEEP"}, {"MoveToVersionId", vid(150)}}, t0 + day + 2 * hour);
+  send("UpdateSecretVersionStage",
+       {{"SecretId", "a"}, {"VersionStage", "KEEP"}, {"MoveToVersionId", vid(150)}},
+       t0 + day + 2 * hour);
   for (int i = 1; i <= 5; ++i)
-    send("PutSecretValue", {{"SecretId", "a"}, {"SecretString", "late" + std::to_string(i)}, {"ClientRequestToken", vid(300 + i)}},
+    send("PutSecretValue",
+         {{"SecretId", "a"},
+          {"SecretString", "late" + std::to_string(i)},
+          {"ClientRequestToken", vid(300 + i)}},
          t0 + 2 * day + i);
   send("GetSecretValue", {{"SecretId", "a"}}, t0 + 20 * hour + 7 * day - 1);
   send("GetSecretValue", {{"SecretId", "a"}}, t0 + 20 * hour + 7 * day);
@@ -366,7 +412,9 @@ TEST_CASE("service: mutating requests get commit sequence numbers; reads and fai
   const auto r1 = s.handle("CreateSecret", create("app/db", "v1"), at(t0));
   const auto r2 = s.handle("GetSecretValue", json{{"SecretId", "app/db"}}.dump(), at(t0));
   const auto r3 = s.handle("PutSecretValue", put("nope", "v"), at(t0));
-  const auto r4 = s.handle("TagResource", json{{"SecretId", "app/db"}, {"Tags", {{{"Key", "team"}, {"Value", "a"}}}}}.dump(), at(t0));
+  const auto r4 = s.handle(
+      "TagResource",
+      json{{"SecretId", "app/db"}, {"Tags", {{{"Key", "team"}, {"Value", "a"}}}}}.dump(), at(t0));
   const auto r5 = s.handle("GetSecretValue", "{", at(t0));
   const auto r6 = s.handle("PutSecretValue", put("app/db", "v2"), at(t0));
   CHECK(r1.sequence == 1);
@@ -425,11 +473,13 @@ TEST_CASE("service: 8 threads putting at once lose no version and no commit") {
     pool.emplace_back([&, t] {
       for (int i = 0; i < puts_per_thread; ++i) {
         // Half with the generated token, half with their own.
-        json request = {{"SecretId", "app/db"}, {"SecretString", std::to_string(t) + "/" + std::to_string(i)}};
+        json request = {{"SecretId", "app/db"},
+                        {"SecretString", std::to_string(t) + "/" + std::to_string(i)}};
         if (i % 2 == 1) request["ClientRequestToken"] = vid(1000 * (t + 1) + i);
         const ss::service_reply r = s.handle("PutSecretValue", request.dump(), at(t0));
         statuses[static_cast<std::size_t>(t)].push_back(r.status);
-        if (r.status == 200) versions[static_cast<std::size_t>(t)].push_back(json::parse(r.body).at("VersionId"));
+        if (r.status == 200)
+          versions[static_cast<std::size_t>(t)].push_back(json::parse(r.body).at("VersionId"));
       }
     });
   }
@@ -438,7 +488,8 @@ TEST_CASE("service: 8 threads putting at once lose no version and no commit") {
   std::set<std::string> all;
   for (int t = 0; t < threads; ++t) {
     for (int status : statuses[static_cast<std::size_t>(t)]) CHECK(status == 200);
-    all.insert(versions[static_cast<std::size_t>(t)].begin(), versions[static_cast<std::size_t>(t)].end());
+    all.insert(versions[static_cast<std::size_t>(t)].begin(),
+               versions[static_cast<std::size_t>(t)].end());
   }
   CHECK(all.size() == threads * puts_per_thread);
   const auto labels = labels_of(s, "app/db");
@@ -467,8 +518,9 @@ TEST_CASE("parse_rotation_function_spec") {
         spec{FN, {ss::finish_variant::keep_pending, "a,b=c"}});
   CHECK(ss::parse_rotation_function_spec(FN + "=remove-pending,value=") ==
         spec{FN, {ss::finish_variant::remove_pending, ""}});
-  for (std::string_view bad : {"", "=remove-pending", "arn", "arn=", "arn=remove", "arn=keep-pending,",
-                               "arn=keep-pending,valu=x", "arn=keep-pendingx"}) {
+  for (std::string_view bad :
+       {"", "=remove-pending", "arn", "arn=", "arn=remove", "arn=keep-pending,",
+        "arn=keep-pending,valu=x", "arn=keep-pendingx"}) {
     INFO(bad);
     CHECK(!ss::parse_rotation_function_spec(bad));
   }

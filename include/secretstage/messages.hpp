@@ -294,6 +294,112 @@ inline error password_too_short_for_types() {
           "The password length is too short to include a character of each required type."};
 }
 
+// ---- the wire (aws_json.hpp) ----------------------------------------------------------------------
+// AWS's JSON 1.1 front end (Coral) reads the whole body before the service sees it; what it cannot
+// read is a SerializationException. No recording of these from Secrets Manager exists: the texts
+// are those recorded from DynamoDB, which sits behind the same deserializer (dynalite's
+// test/helpers.js assertType, run against AWS), and are tagged [unverified for Secrets Manager].
+// Exceptions without a message are sent with no Message member (error_body).
+
+/// [OBS DynamoDB and Kinesis answer an unparseable body with no message] a body that is not one
+/// JSON value: a syntax error, truncation, invalid UTF-8, or nesting deeper than the adapter reads.
+inline error malformed_body() { return {errc::serialization, ""}; }
+
+/// [OBS DynamoDB and Kinesis answer with no message] an X-Amz-Target naming no operation.
+inline error unknown_operation() { return {errc::unknown_operation, ""}; }
+
+/// [unverified for Secrets Manager] a scalar of the wrong type, e.g. "NUMBER_VALUE cannot be
+/// converted to String" (token: NUMBER_VALUE, DECIMAL_VALUE, STRING_VALUE, TRUE_VALUE, FALSE_VALUE).
+inline error cannot_convert(std::string_view token, std::string_view type) {
+  return {errc::serialization, detail::concat({token, " cannot be converted to ", type})};
+}
+
+/// [unverified for Secrets Manager] a string where a boolean is expected.
+inline error unexpected_token() {
+  return {errc::serialization, "Unexpected token received from parser"};
+}
+
+/// [unverified for Secrets Manager] an array where a scalar or a structure is expected; the Java
+/// class of the expected type, e.g. "java.lang.String".
+inline error unrecognized_collection(std::string_view java_class) {
+  return {errc::serialization, detail::concat({"Unrecognized collection type class ", java_class})};
+}
+
+/// [unverified for Secrets Manager] an object where anything but a structure is expected.
+inline error unexpected_structure() {
+  return {errc::serialization, "Start of structure or map found where not expected"};
+}
+
+/// [unverified for Secrets Manager] a scalar where a list or a structure is expected.
+inline error unexpected_field_type() { return {errc::serialization, "Unexpected field type"}; }
+
+/// [unverified for Secrets Manager] a number or boolean where a blob (base64 text) is expected.
+inline error not_base64() {
+  return {errc::serialization, "only base-64-encoded strings are convertible to bytes"};
+}
+
+/// [unverified for Secrets Manager] base64 whose length is not a multiple of 4.
+inline error base64_length(std::size_t length) {
+  return {errc::serialization,
+          detail::concat({"Base64 encoded length is expected a multiple of 4 bytes but found: ",
+                          std::to_string(length)})};
+}
+
+/// [unverified for Secrets Manager] base64 whose last character before the padding has bits the
+/// decoded bytes do not use. The misspelling "dectected" is AWS's.
+inline error base64_last_character() {
+  return {errc::serialization, "Invalid last non-pad Base64 character dectected"};
+}
+
+/// [unverified] a character outside the base64 alphabet. No current recording; this is the tail
+/// of DynamoDB's older text ("'<value>' can not be converted to a Blob: Invalid Base64
+/// character: 'c'"), without the echo of the value, which would be the secret.
+inline error base64_character(std::string_view character) {
+  return {errc::serialization,
+          detail::concat({"Invalid Base64 character: '", character, "'"})};
+}
+
+/// [OBS] a required member that is absent or null, one violation of validation_failed
+/// (aws-sdk-kotlin #1469: "Value null at 'secretId' failed to satisfy constraint: Member must not
+/// be null" from Secrets Manager). [unverified] also used for a null element of a list
+/// ("versionStages.2.member") and for a structure member the model needs (Filter.Key).
+inline std::string null_violation(std::string_view member) {
+  return detail::concat({"Value null at '", member,
+                         "' failed to satisfy constraint: Member must not be null"});
+}
+
+/// [OBS format, AWS's enum constraint text] one violation of validation_failed; `allowed` is the
+/// model's value set, comma-separated ("asc, desc").
+inline std::string enum_violation(std::string_view member, std::string_view value,
+                                  std::string_view allowed) {
+  return detail::concat({"Value '", value, "' at '", member,
+                         "' failed to satisfy constraint: Member must satisfy enum value set: [",
+                         allowed, "]"});
+}
+
+/// [OBS format] every constraint violation of a request, as AWS reports them together:
+/// "1 validation error detected: <v>" or "2 validation errors detected: <v1>; <v2>".
+template <class Range>
+error validation_failed(const Range& violations) {
+  std::size_t n = 0;
+  std::string joined;
+  for (const auto& v : violations) {
+    if (n++ != 0) joined.append("; ");
+    joined.append(v);
+  }
+  return {errc::validation, detail::concat({std::to_string(n), n == 1 ? " validation error" :
+                                            " validation errors", " detected: ", joined})};
+}
+
+// ---- the service around the model ---------------------------------------------------------------
+
+/// [unverified] a failure inside the service itself (service.hpp: an exception such as memory
+/// exhaustion), answered with HTTP 500. The text is the API reference's description of
+/// InternalServiceError; no recorded message exists.
+inline error internal_service_error() {
+  return {errc::internal_service_error, "An error occurred on the server side."};
+}
+
 }  // namespace secretstage::messages
 
 #endif  // SECRETSTAGE_MESSAGES_HPP

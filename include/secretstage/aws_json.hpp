@@ -1,0 +1,1004 @@
+#ifndef SECRETSTAGE_AWS_JSON_HPP
+#define SECRETSTAGE_AWS_JSON_HPP
+
+// Opt-in (not included by secretstage.hpp): the AWS JSON 1.1 wire format of Secrets Manager.
+// A request is `POST /` with `X-Amz-Target: secretsmanager.<Operation>` and a JSON body; the
+// answer is 200 with the response body, or an error status with {"__type": …, "Message": …}.
+//
+//   auto op = aws_json::operation_from_target(target_header);   // "PutSecretValue"
+//   if (op) { auto [next, answer] = aws_json::handle(store, op.value(), body, ctx); … }
+//
+// Reading a request (parse_request) goes in the order of AWS's front end; the first failing step
+// decides, and nothing is thrown (only std::bad_alloc propagates):
+//   1. the operation is one of the 16 of store_operation.hpp
+//        else UnknownOperationException, no message
+//   2. the body is one JSON value, valid UTF-8, nested at most 64 deep; an empty (or
+//      all-whitespace) body or `null` reads as {}
+//        else SerializationException, no message
+//   3. the body is an object, and every member the operation knows has its model type (string,
+//      boolean, integer, long, base64 blob, list, structure); the first mismatch in the model's
+//      member order decides
+//        else SerializationException with AWS's deserializer text
+//   4. required members are present and enum values in their set; all violations together
+//        else ValidationException "1 validation error detected: …" ("2 validation errors …; …")
+// Then apply() runs the operation's own checks (lengths, ranges, patterns, state), which report
+// their first failure (decisions.md).
+//
+// Rulings where AWS's behaviour is not recorded (see also messages.hpp):
+//   - Unknown members are ignored, as AWS's JSON front end does (forward compatibility: an SDK
+//     newer than the service may send members it does not know). Member names are
+//     case-sensitive, so "secretId" is unknown and SecretId then missing.
+//   - null is the same as absent, in the body and inside structures (Smithy's awsJson1_1 protocol
+//     tests: servers don't deserialize null structure values).
+//   - An empty body is accepted as {} (Smithy's awsJson1_1 protocol tests: services "must support
+//     no payload"); for an operation with required members that then fails step 4.
+//   - A repeated member counts once, with its last value.
+//   - Integers and longs accept any JSON number: a fraction is truncated toward zero and a value
+//     outside the Java type's range is clamped to it, then the model's range check applies.
+//   - A null list element, and an absent Filter Key / Values or Tag Key, are violations
+//     "Value null at 'tags.1.member.key' …" (the model cannot represent them); an absent Tag Value
+//     reads as "".
+//   - Real AWS members the model does not implement are type-checked like the others and then
+//     ignored: CreateSecret AddReplicaRegions, ForceOverwriteReplicaSecret, Type; PutSecretValue
+//     RotationToken; UpdateSecret Type; RotateSecret ExternalSecretRotationMetadata,
+//     ExternalSecretRotationRoleArn; ListSecrets SortBy (its enum is checked; the model always
+//     sorts by CreatedDate).
+//   - ClientRequestToken is never generated here: a request without one uses ctx.generated_token
+//     (what an SDK would have sent), or, left empty, is rejected as AWS rejects a raw request.
+//
+// Writing a response (response_body): compact JSON, members in byte order of their names (the
+// order of the API reference), dates as epoch seconds in AWS's notation (1.523477145713E9, ms
+// precision; format_date), SecretBinary as base64. Optional members that are unset and nested
+// lists or maps that are empty are omitted, as AWS omits them (a deprecated version has no
+// VersionStages); the top-level lists of a listing (SecretList, Versions, SecretValues, Errors)
+// are always written, as the AWS CLI examples show them ("Errors": []). TagResource and
+// UntagResource have no output: their body is empty (Smithy: a service "is expected to return an
+// empty payload"). Strings are escaped as nlohmann/json's dump does, with each ill-formed UTF-8
+// part replaced by U+FFFD, so writing never fails.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "detail/json.hpp"
+#include "error.hpp"
+#include "messages.hpp"
+#include "store_operation.hpp"
+
+namespace secretstage::aws_json {
+
+/// The operations of store_operation.hpp by AWS name, in the order of its variant.
+inline constexpr std::array<std::string_view, 16> operation_names = {
+    "CreateSecret",   "PutSecretValue",      "UpdateSecret",         "UpdateSecretVersionStage",
+    "RotateSecret",   "CancelRotateSecret",  "DeleteSecret",         "RestoreSecret",
+    "GetSecretValue", "BatchGetSecretValue", "ListSecretVersionIds", "DescribeSecret",
+    "ListSecrets",    "TagResource",         "UntagResource",        "GetRandomPassword"};
+
+/// "secretsmanager.PutSecretValue" -> "PutSecretValue" (a view into the argument); any other
+/// target, including another service's or a different case -> UnknownOperationException.
+[[nodiscard]] inline result<std::string_view> operation_from_target(std::string_view x_amz_target) {
+  constexpr std::string_view prefix = "secretsmanager.";
+  if (x_amz_target.substr(0, prefix.size()) == prefix) {
+    const std::string_view name = x_amz_target.substr(prefix.size());
+    for (std::string_view known : operation_names)
+      if (name == known) return name;
+  }
+  return messages::unknown_operation();
+}
+
+/// A date as AWS's JSON writes it: epoch seconds, Java's Double.toString of the millisecond
+/// value ("1.523477145713E9", "1.5234048E9", "0.0"; plain notation below 10^7 seconds).
+[[nodiscard]] inline std::string format_date(timestamp t) {
+  const bool negative = t.epoch_ms < 0;
+  const std::uint64_t ms = negative ? std::uint64_t{0} - static_cast<std::uint64_t>(t.epoch_ms)
+                                    : static_cast<std::uint64_t>(t.epoch_ms);
+  if (ms == 0) return "0.0";
+  std::string out = negative ? "-" : "";
+  const auto strip = [](std::string digits) {
+    while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+    return digits;
+  };
+  if (ms < 10'000'000'000ull) {  // below 10^7 seconds
+    std::string fraction = std::to_string(ms % 1000);
+    fraction.insert(0, 3 - fraction.size(), '0');
+    out.append(std::to_string(ms / 1000)).append(".").append(strip(fraction));
+    return out;
+  }
+  const std::string digits = std::to_string(ms);
+  out.push_back(digits[0]);
+  out.append(".").append(strip(digits.substr(1)));
+  out.append("E").append(std::to_string(digits.size() - 4));  // 10^(digits-1) ms = 10^(digits-4) s
+  return out;
+}
+
+/// {"__type":"<Code>","Message":"<text>"}; an exception without a message (SerializationException
+/// for an unreadable body, UnknownOperationException) has no Message member, as AWS sends them.
+[[nodiscard]] inline std::string error_body(const error& e) {
+  std::string out = "{\"__type\":";
+  detail::json::append_string(out, e.name());
+  if (!e.message.empty()) {
+    out.append(",\"Message\":");
+    detail::json::append_string(out, e.message);
+  }
+  out.push_back('}');
+  return out;
+}
+
+/// The HTTP status AWS uses for the error: 400 for every exception, except InternalServiceError,
+/// which the service model marks as a server fault: 500 (aws-semantics.md C8 lists both; ruling:
+/// the model's fault flag, which is also what makes SDKs retry it).
+[[nodiscard]] inline int http_status(const error& e) noexcept {
+  return e.code == errc::internal_service_error ? 500 : 400;
+}
+
+namespace wire {
+
+namespace json = ::secretstage::detail::json;
+
+template <class Traits>
+constexpr void require_string_domain() {
+  static_assert(std::is_same_v<typename Traits::label_type, std::string> &&
+                    std::is_same_v<typename Traits::version_id_type, std::string>,
+                "the AWS wire format carries staging labels and version ids as strings");
+}
+
+// ---- reading ----------------------------------------------------------------------------------
+
+using slot = std::optional<json::value>;
+
+/// The members of `body` named in `names`, by position; the others are ignored. null counts as
+/// absent; of a repeated member, the last one counts.
+template <std::size_t N>
+std::array<slot, N> members(const slot& body, const std::array<std::string_view, N>& names) {
+  std::array<slot, N> out{};
+  if (!body) return out;
+  body->for_each_member([&](const std::string& key, json::value v) {
+    for (std::size_t i = 0; i < N; ++i) {
+      if (key == names[i]) {
+        out[i] = v.is_null() ? slot() : slot(v);
+        return;
+      }
+    }
+  });
+  return out;
+}
+
+/// The model types of request members, as the deserializer names them in its messages.
+enum class shape : std::uint8_t { string, boolean, integer, long_integer, blob, list, structure };
+
+/// The SerializationException for `v` where a `expected` is wanted (`structure`: the shape name
+/// of the expected structure, e.g. "Tag").
+inline error mismatch(const json::value& v, shape expected, std::string_view structure = {}) {
+  const auto java_type = [](shape s) -> std::string_view {
+    switch (s) {
+      case shape::string:
+        return "String";
+      case shape::boolean:
+        return "Boolean";
+      case shape::integer:
+        return "Integer";
+      case shape::long_integer:
+        return "Long";
+      default:
+        return "";
+    }
+  };
+  const bool container = expected == shape::list || expected == shape::structure;
+  switch (v.type()) {
+    case json::kind::object:
+      return messages::unexpected_structure();
+    case json::kind::array:
+      switch (expected) {
+        case shape::blob:
+          return messages::unrecognized_collection("java.nio.ByteBuffer");
+        case shape::structure:
+          return messages::unrecognized_collection(
+              std::string("com.amazonaws.secretsmanager.").append(structure));
+        default:
+          return messages::unrecognized_collection(
+              std::string("java.lang.").append(java_type(expected)));
+      }
+    case json::kind::string:
+      if (container) return messages::unexpected_field_type();
+      if (expected == shape::boolean) return messages::unexpected_token();
+      return messages::cannot_convert("STRING_VALUE", java_type(expected));
+    case json::kind::boolean:
+    case json::kind::number: {
+      if (container) return messages::unexpected_field_type();
+      if (expected == shape::blob) return messages::not_base64();
+      const std::string_view token = v.type() == json::kind::boolean
+                                         ? (v.boolean() ? "TRUE_VALUE" : "FALSE_VALUE")
+                                         : (v.is_integral() ? "NUMBER_VALUE" : "DECIMAL_VALUE");
+      return messages::cannot_convert(token, java_type(expected));
+    }
+    case json::kind::null:
+      break;
+  }
+  return messages::unexpected_field_type();  // null never reaches here: it reads as absent
+}
+
+/// FilterNameStringType's value set, in the service model's order.
+inline constexpr std::string_view filter_keys =
+    "description, name, tag-key, tag-value, primary-region, owning-service, all";
+
+[[nodiscard]] inline std::string element_path(std::string_view member, std::size_t index) {
+  return std::string(member).append(".").append(std::to_string(index)).append(".member");
+}
+
+/// Reads typed members into a request. Records the first SerializationException (after which it
+/// reads nothing more) and every constraint violation that the model's request structs cannot
+/// express (a missing required member, an unknown enum value).
+class decoder {
+ public:
+  [[nodiscard]] bool failed() const noexcept { return failure_.has_value(); }
+
+  template <class T>
+  [[nodiscard]] result<T> finish(T value) {
+    if (failure_) return std::move(*failure_);
+    if (!violations_.empty()) return messages::validation_failed(violations_);
+    return value;
+  }
+
+  void violation(std::string text) {
+    if (!failed()) violations_.push_back(std::move(text));
+  }
+
+  /// Whether `v` is present and of kind `k`; records the mismatch when it is present and not.
+  bool expect(const slot& v, json::kind k, shape s, std::string_view structure = {}) {
+    if (failed() || !v) return false;
+    if (v->type() == k) return true;
+    failure_ = mismatch(*v, s, structure);
+    return false;
+  }
+
+  void string(const slot& v, std::optional<std::string>& out) {
+    if (expect(v, json::kind::string, shape::string)) out = v->string();
+  }
+  void required_string(const slot& v, std::string& out, std::string_view member) {
+    if (!v) return violation(messages::null_violation(member));
+    if (expect(v, json::kind::string, shape::string)) out = v->string();
+  }
+  void boolean(const slot& v, std::optional<bool>& out) {
+    if (expect(v, json::kind::boolean, shape::boolean)) out = v->boolean();
+  }
+  void boolean(const slot& v, bool& out) {
+    if (expect(v, json::kind::boolean, shape::boolean)) out = v->boolean();
+  }
+  void integer(const slot& v, std::optional<int>& out) {
+    if (expect(v, json::kind::number, shape::integer))
+      out = static_cast<int>(
+          v->to_integer(std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
+  }
+  void long_integer(const slot& v, std::optional<std::int64_t>& out) {
+    if (expect(v, json::kind::number, shape::long_integer))
+      out = v->to_integer(std::numeric_limits<std::int64_t>::min(),
+                          std::numeric_limits<std::int64_t>::max());
+  }
+  void blob(const slot& v, std::optional<binary>& out) {
+    if (!expect(v, json::kind::string, shape::blob)) return;
+    const std::string text = v->string();
+    json::base64_decoded decoded = json::base64_decode(text);
+    switch (decoded.defect) {
+      case json::base64_defect::none:
+        out = std::move(decoded.bytes);
+        return;
+      case json::base64_defect::length:
+        failure_ = messages::base64_length(decoded.length);
+        return;
+      case json::base64_defect::last_character:
+        failure_ = messages::base64_last_character();
+        return;
+      case json::base64_defect::character: {
+        const std::size_t at = decoded.position;
+        const json::utf8_step step = json::utf8_next(text, at);
+        failure_ = messages::base64_character(std::string_view(text).substr(at, step.length));
+        return;
+      }
+    }
+  }
+
+  /// A list of strings; `member` names its elements in messages ("versionStages.2.member").
+  void string_list(const slot& v, std::optional<std::vector<std::string>>& out,
+                   std::string_view member) {
+    if (!expect(v, json::kind::array, shape::list)) return;
+    std::vector<std::string> items;
+    std::size_t index = 0;
+    v->for_each_element([&](json::value e) {
+      ++index;
+      if (failed()) return;
+      if (e.is_null()) {
+        violation(messages::null_violation(element_path(member, index)));
+        items.emplace_back();
+      } else if (expect(e, json::kind::string, shape::string)) {
+        items.push_back(e.string());
+      }
+    });
+    out = std::move(items);
+  }
+
+  /// A list of structures; read(path, element members) reads one element.
+  template <std::size_t N, class Read>
+  void structure_list(const slot& v, std::string_view member, std::string_view structure,
+                      const std::array<std::string_view, N>& names, Read&& read) {
+    if (!expect(v, json::kind::array, shape::list)) return;
+    std::size_t index = 0;
+    v->for_each_element([&](json::value e) {
+      ++index;
+      if (failed()) return;
+      const std::string path = element_path(member, index);
+      if (e.is_null()) return violation(messages::null_violation(path));
+      if (expect(e, json::kind::object, shape::structure, structure)) read(path, members(e, names));
+    });
+  }
+
+  /// Tags: [{"Key": …, "Value": …}]. A Tag without Key is a violation; without Value, "".
+  void tags(const slot& v, std::optional<std::vector<tag>>& out, std::string_view member) {
+    std::vector<tag> items;
+    structure_list<2>(v, member, "Tag", {"Key", "Value"}, [&](const std::string& path, auto m) {
+      tag t;
+      required_string(m[0], t.key, path + ".key");
+      std::optional<std::string> value;
+      string(m[1], value);
+      t.value = value.value_or(std::string());
+      items.push_back(std::move(t));
+    });
+    if (v && !failed()) out = std::move(items);
+  }
+
+  /// Filters: [{"Key": "<filter key>", "Values": ["…"]}].
+  void filters(const slot& v, std::optional<std::vector<filter>>& out) {
+    std::vector<filter> items;
+    structure_list<2>(
+        v, "filters", "Filter", {"Key", "Values"}, [&](const std::string& path, auto m) {
+          filter f;
+          std::string key;
+          required_string(m[0], key, path + ".key");
+          if (m[0] && !failed()) {
+            bool known = false;
+            for (auto k : {filter_key::description, filter_key::name, filter_key::tag_key,
+                           filter_key::tag_value, filter_key::primary_region,
+                           filter_key::owning_service, filter_key::all}) {
+              if (key == filter_key_name(k)) {
+                f.key = k;
+                known = true;
+              }
+            }
+            if (!known) violation(messages::enum_violation(path + ".key", key, filter_keys));
+          }
+          if (!m[1]) violation(messages::null_violation(path + ".values"));
+          std::optional<std::vector<std::string>> values;
+          string_list(m[1], values, path + ".values");
+          f.values = std::move(values).value_or(std::vector<std::string>());
+          items.push_back(std::move(f));
+        });
+    if (v && !failed()) out = std::move(items);
+  }
+
+  void rotation_rules(const slot& v, std::optional<::secretstage::rotation_rules>& out) {
+    if (!expect(v, json::kind::object, shape::structure, "RotationRulesType")) return;
+    const auto m = members<3>(v, {"AutomaticallyAfterDays", "Duration", "ScheduleExpression"});
+    ::secretstage::rotation_rules rules;
+    long_integer(m[0], rules.automatically_after_days);
+    string(m[1], rules.duration);
+    string(m[2], rules.schedule_expression);
+    out = std::move(rules);
+  }
+
+  /// A string member restricted to `allowed`; returns its index there (or nothing).
+  template <std::size_t N>
+  std::optional<std::size_t> enumeration(const slot& v, std::string_view member,
+                                         const std::array<std::string_view, N>& allowed) {
+    std::optional<std::string> text;
+    string(v, text);
+    if (!text) return std::nullopt;
+    for (std::size_t i = 0; i < N; ++i)
+      if (*text == allowed[i]) return i;
+    std::string set;
+    for (std::size_t i = 0; i < N; ++i) set.append(i ? ", " : "").append(allowed[i]);
+    violation(messages::enum_violation(member, *text, set));
+    return std::nullopt;
+  }
+
+  /// A real AWS member the model does not implement: only its type is checked.
+  void ignored_string(const slot& v) {
+    std::optional<std::string> unused;
+    string(v, unused);
+  }
+  void ignored_boolean(const slot& v) {
+    std::optional<bool> unused;
+    boolean(v, unused);
+  }
+  /// A list of structures whose members are all strings.
+  template <std::size_t N>
+  void ignored_structure_list(const slot& v, std::string_view member, std::string_view structure,
+                              const std::array<std::string_view, N>& names) {
+    structure_list<N>(v, member, structure, names, [&](const std::string&, auto m) {
+      for (const auto& s : m) ignored_string(s);
+    });
+  }
+
+ private:
+  std::optional<error> failure_;
+  std::vector<std::string> violations_;
+};
+
+template <class T>
+using is = std::type_identity<T>;
+
+template <class Traits>
+result<basic_create_secret<Traits>> read(is<basic_create_secret<Traits>>, const slot& body) {
+  const auto m = members<10>(
+      body, {"Name", "ClientRequestToken", "Description", "KmsKeyId", "SecretBinary",
+             "SecretString", "Tags", "AddReplicaRegions", "ForceOverwriteReplicaSecret", "Type"});
+  basic_create_secret<Traits> r;
+  decoder d;
+  d.required_string(m[0], r.name, "name");
+  d.string(m[1], r.client_request_token);
+  d.string(m[2], r.description);
+  d.string(m[3], r.kms_key_id);
+  d.blob(m[4], r.secret_binary);
+  d.string(m[5], r.secret_string);
+  d.tags(m[6], r.tags, "tags");
+  d.ignored_structure_list<2>(m[7], "addReplicaRegions", "ReplicaRegionType",
+                              {"Region", "KmsKeyId"});
+  d.ignored_boolean(m[8]);
+  d.ignored_string(m[9]);
+  return d.finish(std::move(r));
+}
+
+template <class Traits>
+result<basic_put_secret_value<Traits>> read(is<basic_put_secret_value<Traits>>, const slot& body) {
+  const auto m = members<6>(body, {"SecretId", "ClientRequestToken", "SecretBinary", "SecretString",
+                                   "VersionStages", "RotationToken"});
+  basic_put_secret_value<Traits> r;
+  decoder d;
+  d.required_string(m[0], r.secret_id, "secretId");
+  d.string(m[1], r.client_request_token);
+  d.blob(m[2], r.secret_binary);
+  d.string(m[3], r.secret_string);
+  d.string_list(m[4], r.version_stages, "versionStages");
+  d.ignored_string(m[5]);
+  return d.finish(std::move(r));
+}
+
+template <class Traits>
+result<basic_update_secret<Traits>> read(is<basic_update_secret<Traits>>, const slot& body) {
+  const auto m = members<7>(body, {"SecretId", "ClientRequestToken", "Description", "KmsKeyId",
+                                   "SecretBinary", "SecretString", "Type"});
+  basic_update_secret<Traits> r;
+  decoder d;
+  d.required_string(m[0], r.secret_id, "secretId");
+  d.string(m[1], r.client_request_token);
+  d.string(m[2], r.description);
+  d.string(m[3], r.kms_key_id);
+  d.blob(m[4], r.secret_binary);
+  d.string(m[5], r.secret_string);
+  d.ignored_string(m[6]);
+  return d.finish(std::move(r));
+}
+
+template <class Traits>
+result<basic_update_secret_version_stage<Traits>> read(
+    is<basic_update_secret_version_stage<Traits>>, const slot& body) {
+  const auto m =
+      members<4>(body, {"SecretId", "VersionStage", "RemoveFromVersionId", "MoveToVersionId"});
+  basic_update_secret_version_stage<Traits> r;
+  decoder d;
+  d.required_string(m[0], r.secret_id, "secretId");
+  d.required_string(m[1], r.version_stage, "versionStage");
+  d.string(m[2], r.remove_from_version_id);
+  d.string(m[3], r.move_to_version_id);
+  return d.finish(std::move(r));
+}
+
+template <class Traits>
+result<basic_rotate_secret<Traits>> read(is<basic_rotate_secret<Traits>>, const slot& body) {
+  const auto m = members<7>(body, {"SecretId", "ClientRequestToken", "RotationLambdaARN",
+                                   "RotationRules", "ExternalSecretRotationMetadata",
+                                   "ExternalSecretRotationRoleArn", "RotateImmediately"});
+  basic_rotate_secret<Traits> r;
+  decoder d;
+  d.required_string(m[0], r.secret_id, "secretId");
+  d.string(m[1], r.client_request_token);
+  d.string(m[2], r.rotation_lambda_arn);
+  d.rotation_rules(m[3], r.rotation_rules);
+  d.ignored_structure_list<2>(m[4], "externalSecretRotationMetadata",
+                              "ExternalSecretRotationMetadataItem", {"Key", "Value"});
+  d.ignored_string(m[5]);
+  d.boolean(m[6], r.rotate_immediately);
+  return d.finish(std::move(r));
+}
+
+/// CancelRotateSecret, RestoreSecret, DescribeSecret: {"SecretId": …} only.
+template <class Request>
+result<Request> read_secret_id(const slot& body) {
+  const auto m = members<1>(body, {"SecretId"});
+  Request r;
+  decoder d;
+  d.required_string(m[0], r.secret_id, "secretId");
+  return d.finish(std::move(r));
+}
+template <class Traits>
+result<basic_cancel_rotate_secret<Traits>> read(is<basic_cancel_rotate_secret<Traits>>,
+                                                const slot& body) {
+  return read_secret_id<basic_cancel_rotate_secret<Traits>>(body);
+}
+template <class Traits>
+result<basic_restore_secret<Traits>> read(is<basic_restore_secret<Traits>>, const slot& body) {
+  return read_secret_id<basic_restore_secret<Traits>>(body);
+}
+template <class Traits>
+result<basic_describe_secret<Traits>> read(is<basic_describe_secret<Traits>>, const slot& body) {
+  return read_secret_id<basic_describe_secret<Traits>>(body);
+}
+
+template <class Traits>
+result<basic_delete_secret<Traits>> read(is<basic_delete_secret<Traits>>, const slot& body) {
+  const auto m =
+      members<3>(body, {"SecretId", "RecoveryWindowInDays", "ForceDeleteWithoutRecovery"});
+  basic_delete_secret<Traits> r;
+  decoder d;
+  d.required_string(m[0], r.secret_id, "secretId");
+  d.long_integer(m[1], r.recovery_window_in_days);
+  d.boolean(m[2], r.force_delete_without_recovery);
+  return d.finish(std::move(r));
+}
+
+template <class Traits>
+result<basic_get_secret_value<Traits>> read(is<basic_get_secret_value<Traits>>, const slot& body) {
+  const auto m = members<3>(body, {"SecretId", "VersionId", "VersionStage"});
+  basic_get_secret_value<Traits> r;
+  decoder d;
+  d.required_string(m[0], r.secret_id, "secretId");
+  d.string(m[1], r.version_id);
+  d.string(m[2], r.version_stage);
+  return d.finish(std::move(r));
+}
+
+template <class Traits>
+result<basic_batch_get_secret_value<Traits>> read(is<basic_batch_get_secret_value<Traits>>,
+                                                  const slot& body) {
+  const auto m = members<4>(body, {"SecretIdList", "Filters", "MaxResults", "NextToken"});
+  basic_batch_get_secret_value<Traits> r;
+  decoder d;
+  d.string_list(m[0], r.secret_id_list, "secretIdList");
+  d.filters(m[1], r.filters);
+  d.integer(m[2], r.max_results);
+  d.string(m[3], r.next_token);
+  return d.finish(std::move(r));
+}
+
+template <class Traits>
+result<basic_list_secret_version_ids<Traits>> read(is<basic_list_secret_version_ids<Traits>>,
+                                                   const slot& body) {
+  const auto m = members<4>(body, {"SecretId", "MaxResults", "NextToken", "IncludeDeprecated"});
+  basic_list_secret_version_ids<Traits> r;
+  decoder d;
+  d.required_string(m[0], r.secret_id, "secretId");
+  d.integer(m[1], r.max_results);
+  d.string(m[2], r.next_token);
+  d.boolean(m[3], r.include_deprecated);
+  return d.finish(std::move(r));
+}
+
+template <class Traits>
+result<basic_list_secrets<Traits>> read(is<basic_list_secrets<Traits>>, const slot& body) {
+  const auto m = members<6>(body, {"IncludePlannedDeletion", "MaxResults", "NextToken", "Filters",
+                                   "SortOrder", "SortBy"});
+  basic_list_secrets<Traits> r;
+  decoder d;
+  d.boolean(m[0], r.include_planned_deletion);
+  d.integer(m[1], r.max_results);
+  d.string(m[2], r.next_token);
+  d.filters(m[3], r.filters);
+  constexpr std::array<std::string_view, 2> orders = {"asc", "desc"};
+  if (auto i = d.enumeration(m[4], "sortOrder", orders))
+    r.sort_order = *i == 0 ? sort_order::asc : sort_order::desc;
+  constexpr std::array<std::string_view, 4> sort_by = {"created-date", "last-accessed-date",
+                                                       "last-changed-date", "name"};
+  (void)d.enumeration(m[5], "sortBy", sort_by);
+  return d.finish(std::move(r));
+}
+
+template <class Traits>
+result<basic_tag_resource<Traits>> read(is<basic_tag_resource<Traits>>, const slot& body) {
+  const auto m = members<2>(body, {"SecretId", "Tags"});
+  basic_tag_resource<Traits> r;
+  decoder d;
+  d.required_string(m[0], r.secret_id, "secretId");
+  if (!m[1]) d.violation(messages::null_violation("tags"));
+  std::optional<std::vector<tag>> tags;
+  d.tags(m[1], tags, "tags");
+  r.tags = std::move(tags).value_or(std::vector<tag>());
+  return d.finish(std::move(r));
+}
+
+template <class Traits>
+result<basic_untag_resource<Traits>> read(is<basic_untag_resource<Traits>>, const slot& body) {
+  const auto m = members<2>(body, {"SecretId", "TagKeys"});
+  basic_untag_resource<Traits> r;
+  decoder d;
+  d.required_string(m[0], r.secret_id, "secretId");
+  if (!m[1]) d.violation(messages::null_violation("tagKeys"));
+  std::optional<std::vector<std::string>> keys;
+  d.string_list(m[1], keys, "tagKeys");
+  r.tag_keys = std::move(keys).value_or(std::vector<std::string>());
+  return d.finish(std::move(r));
+}
+
+template <class Traits>
+result<basic_get_random_password<Traits>> read(is<basic_get_random_password<Traits>>,
+                                               const slot& body) {
+  const auto m = members<8>(
+      body, {"PasswordLength", "ExcludeCharacters", "ExcludeNumbers", "ExcludePunctuation",
+             "ExcludeUppercase", "ExcludeLowercase", "IncludeSpace", "RequireEachIncludedType"});
+  basic_get_random_password<Traits> r;
+  decoder d;
+  d.long_integer(m[0], r.password_length);
+  d.string(m[1], r.exclude_characters);
+  d.boolean(m[2], r.exclude_numbers);
+  d.boolean(m[3], r.exclude_punctuation);
+  d.boolean(m[4], r.exclude_uppercase);
+  d.boolean(m[5], r.exclude_lowercase);
+  d.boolean(m[6], r.include_space);
+  d.boolean(m[7], r.require_each_included_type);
+  return d.finish(std::move(r));
+}
+
+template <class Traits, std::size_t I>
+result<basic_store_operation<Traits>> read_alternative(const slot& body) {
+  using request =
+      std::variant_alternative_t<I, ::secretstage::detail::store_request_variant<Traits>>;
+  auto r = read(is<request>{}, body);
+  if (!r) return r.error();
+  return basic_store_operation<Traits>(std::move(r).value());
+}
+
+template <class Traits, std::size_t... I>
+result<basic_store_operation<Traits>> read_operation(std::size_t index, const slot& body,
+                                                     std::index_sequence<I...>) {
+  result<basic_store_operation<Traits>> out = messages::unknown_operation();
+  ((index == I ? (void)(out = read_alternative<Traits, I>(body)) : (void)0), ...);
+  return out;
+}
+
+// ---- writing ----------------------------------------------------------------------------------
+
+inline std::string date(timestamp t) { return format_date(t); }
+inline std::string boolean(bool b) { return b ? "true" : "false"; }
+
+template <class Traits, class Range>
+std::string text_list(const Range& items) {
+  std::string out = "[";
+  for (const auto& item : items) {
+    if (out.size() > 1) out.push_back(',');
+    json::append_string(out, Traits::text(item));
+  }
+  out.push_back(']');
+  return out;
+}
+
+inline std::string tag_list(const std::vector<tag>& tags) {
+  std::string out = "[";
+  for (const auto& t : tags) {
+    if (out.size() > 1) out.push_back(',');
+    json::object_writer o;
+    o.add("Key", json::quoted(t.key));
+    o.add("Value", json::quoted(t.value));
+    out.append(std::move(o).str());
+  }
+  out.push_back(']');
+  return out;
+}
+
+inline std::string rules_object(const ::secretstage::rotation_rules& rules) {
+  json::object_writer o;
+  if (rules.automatically_after_days)
+    o.add("AutomaticallyAfterDays", std::to_string(*rules.automatically_after_days));
+  if (rules.duration) o.add("Duration", json::quoted(*rules.duration));
+  if (rules.schedule_expression)
+    o.add("ScheduleExpression", json::quoted(*rules.schedule_expression));
+  return std::move(o).str();
+}
+
+/// {"<VersionId>": ["<label>", …], …}, in the model's order (oldest version first).
+template <class Traits>
+std::string stages_map(const std::vector<basic_version_stages_entry<Traits>>& entries) {
+  std::string out = "{";
+  for (const auto& e : entries) {
+    if (out.size() > 1) out.push_back(',');
+    json::append_string(out, Traits::text(e.version_id));
+    out.push_back(':');
+    out.append(text_list<Traits>(e.version_stages));
+  }
+  out.push_back('}');
+  return out;
+}
+
+/// The members DescribeSecret and a ListSecrets entry share; `stages_name` is VersionIdsToStages
+/// or SecretVersionsToStages.
+template <class Traits, class Described>
+void add_description(json::object_writer& o, const Described& s,
+                     const std::vector<basic_version_stages_entry<Traits>>& stages,
+                     std::string_view stages_name) {
+  o.add("ARN", json::quoted(s.arn));
+  o.add("Name", json::quoted(s.name));
+  if (s.description) o.add("Description", json::quoted(*s.description));
+  if (s.kms_key_id) o.add("KmsKeyId", json::quoted(*s.kms_key_id));
+  if (s.rotation_enabled) o.add("RotationEnabled", boolean(*s.rotation_enabled));
+  if (s.rotation_lambda_arn) o.add("RotationLambdaARN", json::quoted(*s.rotation_lambda_arn));
+  if (s.rotation_rules) o.add("RotationRules", rules_object(*s.rotation_rules));
+  if (s.last_rotated_date) o.add("LastRotatedDate", date(*s.last_rotated_date));
+  if (s.last_changed_date) o.add("LastChangedDate", date(*s.last_changed_date));
+  if (s.last_accessed_date) o.add("LastAccessedDate", date(*s.last_accessed_date));
+  if (s.deleted_date) o.add("DeletedDate", date(*s.deleted_date));
+  if (s.next_rotation_date) o.add("NextRotationDate", date(*s.next_rotation_date));
+  if (!s.tags.empty()) o.add("Tags", tag_list(s.tags));
+  if (!stages.empty()) o.add(stages_name, stages_map<Traits>(stages));
+  o.add("CreatedDate", date(s.created_date));
+}
+
+}  // namespace wire
+
+// ---- responses ----------------------------------------------------------------------------------
+// One overload per response of store_operation.hpp; response_body() picks the right one.
+
+template <class Traits>
+[[nodiscard]] std::string to_json(const basic_create_secret_response<Traits>& r) {
+  detail::json::object_writer o;
+  o.add("ARN", detail::json::quoted(r.arn));
+  o.add("Name", detail::json::quoted(r.name));
+  if (r.version_id) o.add("VersionId", detail::json::quoted(Traits::text(*r.version_id)));
+  return std::move(o).str();
+}
+
+template <class Traits>
+[[nodiscard]] std::string to_json(const basic_put_secret_value_response<Traits>& r) {
+  detail::json::object_writer o;
+  o.add("ARN", detail::json::quoted(r.arn));
+  o.add("Name", detail::json::quoted(r.name));
+  o.add("VersionId", detail::json::quoted(Traits::text(r.version_id)));
+  if (!r.version_stages.empty()) o.add("VersionStages", wire::text_list<Traits>(r.version_stages));
+  return std::move(o).str();
+}
+
+template <class Traits>
+[[nodiscard]] std::string to_json(const basic_update_secret_response<Traits>& r) {
+  detail::json::object_writer o;
+  o.add("ARN", detail::json::quoted(r.arn));
+  o.add("Name", detail::json::quoted(r.name));
+  if (r.version_id) o.add("VersionId", detail::json::quoted(Traits::text(*r.version_id)));
+  return std::move(o).str();
+}
+
+template <class Traits>
+[[nodiscard]] std::string to_json(const basic_update_secret_version_stage_response<Traits>& r) {
+  detail::json::object_writer o;
+  o.add("ARN", detail::json::quoted(r.arn));
+  o.add("Name", detail::json::quoted(r.name));
+  return std::move(o).str();
+}
+
+template <class Traits>
+[[nodiscard]] std::string to_json(const basic_rotate_secret_response<Traits>& r) {
+  detail::json::object_writer o;
+  o.add("ARN", detail::json::quoted(r.arn));
+  o.add("Name", detail::json::quoted(r.name));
+  o.add("VersionId", detail::json::quoted(Traits::text(r.version_id)));
+  return std::move(o).str();
+}
+
+template <class Traits>
+[[nodiscard]] std::string to_json(const basic_cancel_rotate_secret_response<Traits>& r) {
+  detail::json::object_writer o;
+  o.add("ARN", detail::json::quoted(r.arn));
+  o.add("Name", detail::json::quoted(r.name));
+  if (r.version_id) o.add("VersionId", detail::json::quoted(Traits::text(*r.version_id)));
+  return std::move(o).str();
+}
+
+template <class Traits>
+[[nodiscard]] std::string to_json(const basic_delete_secret_response<Traits>& r) {
+  detail::json::object_writer o;
+  o.add("ARN", detail::json::quoted(r.arn));
+  o.add("Name", detail::json::quoted(r.name));
+  o.add("DeletionDate", wire::date(r.deletion_date));
+  return std::move(o).str();
+}
+
+template <class Traits>
+[[nodiscard]] std::string to_json(const basic_restore_secret_response<Traits>& r) {
+  detail::json::object_writer o;
+  o.add("ARN", detail::json::quoted(r.arn));
+  o.add("Name", detail::json::quoted(r.name));
+  return std::move(o).str();
+}
+
+/// GetSecretValue, and each SecretValueEntry of BatchGetSecretValue.
+template <class Traits>
+[[nodiscard]] std::string to_json(const basic_get_secret_value_response<Traits>& r) {
+  detail::json::object_writer o;
+  o.add("ARN", detail::json::quoted(r.arn));
+  o.add("Name", detail::json::quoted(r.name));
+  o.add("VersionId", detail::json::quoted(Traits::text(r.version_id)));
+  if (const auto* s = r.secret_string()) o.add("SecretString", detail::json::quoted(*s));
+  if (const auto* b = r.secret_binary())
+    o.add("SecretBinary", detail::json::quoted(detail::json::base64_encode(*b)));
+  if (!r.version_stages.empty()) o.add("VersionStages", wire::text_list<Traits>(r.version_stages));
+  o.add("CreatedDate", wire::date(r.created_date));
+  return std::move(o).str();
+}
+
+template <class Traits>
+[[nodiscard]] std::string to_json(const basic_batch_get_secret_value_response<Traits>& r) {
+  std::string values = "[";
+  for (const auto& v : r.secret_values) {
+    if (values.size() > 1) values.push_back(',');
+    values.append(to_json(v));
+  }
+  values.push_back(']');
+  std::string errors = "[";
+  for (const auto& e : r.errors) {
+    if (errors.size() > 1) errors.push_back(',');
+    detail::json::object_writer entry;
+    entry.add("SecretId", detail::json::quoted(e.secret_id));
+    entry.add("ErrorCode", detail::json::quoted(exception_name(e.error_code)));
+    entry.add("Message", detail::json::quoted(e.message));
+    errors.append(std::move(entry).str());
+  }
+  errors.push_back(']');
+  detail::json::object_writer o;
+  o.add("SecretValues", std::move(values));
+  if (r.next_token) o.add("NextToken", detail::json::quoted(*r.next_token));
+  o.add("Errors", std::move(errors));
+  return std::move(o).str();
+}
+
+template <class Traits>
+[[nodiscard]] std::string to_json(const basic_list_secret_version_ids_response<Traits>& r) {
+  std::string versions = "[";
+  for (const auto& v : r.versions) {
+    if (versions.size() > 1) versions.push_back(',');
+    detail::json::object_writer entry;
+    entry.add("VersionId", detail::json::quoted(Traits::text(v.version_id)));
+    if (!v.version_stages.empty())
+      entry.add("VersionStages", wire::text_list<Traits>(v.version_stages));
+    if (v.last_accessed_date) entry.add("LastAccessedDate", wire::date(*v.last_accessed_date));
+    entry.add("CreatedDate", wire::date(v.created_date));
+    if (!v.kms_key_ids.empty()) entry.add("KmsKeyIds", wire::text_list<aws_traits>(v.kms_key_ids));
+    versions.append(std::move(entry).str());
+  }
+  versions.push_back(']');
+  detail::json::object_writer o;
+  o.add("Versions", std::move(versions));
+  if (r.next_token) o.add("NextToken", detail::json::quoted(*r.next_token));
+  o.add("ARN", detail::json::quoted(r.arn));
+  o.add("Name", detail::json::quoted(r.name));
+  return std::move(o).str();
+}
+
+template <class Traits>
+[[nodiscard]] std::string to_json(const basic_describe_secret_response<Traits>& r) {
+  detail::json::object_writer o;
+  wire::add_description<Traits>(o, r, r.version_ids_to_stages, "VersionIdsToStages");
+  return std::move(o).str();
+}
+
+template <class Traits>
+[[nodiscard]] std::string to_json(const basic_list_secrets_response<Traits>& r) {
+  std::string list = "[";
+  for (const auto& s : r.secret_list) {
+    if (list.size() > 1) list.push_back(',');
+    detail::json::object_writer entry;
+    wire::add_description<Traits>(entry, s, s.secret_versions_to_stages, "SecretVersionsToStages");
+    list.append(std::move(entry).str());
+  }
+  list.push_back(']');
+  detail::json::object_writer o;
+  o.add("SecretList", std::move(list));
+  if (r.next_token) o.add("NextToken", detail::json::quoted(*r.next_token));
+  return std::move(o).str();
+}
+
+/// TagResource has no output: an empty body.
+template <class Traits>
+[[nodiscard]] std::string to_json(const basic_tag_resource_response<Traits>&) {
+  return {};
+}
+
+/// UntagResource has no output: an empty body.
+template <class Traits>
+[[nodiscard]] std::string to_json(const basic_untag_resource_response<Traits>&) {
+  return {};
+}
+
+template <class Traits>
+[[nodiscard]] std::string to_json(const basic_get_random_password_response<Traits>& r) {
+  detail::json::object_writer o;
+  o.add("RandomPassword", detail::json::quoted(r.random_password));
+  return std::move(o).str();
+}
+
+// ---- the API ------------------------------------------------------------------------------------
+
+/// The request of `operation` (its AWS name, without "secretsmanager.") read from `body`, or the
+/// error AWS gives for the body (see the top of this file). The model's own checks are left to
+/// apply(). Never throws, except std::bad_alloc.
+template <class Traits = aws_traits>
+[[nodiscard]] result<basic_store_operation<Traits>> parse_request(std::string_view operation,
+                                                                  std::string_view body) {
+  wire::require_string_domain<Traits>();
+  namespace json = detail::json;
+  std::size_t index = operation_names.size();
+  for (std::size_t i = 0; i < operation_names.size(); ++i)
+    if (operation == operation_names[i]) index = i;
+  if (index == operation_names.size()) return messages::unknown_operation();
+
+  wire::slot root;
+  if (json::skip_space(body, json::skip_bom(body)) != body.size()) {
+    if (!json::is_valid(body)) return messages::malformed_body();
+    const json::value v = json::root(body);
+    switch (v.type()) {
+      case json::kind::object:
+        root = v;
+        break;
+      case json::kind::null:
+        break;
+      case json::kind::array:
+        return messages::unrecognized_collection(
+            std::string("com.amazonaws.secretsmanager.").append(operation).append("Request"));
+      default:
+        return messages::unexpected_field_type();
+    }
+  }
+  return wire::read_operation<Traits>(index, root, std::make_index_sequence<16>{});
+}
+
+/// The exact AWS response body (compact JSON) of a response; empty for TagResource and
+/// UntagResource, which have no output.
+template <class Traits = aws_traits>
+[[nodiscard]] std::string response_body(const basic_store_operation_response<Traits>& response) {
+  wire::require_string_domain<Traits>();
+  return std::visit(
+      [](const auto& r) { return to_json(r); },
+      static_cast<const ::secretstage::detail::store_response_variant<Traits>&>(response));
+}
+
+/// An HTTP answer: status and body.
+struct reply {
+  int status = 200;
+  std::string body;
+};
+
+/// The store after a request, and the answer to send.
+template <class Traits = aws_traits>
+struct exchange {
+  basic_store<Traits> store;
+  reply answer;
+};
+
+/// One request end to end: parse_request, apply(store, op, ctx), response_body. On any error the
+/// store is `st` itself, unchanged, and the answer is error_body with http_status. The request's
+/// ClientRequestToken, when absent, is ctx.generated_token (empty: AWS's raw-request error).
+template <class Traits = aws_traits>
+[[nodiscard]] exchange<Traits> handle(const basic_store<Traits>& st, std::string_view operation,
+                                      std::string_view body, const basic_context<Traits>& ctx) {
+  auto op = parse_request<Traits>(operation, body);
+  if (!op) return {st, {http_status(op.error()), error_body(op.error())}};
+  auto applied = ::secretstage::apply(st, op.value(), ctx);
+  if (!applied) return {st, {http_status(applied.error()), error_body(applied.error())}};
+  std::string answer = response_body(applied.value().response);
+  return {std::move(applied.value().state), {200, std::move(answer)}};
+}
+
+}  // namespace secretstage::aws_json
+
+#endif  // SECRETSTAGE_AWS_JSON_HPP

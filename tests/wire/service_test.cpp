@@ -1,0 +1,527 @@
+// service.hpp: the service around the pure model, driven through its AWS JSON interface.
+// Determinism by seed, raw mode, built-in rotation (both finish variants, fixed and generated
+// values, the stored function), unknown functions (AWS's AccessDeniedException, nothing changes),
+// background collection and purge on the service's clock, commit sequence numbers and the
+// observer, and 8 threads of concurrent PutSecretValue losing nothing. Expected error texts are
+// typed from aws-semantics.md and decisions.md (tests/support/aws_text.hpp), not from the library.
+#include <algorithm>
+#include <cstdint>
+#include <mutex>
+#include <set>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <secretstage/invariants.hpp>
+#include <secretstage/service.hpp>
+
+#include "support/aws_text.hpp"
+#include "support/given.hpp"
+
+namespace ss = secretstage;
+namespace text = ss::testing::aws_text;
+using json = nlohmann::json;
+using ss::testing::vid;
+
+namespace {
+
+const std::string C = "AWSCURRENT", PREV = "AWSPREVIOUS", P = "AWSPENDING";
+const std::string FN = "arn:aws:lambda:us-east-1:123456789012:function:rotate-app";
+const std::string KEEP = "arn:aws:lambda:us-east-1:123456789012:function:rotate-keep";
+const std::string UNKNOWN = "arn:aws:lambda:us-east-1:123456789012:function:not-registered";
+const std::string cannot_invoke =
+    "Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy "
+    "grants access to the principal secretsmanager.amazonaws.com.";
+const std::string no_value_for_version =
+    "Secrets Manager can't find the specified secret value for VersionId: ";
+
+constexpr std::int64_t t0 = 1'767'258'000;  // 2026-01-01T09:00:00Z
+constexpr std::int64_t hour = 3600, day = 86400;
+
+ss::timestamp at(std::int64_t seconds) { return ss::timestamp::from_seconds(seconds); }
+
+json body(const ss::service_reply& r) { return json::parse(r.body); }
+
+/// A successful reply's body.
+json ok(const ss::service_reply& r) {
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+  return body(r);
+}
+
+/// An error reply's type and message.
+void check_error(const ss::service_reply& r, std::string_view type, std::string_view message) {
+  INFO(r.body);
+  CHECK(r.status == 400);
+  const json b = body(r);
+  CHECK(b.at("__type").get<std::string>() == type);
+  CHECK(b.at("Message").get<std::string>() == message);
+  CHECK(r.sequence == 0);
+}
+
+bool is_uuid_v4(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash != (s[i] == '-')) return false;
+    if (!dash && !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return false;
+  }
+  return s[14] == '4' && (s[19] == '8' || s[19] == '9' || s[19] == 'a' || s[19] == 'b');
+}
+
+std::string create(std::string_view name, std::string_view value) {
+  return json{{"Name", name}, {"SecretString", value}}.dump();
+}
+std::string put(std::string_view id, std::string_view value) {
+  return json{{"SecretId", id}, {"SecretString", value}}.dump();
+}
+
+/// The labels of every version of a secret, deprecated ones included (empty set).
+ss::testing::aws_map labels_of(const ss::service& s, std::string_view name) {
+  const ss::store st = s.store();
+  const auto* secret = st.find(name);
+  REQUIRE(secret != nullptr);
+  CHECK(ss::check_store_invariants(st).empty());
+  return ss::testing::version_labels(*secret);
+}
+
+std::string value_of(const ss::service& s, std::string_view name, const std::string& version) {
+  const ss::store st = s.store();
+  const auto* v = st.find(name)->find_version(version);
+  REQUIRE(v != nullptr);
+  REQUIRE(v->value() != nullptr);
+  REQUIRE(v->value()->string() != nullptr);
+  return *v->value()->string();
+}
+
+/// A fixed sequence of requests, one of every kind that draws something.
+std::vector<std::string> run_story(ss::service& s) {
+  std::vector<std::string> out;
+  auto record = [&](const ss::service_reply& r) {
+    out.push_back(std::to_string(r.status) + " " + r.request_id + " " + r.body);
+  };
+  record(s.handle("CreateSecret", create("app/db", "v1"), at(t0)));
+  record(s.handle("PutSecretValue", put("app/db", "v2"), at(t0 + 60)));
+  record(s.handle("RotateSecret", json{{"SecretId", "app/db"}, {"RotationLambdaARN", FN}}.dump(),
+                  at(t0 + 120)));
+  record(s.handle("GetRandomPassword", "{}", at(t0 + 180)));
+  record(s.handle("ListSecretVersionIds", json{{"SecretId", "app/db"}}.dump(), at(t0 + 240)));
+  record(s.handle("GetSecretValue", "not json", at(t0 + 300)));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("service: the same seed and requests give the same replies; another seed differs") {
+  ss::service_options options;
+  options.seed = 7;
+  options.rotation_functions[FN] = {};
+  ss::service a(options), b(options);
+  const auto first = run_story(a);
+  CHECK(first == run_story(b));
+
+  options.seed = 8;
+  ss::service c(options);
+  const auto other = run_story(c);
+  REQUIRE(other.size() == first.size());
+  for (std::size_t i = 0; i < first.size(); ++i) CHECK(other[i] != first[i]);  // ids differ
+  // ...but the model's answers are the same in kind.
+  for (std::size_t i = 0; i < first.size(); ++i)
+    CHECK(other[i].substr(0, 3) == first[i].substr(0, 3));
+}
+
+TEST_CASE("service: generated ClientRequestTokens and request ids are distinct UUIDv4s") {
+  ss::service s;
+  std::set<std::string> seen;
+  const json created = ok(s.handle("CreateSecret", create("app/db", "v1"), at(t0)));
+  const std::string arn = created.at("ARN").get<std::string>();
+  CHECK(arn.rfind("arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-", 0) == 0);
+  CHECK(arn.size() ==
+        std::string("arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-").size() + 6);
+  seen.insert(created.at("VersionId").get<std::string>());
+  for (int i = 0; i < 20; ++i) {
+    const ss::service_reply r =
+        s.handle("PutSecretValue", put("app/db", "v" + std::to_string(i)), at(t0));
+    const std::string version = ok(r).at("VersionId").get<std::string>();
+    CHECK(is_uuid_v4(version));
+    CHECK(is_uuid_v4(r.request_id));
+    CHECK(seen.insert(version).second);
+    CHECK(seen.insert(r.request_id).second);
+  }
+  const ss::service_reply failed =
+      s.handle("GetSecretValue", json{{"SecretId", "nope"}}.dump(), at(t0));
+  CHECK(is_uuid_v4(failed.request_id));
+  CHECK(seen.insert(failed.request_id).second);
+}
+
+TEST_CASE("service: region and account go into every ARN") {
+  ss::service_options options;
+  options.region = "eu-west-3";
+  options.account_id = "000011112222";
+  ss::service s(options);
+  const json created = ok(s.handle("CreateSecret", create("x", "v"), at(t0)));
+  CHECK(created.at("ARN").get<std::string>().rfind(
+            "arn:aws:secretsmanager:eu-west-3:000011112222:secret:x-", 0) == 0);
+}
+
+TEST_CASE("service: raw mode generates no token, so version-creating requests need one") {
+  ss::service_options options;
+  options.raw = true;
+  options.rotation_functions[FN] = {};
+  ss::service s(options);
+  check_error(s.handle("CreateSecret", create("app/db", "v1"), at(t0)), "InvalidRequestException",
+              text::missing_token);
+  CHECK(s.store().empty());
+  // The token check comes before the secret lookup: the secret does not exist.
+  check_error(s.handle("PutSecretValue", put("app/db", "v1"), at(t0)), "InvalidRequestException",
+              text::missing_token);
+  // A metadata-only CreateSecret needs no token.
+  ok(s.handle("CreateSecret", json{{"Name", "app/empty"}}.dump(), at(t0)));
+
+  ok(s.handle(
+      "CreateSecret",
+      json{{"Name", "app/db"}, {"SecretString", "v1"}, {"ClientRequestToken", vid(1)}}.dump(),
+      at(t0)));
+  check_error(s.handle("PutSecretValue", put("app/db", "v2"), at(t0)), "InvalidRequestException",
+              text::missing_token);
+  check_error(s.handle("UpdateSecret", put("app/db", "v2"), at(t0)), "InvalidRequestException",
+              text::missing_token);
+  // RotateSecret's missing token is an InvalidParameterException (decisions.md).
+  check_error(s.handle("RotateSecret",
+                       json{{"SecretId", "app/db"}, {"RotationLambdaARN", FN}}.dump(), at(t0)),
+              "InvalidParameterException", text::missing_token);
+  CHECK(labels_of(s, "app/db") == ss::testing::aws_map{{vid(1), {C}}});
+  // Reads need no token.
+  CHECK(ok(s.handle("GetSecretValue", json{{"SecretId", "app/db"}}.dump(), at(t0)))
+            .at("SecretString") == "v1");
+}
+
+TEST_CASE("service: a built-in remove-pending function rotates at once, with its fixed value") {
+  ss::service_options options;
+  options.rotation_functions[FN] = {ss::finish_variant::remove_pending, "rotated value"};
+  ss::service s(options);
+  const std::string v1 =
+      ok(s.handle("CreateSecret", create("app/db", "first"), at(t0))).at("VersionId");
+  const json rotated =
+      ok(s.handle("RotateSecret", json{{"SecretId", "app/db"}, {"RotationLambdaARN", FN}}.dump(),
+                  at(t0 + hour)));
+  const std::string v2 = rotated.at("VersionId");
+  CHECK(is_uuid_v4(v2));
+  CHECK(v2 != v1);
+  // Trace T10: {v1:[AWSPREVIOUS], v2:[AWSCURRENT]}; the rotation function wrote its value.
+  CHECK(labels_of(s, "app/db") == ss::testing::aws_map{{v1, {PREV}}, {v2, {C}}});
+  CHECK(value_of(s, "app/db", v2) == "rotated value");
+  const json got =
+      ok(s.handle("GetSecretValue", json{{"SecretId", "app/db"}}.dump(), at(t0 + hour)));
+  CHECK(got.at("VersionId") == v2);
+  CHECK(got.at("SecretString") == "rotated value");
+  const json described =
+      ok(s.handle("DescribeSecret", json{{"SecretId", "app/db"}}.dump(), at(t0 + hour)));
+  CHECK(described.at("RotationEnabled") == true);
+  CHECK(described.at("RotationLambdaARN") == FN);
+  CHECK(described.at("LastRotatedDate") == t0 + hour);
+
+  // A second RotateSecret without RotationLambdaARN uses the stored (built-in) function.
+  const std::string v3 =
+      ok(s.handle("RotateSecret", json{{"SecretId", "app/db"}}.dump(), at(t0 + 2 * hour)))
+          .at("VersionId");
+  CHECK(labels_of(s, "app/db") == ss::testing::aws_map{{v1, {}}, {v2, {PREV}}, {v3, {C}}});
+}
+
+TEST_CASE("service: a built-in keep-pending function leaves AWSPENDING on the new version") {
+  ss::service_options options;
+  options.rotation_functions[KEEP] = {ss::finish_variant::keep_pending, std::nullopt};
+  options.seed = 3;
+  ss::service s(options);
+  const std::string v1 =
+      ok(s.handle("CreateSecret", create("app/db", "first"), at(t0))).at("VersionId");
+  const std::string v2 =
+      ok(s.handle("RotateSecret", json{{"SecretId", "app/db"}, {"RotationLambdaARN", KEEP}}.dump(),
+                  at(t0)))
+          .at("VersionId");
+  CHECK(labels_of(s, "app/db") == ss::testing::aws_map{{v1, {PREV}}, {v2, {C, P}}});
+  // No fixed value: a password with GetRandomPassword's defaults, 32 characters with an upper-case
+  // letter, a lower-case letter, a digit and punctuation, and no space.
+  const std::string password = value_of(s, "app/db", v2);
+  CHECK(password.size() == 32);
+  auto has = [&](auto pred) { return std::any_of(password.begin(), password.end(), pred); };
+  CHECK(has([](char c) { return c >= 'A' && c <= 'Z'; }));
+  CHECK(has([](char c) { return c >= 'a' && c <= 'z'; }));
+  CHECK(has([](char c) { return c >= '0' && c <= '9'; }));
+  CHECK(has([](char c) {
+    return std::string_view("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~").find(c) != std::string_view::npos;
+  }));
+  CHECK(!has([](char c) { return c == ' '; }));
+  // AWSPENDING sits with AWSCURRENT, which does not block the next rotation.
+  const std::string v3 =
+      ok(s.handle("RotateSecret", json{{"SecretId", "app/db"}}.dump(), at(t0 + 60)))
+          .at("VersionId");
+  CHECK(labels_of(s, "app/db") == ss::testing::aws_map{{v1, {}}, {v2, {PREV}}, {v3, {C, P}}});
+  CHECK(value_of(s, "app/db", v3) != password);
+}
+
+TEST_CASE("service: RotateSecret with an unregistered function is denied and changes nothing") {
+  ss::service_options options;
+  options.rotation_functions[FN] = {};
+  std::vector<std::uint64_t> observed;
+  ss::service s(options, [&](std::uint64_t seq, std::string_view, std::string_view) {
+    observed.push_back(seq);
+  });
+  ok(s.handle("CreateSecret", create("app/db", "first"), at(t0)));
+  const ss::store before = s.store();
+  check_error(s.handle("RotateSecret",
+                       json{{"SecretId", "app/db"}, {"RotationLambdaARN", UNKNOWN}}.dump(), at(t0)),
+              "AccessDeniedException", cannot_invoke);
+  CHECK(s.store() == before);
+  CHECK(s.commits() == 1);
+  CHECK(observed == std::vector<std::uint64_t>{1});
+  // Nor is the unknown ARN stored: the secret still has no rotation function.
+  check_error(s.handle("RotateSecret", json{{"SecretId", "app/db"}}.dump(), at(t0)),
+              "InvalidRequestException",
+              "No Lambda rotation function ARN is associated with this secret.");
+  CHECK(s.store() == before);
+}
+
+TEST_CASE("service: a failed built-in rotation changes nothing") {
+  ss::service_options options;
+  options.rotation_functions[FN] = {ss::finish_variant::remove_pending, "new"};
+  ss::service s(options);
+  const std::string v1 =
+      ok(s.handle("CreateSecret", create("app/db", "first"), at(t0))).at("VersionId");
+  const std::string v2 =
+      ok(s.handle(
+             "PutSecretValue",
+             json{{"SecretId", "app/db"}, {"SecretString", "half"}, {"VersionStages", {P}}}.dump(),
+             at(t0)))
+          .at("VersionId");
+  const ss::store before = s.store();
+  check_error(s.handle("RotateSecret",
+                       json{{"SecretId", "app/db"}, {"RotationLambdaARN", FN}}.dump(), at(t0)),
+              "InvalidRequestException",
+              "A previous rotation isn't complete. That rotation will be reattempted.");
+  CHECK(s.store() == before);
+  CHECK(labels_of(s, "app/db") == ss::testing::aws_map{{v1, {C}}, {v2, {P}}});
+}
+
+TEST_CASE("service: deprecated versions are collected on the service's clock") {
+  ss::service s;
+  const std::string first =
+      ok(s.handle("CreateSecret", create("app/db", "v0"), at(t0))).at("VersionId");
+  // 100 more puts an hour later: 101 versions, 99 of them deprecated, none 24 h old but the first.
+  for (int i = 1; i <= 100; ++i)
+    ok(s.handle("PutSecretValue", put("app/db", "v" + std::to_string(i)), at(t0 + hour)));
+  // Above 100 versions, the oldest deprecated one at least 24 h old goes right after the request
+  // that crossed the line (the first version, once the clock reaches t0 + 24 h).
+  CHECK(labels_of(s, "app/db").size() == 101);
+  const json get_first = json{{"SecretId", "app/db"}, {"VersionId", first}};
+  ok(s.handle("GetSecretValue", get_first.dump(), at(t0 + day - 1)));
+  CHECK(labels_of(s, "app/db").size() == 101);
+  // The background runs before the request at the new time: the first version is gone already.
+  check_error(s.handle("GetSecretValue", get_first.dump(), at(t0 + day)),
+              "ResourceNotFoundException", no_value_for_version + first);
+  const auto remaining = labels_of(s, "app/db");
+  CHECK(remaining.size() == 100);
+  CHECK(remaining.count(first) == 0);
+}
+
+TEST_CASE("service: a secret past its deletion date is purged, and its name is free again") {
+  ss::service s;
+  const std::string arn = ok(s.handle("CreateSecret", create("app/db", "v0"), at(t0))).at("ARN");
+  ok(s.handle("DeleteSecret", json{{"SecretId", "app/db"}, {"RecoveryWindowInDays", 7}}.dump(),
+              at(t0)));
+  ok(s.handle("DescribeSecret", json{{"SecretId", "app/db"}}.dump(), at(t0 + 7 * day - 1)));
+  check_error(s.handle("DescribeSecret", json{{"SecretId", "app/db"}}.dump(), at(t0 + 7 * day)),
+              "ResourceNotFoundException", text::not_found);
+  CHECK(s.store().empty());
+  const std::string again =
+      ok(s.handle("CreateSecret", create("app/db", "v1"), at(t0 + 7 * day))).at("ARN");
+  CHECK(again != arn);  // I19: a new secret with the same name gets another ARN
+}
+
+TEST_CASE("service: background work happens as if it ran before and after every request") {
+  // The reference: parse, then background → apply → background at every request, naively.
+  ss::service s;
+  ss::store reference;
+  std::size_t step = 0;
+  auto send = [&](std::string_view op, const json& request, std::int64_t seconds) {
+    ++step;
+    CAPTURE(step);
+    const ss::service_reply r = s.handle(op, request.dump(), at(seconds));
+    ss::context ctx = ss::testing::at(seconds);
+    auto parsed = ss::aws_json::parse_request(op, request.dump());
+    REQUIRE(parsed);
+    auto background = [&](const ss::store& st) {
+      return ss::purge_deleted_secrets(ss::collect_deprecated_versions(st, ctx.now).state, ctx.now)
+          .state;
+    };
+    reference = background(reference);
+    auto applied = ss::apply(reference, parsed.value(), ctx);
+    CHECK((r.status == 200) == static_cast<bool>(applied));
+    if (applied) reference = background(applied.value().state);
+    const ss::store actual = s.store();
+    REQUIRE(actual.size() == reference.size());
+    for (const auto* secret : reference.secrets()) {
+      const auto* mine = actual.find(secret->name());
+      REQUIRE(mine != nullptr);
+      CHECK(ss::testing::version_labels(*mine) == ss::testing::version_labels(*secret));
+      CHECK(mine->deleted_date() == secret->deleted_date());
+    }
+  };
+  send("CreateSecret", {{"Name", "a"}, {"SecretString", "0"}, {"ClientRequestToken", vid(1)}}, t0);
+  send("CreateSecret", {{"Name", "b"}, {"SecretString", "0"}, {"ClientRequestToken", vid(1)}}, t0);
+  for (int i = 1; i <= 110; ++i)
+    send("PutSecretValue",
+         {{"SecretId", "a"},
+          {"SecretString", std::to_string(i)},
+          {"ClientRequestToken", vid(100 + i)}},
+         t0 + i * 600);
+  send("PutSecretValue",
+       {{"SecretId", "b"},
+        {"SecretString", "x"},
+        {"ClientRequestToken", vid(2)},
+        {"VersionStages", {"X"}}},
+       t0 + 20 * hour);
+  send("DeleteSecret", {{"SecretId", "b"}, {"RecoveryWindowInDays", 7}}, t0 + 20 * hour);
+  // a's deprecated versions turn 24 h old one by one; reads at those times see them go.
+  for (std::int64_t m = 0; m <= 120; m += 7)
+    send("GetSecretValue", {{"SecretId", "a"}}, t0 + day + m * 60);
+  send("UpdateSecretVersionStage",
+       {{"SecretId", "a"}, {"VersionStage", "KEEP"}, {"MoveToVersionId", vid(150)}},
+       t0 + day + 2 * hour);
+  for (int i = 1; i <= 5; ++i)
+    send("PutSecretValue",
+         {{"SecretId", "a"},
+          {"SecretString", "late" + std::to_string(i)},
+          {"ClientRequestToken", vid(300 + i)}},
+         t0 + 2 * day + i);
+  send("GetSecretValue", {{"SecretId", "a"}}, t0 + 20 * hour + 7 * day - 1);
+  send("GetSecretValue", {{"SecretId", "a"}}, t0 + 20 * hour + 7 * day);
+  CHECK(s.store().find("b") == nullptr);
+  CHECK(s.store().find("a")->version_count() == 100);
+}
+
+TEST_CASE("service: mutating requests get commit sequence numbers; reads and failures do not") {
+  std::vector<std::string> log;
+  ss::service s({}, [&](std::uint64_t seq, std::string_view request_id, std::string_view op) {
+    log.push_back(std::to_string(seq) + " " + std::string(request_id) + " " + std::string(op));
+  });
+  const auto r1 = s.handle("CreateSecret", create("app/db", "v1"), at(t0));
+  const auto r2 = s.handle("GetSecretValue", json{{"SecretId", "app/db"}}.dump(), at(t0));
+  const auto r3 = s.handle("PutSecretValue", put("nope", "v"), at(t0));
+  const auto r4 = s.handle(
+      "TagResource",
+      json{{"SecretId", "app/db"}, {"Tags", {{{"Key", "team"}, {"Value", "a"}}}}}.dump(), at(t0));
+  const auto r5 = s.handle("GetSecretValue", "{", at(t0));
+  const auto r6 = s.handle("PutSecretValue", put("app/db", "v2"), at(t0));
+  CHECK(r1.sequence == 1);
+  CHECK(r2.sequence == 0);
+  CHECK(r3.sequence == 0);
+  CHECK(r4.sequence == 2);
+  CHECK(r5.sequence == 0);
+  CHECK(r5.status == 400);
+  CHECK(r6.sequence == 3);
+  CHECK(s.commits() == 3);
+  CHECK(log == std::vector<std::string>{"1 " + r1.request_id + " CreateSecret",
+                                        "2 " + r4.request_id + " TagResource",
+                                        "3 " + r6.request_id + " PutSecretValue"});
+}
+
+TEST_CASE("service: X-Amz-Target") {
+  ss::service s;
+  ok(s.handle_target("secretsmanager.CreateSecret", create("app/db", "v1"), at(t0)));
+  for (std::string_view target : {"", "secretsmanager.", "kms.CreateKey", "CreateSecret"}) {
+    INFO(target);
+    const ss::service_reply r = s.handle_target(target, "{}", at(t0));
+    CHECK(r.status == 400);
+    CHECK(body(r).at("__type") == "UnknownOperationException");
+    CHECK(is_uuid_v4(r.request_id));
+  }
+  CHECK(s.store().size() == 1);
+}
+
+TEST_CASE("service: bodies that do not parse change nothing") {
+  ss::service s;
+  ok(s.handle("CreateSecret", create("app/db", "v1"), at(t0)));
+  const ss::store before = s.store();
+  for (std::string_view bad : {"", "{", "[]", "{\"SecretId\": 5, \"SecretString\": \"x\"}"}) {
+    INFO(bad);
+    const ss::service_reply r = s.handle("PutSecretValue", bad, at(t0));
+    CHECK(r.status == 400);
+    CHECK(r.sequence == 0);
+  }
+  CHECK(s.store() == before);
+}
+
+TEST_CASE("service: 8 threads putting at once lose no version and no commit") {
+  constexpr int threads = 8, puts_per_thread = 50;
+  std::mutex observed_mutex;
+  std::vector<std::uint64_t> observed;
+  ss::service s({}, [&](std::uint64_t seq, std::string_view, std::string_view) {
+    std::lock_guard<std::mutex> lock(observed_mutex);  // called under the service's lock already
+    observed.push_back(seq);
+  });
+  ok(s.handle("CreateSecret", create("app/db", "v0"), at(t0)));
+
+  std::vector<std::vector<std::string>> versions(threads);
+  std::vector<std::vector<int>> statuses(threads);
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      for (int i = 0; i < puts_per_thread; ++i) {
+        // Half with the generated token, half with their own.
+        json request = {{"SecretId", "app/db"},
+                        {"SecretString", std::to_string(t) + "/" + std::to_string(i)}};
+        if (i % 2 == 1) request["ClientRequestToken"] = vid(1000 * (t + 1) + i);
+        const ss::service_reply r = s.handle("PutSecretValue", request.dump(), at(t0));
+        statuses[static_cast<std::size_t>(t)].push_back(r.status);
+        if (r.status == 200)
+          versions[static_cast<std::size_t>(t)].push_back(json::parse(r.body).at("VersionId"));
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+
+  std::set<std::string> all;
+  for (int t = 0; t < threads; ++t) {
+    for (int status : statuses[static_cast<std::size_t>(t)]) CHECK(status == 200);
+    all.insert(versions[static_cast<std::size_t>(t)].begin(),
+               versions[static_cast<std::size_t>(t)].end());
+  }
+  CHECK(all.size() == threads * puts_per_thread);
+  const auto labels = labels_of(s, "app/db");
+  CHECK(labels.size() == 1 + threads * puts_per_thread);  // none 24 h old: nothing collected
+  for (const auto& v : all) CHECK(labels.count(v) == 1);
+  // Exactly one AWSCURRENT and one AWSPREVIOUS after 400 moves; the last commit holds AWSCURRENT.
+  CHECK(s.commits() == 1 + threads * puts_per_thread);
+  REQUIRE(observed.size() == 1 + threads * puts_per_thread);
+  for (std::size_t i = 0; i < observed.size(); ++i) CHECK(observed[i] == i + 1);
+  std::size_t current = 0, previous = 0;
+  for (const auto& [id, set] : labels) {
+    current += set.count(C);
+    previous += set.count(PREV);
+  }
+  CHECK(current == 1);
+  CHECK(previous == 1);
+}
+
+TEST_CASE("parse_rotation_function_spec") {
+  using spec = ss::rotation_function_spec;
+  CHECK(ss::parse_rotation_function_spec(FN + "=remove-pending") ==
+        spec{FN, {ss::finish_variant::remove_pending, std::nullopt}});
+  CHECK(ss::parse_rotation_function_spec(FN + "=keep-pending") ==
+        spec{FN, {ss::finish_variant::keep_pending, std::nullopt}});
+  CHECK(ss::parse_rotation_function_spec(FN + "=keep-pending,value=a,b=c") ==
+        spec{FN, {ss::finish_variant::keep_pending, "a,b=c"}});
+  CHECK(ss::parse_rotation_function_spec(FN + "=remove-pending,value=") ==
+        spec{FN, {ss::finish_variant::remove_pending, ""}});
+  for (std::string_view bad :
+       {"", "=remove-pending", "arn", "arn=", "arn=remove", "arn=keep-pending,",
+        "arn=keep-pending,valu=x", "arn=keep-pendingx"}) {
+    INFO(bad);
+    CHECK(!ss::parse_rotation_function_spec(bad));
+  }
+}

@@ -194,7 +194,9 @@ int main(int argc, char** argv) {
       const std::string target = req.get_header_value("X-Amz-Target");
       if (auto op = ss::aws_json::operation_from_target(target))
         operation = std::string(op.value());
-      const ss::service_reply reply = service.handle_target(target, req.body, wall_clock());
+      const auto content = ss::aws_json::check_content_type(req.get_header_value("Content-Type"));
+      const ss::service_reply reply = content ? service.handle_target(target, req.body, wall_clock())
+                                              : service.reject(content.error());
       answer(res, reply);
       log_request(reply.request_id, operation, reply.status, error_code_of(reply));
     } catch (...) {

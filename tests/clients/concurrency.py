@@ -143,6 +143,8 @@ if len(set(logged)) != len(logged):
 
 # ---- the final store, as a client sees it ------------------------------------------------------
 
+main = Client()  # the first one sat idle past the server's keep-alive timeout
+
 final = {}
 for name in SECRETS:
     status, listed, _ = main.call("ListSecretVersionIds", {"SecretId": name, "IncludeDeprecated": True})

@@ -17,7 +17,7 @@ export STORY_ROTATED_VALUE="rotated-by-the-story"
 
 work=$(mktemp -d)
 export STORY_COMMIT_LOG="$work/commits.jsonl"
-trap 'kill -9 "${pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap '[[ -n ${pid:-} ]] && kill -9 "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 
 "$server" --port 0 --seed 7 --region us-east-1 --account-id 123456789012 \
   --rotation-function "$STORY_ROTATION_ARN=remove-pending,value=$STORY_ROTATED_VALUE" \

@@ -385,6 +385,23 @@ TEST_CASE("an X-Amz-Target that names no operation") {
   }
 }
 
+TEST_CASE("Content-Type: application/x-amz-json-1.1 only, as AWS's JSON front end dispatches") {
+  for (std::string_view accepted :
+       {"application/x-amz-json-1.1", "Application/X-Amz-JSON-1.1", "application/x-amz-json-1.1; charset=utf-8",
+        " application/x-amz-json-1.1 "}) {
+    CAPTURE(accepted);
+    CHECK(aj::check_content_type(accepted).has_value());
+  }
+  for (std::string_view refused : {"", "application/json", "application/x-amz-json-1.0", "text/plain",
+                                   "application/x-amz-json-1.10", "application/x-amz-json-1", ";application/x-amz-json-1.1"}) {
+    CAPTURE(refused);
+    auto checked = aj::check_content_type(refused);
+    REQUIRE_FALSE(checked.has_value());
+    CHECK(aj::error_body(checked.error()) == R"({"__type":"UnknownOperationException"})");
+    CHECK(aj::http_status(checked.error()) == 400);
+  }
+}
+
 TEST_CASE("deep nesting is rejected before it is read, at any size") {
   const auto nested = [](std::size_t depth) {
     return std::string(depth, '[') + std::string(depth, ']');

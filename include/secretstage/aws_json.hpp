@@ -45,6 +45,10 @@
 //     sorts by CreatedDate).
 //   - ClientRequestToken is never generated here: a request without one uses ctx.generated_token
 //     (what an SDK would have sent), or, left empty, is rejected as AWS rejects a raw request.
+//   - An operation of the service that the model lacks (e.g. GetResourcePolicy) is unknown here.
+//
+// Cost: time linear in the body (unknown members are skipped, never built); memory for the
+// members read, so a server should cap the body size as AWS caps its requests.
 //
 // Writing a response (response_body): compact JSON, members in byte order of their names (the
 // order of the API reference), dates as epoch seconds in AWS's notation (1.523477145713E9, ms
@@ -196,7 +200,8 @@ enum class shape : std::uint8_t { string, boolean, integer, long_integer, blob, 
 
 /// The SerializationException for `v` where a `expected` is wanted (`structure`: the shape name
 /// of the expected structure, e.g. "Tag").
-inline error mismatch(const json::value& v, shape expected, std::string_view structure = {}) {
+template <class Value>
+error mismatch(const Value& v, shape expected, std::string_view structure = {}) {
   const auto java_type = [](shape s) -> std::string_view {
     switch (s) {
       case shape::string:
@@ -249,13 +254,12 @@ inline error mismatch(const json::value& v, shape expected, std::string_view str
 inline constexpr std::string_view filter_keys =
     "description, name, tag-key, tag-value, primary-region, owning-service, all";
 
-[[nodiscard]] inline std::string element_path(std::string_view member, std::size_t index) {
-  return std::string(member).append(".").append(std::to_string(index)).append(".member");
-}
-
 /// Reads typed members into a request. Records the first SerializationException (after which it
 /// reads nothing more) and every constraint violation that the model's request structs cannot
 /// express (a missing required member, an unknown enum value).
+/// A template only so that it is compiled where a request is read, not in every file that
+/// includes this header (issue 5's parse-time budget).
+template <class Traits>
 class decoder {
  public:
   [[nodiscard]] bool failed() const noexcept { return failure_.has_value(); }
@@ -269,6 +273,10 @@ class decoder {
 
   void violation(std::string text) {
     if (!failed()) violations_.push_back(std::move(text));
+  }
+
+  [[nodiscard]] static std::string element_path(std::string_view member, std::size_t index) {
+    return std::string(member).append(".").append(std::to_string(index)).append(".member");
   }
 
   /// Whether `v` is present and of kind `k`; records the mismatch when it is present and not.
@@ -459,7 +467,7 @@ result<basic_create_secret<Traits>> read(is<basic_create_secret<Traits>>, const 
       body, {"Name", "ClientRequestToken", "Description", "KmsKeyId", "SecretBinary",
              "SecretString", "Tags", "AddReplicaRegions", "ForceOverwriteReplicaSecret", "Type"});
   basic_create_secret<Traits> r;
-  decoder d;
+  decoder<Traits> d;
   d.required_string(m[0], r.name, "name");
   d.string(m[1], r.client_request_token);
   d.string(m[2], r.description);
@@ -467,8 +475,8 @@ result<basic_create_secret<Traits>> read(is<basic_create_secret<Traits>>, const 
   d.blob(m[4], r.secret_binary);
   d.string(m[5], r.secret_string);
   d.tags(m[6], r.tags, "tags");
-  d.ignored_structure_list<2>(m[7], "addReplicaRegions", "ReplicaRegionType",
-                              {"Region", "KmsKeyId"});
+  d.template ignored_structure_list<2>(m[7], "addReplicaRegions", "ReplicaRegionType",
+                                       {"Region", "KmsKeyId"});
   d.ignored_boolean(m[8]);
   d.ignored_string(m[9]);
   return d.finish(std::move(r));
@@ -479,7 +487,7 @@ result<basic_put_secret_value<Traits>> read(is<basic_put_secret_value<Traits>>, 
   const auto m = members<6>(body, {"SecretId", "ClientRequestToken", "SecretBinary", "SecretString",
                                    "VersionStages", "RotationToken"});
   basic_put_secret_value<Traits> r;
-  decoder d;
+  decoder<Traits> d;
   d.required_string(m[0], r.secret_id, "secretId");
   d.string(m[1], r.client_request_token);
   d.blob(m[2], r.secret_binary);
@@ -494,7 +502,7 @@ result<basic_update_secret<Traits>> read(is<basic_update_secret<Traits>>, const 
   const auto m = members<7>(body, {"SecretId", "ClientRequestToken", "Description", "KmsKeyId",
                                    "SecretBinary", "SecretString", "Type"});
   basic_update_secret<Traits> r;
-  decoder d;
+  decoder<Traits> d;
   d.required_string(m[0], r.secret_id, "secretId");
   d.string(m[1], r.client_request_token);
   d.string(m[2], r.description);
@@ -511,7 +519,7 @@ result<basic_update_secret_version_stage<Traits>> read(
   const auto m =
       members<4>(body, {"SecretId", "VersionStage", "RemoveFromVersionId", "MoveToVersionId"});
   basic_update_secret_version_stage<Traits> r;
-  decoder d;
+  decoder<Traits> d;
   d.required_string(m[0], r.secret_id, "secretId");
   d.required_string(m[1], r.version_stage, "versionStage");
   d.string(m[2], r.remove_from_version_id);
@@ -525,39 +533,39 @@ result<basic_rotate_secret<Traits>> read(is<basic_rotate_secret<Traits>>, const 
                                    "RotationRules", "ExternalSecretRotationMetadata",
                                    "ExternalSecretRotationRoleArn", "RotateImmediately"});
   basic_rotate_secret<Traits> r;
-  decoder d;
+  decoder<Traits> d;
   d.required_string(m[0], r.secret_id, "secretId");
   d.string(m[1], r.client_request_token);
   d.string(m[2], r.rotation_lambda_arn);
   d.rotation_rules(m[3], r.rotation_rules);
-  d.ignored_structure_list<2>(m[4], "externalSecretRotationMetadata",
-                              "ExternalSecretRotationMetadataItem", {"Key", "Value"});
+  d.template ignored_structure_list<2>(m[4], "externalSecretRotationMetadata",
+                                       "ExternalSecretRotationMetadataItem", {"Key", "Value"});
   d.ignored_string(m[5]);
   d.boolean(m[6], r.rotate_immediately);
   return d.finish(std::move(r));
 }
 
 /// CancelRotateSecret, RestoreSecret, DescribeSecret: {"SecretId": …} only.
-template <class Request>
+template <class Traits, class Request>
 result<Request> read_secret_id(const slot& body) {
   const auto m = members<1>(body, {"SecretId"});
   Request r;
-  decoder d;
+  decoder<Traits> d;
   d.required_string(m[0], r.secret_id, "secretId");
   return d.finish(std::move(r));
 }
 template <class Traits>
 result<basic_cancel_rotate_secret<Traits>> read(is<basic_cancel_rotate_secret<Traits>>,
                                                 const slot& body) {
-  return read_secret_id<basic_cancel_rotate_secret<Traits>>(body);
+  return read_secret_id<Traits, basic_cancel_rotate_secret<Traits>>(body);
 }
 template <class Traits>
 result<basic_restore_secret<Traits>> read(is<basic_restore_secret<Traits>>, const slot& body) {
-  return read_secret_id<basic_restore_secret<Traits>>(body);
+  return read_secret_id<Traits, basic_restore_secret<Traits>>(body);
 }
 template <class Traits>
 result<basic_describe_secret<Traits>> read(is<basic_describe_secret<Traits>>, const slot& body) {
-  return read_secret_id<basic_describe_secret<Traits>>(body);
+  return read_secret_id<Traits, basic_describe_secret<Traits>>(body);
 }
 
 template <class Traits>
@@ -565,7 +573,7 @@ result<basic_delete_secret<Traits>> read(is<basic_delete_secret<Traits>>, const 
   const auto m =
       members<3>(body, {"SecretId", "RecoveryWindowInDays", "ForceDeleteWithoutRecovery"});
   basic_delete_secret<Traits> r;
-  decoder d;
+  decoder<Traits> d;
   d.required_string(m[0], r.secret_id, "secretId");
   d.long_integer(m[1], r.recovery_window_in_days);
   d.boolean(m[2], r.force_delete_without_recovery);
@@ -576,7 +584,7 @@ template <class Traits>
 result<basic_get_secret_value<Traits>> read(is<basic_get_secret_value<Traits>>, const slot& body) {
   const auto m = members<3>(body, {"SecretId", "VersionId", "VersionStage"});
   basic_get_secret_value<Traits> r;
-  decoder d;
+  decoder<Traits> d;
   d.required_string(m[0], r.secret_id, "secretId");
   d.string(m[1], r.version_id);
   d.string(m[2], r.version_stage);
@@ -588,7 +596,7 @@ result<basic_batch_get_secret_value<Traits>> read(is<basic_batch_get_secret_valu
                                                   const slot& body) {
   const auto m = members<4>(body, {"SecretIdList", "Filters", "MaxResults", "NextToken"});
   basic_batch_get_secret_value<Traits> r;
-  decoder d;
+  decoder<Traits> d;
   d.string_list(m[0], r.secret_id_list, "secretIdList");
   d.filters(m[1], r.filters);
   d.integer(m[2], r.max_results);
@@ -601,7 +609,7 @@ result<basic_list_secret_version_ids<Traits>> read(is<basic_list_secret_version_
                                                    const slot& body) {
   const auto m = members<4>(body, {"SecretId", "MaxResults", "NextToken", "IncludeDeprecated"});
   basic_list_secret_version_ids<Traits> r;
-  decoder d;
+  decoder<Traits> d;
   d.required_string(m[0], r.secret_id, "secretId");
   d.integer(m[1], r.max_results);
   d.string(m[2], r.next_token);
@@ -614,7 +622,7 @@ result<basic_list_secrets<Traits>> read(is<basic_list_secrets<Traits>>, const sl
   const auto m = members<6>(body, {"IncludePlannedDeletion", "MaxResults", "NextToken", "Filters",
                                    "SortOrder", "SortBy"});
   basic_list_secrets<Traits> r;
-  decoder d;
+  decoder<Traits> d;
   d.boolean(m[0], r.include_planned_deletion);
   d.integer(m[1], r.max_results);
   d.string(m[2], r.next_token);
@@ -632,7 +640,7 @@ template <class Traits>
 result<basic_tag_resource<Traits>> read(is<basic_tag_resource<Traits>>, const slot& body) {
   const auto m = members<2>(body, {"SecretId", "Tags"});
   basic_tag_resource<Traits> r;
-  decoder d;
+  decoder<Traits> d;
   d.required_string(m[0], r.secret_id, "secretId");
   if (!m[1]) d.violation(messages::null_violation("tags"));
   std::optional<std::vector<tag>> tags;
@@ -645,7 +653,7 @@ template <class Traits>
 result<basic_untag_resource<Traits>> read(is<basic_untag_resource<Traits>>, const slot& body) {
   const auto m = members<2>(body, {"SecretId", "TagKeys"});
   basic_untag_resource<Traits> r;
-  decoder d;
+  decoder<Traits> d;
   d.required_string(m[0], r.secret_id, "secretId");
   if (!m[1]) d.violation(messages::null_violation("tagKeys"));
   std::optional<std::vector<std::string>> keys;
@@ -661,7 +669,7 @@ result<basic_get_random_password<Traits>> read(is<basic_get_random_password<Trai
       body, {"PasswordLength", "ExcludeCharacters", "ExcludeNumbers", "ExcludePunctuation",
              "ExcludeUppercase", "ExcludeLowercase", "IncludeSpace", "RequireEachIncludedType"});
   basic_get_random_password<Traits> r;
-  decoder d;
+  decoder<Traits> d;
   d.long_integer(m[0], r.password_length);
   d.string(m[1], r.exclude_characters);
   d.boolean(m[2], r.exclude_numbers);
@@ -706,7 +714,8 @@ std::string text_list(const Range& items) {
   return out;
 }
 
-inline std::string tag_list(const std::vector<tag>& tags) {
+template <class Traits>
+std::string tag_list(const std::vector<tag>& tags) {
   std::string out = "[";
   for (const auto& t : tags) {
     if (out.size() > 1) out.push_back(',');
@@ -719,7 +728,8 @@ inline std::string tag_list(const std::vector<tag>& tags) {
   return out;
 }
 
-inline std::string rules_object(const ::secretstage::rotation_rules& rules) {
+template <class Traits>
+std::string rules_object(const ::secretstage::rotation_rules& rules) {
   json::object_writer o;
   if (rules.automatically_after_days)
     o.add("AutomaticallyAfterDays", std::to_string(*rules.automatically_after_days));
@@ -755,13 +765,13 @@ void add_description(json::object_writer& o, const Described& s,
   if (s.kms_key_id) o.add("KmsKeyId", json::quoted(*s.kms_key_id));
   if (s.rotation_enabled) o.add("RotationEnabled", boolean(*s.rotation_enabled));
   if (s.rotation_lambda_arn) o.add("RotationLambdaARN", json::quoted(*s.rotation_lambda_arn));
-  if (s.rotation_rules) o.add("RotationRules", rules_object(*s.rotation_rules));
+  if (s.rotation_rules) o.add("RotationRules", rules_object<Traits>(*s.rotation_rules));
   if (s.last_rotated_date) o.add("LastRotatedDate", date(*s.last_rotated_date));
   if (s.last_changed_date) o.add("LastChangedDate", date(*s.last_changed_date));
   if (s.last_accessed_date) o.add("LastAccessedDate", date(*s.last_accessed_date));
   if (s.deleted_date) o.add("DeletedDate", date(*s.deleted_date));
   if (s.next_rotation_date) o.add("NextRotationDate", date(*s.next_rotation_date));
-  if (!s.tags.empty()) o.add("Tags", tag_list(s.tags));
+  if (!s.tags.empty()) o.add("Tags", tag_list<Traits>(s.tags));
   if (!stages.empty()) o.add(stages_name, stages_map<Traits>(stages));
   o.add("CreatedDate", date(s.created_date));
 }

@@ -18,6 +18,7 @@
 // (operation, body, now). The service never logs; its observer sees sequence numbers, request
 // ids and operation names, never a body or a secret value.
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <exception>
@@ -371,6 +372,46 @@ class basic_service {
         static_cast<const detail::store_response_variant<Traits>&>(r));
   }
 
+  /// Folds into `next_due_` when `after`, the secret a write named, next has background work,
+  /// knowing the secret `before` the write (nullptr: it did not exist). `next_due_` was no later
+  /// than `before`'s due time, so only what the write changed needs a look: a deletion date; the
+  /// secret crossing 100 versions or leaving deletion (a full look, O(v log v), once per
+  /// crossing); otherwise the versions it left without a label, and any new version without one.
+  /// O(labels) for a write to a secret that stays above 100 versions.
+  void note_write(const basic_secret<Traits>* before, const basic_secret<Traits>& after) {
+    if (after.deleted_date()) {
+      next_due_ = earlier(next_due_, after.deleted_date());
+      return;
+    }
+    if (after.version_count() <= retained_version_count) return;
+    const auto stages = after.stages();
+    bool full = before == nullptr || before->deleted_date() ||
+                before->version_count() <= retained_version_count;
+    if (!full) {
+      // New versions (none are removed by a write): each must carry a label to need no look.
+      std::size_t labelled_new = 0;
+      std::vector<typename Traits::version_id_type> seen;
+      for (const auto& stage : stages) {
+        const auto& id = stage.second;
+        if (before->find_version(id) != nullptr) continue;
+        if (std::find(seen.begin(), seen.end(), id) != seen.end()) continue;
+        seen.push_back(id);
+        ++labelled_new;
+      }
+      full = after.version_count() != before->version_count() + labelled_new;
+    }
+    if (full) {
+      next_due_ = earlier(next_due_, background_due(after));
+      return;
+    }
+    for (const auto& stage : before->stages()) {
+      if (!after.is_deprecated(stage.second)) continue;
+      if (const auto* v = after.find_version(stage.second))
+        next_due_ =
+            earlier(next_due_, timestamp{v->created_date().epoch_ms + collectable_version_age_ms});
+    }
+  }
+
   /// Runs the background transitions on `st` if work is due by `now`; true if they ran.
   bool run_background_if_due(store_type& st, timestamp now) {
     if (!next_due_ || now < *next_due_) return false;
@@ -450,8 +491,7 @@ class basic_service {
     // names: fold in when that secret's background work falls due.
     if (mutating) {
       if (const auto name = named_secret(next.value().response)) {
-        if (const auto* touched = published.find(*name))
-          next_due_ = earlier(next_due_, background_due(*touched));
+        if (const auto* touched = published.find(*name)) note_write(st.find(*name), *touched);
       }
     }
     run_background_if_due(published, ctx.now);

@@ -3,8 +3,9 @@
 #   1. Meson + clang++ (build-meson-clang): meson test, then the benchmark smoke pass;
 #   2. the Meson source lists against the folders CMake globs;
 #   3. every libFuzzer target for a bounded number of runs (scripts/fuzz.sh, clang++ + ASan/UBSan);
-#   4. CMake + g++ with AddressSanitizer + UndefinedBehaviorSanitizer (build-cmake-asan): ctest;
-#   5. CMake + Ninja + g++ (build-cmake-gcc): ctest, last, so its summary is the final line.
+#   4. CMake + g++ with ThreadSanitizer (build-cmake-tsan): the service and server concurrency tests;
+#   5. CMake + g++ with AddressSanitizer + UndefinedBehaviorSanitizer (build-cmake-asan): ctest;
+#   6. CMake + Ninja + g++ (build-cmake-gcc): ctest, last, so its summary is the final line.
 # A failing step does not stop the later ones; the exit code is non-zero if any step failed.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
@@ -49,9 +50,23 @@ sanitizers() {
     ctest --test-dir build-cmake-asan --output-on-failure -j 2 -E '^(consume_|compile_time_budget)'
 }
 
+# The threaded parts under ThreadSanitizer: the service's 8-thread unit tests (wire_tests), and the
+# server under 8 concurrent clients; a race report stops the server with a non-zero status, which
+# the test checks.
+thread_sanitizer() {
+  rm -rf build-cmake-tsan
+  CXX=g++ cmake -S . -B build-cmake-tsan -G Ninja -DCMAKE_BUILD_TYPE=None \
+    -DCMAKE_CXX_FLAGS="-fsanitize=thread -O1 -g" -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread \
+    -DSECRETSTAGE_BUILD_BENCHMARKS=OFF &&
+    cmake --build build-cmake-tsan -j 2 --target secretstage-server secretstage-replay wire_tests &&
+    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+    ctest --test-dir build-cmake-tsan --output-on-failure -R '^(wire_tests|server_smoke|server_concurrency)$'
+}
+
 step meson-clang meson_clang
 step meson-lists ./scripts/check-meson-lists.sh
 step fuzz ./scripts/fuzz.sh --runs "${SECRETSTAGE_FUZZ_RUNS:-200000}"
+step thread-sanitizer thread_sanitizer
 step sanitizers sanitizers
 step cmake-gcc cmake_gcc
 

@@ -9,7 +9,7 @@ packages=(
   libboost-dev doctest-dev librapidcheck-dev libbenchmark-dev
   nlohmann-json3-dev libcpp-httplib-dev
   awscli python3-boto3   # real clients of the example server; called as /usr/bin/aws, /usr/bin/python3
-  wrk                    # load generator of the server benchmark
+  wrk curl               # load generator of the server benchmark, and its set-up requests
   libclang-rt-14-dev     # sanitizer and libFuzzer runtimes for clang++
 )
 

@@ -47,7 +47,7 @@ sanitizers() {
     cmake --build build-cmake-asan -j 2 &&
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-cmake-asan --output-on-failure -j 2 -E '^(consume_|compile_time_budget)'
+    ctest --test-dir build-cmake-asan --output-on-failure -j 2 -E '^(consume_|compile_time_budget|bench_server_smoke)'
 }
 
 # The threaded parts under ThreadSanitizer: the service's 8-thread unit tests (wire_tests), and the

@@ -29,7 +29,9 @@ template <class Traits>
 /// Every attached label names a version the secret holds.
 template <class Traits>
 [[nodiscard]] bool labels_on_existing_versions(const basic_secret<Traits>& s) {
-  for (const auto& [label, id] : s.stages())
+  const auto stages = s.stages();  // leaves out labels on versions the secret does not hold
+  if (stages.size() != s.label_count()) return false;
+  for (const auto& [label, id] : stages)
     if (s.find_version(id) == nullptr || s.holder(label) != s.find_version(id)) return false;
   return true;
 }

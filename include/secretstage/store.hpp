@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,24 +26,15 @@ struct secret_name_key {
   }
 };
 struct name_hash {
-  std::uint64_t operator()(std::string_view name) const noexcept {
-    std::uint64_t h = 1469598103934665603ull;
-    for (char c : name) {
-      h ^= static_cast<unsigned char>(c);
-      h *= 1099511628211ull;
-    }
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    return h;
-  }
+  std::uint64_t operator()(std::string_view name) const noexcept { return hash_bytes(name); }
 };
 
 }  // namespace detail
 
 /// The secrets of one account in one region. Secrets are keyed by name (unique among live secrets
 /// and secrets scheduled for deletion) in a persistent hash trie, so a transition on one secret
-/// shares every other with the previous store: O(log32 n) nodes are copied, no secret is.
+/// shares every other with the previous store: O(log32 n) nodes are copied, no secret is. A
+/// pointer to a secret of the store stays valid as long as the store does.
 template <class Traits = aws_traits>
 class basic_store {
  public:
@@ -56,8 +46,7 @@ class basic_store {
 
   /// The secret with this exact name, or nullptr.
   [[nodiscard]] const secret_type* find(std::string_view name) const noexcept {
-    const auto* p = secrets_.find(name);
-    return p ? p->get() : nullptr;
+    return secrets_.find(name);
   }
 
   /// SecretId resolution: a name; a full ARN; or a partial ARN (the ARN without "-XXXXXX")
@@ -88,7 +77,7 @@ class basic_store {
   [[nodiscard]] std::vector<const secret_type*> secrets() const {
     std::vector<const secret_type*> out;
     out.reserve(secrets_.size());
-    secrets_.for_each([&](const auto& s) { out.push_back(s.get()); });
+    secrets_.for_each([&](const secret_type& s) { out.push_back(&s); });
     std::sort(out.begin(), out.end(), [](const secret_type* a, const secret_type* b) {
       return a->name().view() < b->name().view();
     });
@@ -98,7 +87,7 @@ class basic_store {
   /// The store with `s` added, or replacing the secret of the same name.
   [[nodiscard]] basic_store put(secret_type s) const {
     basic_store out = *this;
-    out.secrets_ = secrets_.insert(std::make_shared<const secret_type>(std::move(s)));
+    out.secrets_ = secrets_.insert(std::move(s));
     return out;
   }
   /// The store without the secret of this name.
@@ -122,6 +111,7 @@ class basic_store {
   }
 
  private:
+  // Secrets are handles: the trie holds them by value.
   detail::persistent_set<secret_type, std::string_view, detail::secret_name_key, detail::name_hash>
       secrets_;
   std::uint64_t creations_ = 0;

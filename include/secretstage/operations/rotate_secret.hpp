@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <initializer_list>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -190,7 +189,7 @@ template <class Traits>
     return messages::client_request_token_in_use(Traits::text(token), s.arn());
   if (!functions.can_invoke(*function)) return messages::cannot_invoke_rotation_function();
 
-  auto meta = std::make_shared<detail::secret_meta>(s.meta());
+  auto meta = detail::make_ref<detail::secret_meta>(s.meta());
   meta->rotation_enabled = true;
   meta->rotation_lambda_arn = *function;
   if (r.rotation_rules) meta->rotation = *r.rotation_rules;
@@ -202,7 +201,7 @@ template <class Traits>
   b.set_meta(std::move(meta));
   if (starts) {
     const version_type* placeholder = b.put_version(
-        std::make_shared<const version_type>(token, nullptr, ctx.now, b.take_sequence()));
+        detail::make_ref<const version_type>(token, nullptr, ctx.now, b.take_sequence()));
     b.attach(Traits::pending(), placeholder);
   }
   b.set_last_changed(ctx.now);

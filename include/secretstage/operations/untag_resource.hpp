@@ -2,7 +2,6 @@
 #define SECRETSTAGE_OPERATIONS_UNTAG_RESOURCE_HPP
 
 #include <algorithm>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -80,7 +79,7 @@ template <class Traits>
   for (const auto& t : s.tags())
     if (std::find(r.tag_keys.begin(), r.tag_keys.end(), t.key) == r.tag_keys.end()) tags.push_back(t);
   if (tags.size() == s.tags().size()) return out{s, {}};
-  auto meta = std::make_shared<detail::secret_meta>(s.meta());
+  auto meta = detail::make_ref<detail::secret_meta>(s.meta());
   meta->tags = std::move(tags);
   detail::secret_builder<Traits> b(s);
   b.set_meta(std::move(meta));

@@ -1,6 +1,7 @@
 #ifndef SECRETSTAGE_OPERATIONS_UPDATE_SECRET_VERSION_STAGE_HPP
 #define SECRETSTAGE_OPERATIONS_UPDATE_SECRET_VERSION_STAGE_HPP
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -90,25 +91,27 @@ apply(const basic_secret<Traits>& s, const basic_update_secret_version_stage<Tra
   SECRETSTAGE_TRYV(detail::require_not_deleted(s));
 
   if (!from && !to) return messages::move_or_remove_required();
-  if (from && s.find_version(*from) == nullptr)
-    return messages::version_not_in_secret(Traits::text(*from), s.name());
+  const version_type* source = from ? s.find_version(*from) : nullptr;
+  if (from && source == nullptr) return messages::version_not_in_secret(Traits::text(*from), s.name());
   const version_type* target = to ? s.find_version(*to) : nullptr;
   if (to && target == nullptr) return messages::version_not_in_secret(Traits::text(*to), s.name());
-  const version_type* holder = s.holder(label);
-  if (!from && holder != nullptr && holder != target)
-    return messages::remove_from_version_id_required(Traits::text(label), Traits::text(holder->id()));
-  if (from && (holder == nullptr || holder->id() != *from))
+  // The holder is compared with A and B by place in the creation order, which identifies a
+  // version; it is looked up only to name it in an error.
+  detail::secret_builder<Traits> b(s);
+  const std::optional<std::uint64_t> holder = b.holder_sequence(label);
+  if (!from && holder && (target == nullptr || *holder != target->sequence()))
+    return messages::remove_from_version_id_required(Traits::text(label), Traits::text(b.holder(label)->id()));
+  if (from && (!holder || *holder != source->sequence()))
     return messages::remove_from_version_id_mismatch(Traits::text(label));
   bool is_current = false;
   if constexpr (Traits::has_reserved_labels) is_current = Traits::is_current(label);
   if (is_current && from && !to) return messages::awscurrent_cannot_be_removed();
-  if (target != nullptr && holder == target) return out{s, {s.arn(), s.name()}};
+  if (target != nullptr && holder && *holder == target->sequence()) return out{s, {s.arn(), s.name()}};
 
-  detail::secret_builder<Traits> b(s);
   if (target != nullptr) {
     b.attach(label, target);
     if constexpr (Traits::has_reserved_labels) {
-      if (is_current && holder != nullptr) b.attach(Traits::previous(), holder);
+      if (is_current && holder) b.attach_sequence(Traits::previous(), *holder);
     }
   } else {
     b.detach(label);

@@ -87,9 +87,13 @@ struct label_pool : counted {
 template <class Traits>
 struct secret_body : counted {
   using version_type = basic_version<Traits>;
+  // Nodes of 16 slots: a put copies one node per level and references every other entry of it
+  // again, so at 10,000 versions 16-slot nodes cost a put less than 32-slot ones for one more
+  // level, and lookups on 100 versions are no deeper.
   using version_set = persistent_set<ref<const version_type>, typename Traits::version_id_type,
-                                     version_key<Traits>, version_hash<Traits>>;
-  using sequence_index = persistent_set<const version_type*, std::uint64_t, sequence_key<Traits>, sequence_hash>;
+                                     version_key<Traits>, version_hash<Traits>, 5>;
+  using sequence_index =
+      persistent_set<const version_type*, std::uint64_t, sequence_key<Traits>, sequence_hash, 3>;
 
   ref<const secret_meta> meta;
   version_set versions;
@@ -250,7 +254,7 @@ class basic_secret {
 
   // ---- versions ------------------------------------------------------------------------------
   [[nodiscard]] std::size_t version_count() const noexcept { return body().versions.size(); }
-  /// The version with this id, or nullptr. O(1) expected (hash trie, depth log32 n).
+  /// The version with this id, or nullptr. O(1) expected (hash trie, depth log16 n).
   [[nodiscard]] const version_type* find_version(const version_id_type& id) const noexcept {
     const auto* p = body().versions.find(id);
     return p ? p->get() : nullptr;

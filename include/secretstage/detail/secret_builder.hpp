@@ -31,16 +31,19 @@ class secret_builder {
   using version_type = basic_version<Traits>;
 
   explicit secret_builder(const secret_type& base)
-      : base_(base.head_.get()),
-        body_(base.head_->body),
-        last_changed_(base.head_->last_changed),
-        count_(base.head_->count) {
+      : body_(base.head_->body), last_changed_(base.head_->last_changed), count_(base.head_->count) {
+    const auto& h = *base.head_;
+    if (count_ != 0) std::memcpy(labels_, h.labels(), count_);
+    if (h.wide) {
+      is_wide_ = true;
+      for (std::size_t i = 0; i < count_; ++i) wide_[i] = h.sequence(i);
+    } else if (count_ != 0) {
+      std::memcpy(narrow_, h.narrow_sequences(), count_ * 4);
+    }
     refresh_pool();
   }
   /// A builder for a secret that does not exist yet.
-  explicit secret_builder(ref<const secret_meta> meta) : materialized_(true) {
-    draft().meta = std::move(meta);
-  }
+  explicit secret_builder(ref<const secret_meta> meta) { draft().meta = std::move(meta); }
 
   [[nodiscard]] const secret_meta& meta() const noexcept { return *current().meta; }
   void set_meta(ref<const secret_meta> meta) { draft().meta = std::move(meta); }
@@ -85,7 +88,6 @@ class secret_builder {
       overflow_ = true;  // unreachable for validated requests; reported as the quota error
       return;
     }
-    materialize();
     labels_[count_] = label_index(l);
     ++count_;
     set_sequence(count_ - 1, s);
@@ -95,7 +97,6 @@ class secret_builder {
   void detach(const label_type& l) noexcept {
     const std::size_t i = find_entry(l);
     if (i < count_) {
-      materialize();
       --count_;
       labels_[i] = labels_[count_];
       set_sequence(i, sequence(count_));
@@ -130,16 +131,35 @@ class secret_builder {
   /// The next position in the secret's creation order.
   [[nodiscard]] std::uint64_t take_sequence() { return draft().next_sequence++; }
 
+  // ---- label moves without a builder ----------------------------------------------------------
+  // A transition that only moves attached labels to other versions (the commonest change of
+  // all) needs neither a new body nor a rebuilt label table: the input's table, patched.
+
+  /// The entry of `l` in the label table of `s`, or `s.label_count()`.
+  [[nodiscard]] static std::size_t entry_of(const secret_type& s, const label_type& l) noexcept {
+    return s.label_entry(l);
+  }
+  /// The place in the creation order of the version carrying entry `i` of `s`.
+  [[nodiscard]] static std::uint64_t sequence_of(const secret_type& s, std::size_t i) noexcept {
+    return s.head_->sequence(i);
+  }
+  /// `s` with entry patches[k].entry on the version at place patches[k].sequence and
+  /// LastChangedDate `now`; nullopt when a place does not fit the table's width (the caller
+  /// then builds the state in full).
+  [[nodiscard]] static std::optional<secret_type> with_moves(
+      const secret_type& s, const typename secret_head<Traits>::patch_type* patches, std::size_t n,
+      timestamp now) {
+    const auto& h = *s.head_;
+    for (std::size_t k = 0; k < n; ++k)
+      if (!h.wide && patches[k].sequence > 0xffffffffull) return std::nullopt;
+    return secret_type(ref<const secret_head<Traits>>::adopt(secret_head<Traits>::patch(h, h.body, now, patches, n)));
+  }
+
   /// The new state; LimitExceededException when more labels are attached than the quota allows.
   [[nodiscard]] result<secret_type> finish() && {
     if (overflow_ || count_ > Traits::label_quota) return messages::label_quota_exceeded(Traits::label_quota);
     if (!new_labels_.empty() || !current().pool) compact_pool();
     ref<const body_type> body = draft_ ? ref<const body_type>(std::move(draft_)) : std::move(body_);
-    if (!materialized_) {
-      // Only sequences of existing entries changed: the input's table, patched.
-      return secret_type(ref<const secret_head<Traits>>::adopt(
-          secret_head<Traits>::patch(*base_, std::move(body), last_changed_, patches_, patch_count_)));
-    }
     return secret_type(ref<const secret_head<Traits>>::adopt(secret_head<Traits>::create(
         count_, std::move(body), last_changed_, labels_, is_wide_ ? nullptr : narrow_, wide_)));
   }
@@ -165,55 +185,17 @@ class secret_builder {
     return p ? *p : nullptr;
   }
 
-  // The label table starts as the input's, read in place, with up to `max_patches` entries
-  // moved to other versions; it is copied into the arrays below (materialized) when an entry is
-  // added or removed, when more are moved, or for a new secret. Sequences are kept in 32 bits, as
-  // a head stores them, until one does not fit.
-  static constexpr std::size_t max_patches = 4;
-
-  [[nodiscard]] std::uint8_t label_of(std::size_t i) const noexcept {
-    return materialized_ ? labels_[i] : base_->label(i);
-  }
+  // Sequences are kept in 32 bits, as a head stores them, until one does not fit.
   [[nodiscard]] std::uint64_t sequence(std::size_t i) const noexcept {
-    if (materialized_) return is_wide_ ? wide_[i] : narrow_[i];
-    for (std::size_t k = 0; k < patch_count_; ++k)
-      if (patches_[k].entry == i) return patches_[k].sequence;
-    return base_->sequence(i);
+    return is_wide_ ? wide_[i] : narrow_[i];
   }
   void set_sequence(std::size_t i, std::uint64_t s) noexcept {
-    if (!materialized_) {
-      for (std::size_t k = 0; k < patch_count_; ++k) {
-        if (patches_[k].entry == i) {
-          patches_[k].sequence = s;
-          return;
-        }
-      }
-      if (patch_count_ < max_patches && (base_->wide || s <= 0xffffffffull)) {
-        patches_[patch_count_++] = {i, s};
-        return;
-      }
-      materialize();
-    }
     if (!is_wide_ && s > 0xffffffffull) widen();
     if (is_wide_) {
       wide_[i] = s;
     } else {
       narrow_[i] = static_cast<std::uint32_t>(s);
     }
-  }
-  void materialize() noexcept {
-    if (materialized_) return;
-    const auto& h = *base_;
-    if (count_ != 0) std::memcpy(labels_, h.labels(), count_);
-    if (h.wide) {
-      is_wide_ = true;
-      for (std::size_t i = 0; i < count_; ++i) wide_[i] = h.sequence(i);
-    } else if (count_ != 0) {
-      std::memcpy(narrow_, h.narrow_sequences(), count_ * 4);
-    }
-    materialized_ = true;
-    for (std::size_t k = 0; k < patch_count_; ++k) set_sequence(patches_[k].entry, patches_[k].sequence);
-    patch_count_ = 0;
   }
   void widen() noexcept {
     if (is_wide_) return;
@@ -234,9 +216,9 @@ class secret_builder {
   /// The entry of `l`, or count_. The entry last found is tried first: a transition usually
   /// asks where a label is, then moves it.
   [[nodiscard]] std::size_t find_entry(const label_type& l) const noexcept {
-    if (cached_entry_ < count_ && key_equal{}(label_at(label_of(cached_entry_)), l)) return cached_entry_;
+    if (cached_entry_ < count_ && key_equal{}(label_at(labels_[cached_entry_]), l)) return cached_entry_;
     std::size_t i = 0;
-    while (i < count_ && !key_equal{}(label_at(label_of(i)), l)) ++i;
+    while (i < count_ && !key_equal{}(label_at(labels_[i]), l)) ++i;
     if (i < count_) cached_entry_ = i;
     return i;
   }
@@ -251,7 +233,6 @@ class secret_builder {
   // A new pool holds exactly the labels attached now, so it never grows past the quota. The
   // entries are reordered so that the reserved labels come first: most lookups are for them.
   void compact_pool() {
-    materialize();
     if constexpr (Traits::has_reserved_labels) {
       std::size_t front = 0;
       for (int pass = 0; pass < 3; ++pass) {
@@ -285,17 +266,13 @@ class secret_builder {
     set_sequence(b, s);
   }
 
-  const secret_head<Traits>* base_ = nullptr;  // the input's table (the caller keeps it alive)
-  ref<const body_type> body_;                  // the input's body (null for a new secret)
+  ref<const body_type> body_;  // the input's body (null for a new secret)
   ref<body_type> draft_;       // the changed body, once something in it changed
   std::optional<timestamp> last_changed_;
   // The label table being built: the first count_ entries are set.
   std::size_t count_ = 0;
-  bool materialized_ = false;
   bool is_wide_ = false;
   bool overflow_ = false;
-  std::size_t patch_count_ = 0;
-  typename secret_head<Traits>::patch_type patches_[max_patches];
   std::uint8_t labels_[max_entries];
   std::uint32_t narrow_[max_entries];
   std::uint64_t wide_[max_entries];

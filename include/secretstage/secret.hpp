@@ -1,7 +1,6 @@
 #ifndef SECRETSTAGE_SECRET_HPP
 #define SECRETSTAGE_SECRET_HPP
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -10,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "detail/algorithm.hpp"
 #include "detail/persistent_set.hpp"
 #include "detail/ref.hpp"
 #include "label_set.hpp"
@@ -87,9 +87,9 @@ struct label_pool : counted {
 template <class Traits>
 struct secret_body : counted {
   using version_type = basic_version<Traits>;
-  // Nodes of 16 slots: a put copies one node per level and references every other entry of it
-  // again, so at 10,000 versions 16-slot nodes cost a put less than 32-slot ones for one more
-  // level, and lookups on 100 versions are no deeper.
+  // A put copies one node per level of both tries and references every other entry of it again.
+  // The versions by id, which every request searches, keep 32-slot nodes (shallow lookups); the
+  // index by place, which only puts and label lookups touch, has 8-slot ones (cheap copies).
   using version_set = persistent_set<ref<const version_type>, typename Traits::version_id_type,
                                      version_key<Traits>, version_hash<Traits>, 5>;
   using sequence_index =
@@ -254,7 +254,7 @@ class basic_secret {
 
   // ---- versions ------------------------------------------------------------------------------
   [[nodiscard]] std::size_t version_count() const noexcept { return body().versions.size(); }
-  /// The version with this id, or nullptr. O(1) expected (hash trie, depth log16 n).
+  /// The version with this id, or nullptr. O(1) expected (hash trie, depth log32 n).
   [[nodiscard]] const version_type* find_version(const version_id_type& id) const noexcept {
     const auto* p = body().versions.find(id);
     return p ? p->get() : nullptr;
@@ -264,7 +264,7 @@ class basic_secret {
     std::vector<const version_type*> out;
     out.reserve(version_count());
     body().versions.for_each([&](const auto& v) { out.push_back(v.get()); });
-    std::sort(out.begin(), out.end(),
+    detail::stable_sort(out.begin(), out.end(),
               [](const version_type* a, const version_type* b) { return a->sequence() < b->sequence(); });
     return out;
   }
@@ -286,7 +286,7 @@ class basic_secret {
       const auto& pool = body().pool->labels;
       for (std::size_t i = 0; i < head_->count; ++i)
         if (head_->sequence(i) == v->sequence()) out.push_back(pool[head_->label(i)]);
-      std::sort(out.begin(), out.end());
+      detail::stable_sort(out.begin(), out.end());
     }
     return label_set_type(typename label_set_type::sorted_tag{}, std::move(out));
   }
@@ -308,7 +308,7 @@ class basic_secret {
     for (std::size_t i = 0; i < head_->count; ++i)
       if (const version_type* v = at_sequence(head_->sequence(i)))
         out.emplace_back(body().pool->labels[head_->label(i)], v->id());
-    std::sort(out.begin(), out.end());
+    detail::stable_sort(out.begin(), out.end());
     return out;
   }
 

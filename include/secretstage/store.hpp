@@ -1,12 +1,12 @@
 #ifndef SECRETSTAGE_STORE_HPP
 #define SECRETSTAGE_STORE_HPP
 
-#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "detail/algorithm.hpp"
 #include "detail/persistent_set.hpp"
 #include "detail/validate.hpp"
 #include "messages.hpp"
@@ -78,7 +78,7 @@ class basic_store {
     std::vector<const secret_type*> out;
     out.reserve(secrets_.size());
     secrets_.for_each([&](const secret_type& s) { out.push_back(&s); });
-    std::sort(out.begin(), out.end(), [](const secret_type* a, const secret_type* b) {
+    detail::stable_sort(out.begin(), out.end(), [](const secret_type* a, const secret_type* b) {
       return a->name().view() < b->name().view();
     });
     return out;

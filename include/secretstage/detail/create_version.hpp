@@ -1,7 +1,6 @@
 #ifndef SECRETSTAGE_DETAIL_CREATE_VERSION_HPP
 #define SECRETSTAGE_DETAIL_CREATE_VERSION_HPP
 
-#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,6 +8,7 @@
 #include "../messages.hpp"
 #include "../result.hpp"
 #include "../secret.hpp"
+#include "algorithm.hpp"
 #include "secret_builder.hpp"
 #include "validate.hpp"
 
@@ -60,7 +60,7 @@ result<created_version<Traits>> create_version(
   const version_type* target = b.put_version(std::move(v));
 
   auto listed = [&](const label_type& l) {
-    return stages != nullptr && std::find(stages->begin(), stages->end(), l) != stages->end();
+    return stages != nullptr && detail::find(stages->begin(), stages->end(), l) != stages->end();
   };
   if constexpr (Traits::has_reserved_labels) {
     const label_type current = Traits::current();

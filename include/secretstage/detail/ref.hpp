@@ -180,13 +180,13 @@ class ref {
   constexpr ref() noexcept = default;
   constexpr ref(std::nullptr_t) noexcept {}
   ref(const ref& o) noexcept : p_(o.p_) {
-    if (p_ != nullptr) p_->retain();
+    if (p_ != nullptr) base(p_)->retain();
   }
   ref(ref&& o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
   template <class U>
     requires std::is_convertible_v<U*, T*>
   ref(const ref<U>& o) noexcept : p_(o.get()) {
-    if (p_ != nullptr) p_->retain();
+    if (p_ != nullptr) base(p_)->retain();
   }
   template <class U>
     requires std::is_convertible_v<U*, T*>
@@ -216,14 +216,14 @@ class ref {
   [[nodiscard]] T* release_pointer() noexcept { return std::exchange(p_, nullptr); }
 
   void reset() noexcept {
-    if (p_ != nullptr && p_->release()) destroy(p_);
+    if (p_ != nullptr && base(p_)->release()) destroy(p_);
     p_ = nullptr;
   }
   void swap(ref& o) noexcept { std::swap(p_, o.p_); }
 
   [[nodiscard]] T* get() const noexcept { return p_; }
   /// How many references the object has (0 for null); a snapshot, as shared_ptr's.
-  [[nodiscard]] std::uint32_t use_count() const noexcept { return p_ != nullptr ? p_->count() : 0; }
+  [[nodiscard]] std::uint32_t use_count() const noexcept { return p_ != nullptr ? base(p_)->count() : 0; }
   T& operator*() const noexcept { return *p_; }
   T* operator->() const noexcept { return p_; }
   explicit operator bool() const noexcept { return p_ != nullptr; }
@@ -232,13 +232,15 @@ class ref {
   friend bool operator==(const ref& a, std::nullptr_t) noexcept { return a.p_ == nullptr; }
 
   /// Adds a reference to `p` (not null) without a handle: for containers that keep raw pointers.
-  static void retain(T* p) noexcept { p->retain(); }
+  static void retain(T* p) noexcept { base(p)->retain(); }
   /// Drops a reference taken with `retain` or `release_pointer`.
   static void release(T* p) noexcept {
-    if (p->release()) destroy(p);
+    if (base(p)->release()) destroy(p);
   }
 
  private:
+  // Through the base, so that a member of T named like one of counted's cannot hide it.
+  static const counted* base(T* p) noexcept { return p; }
   static void destroy(T* p) noexcept {
     using object = std::remove_cv_t<T>;
     if constexpr (requires { object::destroy(p); }) {

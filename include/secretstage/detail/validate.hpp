@@ -4,7 +4,6 @@
 // Request checks shared by the operations. Each returns result<void> and owns the exact AWS
 // error of its failure (built in messages.hpp).
 
-#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,6 +15,7 @@
 #include "../result.hpp"
 #include "../secret.hpp"
 #include "../value.hpp"
+#include "algorithm.hpp"
 #include "hash.hpp"
 
 namespace secretstage::detail {
@@ -115,7 +115,7 @@ inline result<void> check_tags(const std::vector<tag>& tags) {
 /// are appended in the order given (the last of repeated keys wins).
 inline std::vector<tag> merge_tags(std::vector<tag> existing, const std::vector<tag>& added) {
   for (const auto& t : added) {
-    auto at = std::find_if(existing.begin(), existing.end(), [&](const tag& e) { return e.key == t.key; });
+    auto at = detail::find_if(existing.begin(), existing.end(), [&](const tag& e) { return e.key == t.key; });
     if (at != existing.end()) {
       at->value = t.value;
     } else {

@@ -1,7 +1,6 @@
 #ifndef SECRETSTAGE_OPERATIONS_ROTATE_SECRET_HPP
 #define SECRETSTAGE_OPERATIONS_ROTATE_SECRET_HPP
 
-#include <algorithm>
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
@@ -11,6 +10,7 @@
 #include <vector>
 
 #include "../context.hpp"
+#include "../detail/algorithm.hpp"
 #include "../rotation_functions.hpp"
 #include "../detail/secret_builder.hpp"
 #include "../detail/validate.hpp"
@@ -65,13 +65,13 @@ inline constexpr std::string_view schedule_expression_pattern = "[0-9A-Za-z\\(\\
 /// DurationType: [0-9]+h.
 [[nodiscard]] constexpr bool is_duration(std::string_view d) noexcept {
   if (d.size() < 2 || d.back() != 'h') return false;
-  return std::all_of(d.begin(), d.end() - 1, is_digit);
+  return detail::all_of(d.begin(), d.end() - 1, is_digit);
 }
 
 /// ScheduleExpressionType: [0-9A-Za-z\(\)#\?\*\-\/, ]+.
 [[nodiscard]] constexpr bool is_schedule_expression(std::string_view e) noexcept {
   if (e.empty()) return false;
-  return std::all_of(e.begin(), e.end(), [](char c) {
+  return detail::all_of(e.begin(), e.end(), [](char c) {
     return is_suffix_char(c) || c == '(' || c == ')' || c == '#' || c == '?' || c == '*' ||
            c == '-' || c == '/' || c == ',' || c == ' ';
   });

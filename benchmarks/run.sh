@@ -89,9 +89,16 @@ ratio("1", "pure USVS / in-place (100 versions, 20 labels, 4 KiB)", "limit_libra
 ratio("2", "USVS at 10,000 / 10 versions", "usvs_versions/versions:10000", "usvs_versions/versions:10", 1.5)
 ratio("2", "USVS at 64 KiB / 16 B values", "usvs_value_size/bytes:65536", "usvs_value_size/bytes:16", 1.2)
 ratio("3", "PutSecretValue at 10,000 / 10 versions", "put/versions:10000", "put/versions:10", 2.0)
-if "store_usvs/secrets:1000000" in timings:
-    ratio("4", "store: resolve + USVS + new store, 10⁶ / 10³ secrets",
-          "store_usvs/secrets:1000000", "store_usvs/secrets:1000", 3.0)
+if "store_usvs/secrets:1000000/working_set:1" in timings:
+    ratio("4", "store: resolve + USVS + new store, 10⁶ / 10³ secrets (same secret)",
+          "store_usvs/secrets:1000000/working_set:1", "store_usvs/secrets:1000/working_set:1", 3.0)
+    for ws, what in (("1000", "a hot set of 1,000 secrets"), ("1000000", "every secret in turn")):
+        big = f"store_usvs/secrets:1000000/working_set:{ws}"
+        flat_big = f"store_in_place/secrets:1000000/working_set:{ws}"
+        small, flat_small = "store_usvs/secrets:1000/working_set:1000", "store_in_place/secrets:1000/working_set:1000"
+        target("4", f"  same, {what}", ns(big) / ns(small), None,
+               detail=f"{ns(big):,.0f} / {ns(small):,.0f} ns; in-place store: "
+                      f"{ns(flat_big) / ns(flat_small):.1f}x ({ns(flat_big):,.0f} / {ns(flat_small):,.0f} ns)")
 h = memory["history_label_moves/iterations:1"]
 target("5", "history of 10,000 states (label moves) / one state", h["ratio"], 5.0,
        detail=f"{h['bytes_per_state']:.0f} B per state; one state {h['one_state_bytes'] / 1024:.0f} KiB")

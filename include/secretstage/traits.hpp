@@ -46,9 +46,15 @@ struct aws_traits {
     static const label_type l = "AWSPENDING";
     return l;
   }
-  static bool is_current(const label_type& l) noexcept { return l == "AWSCURRENT"; }
-  static bool is_previous(const label_type& l) noexcept { return l == "AWSPREVIOUS"; }
-  static bool is_pending(const label_type& l) noexcept { return l == "AWSPENDING"; }
+  static bool is_current(const label_type& l) noexcept {
+    return detail::key_equal{}(l, std::string_view("AWSCURRENT"));
+  }
+  static bool is_previous(const label_type& l) noexcept {
+    return detail::key_equal{}(l, std::string_view("AWSPREVIOUS"));
+  }
+  static bool is_pending(const label_type& l) noexcept {
+    return detail::key_equal{}(l, std::string_view("AWSPENDING"));
+  }
 
   /// SecretVersionStageType: length 1–256, no pattern.
   static result<void> check_label(const label_type& l, std::string_view member) {

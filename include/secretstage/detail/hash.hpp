@@ -101,6 +101,7 @@ namespace secretstage::detail {
     }
     return i == n || load_le64(p + n - 8) == load_le64(q + n - 8);
   }
+  if (n >= 4) return load_le32(p) == load_le32(q) && load_le32(p + n - 4) == load_le32(q + n - 4);
   for (std::size_t i = 0; i < n; ++i)
     if (p[i] != q[i]) return false;
   return true;

@@ -2,9 +2,9 @@
 # Builds every tests/fuzz/<name>_fuzz.cpp as a libFuzzer target (clang++ with ASan + UBSan) and
 # runs it, starting from its checked-in seed corpus tests/fuzz/corpus/<name>/.
 #
-#   scripts/fuzz.sh                  200,000 runs per target (what CI runs)
-#   scripts/fuzz.sh --runs N         N runs per target
-#   scripts/fuzz.sh --time SECONDS   run each target for SECONDS instead (long campaigns)
+#   scripts/fuzz.sh                  60 seconds per target (what CI runs)
+#   scripts/fuzz.sh --time SECONDS   SECONDS per target (long campaigns: --time 3600)
+#   scripts/fuzz.sh --runs N         N runs per target instead (a fixed amount of work)
 #   scripts/fuzz.sh --only NAME      one target (e.g. operations)
 #
 # New inputs the fuzzer finds go to build-fuzz/corpus/<name>/ (the checked-in corpus is read,
@@ -14,13 +14,13 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-runs=200000
-seconds=
+runs=
+seconds=60
 only=
 while (($#)); do
   case $1 in
-    --runs) runs=$2; shift 2 ;;
-    --time) seconds=$2; shift 2 ;;
+    --runs) runs=$2; seconds=; shift 2 ;;
+    --time) seconds=$2; runs=; shift 2 ;;
     --only) only=$2; shift 2 ;;
     -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
@@ -46,8 +46,8 @@ cmake --build build-fuzz -j 2 --target "${targets[@]/%/_fuzz}"
 status=0
 for name in "${targets[@]}"; do
   mkdir -p "build-fuzz/corpus/$name" "build-fuzz/artifacts/$name"
-  limit=(-runs="$runs")
-  [[ -n $seconds ]] && limit=(-max_total_time="$seconds")
+  limit=(-max_total_time="$seconds")
+  [[ -n $runs ]] && limit=(-runs="$runs")
   echo "==> fuzz $name (${limit[*]})"
   if ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "build-fuzz/${name}_fuzz" "build-fuzz/corpus/$name" "tests/fuzz/corpus/$name" \

@@ -2,7 +2,8 @@
 # The full check, from clean build directories:
 #   1. Meson + clang++ (build-meson-clang): meson test, then the benchmark smoke pass;
 #   2. the Meson source lists against the folders CMake globs;
-#   3. every libFuzzer target for a bounded number of runs (scripts/fuzz.sh, clang++ + ASan/UBSan);
+#   3. every libFuzzer target for a bounded time, 60 s each (scripts/fuzz.sh, clang++ + ASan/UBSan;
+#      SECRETSTAGE_FUZZ_SECONDS changes it);
 #   4. CMake + g++ with ThreadSanitizer (build-cmake-tsan): the service and server concurrency tests;
 #   5. CMake + g++ with AddressSanitizer + UndefinedBehaviorSanitizer (build-cmake-asan): ctest;
 #   6. CMake + Ninja + g++ (build-cmake-gcc): ctest, last, so its summary is the final line.
@@ -13,11 +14,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 ./scripts/setup.sh || exit 1
 
 failed=()
+timings=()
 step() {
-  local name=$1
+  local name=$1 start=$SECONDS result=ok
   shift
   echo "==> $name"
-  "$@" || failed+=("$name")
+  "$@" || { failed+=("$name"); result=FAILED; }
+  timings+=("$name: $result in $((SECONDS - start)) s")
+  echo "==> $name: $result in $((SECONDS - start)) s"
 }
 
 meson_clang() {
@@ -65,11 +69,12 @@ thread_sanitizer() {
 
 step meson-clang meson_clang
 step meson-lists ./scripts/check-meson-lists.sh
-step fuzz ./scripts/fuzz.sh --runs "${SECRETSTAGE_FUZZ_RUNS:-200000}"
+step fuzz ./scripts/fuzz.sh --time "${SECRETSTAGE_FUZZ_SECONDS:-60}"
 step thread-sanitizer thread_sanitizer
 step sanitizers sanitizers
 step cmake-gcc cmake_gcc
 
+printf '==> %s\n' "${timings[@]}"
 if ((${#failed[@]})); then
   echo "==> FAILED before ctest: ${failed[*]}"
 fi

@@ -4,11 +4,11 @@
 // The invariants of aws-semantics.md §8 that concern one secret, as named predicates. Tests run
 // `check_invariants` after every step and `check_transition_invariants` across every step.
 
-#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "detail/algorithm.hpp"
 #include "detail/validate.hpp"
 #include "secret.hpp"
 #include "store.hpp"
@@ -29,7 +29,9 @@ template <class Traits>
 /// Every attached label names a version the secret holds.
 template <class Traits>
 [[nodiscard]] bool labels_on_existing_versions(const basic_secret<Traits>& s) {
-  for (const auto& [label, id] : s.stages())
+  const auto stages = s.stages();  // leaves out labels on versions the secret does not hold
+  if (stages.size() != s.label_count()) return false;
+  for (const auto& [label, id] : stages)
     if (s.find_version(id) == nullptr || s.holder(label) != s.find_version(id)) return false;
   return true;
 }
@@ -168,7 +170,7 @@ template <class Traits>
 template <class Traits>
 [[nodiscard]] bool arns_unique(const basic_store<Traits>& st) {
   auto secrets = st.secrets();
-  std::sort(secrets.begin(), secrets.end(),
+  detail::stable_sort(secrets.begin(), secrets.end(),
             [](const auto* a, const auto* b) { return a->arn().view() < b->arn().view(); });
   for (std::size_t i = 0; i < secrets.size(); ++i) {
     const auto found = st.resolve(secrets[i]->arn());

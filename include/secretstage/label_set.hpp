@@ -1,12 +1,12 @@
 #ifndef SECRETSTAGE_LABEL_SET_HPP
 #define SECRETSTAGE_LABEL_SET_HPP
 
-#include <algorithm>
 #include <cstddef>
 #include <initializer_list>
 #include <utility>
 #include <vector>
 
+#include "detail/algorithm.hpp"
 #include "messages.hpp"
 #include "result.hpp"
 
@@ -28,8 +28,8 @@ class basic_label_set {
   [[nodiscard]] static result<basic_label_set> from(const Range& labels) {
     basic_label_set s;
     for (const auto& l : labels) s.items_.push_back(l);
-    std::sort(s.items_.begin(), s.items_.end());
-    s.items_.erase(std::unique(s.items_.begin(), s.items_.end()), s.items_.end());
+    detail::stable_sort(s.items_.begin(), s.items_.end());
+    s.items_.erase(detail::unique(s.items_.begin(), s.items_.end()), s.items_.end());
     if (s.items_.size() > Capacity) return messages::label_quota_exceeded(Capacity);
     return s;
   }
@@ -38,7 +38,8 @@ class basic_label_set {
   }
 
   [[nodiscard]] bool contains(const Label& l) const noexcept {
-    return std::binary_search(items_.begin(), items_.end(), l);
+    const auto at = detail::lower_bound(items_.begin(), items_.end(), l);
+    return at != items_.end() && !(l < *at);
   }
   [[nodiscard]] std::size_t size() const noexcept { return items_.size(); }
   [[nodiscard]] bool empty() const noexcept { return items_.empty(); }
@@ -50,7 +51,7 @@ class basic_label_set {
     return basic_label_set(*this).insert(std::move(l));
   }
   [[nodiscard]] result<basic_label_set> insert(Label l) && {
-    auto at = std::lower_bound(items_.begin(), items_.end(), l);
+    auto at = detail::lower_bound(items_.begin(), items_.end(), l);
     if (at != items_.end() && *at == l) return std::move(*this);
     if (items_.size() == Capacity) return messages::label_quota_exceeded(Capacity);
     items_.insert(at, std::move(l));
@@ -59,7 +60,7 @@ class basic_label_set {
   /// The set without `l` (unchanged when absent).
   [[nodiscard]] basic_label_set erase(const Label& l) const& { return basic_label_set(*this).erase(l); }
   [[nodiscard]] basic_label_set erase(const Label& l) && {
-    auto at = std::lower_bound(items_.begin(), items_.end(), l);
+    auto at = detail::lower_bound(items_.begin(), items_.end(), l);
     if (at != items_.end() && *at == l) items_.erase(at);
     return std::move(*this);
   }

@@ -19,7 +19,6 @@
 // whether to run the steps, so a cancelled rotation is one whose remaining steps it does not run.
 
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -127,7 +126,7 @@ result<basic_store<Traits>> with_test_version(const basic_store<Traits>& st,
   if (s.find_version(e.client_request_token) != nullptr) return st;
   const basic_version<Traits>* current = s.holder(Traits::current());
   secret_builder<Traits> b(s);
-  const basic_version<Traits>* trial = b.put_version(std::make_shared<const basic_version<Traits>>(
+  const basic_version<Traits>* trial = b.put_version(detail::make_ref<const basic_version<Traits>>(
       e.client_request_token, current != nullptr ? current->shared_value() : nullptr, ctx.now,
       b.take_sequence()));
   b.attach(Traits::pending(), trial);

@@ -1,12 +1,13 @@
 #ifndef SECRETSTAGE_ROTATION_FUNCTIONS_HPP
 #define SECRETSTAGE_ROTATION_FUNCTIONS_HPP
 
-#include <algorithm>
 #include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "detail/algorithm.hpp"
 
 namespace secretstage {
 
@@ -20,14 +21,14 @@ class rotation_functions {
   rotation_functions(std::initializer_list<std::string> arns)
       : rotation_functions(std::vector<std::string>(arns)) {}
   explicit rotation_functions(std::vector<std::string> arns) : arns_(std::move(arns)) {
-    std::sort(arns_.begin(), arns_.end());
-    arns_.erase(std::unique(arns_.begin(), arns_.end()), arns_.end());
+    detail::stable_sort(arns_.begin(), arns_.end());
+    arns_.erase(detail::unique(arns_.begin(), arns_.end()), arns_.end());
   }
 
   /// Whether a function with exactly this ARN can be invoked.
   [[nodiscard]] bool can_invoke(std::string_view arn) const noexcept {
     const auto at =
-        std::lower_bound(arns_.begin(), arns_.end(), arn,
+        detail::lower_bound(arns_.begin(), arns_.end(), arn,
                          [](const std::string& a, std::string_view b) { return a < b; });
     return at != arns_.end() && *at == arn;
   }

@@ -1,16 +1,17 @@
 #ifndef SECRETSTAGE_SECRET_HPP
 #define SECRETSTAGE_SECRET_HPP
 
-#include <algorithm>
-#include <array>
+#include <cstddef>
 #include <cstdint>
-#include <memory>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "detail/algorithm.hpp"
 #include "detail/persistent_set.hpp"
+#include "detail/ref.hpp"
 #include "label_set.hpp"
 #include "traits.hpp"
 #include "value.hpp"
@@ -37,7 +38,7 @@ namespace detail {
 
 /// The metadata of a secret: everything but its versions, labels and frequently changing dates.
 /// Shared between states until an operation changes it.
-struct secret_meta {
+struct secret_meta : counted {
   shared_text name;
   shared_text arn;
   std::string description;
@@ -53,14 +54,144 @@ struct secret_meta {
 
 template <class Traits>
 struct version_key {
-  const typename Traits::version_id_type& operator()(const basic_version<Traits>& v) const noexcept {
-    return v.id();
+  const typename Traits::version_id_type& operator()(const ref<const basic_version<Traits>>& v) const noexcept {
+    return v->id();
   }
 };
 template <class Traits>
 struct version_hash {
   std::uint64_t operator()(const typename Traits::version_id_type& id) const noexcept {
     return Traits::hash(id);
+  }
+};
+template <class Traits>
+struct sequence_key {
+  std::uint64_t operator()(const basic_version<Traits>* v) const noexcept { return v->sequence(); }
+};
+struct sequence_hash {
+  std::uint64_t operator()(std::uint64_t sequence) const noexcept {
+    return mix64(sequence + 0x9e3779b97f4a7c15ull);
+  }
+};
+
+/// The labels that the states of a secret have attached, by index; shared between states until a
+/// label is attached that it does not hold.
+template <class Label>
+struct label_pool : counted {
+  std::vector<Label> labels;
+};
+
+/// The part of a secret that label moves do not change, shared by the states that only move
+/// labels: metadata, versions (by id, owning; and by place in the creation order, to resolve
+/// labels), the label pool, and the dates that change rarely.
+template <class Traits>
+struct secret_body : counted {
+  using version_type = basic_version<Traits>;
+  // A put copies one node per level of both tries and references every other entry of it again.
+  // The versions by id, which every request searches, keep 32-slot nodes (shallow lookups); the
+  // index by place, which only puts and label lookups touch, has 8-slot ones (cheap copies).
+  using version_set = persistent_set<ref<const version_type>, typename Traits::version_id_type,
+                                     version_key<Traits>, version_hash<Traits>, 5>;
+  using sequence_index =
+      persistent_set<const version_type*, std::uint64_t, sequence_key<Traits>, sequence_hash, 3>;
+
+  ref<const secret_meta> meta;
+  version_set versions;
+  sequence_index by_sequence;  // the same versions as `versions`, which owns them
+  ref<const label_pool<typename Traits::label_type>> pool;
+  std::uint64_t next_sequence = 0;
+  std::optional<timestamp> deleted;
+  std::optional<timestamp> last_accessed;
+  std::optional<timestamp> last_rotated;
+};
+
+/// One state of a secret: its body, LastChangedDate, and the label table — for each attached
+/// label, its index in the body's pool and the place in the creation order of the version that
+/// carries it. One block of 32 + 5 bytes per label (9 past 2^32 versions created), so that a
+/// label move costs one small allocation.
+template <class Traits>
+struct secret_head : counted {
+  std::uint8_t count = 0;  // attached labels
+  bool wide = false;       // sequences stored in 64 bits
+  ref<const secret_body<Traits>> body;
+  std::optional<timestamp> last_changed;
+
+  [[nodiscard]] const std::uint8_t* labels() const noexcept {
+    return reinterpret_cast<const std::uint8_t*>(this + 1);
+  }
+  /// The sequences, when not `wide`.
+  [[nodiscard]] const std::uint32_t* narrow_sequences() const noexcept {
+    return reinterpret_cast<const std::uint32_t*>(reinterpret_cast<const char*>(this) +
+                                                  sequences_offset(count, false));
+  }
+  [[nodiscard]] std::uint8_t label(std::size_t i) const noexcept { return labels()[i]; }
+  [[nodiscard]] std::uint64_t sequence(std::size_t i) const noexcept {
+    if (!wide) return narrow_sequences()[i];
+    return reinterpret_cast<const std::uint64_t*>(reinterpret_cast<const char*>(this) +
+                                                  sequences_offset(count, true))[i];
+  }
+
+  static constexpr std::size_t sequences_offset(std::size_t n, bool wide) noexcept {
+    return round_up(sizeof(secret_head) + n, wide ? 8 : 4);
+  }
+  static constexpr std::size_t bytes(std::size_t n, bool wide) noexcept {
+    return sequences_offset(n, wide) + n * (wide ? 8 : 4);
+  }
+  /// A head for `n` labels: label i has pool index labels[i] and is on the version at place
+  /// sequences[i] in the creation order (`narrow`, 32 bits, or else `wide`, 64 bits).
+  static const secret_head* create(std::size_t n, ref<const secret_body<Traits>> body,
+                                   std::optional<timestamp> last_changed, const std::uint8_t* labels,
+                                   const std::uint32_t* narrow, const std::uint64_t* wide) {
+    const bool is_wide = narrow == nullptr;
+    void* raw = allocate_block(bytes(n, is_wide));
+    auto* h = ::new (raw) secret_head;
+    h->count = static_cast<std::uint8_t>(n);
+    h->wide = is_wide;
+    h->body = std::move(body);
+    h->last_changed = last_changed;
+    if (n != 0) {
+      std::memcpy(static_cast<void*>(h + 1), labels, n);
+      char* at = static_cast<char*>(raw) + sequences_offset(n, is_wide);
+      if (is_wide) {
+        std::memcpy(at, wide, n * 8);
+      } else {
+        std::memcpy(at, narrow, n * 4);
+      }
+    }
+    return h;
+  }
+  /// One entry of a head moved to another version.
+  struct patch_type {
+    std::size_t entry;
+    std::uint64_t sequence;
+  };
+  /// A copy of `base` over `body`, with the given entries' sequences replaced (each fits the
+  /// base's width).
+  static const secret_head* patch(const secret_head& base, ref<const secret_body<Traits>> body,
+                                  std::optional<timestamp> last_changed, const patch_type* patches,
+                                  std::size_t n) {
+    const std::size_t size = bytes(base.count, base.wide);
+    void* raw = allocate_block(size);
+    auto* h = ::new (raw) secret_head;
+    h->count = base.count;
+    h->wide = base.wide;
+    h->body = std::move(body);
+    h->last_changed = last_changed;
+    std::memcpy(static_cast<void*>(h + 1), &base + 1, size - sizeof(secret_head));
+    char* at = static_cast<char*>(raw) + sequences_offset(base.count, base.wide);
+    for (std::size_t k = 0; k < n; ++k) {
+      if (base.wide) {
+        reinterpret_cast<std::uint64_t*>(at)[patches[k].entry] = patches[k].sequence;
+      } else {
+        reinterpret_cast<std::uint32_t*>(at)[patches[k].entry] = static_cast<std::uint32_t>(patches[k].sequence);
+      }
+    }
+    return h;
+  }
+  static void destroy(const secret_head* h) noexcept {
+    const std::size_t size = bytes(h->count, h->wide);
+    h->~secret_head();
+    free_block(const_cast<secret_head*>(h), size);
   }
 };
 
@@ -71,11 +202,13 @@ class secret_builder;
 
 /// A secret: metadata (name, ARN, description, dates), its versions, and its staging labels.
 ///
-/// Labels are stored once, as label -> version, so a label can never be on two versions. Versions
-/// live in a persistent hash set shared with the states this one was derived from; the label
-/// table is a fixed array of (label index, version) pairs over a shared pool of label names.
-/// Copying a secret therefore costs a few reference-count increments and a small memcpy,
-/// independent of the number of versions and the size of their values.
+/// Labels are stored once, as label -> version, so a label can never be on two versions. A
+/// secret is a handle to an immutable state (`detail::secret_head`): the label table and
+/// LastChangedDate, over a body (metadata, versions, label pool) shared with every state that
+/// only moved labels. Versions live in persistent hash tries shared with the states this one was
+/// derived from. Copying a secret is one reference-count increment; a label move builds one
+/// block of 32 + 5 bytes per label, independent of the number of versions and the size of their
+/// values.
 ///
 /// A secret is a value: it has no mutating member. Transitions (operations/*.hpp) take a
 /// `const basic_secret&` and return a new one.
@@ -89,49 +222,49 @@ class basic_secret {
   using label_set_type = label_set_for<Traits>;
 
   // ---- metadata ------------------------------------------------------------------------------
-  [[nodiscard]] const shared_text& name() const noexcept { return meta_->name; }
-  [[nodiscard]] const shared_text& arn() const noexcept { return meta_->arn; }
-  [[nodiscard]] const std::string& description() const noexcept { return meta_->description; }
+  [[nodiscard]] const shared_text& name() const noexcept { return body().meta->name; }
+  [[nodiscard]] const shared_text& arn() const noexcept { return body().meta->arn; }
+  [[nodiscard]] const std::string& description() const noexcept { return body().meta->description; }
   [[nodiscard]] const std::optional<std::string>& kms_key_id() const noexcept {
-    return meta_->kms_key_id;
+    return body().meta->kms_key_id;
   }
-  [[nodiscard]] timestamp created_date() const noexcept { return meta_->created_date; }
+  [[nodiscard]] timestamp created_date() const noexcept { return body().meta->created_date; }
   [[nodiscard]] const std::optional<timestamp>& last_changed_date() const noexcept {
-    return last_changed_;
+    return head_->last_changed;
   }
   /// Set while the secret is scheduled for deletion: the end of the recovery window.
-  [[nodiscard]] const std::optional<timestamp>& deleted_date() const noexcept { return deleted_; }
+  [[nodiscard]] const std::optional<timestamp>& deleted_date() const noexcept { return body().deleted; }
   /// The day of the last GetSecretValue (midnight UTC), if any.
   [[nodiscard]] const std::optional<timestamp>& last_accessed_date() const noexcept {
-    return last_accessed_;
+    return body().last_accessed;
   }
   /// When the last rotation finished, if any.
   [[nodiscard]] const std::optional<timestamp>& last_rotated_date() const noexcept {
-    return last_rotated_;
+    return body().last_rotated;
   }
-  [[nodiscard]] const std::vector<tag>& tags() const noexcept { return meta_->tags; }
-  [[nodiscard]] bool rotation_enabled() const noexcept { return meta_->rotation_enabled; }
+  [[nodiscard]] const std::vector<tag>& tags() const noexcept { return body().meta->tags; }
+  [[nodiscard]] bool rotation_enabled() const noexcept { return body().meta->rotation_enabled; }
   [[nodiscard]] const std::optional<std::string>& rotation_lambda_arn() const noexcept {
-    return meta_->rotation_lambda_arn;
+    return body().meta->rotation_lambda_arn;
   }
   [[nodiscard]] const std::optional<rotation_rules>& rotation() const noexcept {
-    return meta_->rotation;
+    return body().meta->rotation;
   }
-  [[nodiscard]] const detail::secret_meta& meta() const noexcept { return *meta_; }
+  [[nodiscard]] const detail::secret_meta& meta() const noexcept { return *body().meta; }
 
   // ---- versions ------------------------------------------------------------------------------
-  [[nodiscard]] std::size_t version_count() const noexcept { return versions_.size(); }
+  [[nodiscard]] std::size_t version_count() const noexcept { return body().versions.size(); }
   /// The version with this id, or nullptr. O(1) expected (hash trie, depth log32 n).
   [[nodiscard]] const version_type* find_version(const version_id_type& id) const noexcept {
-    const auto* p = versions_.find(id);
+    const auto* p = body().versions.find(id);
     return p ? p->get() : nullptr;
   }
   /// Every version, deprecated ones included, oldest first. O(n log n).
   [[nodiscard]] std::vector<const version_type*> versions() const {
     std::vector<const version_type*> out;
-    out.reserve(versions_.size());
-    versions_.for_each([&](const auto& v) { out.push_back(v.get()); });
-    std::sort(out.begin(), out.end(),
+    out.reserve(version_count());
+    body().versions.for_each([&](const auto& v) { out.push_back(v.get()); });
+    detail::stable_sort(out.begin(), out.end(),
               [](const version_type* a, const version_type* b) { return a->sequence() < b->sequence(); });
     return out;
   }
@@ -139,9 +272,8 @@ class basic_secret {
   // ---- labels --------------------------------------------------------------------------------
   /// The version carrying `label`, or nullptr when it is attached nowhere.
   [[nodiscard]] const version_type* holder(const label_type& label) const noexcept {
-    for (std::uint32_t i = 0; i < stage_count_; ++i)
-      if ((*pool_)[stages_[i].label] == label) return stages_[i].version;
-    return nullptr;
+    const std::size_t i = label_entry(label);
+    return i < head_->count ? at_sequence(head_->sequence(i)) : nullptr;
   }
   [[nodiscard]] std::optional<version_id_type> version_of(const label_type& label) const {
     const version_type* v = holder(label);
@@ -150,64 +282,78 @@ class basic_secret {
   /// The labels on version `id` (empty for a deprecated or unknown version).
   [[nodiscard]] label_set_type labels_of(const version_id_type& id) const {
     std::vector<label_type> out;
-    for (std::uint32_t i = 0; i < stage_count_; ++i)
-      if (stages_[i].version->id() == id) out.push_back((*pool_)[stages_[i].label]);
-    std::sort(out.begin(), out.end());
+    if (const version_type* v = find_version(id)) {
+      const auto& pool = body().pool->labels;
+      for (std::size_t i = 0; i < head_->count; ++i)
+        if (head_->sequence(i) == v->sequence()) out.push_back(pool[head_->label(i)]);
+      detail::stable_sort(out.begin(), out.end());
+    }
     return label_set_type(typename label_set_type::sorted_tag{}, std::move(out));
   }
   /// A version with no label is deprecated: AWS may collect it.
   [[nodiscard]] bool is_deprecated(const version_id_type& id) const noexcept {
-    for (std::uint32_t i = 0; i < stage_count_; ++i)
-      if (stages_[i].version->id() == id) return false;
+    const version_type* v = find_version(id);
+    if (v == nullptr) return true;
+    for (std::size_t i = 0; i < head_->count; ++i)
+      if (head_->sequence(i) == v->sequence()) return false;
     return true;
   }
   /// How many labels are attached across all versions.
-  [[nodiscard]] std::size_t label_count() const noexcept { return stage_count_; }
-  /// Every attached label and its version, ordered by label.
+  [[nodiscard]] std::size_t label_count() const noexcept { return head_->count; }
+  /// Every attached label and its version, ordered by label. (A label whose version the secret
+  /// does not hold, which only a hand-assembled state can have, is left out.)
   [[nodiscard]] std::vector<std::pair<label_type, version_id_type>> stages() const {
     std::vector<std::pair<label_type, version_id_type>> out;
-    out.reserve(stage_count_);
-    for (std::uint32_t i = 0; i < stage_count_; ++i)
-      out.emplace_back((*pool_)[stages_[i].label], stages_[i].version->id());
-    std::sort(out.begin(), out.end());
+    out.reserve(head_->count);
+    for (std::size_t i = 0; i < head_->count; ++i)
+      if (const version_type* v = at_sequence(head_->sequence(i)))
+        out.emplace_back(body().pool->labels[head_->label(i)], v->id());
+    detail::stable_sort(out.begin(), out.end());
     return out;
   }
 
+  /// Whether both are the very same state, every part shared (a copy of the other, or a state a
+  /// transition returned untouched), which equality cannot tell from an equal rebuilt state.
+  [[nodiscard]] bool is_same_state(const basic_secret& other) const noexcept { return head_ == other.head_; }
+
   /// Same metadata, same versions (ids, values, dates), same labels on the same versions.
   friend bool operator==(const basic_secret& a, const basic_secret& b) {
-    if (!(a.meta_ == b.meta_ || *a.meta_ == *b.meta_)) return false;
-    if (a.last_changed_ != b.last_changed_ || a.deleted_ != b.deleted_ ||
-        a.last_accessed_ != b.last_accessed_ || a.last_rotated_ != b.last_rotated_)
+    if (a.head_ == b.head_) return true;
+    const body_type& x = a.body();
+    const body_type& y = b.body();
+    if (!(x.meta == y.meta || *x.meta == *y.meta)) return false;
+    if (a.last_changed_date() != b.last_changed_date() || x.deleted != y.deleted ||
+        x.last_accessed != y.last_accessed || x.last_rotated != y.last_rotated)
       return false;
-    if (!a.versions_.equal(b.versions_, [](const version_type& x, const version_type& y) { return x == y; }))
+    if (!x.versions.equal(y.versions, [](const auto& v, const auto& w) { return v == w || *v == *w; }))
       return false;
-    return a.stage_count_ == b.stage_count_ && a.stages() == b.stages();
+    return a.label_count() == b.label_count() && a.stages() == b.stages();
   }
 
  private:
   friend class detail::secret_builder<Traits>;
-
-  struct stage_entry {
-    std::uint32_t label = 0;                // index into *pool_
-    const version_type* version = nullptr;  // owned by versions_
-  };
-  using version_set = detail::persistent_set<version_type, version_id_type,
-                                             detail::version_key<Traits>, detail::version_hash<Traits>>;
+  using head_type = detail::secret_head<Traits>;
+  using body_type = detail::secret_body<Traits>;
 
   basic_secret() = default;
+  explicit basic_secret(detail::ref<const head_type> head) noexcept : head_(std::move(head)) {}
 
-  // Strings live in the shared metadata; dates that change often are kept inline so that
-  // updating them copies nothing.
-  std::shared_ptr<const detail::secret_meta> meta_;
-  std::optional<timestamp> last_changed_;
-  std::optional<timestamp> deleted_;
-  std::optional<timestamp> last_accessed_;
-  std::optional<timestamp> last_rotated_;
-  version_set versions_;
-  std::shared_ptr<const std::vector<label_type>> pool_;
-  std::array<stage_entry, Traits::label_quota> stages_{};
-  std::uint32_t stage_count_ = 0;
-  std::uint64_t next_sequence_ = 0;
+  [[nodiscard]] const body_type& body() const noexcept { return *head_->body; }
+  /// The index of `label` in the label table, or the number of labels.
+  [[nodiscard]] std::size_t label_entry(const label_type& label) const noexcept {
+    const std::size_t n = head_->count;
+    if (n == 0) return 0;
+    const label_type* pool = body().pool->labels.data();
+    std::size_t i = 0;
+    while (i < n && !detail::key_equal{}(pool[head_->label(i)], label)) ++i;
+    return i;
+  }
+  [[nodiscard]] const version_type* at_sequence(std::uint64_t sequence) const noexcept {
+    const auto* p = body().by_sequence.find(sequence);
+    return p ? *p : nullptr;
+  }
+
+  detail::ref<const head_type> head_;
 };
 
 using secret = basic_secret<>;

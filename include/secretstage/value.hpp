@@ -3,12 +3,13 @@
 
 #include <compare>
 #include <cstdint>
-#include <memory>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
 #include <vector>
+
+#include "detail/ref.hpp"
 
 namespace secretstage {
 
@@ -36,77 +37,139 @@ struct timestamp {
 /// The bytes of a SecretBinary.
 using binary = std::vector<std::uint8_t>;
 
+namespace detail {
+/// The characters of a shared_text, in one block with their count.
+struct text_block : counted {
+  std::size_t size;
+
+  [[nodiscard]] const char* data() const noexcept { return reinterpret_cast<const char*>(this + 1); }
+  [[nodiscard]] static const text_block* create(std::string_view s) {
+    void* raw = allocate_block(sizeof(text_block) + s.size());
+    auto* b = ::new (raw) text_block;
+    b->size = s.size();
+    if (!s.empty()) std::memcpy(static_cast<void*>(b + 1), s.data(), s.size());
+    return b;
+  }
+  static void destroy(const text_block* b) noexcept {
+    const std::size_t size = sizeof(text_block) + b->size;
+    b->~text_block();
+    free_block(const_cast<text_block*>(b), size);
+  }
+};
+}  // namespace detail
+
 /// An immutable, reference-counted string: copying it never copies characters. Used for the
 /// secret's name and ARN, which every response repeats.
 class shared_text {
  public:
   shared_text() = default;
-  explicit shared_text(std::string s) : text_(std::make_shared<const std::string>(std::move(s))) {}
-  explicit shared_text(std::string_view s) : shared_text(std::string(s)) {}
-  explicit shared_text(const char* s) : shared_text(std::string(s)) {}
+  explicit shared_text(std::string_view s) : text_(detail::ref<const detail::text_block>::adopt(detail::text_block::create(s))) {}
+  explicit shared_text(const std::string& s) : shared_text(std::string_view(s)) {}
+  explicit shared_text(const char* s) : shared_text(std::string_view(s)) {}
 
   [[nodiscard]] std::string_view view() const noexcept {
-    return text_ ? std::string_view(*text_) : std::string_view();
+    return text_ ? std::string_view(text_->data(), text_->size) : std::string_view();
   }
   [[nodiscard]] std::string str() const { return std::string(view()); }
   operator std::string_view() const noexcept { return view(); }
   [[nodiscard]] bool empty() const noexcept { return view().empty(); }
-  [[nodiscard]] std::size_t size() const noexcept { return view().size(); }
+  [[nodiscard]] std::size_t size() const noexcept { return text_ ? text_->size : 0; }
 
   friend bool operator==(const shared_text& a, const shared_text& b) noexcept {
-    return a.view() == b.view();
+    return a.text_ == b.text_ || a.view() == b.view();
   }
   friend bool operator==(const shared_text& a, std::string_view b) noexcept {
     return a.view() == b;
   }
 
  private:
-  std::shared_ptr<const std::string> text_;
+  detail::ref<const detail::text_block> text_;
 };
 
 /// The value of one version: exactly one of SecretString or SecretBinary. Stored once and shared
-/// by every state that holds the version; its memory is wiped when the last one lets go.
-class secret_value {
+/// (through a `value_ref`) by every state that holds the version; its memory is wiped when the
+/// last one lets go.
+class secret_value : public detail::counted {
  public:
   struct string_tag {};
   struct binary_tag {};
 
-  secret_value(string_tag, std::string s) : data_(std::in_place_index<0>, std::move(s)) {}
-  secret_value(binary_tag, binary b) : data_(std::in_place_index<1>, std::move(b)) {}
-  secret_value(const secret_value&) = default;
-  secret_value(secret_value&&) noexcept = default;
-  secret_value& operator=(const secret_value&) = default;
-  secret_value& operator=(secret_value&&) noexcept = default;
-  ~secret_value() { wipe(); }
+  secret_value(string_tag, std::string s) : binary_(false) { ::new (&text_) std::string(std::move(s)); }
+  secret_value(binary_tag, binary b) : binary_(true) { ::new (&bytes_) binary(std::move(b)); }
+  secret_value(const secret_value& o) : counted(o), binary_(o.binary_) {
+    if (binary_) {
+      ::new (&bytes_) binary(o.bytes_);
+    } else {
+      ::new (&text_) std::string(o.text_);
+    }
+  }
+  secret_value(secret_value&& o) noexcept : binary_(o.binary_) { take(o); }
+  secret_value& operator=(const secret_value& o) {
+    if (this != &o) {
+      secret_value copy(o);
+      destroy_content();
+      binary_ = copy.binary_;
+      take(copy);
+    }
+    return *this;
+  }
+  secret_value& operator=(secret_value&& o) noexcept {
+    if (this != &o) {
+      destroy_content();
+      binary_ = o.binary_;
+      take(o);
+    }
+    return *this;
+  }
+  ~secret_value() { destroy_content(); }
 
-  [[nodiscard]] bool is_string() const noexcept { return data_.index() == 0; }
-  [[nodiscard]] bool is_binary() const noexcept { return data_.index() == 1; }
+  [[nodiscard]] bool is_string() const noexcept { return !binary_; }
+  [[nodiscard]] bool is_binary() const noexcept { return binary_; }
   /// The SecretString, or nullptr for a binary value.
-  [[nodiscard]] const std::string* string() const noexcept { return std::get_if<0>(&data_); }
+  [[nodiscard]] const std::string* string() const noexcept { return binary_ ? nullptr : &text_; }
   /// The SecretBinary, or nullptr for a string value.
-  [[nodiscard]] const binary* bytes() const noexcept { return std::get_if<1>(&data_); }
-  [[nodiscard]] std::size_t size() const noexcept {
-    return is_string() ? std::get<0>(data_).size() : std::get<1>(data_).size();
+  [[nodiscard]] const binary* bytes() const noexcept { return binary_ ? &bytes_ : nullptr; }
+  [[nodiscard]] std::size_t size() const noexcept { return binary_ ? bytes_.size() : text_.size(); }
+
+  friend bool operator==(const secret_value& a, const secret_value& b) noexcept {
+    if (a.binary_ != b.binary_) return false;
+    return a.binary_ ? a.bytes_ == b.bytes_ : a.text_ == b.text_;
   }
 
-  friend bool operator==(const secret_value&, const secret_value&) = default;
-
  private:
-  void wipe() noexcept {
-    // Through a volatile pointer so the compiler cannot drop the stores as dead.
-    auto clear = [](auto* p, std::size_t n) {
-      auto* v = reinterpret_cast<volatile unsigned char*>(p);
-      for (std::size_t i = 0; i < n; ++i) v[i] = 0;
-    };
-    if (auto* s = std::get_if<0>(&data_)) {
-      clear(s->data(), s->capacity());
-    } else if (auto* b = std::get_if<1>(&data_)) {
-      clear(b->data(), b->capacity());
+  // Moves o's content (of the kind binary_ already says) into this one's empty storage.
+  void take(secret_value& o) noexcept {
+    if (binary_) {
+      ::new (&bytes_) binary(std::move(o.bytes_));
+    } else {
+      ::new (&text_) std::string(std::move(o.text_));
+    }
+  }
+  // Wipes and destroys the content. memset is called through a volatile function pointer, so the
+  // compiler cannot drop the stores as dead, yet they run at memset's speed. A moved-from string
+  // keeps its characters in its own small buffer, which is wiped too.
+  void destroy_content() noexcept {
+    static void* (*const volatile clear)(void*, int, std::size_t) = std::memset;
+    if (binary_) {
+      if (bytes_.capacity() != 0) clear(bytes_.data(), 0, bytes_.capacity());
+      bytes_.~binary();
+    } else {
+      clear(text_.data(), 0, text_.capacity());
+      text_.~basic_string();
     }
   }
 
-  std::variant<std::string, binary> data_;
+  // A union rather than std::variant: the same layout, at a fraction of the parse time of a
+  // header every translation unit includes.
+  union {
+    std::string text_;
+    binary bytes_;
+  };
+  bool binary_;
 };
+
+/// A shared, immutable secret value (null for the value-less rotation placeholder).
+using value_ref = detail::ref<const secret_value>;
 
 }  // namespace secretstage
 

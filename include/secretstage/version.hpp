@@ -2,10 +2,10 @@
 #define SECRETSTAGE_VERSION_HPP
 
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <utility>
 
+#include "detail/ref.hpp"
 #include "traits.hpp"
 #include "value.hpp"
 
@@ -13,16 +13,17 @@ namespace secretstage {
 
 /// One version of a secret: its id, its value (absent for the placeholder that RotateSecret
 /// creates before the rotation function writes the new value) and its creation date. Immutable:
-/// states share versions through `shared_ptr<const basic_version>`, so moving labels or adding a
-/// version never copies a value. Its labels are not stored here but in the secret's label table
-/// (a label can then never sit on two versions): ask the secret, `labels_of(id)`.
+/// states share versions through counted references (`detail::ref<const basic_version>`), so
+/// moving labels or adding a version never copies a value. Its labels are not stored here but in
+/// the secret's label table (a label can then never sit on two versions): ask the secret,
+/// `labels_of(id)`.
 template <class Traits = aws_traits>
-class basic_version {
+class basic_version : public detail::counted {
  public:
   using traits_type = Traits;
   using version_id_type = typename Traits::version_id_type;
 
-  basic_version(version_id_type id, std::shared_ptr<const secret_value> value, timestamp created,
+  basic_version(version_id_type id, value_ref value, timestamp created,
                 std::uint64_t sequence, std::optional<timestamp> last_accessed = std::nullopt)
       : id_(std::move(id)),
         value_(std::move(value)),
@@ -33,7 +34,7 @@ class basic_version {
   [[nodiscard]] const version_id_type& id() const noexcept { return id_; }
   /// The value, or nullptr for a value-less rotation placeholder.
   [[nodiscard]] const secret_value* value() const noexcept { return value_.get(); }
-  [[nodiscard]] const std::shared_ptr<const secret_value>& shared_value() const noexcept {
+  [[nodiscard]] const value_ref& shared_value() const noexcept {
     return value_;
   }
   [[nodiscard]] bool is_placeholder() const noexcept { return value_ == nullptr; }
@@ -55,7 +56,7 @@ class basic_version {
 
  private:
   version_id_type id_;
-  std::shared_ptr<const secret_value> value_;
+  value_ref value_;
   timestamp created_;
   std::uint64_t sequence_;
   std::optional<timestamp> last_accessed_;

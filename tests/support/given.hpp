@@ -198,7 +198,7 @@ error fail(const basic_store<Traits>& st, const Request& r, const basic_context<
 /// no RotateSecret transition yet, so the test builds the state the way a transition would).
 inline secret with_rotation_placeholder(const secret& s, const std::string& id, timestamp created) {
   detail::secret_builder<aws_traits> b(s);
-  const auto* v = b.put_version(std::make_shared<const version>(id, nullptr, created, b.take_sequence()));
+  const auto* v = b.put_version(detail::make_ref<const version>(id, nullptr, created, b.take_sequence()));
   b.attach(aws_traits::pending(), v);
   auto next = std::move(b).finish();
   REQUIRE(next.has_value());

@@ -1,5 +1,6 @@
 // error.hpp / result.hpp: the AWS exception names, the std::error_code integration, and what a
 // failed result does when its value is taken anyway.
+#include <ostream>  // doctest prints std::error_code through operator<<
 #include <stdexcept>
 #include <string>
 #include <system_error>

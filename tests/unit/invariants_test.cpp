@@ -38,9 +38,9 @@ ss::create_secret create(std::string value = "s1") {
   return {.name = "app", .client_request_token = vid(1), .secret_string = std::move(value)};
 }
 
-std::shared_ptr<const ss::version> make_version(std::string id, std::string value, std::uint64_t sequence) {
-  return std::make_shared<const ss::version>(
-      std::move(id), std::make_shared<const ss::secret_value>(ss::secret_value::string_tag{}, std::move(value)),
+ss::detail::ref<const ss::version> make_version(std::string id, std::string value, std::uint64_t sequence) {
+  return ss::detail::make_ref<const ss::version>(
+      std::move(id), ss::detail::make_ref<const ss::secret_value>(ss::secret_value::string_tag{}, std::move(value)),
       ss::timestamp{}, sequence);
 }
 
@@ -189,7 +189,7 @@ TEST_CASE("static_bounds_respected fails for a short version id, an empty value 
 
 TEST_CASE("name_and_arn_well_formed fails for a bad name or an ARN that does not end in it") {
   auto with_meta = [](std::string name, std::string arn) {
-    auto meta = std::make_shared<ss::detail::secret_meta>();
+    auto meta = ss::detail::make_ref<ss::detail::secret_meta>();
     meta->name = ss::shared_text(name);
     meta->arn = ss::shared_text(arn);
     return finish(builder(std::move(meta)));

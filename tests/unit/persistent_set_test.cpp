@@ -1,9 +1,9 @@
 // detail/persistent_set.hpp: the persistent hash trie that holds a secret's versions, checked
 // against a std::map oracle over many keys, with good hashes and with forced collisions, and for
-// persistence (every older set is unchanged by later updates).
+// persistence (every older set is unchanged by later updates). Its elements here are counted
+// references, as a secret's versions are.
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <random>
 #include <utility>
 #include <vector>
@@ -14,12 +14,14 @@
 
 namespace {
 
-struct item {
+struct item : secretstage::detail::counted {
+  item(int k, int p) : key(k), payload(p) {}
   int key;
   int payload;
 };
+using item_ref = secretstage::detail::ref<const item>;
 struct key_of {
-  const int& operator()(const item& i) const noexcept { return i.key; }
+  const int& operator()(const item_ref& i) const noexcept { return i->key; }
 };
 
 struct good_hash {  // splitmix64
@@ -50,12 +52,12 @@ struct identity_hash {  // keys differ in the first trie level
 };
 
 template <class Hash>
-using set_t = secretstage::detail::persistent_set<item, int, key_of, Hash>;
+using set_t = secretstage::detail::persistent_set<item_ref, int, key_of, Hash>;
 using oracle = std::map<int, int>;
 
 template <class Hash>
-std::shared_ptr<const item> make(int k, int p) {
-  return std::make_shared<const item>(item{k, p});
+item_ref make(int k, int p) {
+  return secretstage::detail::make_ref<const item>(k, p);
 }
 
 // The set holds exactly the oracle's keys with the oracle's payloads, found by find() and
@@ -75,7 +77,7 @@ void check_matches(const set_t<Hash>& s, const oracle& o, int key_range) {
   CHECK(wrong_finds == 0);
   oracle visited;
   std::size_t calls = 0;
-  s.for_each([&](const std::shared_ptr<const item>& e) {
+  s.for_each([&](const item_ref& e) {
     ++calls;
     visited[e->key] = e->payload;
   });
@@ -168,7 +170,7 @@ TEST_CASE_TEMPLATE("insert with a present key replaces the element and keeps the
 
 TEST_CASE("elements are shared, never copied: find() returns the inserted object") {
   set_t<good_hash> s;
-  std::vector<std::shared_ptr<const item>> kept;
+  std::vector<item_ref> kept;
   for (int k = 0; k < 200; ++k) {
     kept.push_back(make<good_hash>(k, k));
     s = s.insert(kept.back());
@@ -192,19 +194,19 @@ TEST_CASE("erase of an absent key returns an equal set; erase on an empty set is
   for (int k = 0; k < 10; ++k) s = s.insert(make<two_bit_hash>(k, k));
   const auto t = s.erase(99);
   CHECK(t.size() == 10);
-  CHECK(t.equal(s, [](const item& a, const item& b) { return a.payload == b.payload; }));
+  CHECK(t.equal(s, [](const item_ref& a, const item_ref& b) { return a->payload == b->payload; }));
 }
 
 TEST_CASE_TEMPLATE("equal() compares keys and elements, whatever the insertion order", Hash,
                    good_hash, constant_hash, two_bit_hash, high_bits_hash) {
-  auto same_payload = [](const item& a, const item& b) { return a.payload == b.payload; };
+  auto same_payload = [](const item_ref& a, const item_ref& b) { return a->payload == b->payload; };
   set_t<Hash> a, b;
   for (int k = 0; k < 100; ++k) a = a.insert(make<Hash>(k, k));
   for (int k = 99; k >= 0; --k) b = b.insert(make<Hash>(k, k));  // distinct objects, same content
   CHECK(a.equal(b, same_payload));
   CHECK(b.equal(a, same_payload));
-  CHECK(a.equal(a, [](const item&, const item&) { return false; }));  // same root: no comparison
-  CHECK_FALSE(a.equal(b, [](const item&, const item&) { return false; }));
+  CHECK(a.equal(a, [](const item_ref&, const item_ref&) { return false; }));  // same root: no comparison
+  CHECK_FALSE(a.equal(b, [](const item_ref&, const item_ref&) { return false; }));
   CHECK_FALSE(a.equal(b.insert(make<Hash>(50, -1)), same_payload));  // one payload differs
   CHECK_FALSE(a.equal(b.erase(50), same_payload));                  // one key missing
   CHECK_FALSE(a.erase(3).equal(b.erase(4), same_payload));          // same size, other keys

@@ -1,8 +1,6 @@
 #ifndef SECRETSTAGE_DETAIL_CREATE_VERSION_HPP
 #define SECRETSTAGE_DETAIL_CREATE_VERSION_HPP
 
-#include <algorithm>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +8,7 @@
 #include "../messages.hpp"
 #include "../result.hpp"
 #include "../secret.hpp"
+#include "algorithm.hpp"
 #include "secret_builder.hpp"
 #include "validate.hpp"
 
@@ -53,15 +52,15 @@ result<created_version<Traits>> create_version(
 
   secret_builder<Traits> b(s);
   auto value = make_value(secret_string, secret_binary);
-  std::shared_ptr<const version_type> v =
+  detail::ref<const version_type> v =
       existing != nullptr
-          ? std::make_shared<const version_type>(token, std::move(value), existing->created_date(),
+          ? detail::make_ref<const version_type>(token, std::move(value), existing->created_date(),
                                                  existing->sequence(), existing->last_accessed_date())
-          : std::make_shared<const version_type>(token, std::move(value), now, b.take_sequence());
+          : detail::make_ref<const version_type>(token, std::move(value), now, b.take_sequence());
   const version_type* target = b.put_version(std::move(v));
 
   auto listed = [&](const label_type& l) {
-    return stages != nullptr && std::find(stages->begin(), stages->end(), l) != stages->end();
+    return stages != nullptr && detail::find(stages->begin(), stages->end(), l) != stages->end();
   };
   if constexpr (Traits::has_reserved_labels) {
     const label_type current = Traits::current();

@@ -4,7 +4,6 @@
 // What the listing reads share: the ListSecrets filters (BatchGetSecretValue takes the same ones),
 // the MaxResults / NextToken checks, and the page tokens of every listing.
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -16,6 +15,7 @@
 #include "../messages.hpp"
 #include "../result.hpp"
 #include "../secret.hpp"
+#include "algorithm.hpp"
 #include "validate.hpp"
 
 namespace secretstage {
@@ -100,7 +100,7 @@ inline result<void> check_filters(const std::vector<filter>& filters) {
       const std::string& value = filters[i].values[j];
       const std::string value_member = member + "." + std::to_string(j + 1) + ".member";
       SECRETSTAGE_TRYV(check_length(value_member, value.size(), 0, max_filter_value));
-      if (!std::all_of(value.begin(), value.end(), is_filter_value_char))
+      if (!detail::all_of(value.begin(), value.end(), is_filter_value_char))
         return messages::pattern_mismatch(value_member, value, filter_value_pattern);
     }
   }
@@ -170,10 +170,10 @@ template <class Traits>
     case filter_key::name: return starts_with(s.name(), value, true);
     case filter_key::description: return starts_with(s.description(), value, false);
     case filter_key::tag_key:
-      return std::any_of(s.tags().begin(), s.tags().end(),
+      return detail::any_of(s.tags().begin(), s.tags().end(),
                          [&](const tag& t) { return starts_with(t.key, value, true); });
     case filter_key::tag_value:
-      return std::any_of(s.tags().begin(), s.tags().end(),
+      return detail::any_of(s.tags().begin(), s.tags().end(),
                          [&](const tag& t) { return starts_with(t.value, value, true); });
     case filter_key::primary_region: return starts_with(arn_region(s.arn()), value, true);
     case filter_key::owning_service: return false;
@@ -213,7 +213,7 @@ template <class Traits>
 /// Every filter matches (an empty list matches every secret).
 template <class Traits>
 [[nodiscard]] bool matches_all(const std::vector<filter>& filters, const basic_secret<Traits>& s) {
-  return std::all_of(filters.begin(), filters.end(),
+  return detail::all_of(filters.begin(), filters.end(),
                      [&](const filter& f) { return filter_matches(f, s); });
 }
 
@@ -270,7 +270,8 @@ result<page> page_of(const std::vector<Item>& items, const std::optional<std::st
     p.begin = i;
   }
   const std::size_t left = items.size() - p.begin;
-  p.end = p.begin + (max_results ? std::min(left, static_cast<std::size_t>(*max_results)) : left);
+  const std::size_t page = max_results ? static_cast<std::size_t>(*max_results) : left;
+  p.end = p.begin + (page < left ? page : left);
   if (p.end < items.size()) p.next_token = token_of(items[p.end]);
   return p;
 }

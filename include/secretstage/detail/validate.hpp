@@ -4,9 +4,7 @@
 // Request checks shared by the operations. Each returns result<void> and owns the exact AWS
 // error of its failure (built in messages.hpp).
 
-#include <algorithm>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +15,8 @@
 #include "../result.hpp"
 #include "../secret.hpp"
 #include "../value.hpp"
+#include "algorithm.hpp"
+#include "hash.hpp"
 
 namespace secretstage::detail {
 
@@ -33,9 +33,19 @@ inline result<void> check_length(std::string_view member, std::size_t n, std::si
   return ok();
 }
 
+/// The characters of a secret name, as a table (a name is checked on every request).
+struct name_chars {
+  bool allowed[256] = {};
+  constexpr name_chars() {
+    for (int c = 0; c < 256; ++c)
+      allowed[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == '/' || c == '_' || c == '+' || c == '=' || c == '.' || c == '@' || c == '-';
+  }
+};
+inline constexpr name_chars name_char_table{};
+
 [[nodiscard]] constexpr bool is_name_char(char c) noexcept {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '/' || c == '_' || c == '+' || c == '=' || c == '.' || c == '@' || c == '-';
+  return name_char_table.allowed[static_cast<unsigned char>(c)];
 }
 
 /// CreateSecret Name: 1–512 characters of [A-Za-z0-9/_+=.@-].
@@ -105,7 +115,7 @@ inline result<void> check_tags(const std::vector<tag>& tags) {
 /// are appended in the order given (the last of repeated keys wins).
 inline std::vector<tag> merge_tags(std::vector<tag> existing, const std::vector<tag>& added) {
   for (const auto& t : added) {
-    auto at = std::find_if(existing.begin(), existing.end(), [&](const tag& e) { return e.key == t.key; });
+    auto at = detail::find_if(existing.begin(), existing.end(), [&](const tag& e) { return e.key == t.key; });
     if (at != existing.end()) {
       at->value = t.value;
     } else {
@@ -169,7 +179,7 @@ result<typename Traits::version_id_type> resolve_token(
 /// characters is read as a complete ARN, and so does not match.
 [[nodiscard]] inline bool names_secret(const secret_meta& m, std::string_view id) noexcept {
   const std::string_view arn = m.arn;
-  if (id == m.name.view() || id == arn) return true;
+  if (key_equal{}(id, m.name.view()) || key_equal{}(id, arn)) return true;
   return arn.size() > 7 && is_arn(id) && id == arn.substr(0, arn.size() - 7) &&
          !ends_like_arn_suffix(m.name.view());
 }
@@ -186,10 +196,10 @@ result<void> require_not_deleted(const basic_secret<Traits>& s) {
   return ok();
 }
 
-inline std::shared_ptr<const secret_value> make_value(const std::optional<std::string>& s,
+inline value_ref make_value(const std::optional<std::string>& s,
                                                       const std::optional<binary>& b) {
-  if (s) return std::make_shared<const secret_value>(secret_value::string_tag{}, *s);
-  return std::make_shared<const secret_value>(secret_value::binary_tag{}, *b);
+  if (s) return detail::make_ref<const secret_value>(secret_value::string_tag{}, *s);
+  return detail::make_ref<const secret_value>(secret_value::binary_tag{}, *b);
 }
 
 [[nodiscard]] inline bool same_value(const secret_value& v, const std::optional<std::string>& s,

@@ -1,7 +1,6 @@
 #ifndef SECRETSTAGE_OPERATIONS_CANCEL_ROTATE_SECRET_HPP
 #define SECRETSTAGE_OPERATIONS_CANCEL_ROTATE_SECRET_HPP
 
-#include <memory>
 #include <optional>
 #include <string>
 
@@ -74,7 +73,7 @@ apply(const basic_secret<Traits>& s, const basic_cancel_rotate_secret<Traits>& r
   if constexpr (Traits::has_reserved_labels) response.version_id = s.version_of(Traits::pending());
   if (!s.rotation_enabled()) return out{s, std::move(response)};
 
-  auto meta = std::make_shared<detail::secret_meta>(s.meta());
+  auto meta = detail::make_ref<detail::secret_meta>(s.meta());
   meta->rotation_enabled = false;
   detail::secret_builder<Traits> b(s);
   b.set_meta(std::move(meta));

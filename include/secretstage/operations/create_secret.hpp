@@ -1,7 +1,6 @@
 #ifndef SECRETSTAGE_OPERATIONS_CREATE_SECRET_HPP
 #define SECRETSTAGE_OPERATIONS_CREATE_SECRET_HPP
 
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -95,7 +94,7 @@ template <class Traits>
     token = std::move(t).value();
   }
 
-  auto meta = std::make_shared<detail::secret_meta>();
+  auto meta = detail::make_ref<detail::secret_meta>();
   meta->name = shared_text(r.name);
   meta->arn = shared_text(make_arn(ctx, r.name));
   meta->description = r.description.value_or(std::string());
@@ -105,7 +104,7 @@ template <class Traits>
   detail::secret_builder<Traits> b(std::move(meta));
   b.set_last_changed(ctx.now);
   if (token) {
-    const auto* v = b.put_version(std::make_shared<const basic_version<Traits>>(
+    const auto* v = b.put_version(detail::make_ref<const basic_version<Traits>>(
         *token, detail::make_value(r.secret_string, r.secret_binary), ctx.now, b.take_sequence()));
     if constexpr (Traits::has_reserved_labels) b.attach(Traits::current(), v);
   }

@@ -1,13 +1,13 @@
 #ifndef SECRETSTAGE_OPERATIONS_DESCRIBE_SECRET_HPP
 #define SECRETSTAGE_OPERATIONS_DESCRIBE_SECRET_HPP
 
-#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "../context.hpp"
+#include "../detail/algorithm.hpp"
 #include "../detail/validate.hpp"
 #include "../label_set.hpp"
 #include "../result.hpp"
@@ -79,9 +79,9 @@ template <class Traits>
   std::vector<const basic_version<Traits>*> holders;
   for (const auto& stage : s.stages()) {
     const auto* v = s.find_version(stage.second);
-    if (std::find(holders.begin(), holders.end(), v) == holders.end()) holders.push_back(v);
+    if (detail::find(holders.begin(), holders.end(), v) == holders.end()) holders.push_back(v);
   }
-  std::sort(holders.begin(), holders.end(),
+  detail::stable_sort(holders.begin(), holders.end(),
             [](const auto* a, const auto* b) { return a->sequence() < b->sequence(); });
   std::vector<basic_version_stages_entry<Traits>> out;
   out.reserve(holders.size());

@@ -1,7 +1,6 @@
 #ifndef SECRETSTAGE_OPERATIONS_GET_SECRET_VALUE_HPP
 #define SECRETSTAGE_OPERATIONS_GET_SECRET_VALUE_HPP
 
-#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -38,7 +37,7 @@ struct basic_get_secret_value_response {
   typename Traits::version_id_type version_id;
   /// The version's value, shared with the state rather than copied: SecretString or SecretBinary
   /// (see the accessors).
-  std::shared_ptr<const secret_value> value;
+  value_ref value;
   /// The labels on the version. Empty for a deprecated version read by VersionId, whose AWS
   /// response has no VersionStages member.
   label_set_for<Traits> version_stages;
@@ -84,7 +83,7 @@ template <class Traits>
   secret_builder<Traits> b(s);
   b.set_last_accessed(day);
   if (v.last_accessed_date() != day)
-    b.put_version(std::make_shared<const basic_version<Traits>>(v.id(), v.shared_value(),
+    b.put_version(detail::make_ref<const basic_version<Traits>>(v.id(), v.shared_value(),
                                                                 v.created_date(), v.sequence(), day));
   // No label changes, so the label quota cannot fail.
   return std::move(b).finish().value();

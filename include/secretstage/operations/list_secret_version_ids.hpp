@@ -1,13 +1,13 @@
 #ifndef SECRETSTAGE_OPERATIONS_LIST_SECRET_VERSION_IDS_HPP
 #define SECRETSTAGE_OPERATIONS_LIST_SECRET_VERSION_IDS_HPP
 
-#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "../context.hpp"
+#include "../detail/algorithm.hpp"
 #include "../detail/filters.hpp"
 #include "../detail/validate.hpp"
 #include "../label_set.hpp"
@@ -121,7 +121,7 @@ apply(const basic_secret<Traits>& s, const basic_list_secret_version_ids<Traits>
   std::vector<const basic_version<Traits>*> listed;
   for (const auto* v : s.versions())
     if (include_deprecated || !s.is_deprecated(v->id())) listed.push_back(v);
-  std::reverse(listed.begin(), listed.end());
+  detail::reverse(listed.begin(), listed.end());
 
   auto p = detail::page_of(listed, r.next_token, r.max_results,
                            [&](const basic_version<Traits>* v) { return detail::version_token(s, *v); });

@@ -1,13 +1,13 @@
 #ifndef SECRETSTAGE_OPERATIONS_LIST_SECRETS_HPP
 #define SECRETSTAGE_OPERATIONS_LIST_SECRETS_HPP
 
-#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "../context.hpp"
+#include "../detail/algorithm.hpp"
 #include "../detail/filters.hpp"
 #include "../result.hpp"
 #include "../secret.hpp"
@@ -84,10 +84,10 @@ template <class Traits>
   std::vector<const basic_secret<Traits>*> out;
   for (const auto* s : st.secrets())
     if ((include_deleted || !s->deleted_date()) && matches_all(filters, *s)) out.push_back(s);
-  std::stable_sort(out.begin(), out.end(), [](const auto* a, const auto* b) {
+  detail::stable_sort(out.begin(), out.end(), [](const auto* a, const auto* b) {
     return a->created_date() < b->created_date();
   });  // secrets() is ordered by name, so equal dates stay by name
-  if (order == sort_order::desc) std::reverse(out.begin(), out.end());
+  if (order == sort_order::desc) detail::reverse(out.begin(), out.end());
   return out;
 }
 

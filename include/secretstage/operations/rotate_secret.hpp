@@ -1,10 +1,8 @@
 #ifndef SECRETSTAGE_OPERATIONS_ROTATE_SECRET_HPP
 #define SECRETSTAGE_OPERATIONS_ROTATE_SECRET_HPP
 
-#include <algorithm>
 #include <cstdint>
 #include <initializer_list>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +10,7 @@
 #include <vector>
 
 #include "../context.hpp"
+#include "../detail/algorithm.hpp"
 #include "../rotation_functions.hpp"
 #include "../detail/secret_builder.hpp"
 #include "../detail/validate.hpp"
@@ -66,13 +65,13 @@ inline constexpr std::string_view schedule_expression_pattern = "[0-9A-Za-z\\(\\
 /// DurationType: [0-9]+h.
 [[nodiscard]] constexpr bool is_duration(std::string_view d) noexcept {
   if (d.size() < 2 || d.back() != 'h') return false;
-  return std::all_of(d.begin(), d.end() - 1, is_digit);
+  return detail::all_of(d.begin(), d.end() - 1, is_digit);
 }
 
 /// ScheduleExpressionType: [0-9A-Za-z\(\)#\?\*\-\/, ]+.
 [[nodiscard]] constexpr bool is_schedule_expression(std::string_view e) noexcept {
   if (e.empty()) return false;
-  return std::all_of(e.begin(), e.end(), [](char c) {
+  return detail::all_of(e.begin(), e.end(), [](char c) {
     return is_suffix_char(c) || c == '(' || c == ')' || c == '#' || c == '?' || c == '*' ||
            c == '-' || c == '/' || c == ',' || c == ' ';
   });
@@ -190,7 +189,7 @@ template <class Traits>
     return messages::client_request_token_in_use(Traits::text(token), s.arn());
   if (!functions.can_invoke(*function)) return messages::cannot_invoke_rotation_function();
 
-  auto meta = std::make_shared<detail::secret_meta>(s.meta());
+  auto meta = detail::make_ref<detail::secret_meta>(s.meta());
   meta->rotation_enabled = true;
   meta->rotation_lambda_arn = *function;
   if (r.rotation_rules) meta->rotation = *r.rotation_rules;
@@ -202,7 +201,7 @@ template <class Traits>
   b.set_meta(std::move(meta));
   if (starts) {
     const version_type* placeholder = b.put_version(
-        std::make_shared<const version_type>(token, nullptr, ctx.now, b.take_sequence()));
+        detail::make_ref<const version_type>(token, nullptr, ctx.now, b.take_sequence()));
     b.attach(Traits::pending(), placeholder);
   }
   b.set_last_changed(ctx.now);

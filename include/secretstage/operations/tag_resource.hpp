@@ -1,7 +1,6 @@
 #ifndef SECRETSTAGE_OPERATIONS_TAG_RESOURCE_HPP
 #define SECRETSTAGE_OPERATIONS_TAG_RESOURCE_HPP
 
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -67,7 +66,7 @@ template <class Traits>
 
   auto tags = detail::merge_tags(s.tags(), r.tags);
   if (tags == s.tags()) return out{s, {}};
-  auto meta = std::make_shared<detail::secret_meta>(s.meta());
+  auto meta = detail::make_ref<detail::secret_meta>(s.meta());
   meta->tags = std::move(tags);
   detail::secret_builder<Traits> b(s);
   b.set_meta(std::move(meta));

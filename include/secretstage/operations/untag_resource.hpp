@@ -1,12 +1,11 @@
 #ifndef SECRETSTAGE_OPERATIONS_UNTAG_RESOURCE_HPP
 #define SECRETSTAGE_OPERATIONS_UNTAG_RESOURCE_HPP
 
-#include <algorithm>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "../context.hpp"
+#include "../detail/algorithm.hpp"
 #include "../detail/secret_builder.hpp"
 #include "../detail/validate.hpp"
 #include "../result.hpp"
@@ -78,9 +77,9 @@ template <class Traits>
 
   std::vector<tag> tags;
   for (const auto& t : s.tags())
-    if (std::find(r.tag_keys.begin(), r.tag_keys.end(), t.key) == r.tag_keys.end()) tags.push_back(t);
+    if (detail::find(r.tag_keys.begin(), r.tag_keys.end(), t.key) == r.tag_keys.end()) tags.push_back(t);
   if (tags.size() == s.tags().size()) return out{s, {}};
-  auto meta = std::make_shared<detail::secret_meta>(s.meta());
+  auto meta = detail::make_ref<detail::secret_meta>(s.meta());
   meta->tags = std::move(tags);
   detail::secret_builder<Traits> b(s);
   b.set_meta(std::move(meta));

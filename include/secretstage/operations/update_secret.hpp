@@ -1,7 +1,6 @@
 #ifndef SECRETSTAGE_OPERATIONS_UPDATE_SECRET_HPP
 #define SECRETSTAGE_OPERATIONS_UPDATE_SECRET_HPP
 
-#include <memory>
 #include <optional>
 #include <string>
 
@@ -104,7 +103,7 @@ template <class Traits>
 
   detail::secret_builder<Traits> b(*base);
   if (r.description || r.kms_key_id) {
-    auto meta = std::make_shared<detail::secret_meta>(base->meta());
+    auto meta = detail::make_ref<detail::secret_meta>(base->meta());
     if (r.description) meta->description = *r.description;
     if (r.kms_key_id) meta->kms_key_id = *r.kms_key_id;
     b.set_meta(std::move(meta));

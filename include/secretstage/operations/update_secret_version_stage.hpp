@@ -1,6 +1,8 @@
 #ifndef SECRETSTAGE_OPERATIONS_UPDATE_SECRET_VERSION_STAGE_HPP
 #define SECRETSTAGE_OPERATIONS_UPDATE_SECRET_VERSION_STAGE_HPP
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -90,25 +92,50 @@ apply(const basic_secret<Traits>& s, const basic_update_secret_version_stage<Tra
   SECRETSTAGE_TRYV(detail::require_not_deleted(s));
 
   if (!from && !to) return messages::move_or_remove_required();
-  if (from && s.find_version(*from) == nullptr)
-    return messages::version_not_in_secret(Traits::text(*from), s.name());
+  const version_type* source = from ? s.find_version(*from) : nullptr;
+  if (from && source == nullptr) return messages::version_not_in_secret(Traits::text(*from), s.name());
   const version_type* target = to ? s.find_version(*to) : nullptr;
   if (to && target == nullptr) return messages::version_not_in_secret(Traits::text(*to), s.name());
-  const version_type* holder = s.holder(label);
-  if (!from && holder != nullptr && holder != target)
-    return messages::remove_from_version_id_required(Traits::text(label), Traits::text(holder->id()));
-  if (from && (holder == nullptr || holder->id() != *from))
+  // The holder is compared with A and B by place in the creation order, which identifies a
+  // version; it is looked up only to name it in an error.
+  using builder = detail::secret_builder<Traits>;
+  const std::size_t labels = s.label_count();
+  const std::size_t entry = builder::entry_of(s, label);
+  const bool held = entry < labels;  // L is attached somewhere
+  const std::uint64_t holder = held ? builder::sequence_of(s, entry) : 0;
+  if (!from && held && (target == nullptr || holder != target->sequence()))
+    return messages::remove_from_version_id_required(Traits::text(label), Traits::text(s.holder(label)->id()));
+  if (from && (!held || holder != source->sequence()))
     return messages::remove_from_version_id_mismatch(Traits::text(label));
   bool is_current = false;
   if constexpr (Traits::has_reserved_labels) is_current = Traits::is_current(label);
   if (is_current && from && !to) return messages::awscurrent_cannot_be_removed();
-  if (target != nullptr && holder == target) return out{s, {s.arn(), s.name()}};
+  if (target != nullptr && held && holder == target->sequence()) return out{s, {s.arn(), s.name()}};
+
+  // The common case: L (and AWSPREVIOUS) move between versions and stay attached, so the label
+  // table keeps its shape and only the versions of one or two entries change.
+  if (target != nullptr && held) {
+    typename detail::secret_head<Traits>::patch_type moves[2] = {{entry, target->sequence()}, {0, 0}};
+    std::size_t n = 1;
+    bool in_place = true;
+    if constexpr (Traits::has_reserved_labels) {
+      if (is_current) {
+        const std::size_t previous = builder::entry_of(s, Traits::previous());
+        in_place = previous < labels;
+        moves[n++] = {previous, holder};
+      }
+    }
+    if (in_place) {
+      if (auto next = builder::with_moves(s, moves, n, ctx.now))
+        return out{std::move(*next), {s.arn(), s.name()}};
+    }
+  }
 
   detail::secret_builder<Traits> b(s);
   if (target != nullptr) {
     b.attach(label, target);
     if constexpr (Traits::has_reserved_labels) {
-      if (is_current && holder != nullptr) b.attach(Traits::previous(), holder);
+      if (is_current && held) b.attach_sequence(Traits::previous(), holder);
     }
   } else {
     b.detach(label);

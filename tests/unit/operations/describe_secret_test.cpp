@@ -101,7 +101,7 @@ ss::store edited(const ss::store& st, const std::string& name, Edit edit) {
 ss::store with_rotation(const ss::store& st, bool enabled, std::optional<std::string> lambda,
                         std::optional<ss::rotation_rules> rules, std::optional<ss::timestamp> last_rotated) {
   return edited(st, "app", [&](auto& b) {
-    auto meta = std::make_shared<ss::detail::secret_meta>(b.meta());
+    auto meta = ss::detail::make_ref<ss::detail::secret_meta>(b.meta());
     meta->rotation_enabled = enabled;
     meta->rotation_lambda_arn = lambda;
     meta->rotation = rules;
@@ -173,7 +173,7 @@ TEST_CASE("VersionIdsToStages: labelled versions only, oldest first; absent when
   }
   SUBCASE("a pending-only secret shows its placeholder") {
     const auto st = edited(created({.name = "app"}), "app", [](auto& b) {
-      const auto* v = b.put_version(std::make_shared<const ss::version>(v5, nullptr, ts(day0), b.take_sequence()));
+      const auto* v = b.put_version(ss::detail::make_ref<const ss::version>(v5, nullptr, ts(day0), b.take_sequence()));
       b.attach(N, v);
     });
     CHECK(as_map(describe(st).version_ids_to_stages) == stages_map{{v5, {N}}});

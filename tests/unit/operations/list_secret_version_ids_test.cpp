@@ -176,7 +176,7 @@ TEST_CASE("the value-less rotation placeholder is listed with AWSPENDING; a secr
   st = run(st, ss::create_secret{.name = "app"}).state;
   CHECK(list(st, listing(true)).versions.empty());
   ss::detail::secret_builder<ss::aws_traits> b(*st.find("app"));
-  const auto* v = b.put_version(std::make_shared<const ss::version>(v5, nullptr, ts(day0), b.take_sequence()));
+  const auto* v = b.put_version(ss::detail::make_ref<const ss::version>(v5, nullptr, ts(day0), b.take_sequence()));
   b.attach(N, v);
   st = st.put(std::move(b).finish().value());
   CHECK(as_rows(list(st, listing()).versions) == rows{{v5, {N}}});

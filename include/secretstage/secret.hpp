@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "detail/algorithm.hpp"
+#include "detail/persistent_array.hpp"
 #include "detail/persistent_set.hpp"
 #include "detail/ref.hpp"
 #include "label_set.hpp"
@@ -64,15 +65,6 @@ struct version_hash {
     return Traits::hash(id);
   }
 };
-template <class Traits>
-struct sequence_key {
-  std::uint64_t operator()(const basic_version<Traits>* v) const noexcept { return v->sequence(); }
-};
-struct sequence_hash {
-  std::uint64_t operator()(std::uint64_t sequence) const noexcept {
-    return mix64(sequence + 0x9e3779b97f4a7c15ull);
-  }
-};
 
 /// The labels that the states of a secret have attached, by index; shared between states until a
 /// label is attached that it does not hold.
@@ -87,13 +79,13 @@ struct label_pool : counted {
 template <class Traits>
 struct secret_body : counted {
   using version_type = basic_version<Traits>;
-  // A put copies one node per level of both tries and references every other entry of it again.
-  // The versions by id, which every request searches, keep 32-slot nodes (shallow lookups); the
-  // index by place, which only puts and label lookups touch, has 8-slot ones (cheap copies).
+  // The versions by id, which every request searches: a hash trie of 32-slot nodes (shallow
+  // lookups); a put copies one node per level. The index by place in the creation order, which
+  // resolves labels: a radix array, where a put appends to its tail (one copy of at most 32
+  // pointers, no hashing, no references taken) and a label lookup is a few direct loads.
   using version_set = persistent_set<ref<const version_type>, typename Traits::version_id_type,
                                      version_key<Traits>, version_hash<Traits>, 5>;
-  using sequence_index =
-      persistent_set<const version_type*, std::uint64_t, sequence_key<Traits>, sequence_hash, 3>;
+  using sequence_index = persistent_array<const version_type*>;
 
   ref<const secret_meta> meta;
   version_set versions;
@@ -349,8 +341,7 @@ class basic_secret {
     return i;
   }
   [[nodiscard]] const version_type* at_sequence(std::uint64_t sequence) const noexcept {
-    const auto* p = body().by_sequence.find(sequence);
-    return p ? *p : nullptr;
+    return body().by_sequence.get(sequence);
   }
 
   detail::ref<const head_type> head_;

@@ -226,7 +226,7 @@ TEST_CASE("strings are escaped; ill-formed UTF-8 from a state is replaced, never
   raw.arn = ss::shared_text("arn:aws:secretsmanager:us-east-1:123456789012:secret:x-AbCdEf");
   raw.name = ss::shared_text("x");
   raw.version_id = T1;
-  raw.value = std::make_shared<const ss::secret_value>(ss::secret_value::string_tag{},
+  raw.value = ss::detail::make_ref<const ss::secret_value>(ss::secret_value::string_tag{},
                                                        "a\xff"
                                                        "b\xe2\x82");
   raw.created_date = {0};

@@ -109,11 +109,11 @@ class secret_builder {
     const version_type* fresh = v.get();
     if (const auto* old = b.versions.find(v->id()); old != nullptr && (*old)->sequence() != fresh->sequence()) {
       const std::uint64_t was = (*old)->sequence();
-      b.by_sequence = b.by_sequence.erase(was);
+      b.by_sequence = b.by_sequence.set(was, nullptr);
       for (std::size_t i = 0; i < count_; ++i)
         if (sequence(i) == was) set_sequence(i, fresh->sequence());
     }
-    b.by_sequence = b.by_sequence.insert(fresh);
+    b.by_sequence = b.by_sequence.set(fresh->sequence(), fresh);
     b.versions = b.versions.insert(std::move(v));
     return fresh;
   }
@@ -123,8 +123,7 @@ class secret_builder {
     const version_type* v = find_version(id);
     if (v == nullptr) return;
     body_type& b = draft();
-    if (const auto* at = b.by_sequence.find(v->sequence()); at != nullptr && *at == v)
-      b.by_sequence = b.by_sequence.erase(v->sequence());
+    if (b.by_sequence.get(v->sequence()) == v) b.by_sequence = b.by_sequence.set(v->sequence(), nullptr);
     b.versions = b.versions.erase(id);
   }
 
@@ -181,8 +180,7 @@ class secret_builder {
   }
 
   [[nodiscard]] const version_type* at_sequence(std::uint64_t s) const noexcept {
-    const auto* p = current().by_sequence.find(s);
-    return p ? *p : nullptr;
+    return current().by_sequence.get(s);
   }
 
   // Sequences are kept in 32 bits, as a head stores them, until one does not fit.

@@ -2,8 +2,8 @@
 # The full check, from clean build directories:
 #   1. Meson + clang++ (build-meson-clang): meson test, then the benchmark smoke pass;
 #   2. the Meson source lists against the folders CMake globs;
-#   3. every libFuzzer target for a bounded time, 60 s each (scripts/fuzz.sh, clang++ + ASan/UBSan;
-#      SECRETSTAGE_FUZZ_SECONDS changes it);
+#   3. every libFuzzer target for a bounded number of runs (scripts/fuzz.sh, clang++ + ASan/UBSan:
+#      200,000 runs, 30,000 for the operation sequences; SECRETSTAGE_FUZZ_RUNS sets one count);
 #   4. CMake + g++ with ThreadSanitizer (build-cmake-tsan): the service and server concurrency tests;
 #   5. CMake + g++ with AddressSanitizer + UndefinedBehaviorSanitizer (build-cmake-asan): ctest;
 #   6. CMake + Ninja + g++ (build-cmake-gcc): ctest, last, so its summary is the final line.
@@ -69,7 +69,7 @@ thread_sanitizer() {
 
 step meson-clang meson_clang
 step meson-lists ./scripts/check-meson-lists.sh
-step fuzz ./scripts/fuzz.sh --time "${SECRETSTAGE_FUZZ_SECONDS:-60}"
+step fuzz ./scripts/fuzz.sh ${SECRETSTAGE_FUZZ_RUNS:+--runs "$SECRETSTAGE_FUZZ_RUNS"}
 step thread-sanitizer thread_sanitizer
 step sanitizers sanitizers
 step cmake-gcc cmake_gcc

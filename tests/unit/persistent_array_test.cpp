@@ -29,6 +29,16 @@ void check(const array& a, const oracle& o) {
   CHECK(a.get(std::size_t{1} << 40) == 0);
 }
 
+// The array and its oracle after appending entry i = f(i) for i in [from, to) to both.
+template <class F>
+void append(array& a, oracle& o, std::uint64_t from, std::uint64_t to, F f) {
+  for (std::uint64_t i = from; i < to; ++i) {
+    a = a.push_back(f(i));
+    o.push_back(f(i));
+  }
+}
+std::uint64_t plus_one(std::uint64_t i) { return i + 1; }
+
 }  // namespace
 
 TEST_CASE("persistent_array: an empty array reads T{} everywhere") {
@@ -43,10 +53,7 @@ TEST_CASE("persistent_array: appends across every boundary of the tree") {
     CAPTURE(n);
     array a;
     oracle o;
-    for (std::size_t i = 0; i < n; ++i) {
-      a = a.push_back(i * 7 + 1);
-      o.push_back(i * 7 + 1);
-    }
+    append(a, o, 0, n, [](std::uint64_t i) { return i * 7 + 1; });
     check(a, o);
   }
 }
@@ -54,10 +61,7 @@ TEST_CASE("persistent_array: appends across every boundary of the tree") {
 TEST_CASE("persistent_array: set replaces one entry and leaves the input unchanged") {
   array a;
   oracle o;
-  for (std::uint64_t i = 0; i < 2000; ++i) {
-    a = a.push_back(i + 1);
-    o.push_back(i + 1);
-  }
+  append(a, o, 0, 2000, plus_one);
   for (const std::size_t i : {0u, 31u, 32u, 1000u, 1023u, 1024u, 1999u}) {
     CAPTURE(i);
     const array b = a.set(i, 99999);
@@ -87,19 +91,13 @@ TEST_CASE("persistent_array: clearing whole ranges, then appending and refilling
   // tail into a pruned tree and grow it a level) and refills of cleared entries still work.
   array a;
   oracle o;
-  for (std::uint64_t i = 0; i < 3000; ++i) {
-    a = a.push_back(i + 1);
-    o.push_back(i + 1);
-  }
+  append(a, o, 0, 3000, plus_one);
   for (std::size_t i = 0; i < 2976; ++i) {
     a = a.set(i, 0);
     o[i] = 0;
   }
   check(a, o);
-  for (std::uint64_t i = 3000; i < 40000; ++i) {  // past 32,768: the tree grows a level
-    a = a.push_back(i + 1);
-    o.push_back(i + 1);
-  }
+  append(a, o, 3000, 40000, plus_one);  // past 32,768: the tree grows a level
   check(a, o);
   for (const std::size_t i : {0u, 33u, 1024u, 2975u}) {
     a = a.set(i, 123);

@@ -222,3 +222,91 @@ TEST_CASE("iteration order depends only on the keys' hashes") {
   b.for_each([&](const auto& e) { kb.push_back(e->key); });
   CHECK(ka == kb);
 }
+
+namespace {
+
+// insert_in_place against the oracle: one set moved on by insert_in_place (and erase), snapshots
+// of it taken at random points and kept; each step's result must equal what insert gives, and at
+// the end every snapshot must still hold what it held when it was taken.
+template <class Hash>
+void in_place_walk(unsigned seed, int key_range, int steps) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> key(0, key_range - 1), op(0, 19), payload(0, 1'000'000);
+  auto same_payload = [](const item_ref& a, const item_ref& b) { return a->payload == b->payload; };
+  set_t<Hash> s;
+  oracle o;
+  std::vector<std::pair<set_t<Hash>, oracle>> snapshots;
+  for (int i = 0; i < steps; ++i) {
+    const int k = key(rng);
+    const int what = op(rng);
+    if (what < 14) {
+      const auto e = make<Hash>(k, payload(rng));
+      const auto expected = s.insert(e);  // shares s's nodes for a moment: s is copied, not changed
+      s.insert_in_place(e);
+      o[k] = e->payload;
+      REQUIRE(s.equal(expected, same_payload));
+    } else if (what < 17) {
+      s = s.erase(k);
+      o.erase(k);
+    } else {
+      snapshots.emplace_back(s, o);
+    }
+    if (i % 53 == 0) check_matches(s, o, key_range);
+  }
+  check_matches(s, o, key_range);
+  for (const auto& [snapshot, held] : snapshots) check_matches(snapshot, held, key_range);
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("insert_in_place gives what insert gives and never changes another set", Hash,
+                   good_hash, identity_hash, high_bits_hash, two_bit_hash, constant_hash) {
+  SUBCASE("few keys, many replacements") { in_place_walk<Hash>(3u, 8, 600); }
+  SUBCASE("many keys") { in_place_walk<Hash>(4u, 300, 2500); }
+}
+
+TEST_CASE_TEMPLATE("insert_in_place writes into the nodes the set alone holds, and copies shared ones",
+                   Hash, good_hash, two_bit_hash, constant_hash) {
+  set_t<Hash> s;
+  for (int k = 0; k < 200; ++k) s = s.insert(make<Hash>(k, 1));  // each earlier set is gone: s alone
+  const item_ref* slot = s.find(17);
+  const item_ref* neighbour_slot = s.find(18);
+  s.insert_in_place(make<Hash>(17, 2));
+  // Replaced where it was: the element's address did not move, and nor did the others'.
+  CHECK(s.find(17) == slot);
+  CHECK((*s.find(17))->payload == 2);
+  CHECK(s.find(18) == neighbour_slot);
+  CHECK(s.size() == 200);
+
+  const auto snapshot = s;  // now every node is shared: the next change must copy the path
+  s.insert_in_place(make<Hash>(17, 3));
+  CHECK(s.find(17) != slot);
+  CHECK((*s.find(17))->payload == 3);
+  CHECK(snapshot.find(17) == slot);
+  CHECK((*snapshot.find(17))->payload == 2);
+  // After that copy the path is s's alone again: the next change lands in place.
+  const item_ref* copied_slot = s.find(17);
+  s.insert_in_place(make<Hash>(17, 4));
+  CHECK(s.find(17) == copied_slot);
+  CHECK((*snapshot.find(17))->payload == 2);
+
+  // A new key changes a node's shape: it is added, the size grows, the snapshot does not see it.
+  s.insert_in_place(make<Hash>(1000, 5));
+  CHECK(s.size() == 201);
+  REQUIRE(s.find(1000) != nullptr);
+  CHECK((*s.find(1000))->payload == 5);
+  CHECK(snapshot.find(1000) == nullptr);
+  CHECK(snapshot.size() == 200);
+}
+
+TEST_CASE("insert_in_place on an empty set, and a replaced element is released") {
+  set_t<good_hash> s;
+  s.insert_in_place(make<good_hash>(1, 1));
+  CHECK(s.size() == 1);
+  auto old = make<good_hash>(2, 1);
+  s.insert_in_place(old);
+  CHECK(old.use_count() == 2);
+  s.insert_in_place(make<good_hash>(2, 2));
+  CHECK(old.use_count() == 1);  // the set dropped its reference to the replaced element
+  CHECK((*s.find(2))->payload == 2);
+}

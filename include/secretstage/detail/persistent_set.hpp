@@ -62,6 +62,66 @@ class persistent_set {
     return out;
   }
 
+  /// Adds `e` to this set, replacing the element with the same key if there is one: the same
+  /// set as `insert(e)` gives, built by changing in place the nodes that no other set shares.
+  /// Walking from the root, as long as each node on the path is held by this set alone, the new
+  /// element or sub-node is written into it where it is; from the first node that another set
+  /// also holds (or where the node changes shape), the rest of the path is copied as `insert`
+  /// copies it. Other sets never see a change, so every older set sharing nodes with this one
+  /// stays as it was. Strong guarantee: if an allocation fails, the set is unchanged. Pointers
+  /// to the replaced element are no longer valid afterwards; pointers to the others stay valid.
+  void insert_in_place(T e) {
+    const std::uint64_t h = Hash{}(KeyOf{}(e));
+    if (!root_ || !node_ref::unique(root_.get())) {
+      *this = insert(std::move(e));
+      return;
+    }
+    node* n = const_cast<node*>(root_.get());
+    const node** slot = nullptr;  // where `n` hangs in its parent (nullptr: the root)
+    for (unsigned shift = 0;; shift += Bits) {
+      if (shift >= hash_bits) {
+        for (std::size_t i = 0; i < n->ndata; ++i)
+          if (key_equal{}(KeyOf{}(n->data()[i]), KeyOf{}(e))) {
+            n->data()[i] = std::move(e);
+            return;
+          }
+      } else {
+        const std::uint32_t bit = bit_of(h, shift);
+        if (n->datamap & bit) {
+          T& existing = n->data()[index(n->datamap, bit)];
+          if (key_equal{}(KeyOf{}(existing), KeyOf{}(e))) {
+            existing = std::move(e);
+            return;
+          }
+        } else if (n->nodemap & bit) {
+          const node*& child = n->children()[index(n->nodemap, bit)];
+          if (node_ref::unique(child)) {
+            slot = &child;
+            n = const_cast<node*>(child);
+            continue;
+          }
+          // Shared below here: copy the rest of the path (which may throw: nothing changed yet),
+          // then hang the copy where the shared node was.
+          bool added = false;
+          const node* copy = insert_at(child, std::move(e), h, shift + Bits, added);
+          node_ref::release(std::exchange(child, copy));
+          size_ += added ? 1 : 0;
+          return;
+        }
+      }
+      // `n` changes shape (a new element, or one pushed down into a new sub-node): rebuild it.
+      bool added = false;
+      const node* rebuilt = insert_at(n, std::move(e), h, shift, added);
+      if (slot != nullptr) {
+        node_ref::release(std::exchange(*slot, rebuilt));
+      } else {
+        root_ = node_ref::adopt(rebuilt);
+      }
+      size_ += added ? 1 : 0;
+      return;
+    }
+  }
+
   /// The set without the element keyed `k` (the same set when there is none).
   [[nodiscard]] persistent_set erase(const Key& k) const {
     const std::uint64_t h = Hash{}(k);
@@ -138,8 +198,10 @@ class persistent_set {
     }
   };
   static_assert(sizeof(node) <= node::data_offset);
-  static_assert(std::is_nothrow_copy_constructible_v<T> && std::is_nothrow_move_constructible_v<T>,
-                "a node is built in place after its allocation; an element copy must not throw");
+  static_assert(std::is_nothrow_copy_constructible_v<T> && std::is_nothrow_move_constructible_v<T> &&
+                    std::is_nothrow_move_assignable_v<T>,
+                "a node is built in place after its allocation, and insert_in_place assigns into "
+                "it; an element copy or move must not throw");
   using node_ref = ref<const node>;
 
   static std::uint32_t bit_of(std::uint64_t h, unsigned shift) noexcept {

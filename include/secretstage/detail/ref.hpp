@@ -158,6 +158,17 @@ class counted {
 #endif
   }
 
+  /// True when this is the only reference, with acquire ordering: what other threads did with
+  /// the object before they dropped their references happens before the caller changes it.
+  [[nodiscard]] bool only() const noexcept {
+    if (SECRETSTAGE_DETAIL_SINGLE_THREADED()) return refs_ == 1;
+#if defined(__GNUC__) || defined(__clang__)
+    return __atomic_load_n(&refs_, __ATOMIC_ACQUIRE) == 1;
+#else
+    return std::atomic_ref<std::uint32_t>(refs_).load(std::memory_order_acquire) == 1;
+#endif
+  }
+
   [[nodiscard]] std::uint32_t count() const noexcept {
 #if defined(__GNUC__) || defined(__clang__)
     return __atomic_load_n(&refs_, __ATOMIC_RELAXED);
@@ -233,6 +244,9 @@ class ref {
 
   /// Adds a reference to `p` (not null) without a handle: for containers that keep raw pointers.
   static void retain(T* p) noexcept { base(p)->retain(); }
+  /// True when the caller's reference to `p` (not null) is the only one: nobody else can see a
+  /// change the caller makes to it.
+  [[nodiscard]] static bool unique(T* p) noexcept { return base(p)->only(); }
   /// Drops a reference taken with `retain` or `release_pointer`.
   static void release(T* p) noexcept {
     if (base(p)->release()) destroy(p);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "detail/algorithm.hpp"
@@ -90,6 +91,12 @@ class basic_store {
     out.secrets_ = secrets_.insert(std::move(s));
     return out;
   }
+  /// Adds `s` to this store, or replaces the secret of the same name: the store `put(s)` returns,
+  /// built by changing in place the trie nodes that no other store shares, so a service that
+  /// moves its store on from request to request touches only the path to the secret, as a
+  /// mutable map would (stores copied earlier are not affected). Strong guarantee: if an
+  /// allocation fails, the store is unchanged.
+  void put_in_place(secret_type s) { secrets_.insert_in_place(std::move(s)); }
   /// The store without the secret of this name.
   [[nodiscard]] basic_store erase(std::string_view name) const {
     basic_store out = *this;
@@ -123,17 +130,24 @@ using store = basic_store<>;
 
 namespace detail {
 
-/// An operation on one secret, applied over the store: the request's own checks, then SecretId
-/// resolution, then the secret's transition; the new secret replaces the old, sharing the rest
-/// of the store.
+/// An operation on one secret of the store: the request's own checks, then SecretId resolution,
+/// then the secret's transition. The store is not changed; the new secret is returned.
+template <class Traits, class Request>
+auto apply_to_secret(const basic_store<Traits>& st, const Request& r, const basic_context<Traits>& ctx)
+    -> decltype(apply(std::declval<const basic_secret<Traits>&>(), r, ctx)) {
+  SECRETSTAGE_TRYV(check_request(r, ctx));
+  auto found = st.resolve(r.secret_id);
+  if (!found) return found.error();
+  return apply(*found.value(), r, ctx);
+}
+
+/// An operation on one secret, applied over the store: the new secret replaces the old, sharing
+/// the rest of the store.
 template <class Response, class Traits, class Request>
 result<transition<basic_store<Traits>, Response>> apply_in_store(const basic_store<Traits>& st,
                                                                  const Request& r,
                                                                  const basic_context<Traits>& ctx) {
-  SECRETSTAGE_TRYV(check_request(r, ctx));
-  auto found = st.resolve(r.secret_id);
-  if (!found) return found.error();
-  auto next = apply(*found.value(), r, ctx);
+  auto next = apply_to_secret(st, r, ctx);
   if (!next) return next.error();
   return transition<basic_store<Traits>, Response>{st.put(std::move(next.value().state)),
                                                    std::move(next.value().response)};

@@ -2,6 +2,7 @@
 #define SECRETSTAGE_STORE_OPERATION_HPP
 
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -150,6 +151,81 @@ apply(const basic_store<Traits>& st, const basic_store_operation<Traits>& op,
         auto r = apply(st, request, ctx);
         if (!r) return r.error();
         return out{std::move(r.value().state), std::move(r.value().response)};
+      },
+      static_cast<const detail::store_request_variant<Traits>&>(op));
+}
+
+namespace detail {
+
+// The operations whose store form is apply_in_store: one secret resolved, changed, put back.
+template <class Request>
+struct changes_one_secret : std::false_type {};
+template <class Traits>
+struct changes_one_secret<basic_put_secret_value<Traits>> : std::true_type {};
+template <class Traits>
+struct changes_one_secret<basic_update_secret<Traits>> : std::true_type {};
+template <class Traits>
+struct changes_one_secret<basic_update_secret_version_stage<Traits>> : std::true_type {};
+template <class Traits>
+struct changes_one_secret<basic_cancel_rotate_secret<Traits>> : std::true_type {};
+template <class Traits>
+struct changes_one_secret<basic_restore_secret<Traits>> : std::true_type {};
+template <class Traits>
+struct changes_one_secret<basic_get_secret_value<Traits>> : std::true_type {};
+template <class Traits>
+struct changes_one_secret<basic_tag_resource<Traits>> : std::true_type {};
+template <class Traits>
+struct changes_one_secret<basic_untag_resource<Traits>> : std::true_type {};
+
+template <class T>
+struct response_of;
+template <class State, class Response>
+struct response_of<transition<State, Response>> {
+  using type = Response;
+};
+
+}  // namespace detail
+
+/// The response type of `apply(store, request, ctx)`.
+template <class Traits, class Request>
+using store_response_t = typename detail::response_of<typename decltype(apply(
+    std::declval<const basic_store<Traits>&>(), std::declval<const Request&>(),
+    std::declval<const basic_context<Traits>&>()))::value_type>::type;
+
+/// `apply` for a service that moves its store on from request to request: on success `st`
+/// becomes exactly the store `apply(st, r, ctx)` returns and the response is returned; on a
+/// failure — an error result, or std::bad_alloc thrown — `st` is unchanged. The difference is the
+/// cost: where `apply` copies the trie path to the changed secret (and so takes a reference on
+/// every sibling in each copied node, cold memory in a large store), this changes in place the
+/// nodes that `st` alone holds (basic_store::put_in_place). A copy of `st` taken earlier shares
+/// its nodes, so it is never changed: the first step after a copy copies the path, as `apply`
+/// does. Pointers into `st` to the changed secret are not valid afterwards.
+template <class Traits, class Request>
+[[nodiscard]] result<store_response_t<Traits, Request>> apply_in_place(basic_store<Traits>& st,
+                                                                       const Request& r,
+                                                                       const basic_context<Traits>& ctx) {
+  if constexpr (detail::changes_one_secret<Request>::value) {
+    auto next = detail::apply_to_secret(st, r, ctx);
+    if (!next) return next.error();
+    st.put_in_place(std::move(next.value().state));
+    return std::move(next.value().response);
+  } else {
+    auto next = apply(st, r, ctx);
+    if (!next) return next.error();
+    st = std::move(next.value().state);
+    return std::move(next.value().response);
+  }
+}
+
+/// The same for any operation of the service model.
+template <class Traits>
+[[nodiscard]] result<basic_store_operation_response<Traits>> apply_in_place(
+    basic_store<Traits>& st, const basic_store_operation<Traits>& op, const basic_context<Traits>& ctx) {
+  return std::visit(
+      [&](const auto& request) -> result<basic_store_operation_response<Traits>> {
+        auto r = apply_in_place(st, request, ctx);
+        if (!r) return r.error();
+        return basic_store_operation_response<Traits>{std::move(r.value())};
       },
       static_cast<const detail::store_request_variant<Traits>&>(op));
 }

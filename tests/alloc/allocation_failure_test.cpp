@@ -107,6 +107,7 @@ void with_every_allocation_failing(const std::string& what, Run run) {
     const ss::store independent = build();
     bool threw = false;
     std::optional<ss::store> produced;
+    ss::detail::release_cached_blocks();  // every block now comes from operator new: each can fail
     allocations = 0;
     failed = false;
     fail_at = k;
@@ -151,7 +152,94 @@ auto operation(R request, std::int64_t seconds = t0 + 10) {
   };
 }
 
+// apply_in_place changes the store it is given, so its input cannot be compared with a copy
+// taken before (a copy would share its nodes and force the path copy). Its fixture is build()
+// with 40 more secrets, so that the trie has levels below the root; with `shared`, a snapshot
+// holds every node and one step in place on "filler-0" has already copied that path, so the
+// step under test finds its own path partly shared (copied) and partly the store's alone.
+ss::store build_wide() {
+  ss::store st = build();
+  for (int i = 0; i < 40; ++i)
+    st = must(st, ss::create_secret{.name = "filler-" + std::to_string(i), .client_request_token = vid(2000 + i),
+                                    .secret_string = "f"},
+              t0);
+  return st;
+}
+
+template <class R>
+void in_place_with_every_allocation_failing(const std::string& what, const R& request, bool shared,
+                                            std::int64_t seconds = t0 + 10) {
+  CAPTURE(what);
+  CAPTURE(shared);
+  const ss::context ctx = at(seconds);
+  const auto prepared = [&](std::optional<ss::store>& snapshot) {
+    ss::store st = build_wide();
+    if (shared) {
+      snapshot = st;
+      REQUIRE(ss::apply_in_place(st, ss::tag_resource{.secret_id = "filler-0", .tags = {{"t", "u"}}}, ctx));
+    }
+    return st;
+  };
+  std::optional<ss::store> ignored;
+  ss::store undisturbed = prepared(ignored);
+  REQUIRE(ss::apply_in_place(undisturbed, request, ctx).has_value());
+  std::size_t k = 1;
+  for (;; ++k) {
+    std::optional<ss::store> snapshot, other_snapshot;
+    ss::store st = prepared(snapshot);
+    const ss::store independent = prepared(other_snapshot);
+    bool threw = false;
+    bool succeeded = false;
+    ss::detail::release_cached_blocks();  // every block now comes from operator new: each can fail
+    allocations = 0;
+    failed = false;
+    fail_at = k;
+    try {
+      succeeded = ss::apply_in_place(st, request, ctx).has_value();
+    } catch (const std::bad_alloc&) {
+      threw = true;
+    }
+    fail_at = 0;
+    CAPTURE(k);
+    if (!failed) {
+      CHECK_FALSE(threw);
+      REQUIRE(succeeded);
+    }
+    CHECK((succeeded ? st == undisturbed : st == independent));
+    CHECK(ss::check_store_invariants(st).empty());
+    if (snapshot) CHECK(*snapshot == build_wide());  // a copy taken earlier never sees a change
+    if (!failed) break;
+  }
+  CHECK(k > 1);
+  MESSAGE(what << std::string(shared ? " (apply_in_place, path partly shared): " : " (apply_in_place): ") << (k - 1)
+                << " allocation failures injected");
+}
+
 }  // namespace
+
+TEST_CASE("apply_in_place fails atomically when an allocation fails") {
+  for (const bool shared : {false, true}) {
+    in_place_with_every_allocation_failing(
+        "UpdateSecretVersionStage (AWSCURRENT, with the AWSPREVIOUS side effect)",
+        ss::update_secret_version_stage{.secret_id = "db", .version_stage = "AWSCURRENT",
+                                        .remove_from_version_id = vid(2), .move_to_version_id = vid(3)},
+        shared);
+    in_place_with_every_allocation_failing(
+        "PutSecretValue",
+        ss::put_secret_value{.secret_id = "db", .client_request_token = vid(11), .secret_string = "value-4",
+                             .version_stages = std::vector<std::string>{"AWSCURRENT", "L1"}},
+        shared);
+    in_place_with_every_allocation_failing(
+        "TagResource on a filler secret", ss::tag_resource{.secret_id = "filler-17", .tags = {{"k2", "v2"}}},
+        shared);
+    in_place_with_every_allocation_failing(
+        "CreateSecret", ss::create_secret{.name = "new", .client_request_token = vid(10), .secret_string = "s"},
+        shared);
+    in_place_with_every_allocation_failing(
+        "DeleteSecret (force)", ss::delete_secret{.secret_id = "db", .force_delete_without_recovery = true},
+        shared);
+  }
+}
 
 TEST_CASE("version-creating transitions fail atomically when an allocation fails") {
   with_every_allocation_failing(

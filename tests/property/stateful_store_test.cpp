@@ -92,8 +92,17 @@ struct model_state {
 
 struct system_under_test {
   ss::store st;
+  /// The same store, moved on by apply_in_place from request to request as a service keeps its
+  /// store (its trie nodes changed in place where it alone holds them): it must stay equal to `st`.
+  ss::store moving;
   std::optional<std::string> last_token;  // the library's NextToken matching model_state::cursor
   std::string last_outcome = "no command";
+
+  /// After a step that only `st` took (rotation steps, background transitions): `moving` catches
+  /// up by a copy, which shares every node, so its next apply_in_place copies the path again.
+  void catch_up() {
+    if (!(moving == st)) moving = st;
+  }
 };
 
 ss::context make_context(const model_state& m, const std::optional<std::string>& generated) {
@@ -451,6 +460,7 @@ void check_step(std::string_view op, const Outcome& expected, const Result& r, c
   assert_store_invariants(before, after);
   if (!expected.changed && !(after == before)) RC_FAIL("a call that changes nothing changed the store (operator==)");
   sut.st = after;
+  sut.catch_up();
 }
 
 /// An API request: applied directly and through the store_operation variant.
@@ -467,6 +477,17 @@ void run_api(std::string_view op, system_under_test& sut, const Request& req, co
     if (resp == nullptr || !(*resp == direct.value().response)) RC_FAIL("apply(store_operation) gives another response");
   } else if (!(direct.error() == via.error())) {
     RC_FAIL("apply(store_operation) gives another error");
+  }
+  // The same request on the store moved on in place: the same outcome, and the same store after
+  // it — or, on a failure, exactly the store before it.
+  const auto moved = ss::apply_in_place(sut.moving, req, ctx);
+  if (direct.has_value() != moved.has_value()) RC_FAIL("apply_in_place and apply disagree on success");
+  if (direct) {
+    if (!(moved.value() == direct.value().response)) RC_FAIL("apply_in_place gives another response");
+    if (!(sut.moving == direct.value().state)) RC_FAIL("apply_in_place gives another store");
+  } else {
+    if (!(moved.error() == direct.error())) RC_FAIL("apply_in_place gives another error");
+    if (!(sut.moving == sut.st)) RC_FAIL("a failed apply_in_place changed the store");
   }
   const bool ok = !expected.err;
   check_step(op, expected, direct, ss::apply(sut.st, req, ctx), sut, same);
@@ -1205,6 +1226,7 @@ struct background_cmd final : command {
     ++coverage()[key];
     sut.last_outcome = key;
     sut.st = after;
+    sut.catch_up();
   }
   void show(std::ostream& os) const override { os << "RunBackgroundTransitions{collect, purge}"; }
 };
@@ -1239,17 +1261,21 @@ struct bulk_cmd final : command {
     for (const auto& r : requests(m)) {
       const auto o = sm::put_secret_value(st, {r.secret_id, r.client_request_token, r.secret_string, std::nullopt, r.version_stages}, env);
       const auto l = ss::apply(sut.st, r, ctx);
+      const auto moved = ss::apply_in_place(sut.moving, r, ctx);  // checked against sut.st below
+      if (moved.has_value() != l.has_value()) RC_FAIL("bulk PutSecretValue: apply_in_place and apply disagree");
       if (o.err) {
         if (l || std::string(l.error().name()) != o.err->type || l.error().message != o.err->message)
           RC_FAIL("bulk PutSecretValue: expected " + show_error(o.err) + ", got " + show_result(l));
         continue;
       }
       if (!l) RC_FAIL("bulk PutSecretValue: expected success, got " + show_result(l));
+      if (!(moved.value() == l.value().response)) RC_FAIL("bulk PutSecretValue: apply_in_place gives another response");
       assert_store_invariants(sut.st, l.value().state);
       sut.st = l.value().state;
       st = o.next;
     }
     if (const auto d = diff(st, sut.st); !d.empty()) RC_FAIL("bulk PutSecretValue differs from the model:\n" + d);
+    if (!(sut.moving == sut.st)) RC_FAIL("bulk PutSecretValue: apply_in_place gives another store");
     ++coverage()["Bulk PutSecretValue x101"];
   }
   void show(std::ostream& os) const override {

@@ -13,6 +13,12 @@
 //                                           it again, so at 10⁶ the siblings are cold memory.
 //   store_usvs/secrets:N/working_set:N      every iteration on another of all N secrets: at 10⁶
 //                                           each one misses the caches all the way to memory.
+//   store_usvs_moving/secrets:N/working_set:W
+//                                           the store as a service keeps it: one store moved on
+//                                           from request to request with ss::apply_in_place
+//                                           (the same new store, built by changing in place the
+//                                           trie nodes no other store holds), there and back
+//                                           over the working set as the in-place store below.
 //   store_in_place/secrets:N/working_set:W  the same requests on a minimal mutable store
 //                                           (std::unordered_map of the in-place secrets of
 //                                           in_place.hpp): what those cache misses cost any
@@ -110,6 +116,33 @@ void store_usvs(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
+void store_usvs_moving(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  ss::store st = store_of(n);  // shares every node with the cached store: the first pass copies
+  const auto secrets = working_set(n, state.range(1));
+  const auto there = moves(secrets, false);
+  const auto back = moves(secrets, true);
+  const ss::context ctx{.now = ss::timestamp{1}};
+  // One pass there and back before timing, so that the paths to the working set are this
+  // store's alone (the state a service reaches after its first requests), and a check.
+  for (const auto* pass : {&there, &back})
+    for (const auto& r : *pass)
+      if (!ss::apply_in_place(st, r, ctx)) state.SkipWithError("the move failed");
+  if (st.find(there.front().secret_id)->version_of("AWSCURRENT") != there.front().remove_from_version_id)
+    state.SkipWithError("the moves did not land");
+  std::size_t next = 0;
+  bool returning = false;
+  for (auto _ : state) {
+    auto r = ss::apply_in_place(st, (returning ? back : there)[next], ctx);
+    benchmark::DoNotOptimize(r);
+    if (++next == there.size()) {
+      next = 0;
+      returning = !returning;
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 void store_in_place(benchmark::State& state) {
   const std::int64_t n = state.range(0);
   const std::int64_t w = state.range(1);
@@ -154,11 +187,13 @@ const bool registered = [] {
     if (n <= cap) sizes.push_back(n);
   if (cap > 1'000 && cap < 1'000'000) sizes.push_back(cap);
   auto* usvs = benchmark::RegisterBenchmark("store_usvs", store_usvs)->ArgNames({"secrets", "working_set"});
+  auto* moving = benchmark::RegisterBenchmark("store_usvs_moving", store_usvs_moving)->ArgNames({"secrets", "working_set"});
   auto* in_place = benchmark::RegisterBenchmark("store_in_place", store_in_place)->ArgNames({"secrets", "working_set"});
   for (std::int64_t w : {std::int64_t{1}, std::int64_t{1'000}, std::int64_t{0}}) {
     for (std::int64_t n : sizes) {
       if (w == 0 && n == 1'000) continue;  // the whole store: the same as 1,000 there
       usvs->Args({n, w == 0 ? n : w});
+      moving->Args({n, w == 0 ? n : w});
       if (w != 1) in_place->Args({n, w == 0 ? n : w});
     }
   }

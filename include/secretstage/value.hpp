@@ -56,6 +56,37 @@ struct text_block : counted {
     free_block(const_cast<text_block*>(b), size);
   }
 };
+
+/// Copies `n` bytes in 32-byte steps the compiler inlines as vector moves. A value is copied once
+/// per version created; glibc 2.36's memcpy copies 4 KiB and more with `rep movsb`, which on AMD
+/// EPYC runs several times slower for some relative alignments of source and destination (a
+/// 4 KiB PutSecretValue took 1 µs or 4 µs depending on where malloc placed the copy). The empty
+/// asm keeps the loop from being turned back into a call to memcpy.
+inline void copy_value_bytes(void* to, const void* from, std::size_t n) noexcept {
+  auto* d = static_cast<unsigned char*>(to);
+  const auto* f = static_cast<const unsigned char*>(from);
+  std::size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    std::memcpy(d + i, f + i, 32);
+#if defined(__GNUC__) || defined(__clang__)
+    __asm__ volatile("" : : "r"(d), "r"(f) : "memory");
+#endif
+  }
+  if (i < n) std::memcpy(d + i, f + i, n - i);
+}
+
+/// A copy of `s` made with copy_value_bytes.
+[[nodiscard]] inline std::string copy_value_text(const std::string& s) {
+  std::string out(s.size(), '\0');
+  copy_value_bytes(out.data(), s.data(), s.size());
+  return out;
+}
+/// A copy of `b` made with copy_value_bytes.
+[[nodiscard]] inline binary copy_value_binary(const binary& b) {
+  binary out(b.size());
+  if (!b.empty()) copy_value_bytes(out.data(), b.data(), b.size());
+  return out;
+}
 }  // namespace detail
 
 /// An immutable, reference-counted string: copying it never copies characters. Used for the

@@ -72,3 +72,30 @@ TEST_CASE("secret_value equality: same kind and same content") {
   moved = copy;
   CHECK(moved == s);
 }
+
+TEST_CASE("values are copied byte for byte, at every length and alignment") {
+  // copy_value_bytes copies in 32-byte steps and a tail: every length around the step and the
+  // sizes of real values, from every offset of a 32-byte window on both sides.
+  std::string source(5000 + 64, '\0');
+  for (std::size_t i = 0; i < source.size(); ++i) source[i] = static_cast<char>('A' + (i * 7919) % 26);  // never '#'
+  for (const std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{31}, std::size_t{32}, std::size_t{33},
+                              std::size_t{63}, std::size_t{64}, std::size_t{65}, std::size_t{4096}, std::size_t{4097},
+                              std::size_t{5000}}) {
+    for (std::size_t from = 0; from < 32; from += 5) {
+      for (std::size_t to = 0; to < 32; to += 7) {
+        std::string target(n + 64, '#');
+        secretstage::detail::copy_value_bytes(target.data() + to, source.data() + from, n);
+        CAPTURE(n);
+        CAPTURE(from);
+        CAPTURE(to);
+        CHECK(target.compare(to, n, source, from, n) == 0);
+        CHECK(target.find_first_not_of('#', 0) == (n == 0 ? std::string::npos : to));  // nothing before
+        CHECK(target.find_first_not_of('#', to + n) == std::string::npos);              // nothing after
+      }
+    }
+    const std::string text = source.substr(3, n);
+    CHECK(secretstage::detail::copy_value_text(text) == text);
+    const secretstage::binary bytes(text.begin(), text.end());
+    CHECK(secretstage::detail::copy_value_binary(bytes) == bytes);
+  }
+}

@@ -198,8 +198,8 @@ result<void> require_not_deleted(const basic_secret<Traits>& s) {
 
 inline value_ref make_value(const std::optional<std::string>& s,
                                                       const std::optional<binary>& b) {
-  if (s) return detail::make_ref<const secret_value>(secret_value::string_tag{}, *s);
-  return detail::make_ref<const secret_value>(secret_value::binary_tag{}, *b);
+  if (s) return detail::make_ref<const secret_value>(secret_value::string_tag{}, detail::copy_value_text(*s));
+  return detail::make_ref<const secret_value>(secret_value::binary_tag{}, detail::copy_value_binary(*b));
 }
 
 [[nodiscard]] inline bool same_value(const secret_value& v, const std::optional<std::string>& s,

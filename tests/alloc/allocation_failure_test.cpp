@@ -91,6 +91,24 @@ ss::store build() {
   return st;
 }
 
+// Runs `f()` with allocation k failing, the block cache emptied first so that every block is a
+// failable operator new; true if it threw std::bad_alloc. `failed` says whether allocation k came.
+template <class F>
+bool throws_with_allocation_failing(std::size_t k, F f) {
+  ss::detail::release_cached_blocks();
+  allocations = 0;
+  failed = false;
+  fail_at = k;
+  bool threw = false;
+  try {
+    f();
+  } catch (const std::bad_alloc&) {
+    threw = true;
+  }
+  fail_at = 0;
+  return threw;
+}
+
 // Runs `run(store)` with allocation k failing, for k = 1, 2, … until a run reaches no k-th
 // allocation. `run` returns the state the transition produced, or nothing when it reported a
 // failure. A run that met the failed allocation may still succeed (the standard library recovers
@@ -105,18 +123,8 @@ void with_every_allocation_failing(const std::string& what, Run run) {
   for (;; ++k) {
     const ss::store input = build();
     const ss::store independent = build();
-    bool threw = false;
     std::optional<ss::store> produced;
-    ss::detail::release_cached_blocks();  // every block now comes from operator new: each can fail
-    allocations = 0;
-    failed = false;
-    fail_at = k;
-    try {
-      produced = run(input);
-    } catch (const std::bad_alloc&) {
-      threw = true;
-    }
-    fail_at = 0;
+    const bool threw = throws_with_allocation_failing(k, [&] { produced = run(input); });
     CAPTURE(k);
     if (!failed) {
       CHECK_FALSE(threw);
@@ -188,18 +196,9 @@ void in_place_with_every_allocation_failing(const std::string& what, const R& re
     std::optional<ss::store> snapshot, other_snapshot;
     ss::store st = prepared(snapshot);
     const ss::store independent = prepared(other_snapshot);
-    bool threw = false;
     bool succeeded = false;
-    ss::detail::release_cached_blocks();  // every block now comes from operator new: each can fail
-    allocations = 0;
-    failed = false;
-    fail_at = k;
-    try {
-      succeeded = ss::apply_in_place(st, request, ctx).has_value();
-    } catch (const std::bad_alloc&) {
-      threw = true;
-    }
-    fail_at = 0;
+    const bool threw =
+        throws_with_allocation_failing(k, [&] { succeeded = ss::apply_in_place(st, request, ctx).has_value(); });
     CAPTURE(k);
     if (!failed) {
       CHECK_FALSE(threw);

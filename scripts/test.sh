@@ -8,6 +8,9 @@
 #   5. CMake + g++ with AddressSanitizer + UndefinedBehaviorSanitizer (build-cmake-asan): ctest;
 #   6. CMake + Ninja + g++ (build-cmake-gcc): ctest, last, so its summary is the final line.
 # A failing step does not stop the later ones; the exit code is non-zero if any step failed.
+# Each step's output also goes to build-ci-logs/<step>.log. CI keeps only the tail of the output, so
+# the step report and the last lines of every failed step's log are printed again after ctest,
+# just before the repeated summary line.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 
@@ -15,11 +18,13 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 
 failed=()
 timings=()
+rm -rf build-ci-logs && mkdir -p build-ci-logs
 step() {
   local name=$1 start=$SECONDS result=ok
   shift
   echo "==> $name"
-  "$@" || { failed+=("$name"); result=FAILED; }
+  "$@" 2>&1 | tee "build-ci-logs/$name.log"
+  ((PIPESTATUS[0] == 0)) || { failed+=("$name"); result=FAILED; }
   timings+=("$name: $result in $((SECONDS - start)) s")
   echo "==> $name: $result in $((SECONDS - start)) s"
 }
@@ -74,7 +79,6 @@ step thread-sanitizer thread_sanitizer
 step sanitizers sanitizers
 step cmake-gcc cmake_gcc
 
-printf '==> %s\n' "${timings[@]}"
 if ((${#failed[@]})); then
   echo "==> FAILED before ctest: ${failed[*]}"
 fi
@@ -82,6 +86,11 @@ echo "==> ctest (build-cmake-gcc)"
 mkdir -p build-cmake-gcc
 ctest --test-dir build-cmake-gcc --output-on-failure -j 2 2>&1 | tee build-cmake-gcc/ctest.log
 ctest_status=${PIPESTATUS[0]}
+printf '==> %s\n' "${timings[@]}"
+for name in "${failed[@]}"; do
+  echo "==> FAILED: $name; the last lines of build-ci-logs/$name.log:"
+  tail -n 40 "build-ci-logs/$name.log"
+done
 # ctest ends with its timing line; repeat the summary so it is the last line printed.
 summary=$(grep -E '^[0-9]+% tests passed|^No tests were found' build-cmake-gcc/ctest.log | tail -n 1)
 [[ -n $summary ]] && echo "$summary"

@@ -79,9 +79,6 @@ step thread-sanitizer thread_sanitizer
 step sanitizers sanitizers
 step cmake-gcc cmake_gcc
 
-if ((${#failed[@]})); then
-  echo "==> FAILED before ctest: ${failed[*]}"
-fi
 echo "==> ctest (build-cmake-gcc)"
 mkdir -p build-cmake-gcc
 ctest --test-dir build-cmake-gcc --output-on-failure -j 2 2>&1 | tee build-cmake-gcc/ctest.log

@@ -160,12 +160,15 @@ struct options {
 namespace messages {
 
 /// [OBS DynamoDB, `com.amazon.coral.service#MissingAuthenticationTokenException`, 400]
+/// github.com/awslabs/aws-sdk-ios-samples/issues/111,
+/// github.com/amazon-archives/aws-dynamodb-session-tomcat/issues/42
 inline auth_error missing_authentication_token() {
   return {auth_errc::missing_authentication_token, "Request is missing Authentication Token"};
 }
 
-/// [OBS CloudFormation, Cloud9, DynamoDB] a parameter without '=' (e.g. a space inside
-/// `Credential=`); the header is quoted back whole, as AWS does.
+/// [OBS Cloud9 400, CloudFormation] a parameter without '=' (e.g. a space inside `Credential=`);
+/// the header is quoted back whole, as AWS does. github.com/iann0036/cloud9-sync/issues/10,
+/// github.com/aws/aws-sdk-go/issues/289
 inline auth_error missing_equal_sign(std::string_view token, std::string_view authorization) {
   std::string m = "'";
   m.append(token).append(
@@ -175,7 +178,8 @@ inline auth_error missing_equal_sign(std::string_view token, std::string_view au
   return {auth_errc::incomplete_signature, std::move(m)};
 }
 
-/// [OBS SES, API Gateway] one sentence per missing part, in AWS's order, then the header.
+/// [OBS SES 400, API Gateway] one sentence per missing part, in AWS's order, then the header.
+/// github.com/brendanhay/amazonka/issues/316, github.com/aws/chalice/issues/828
 /// `no_date`: no usable X-Amz-Date (ruling: a value that is not `YYYYMMDDTHHMMSSZ` counts as none,
 /// and a `Date` header alone is not accepted although the sentence names it).
 inline auth_error missing_parameters(bool no_credential, bool no_signature, bool no_signed_headers,
@@ -199,6 +203,8 @@ inline auth_error unsupported_algorithm(std::string_view algorithm) {
 }
 
 /// [OBS IAM, STS, Resource Groups Tagging (a JSON 1.1 service), all 400]
+/// github.com/aws/aws-sdk-go/issues/1042,
+/// github.com/prometheus-community/yet-another-cloudwatch-exporter/issues/169
 inline auth_error credential_not_five_elements(std::string_view credential) {
   std::string m =
       "Credential must have exactly 5 slash-delimited elements, e.g. "
@@ -207,7 +213,7 @@ inline auth_error credential_not_five_elements(std::string_view credential) {
   return {auth_errc::incomplete_signature, std::move(m)};
 }
 
-/// [OBS text: aws-sdk-php #2469; the exception type is a ruling]
+/// [OBS text: github.com/aws/aws-sdk-php/issues/2469; the exception type is a ruling]
 inline auth_error host_not_signed() {
   return {auth_errc::incomplete_signature,
           "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."};
@@ -220,11 +226,13 @@ inline auth_error date_not_signed() {
 }
 
 /// [OBS Secrets Manager through the Java SDK, 400; the body text with AWS's final period]
+/// github.com/spring-attic/spring-cloud-aws/issues/492, github.com/aws/aws-sdk-php/issues/2444
 inline auth_error unrecognized_client() {
   return {auth_errc::unrecognized_client, "The security token included in the request is invalid."};
 }
 
-/// [OBS SQS, API Gateway] -- note AWS's trailing space.
+/// [OBS SQS, API Gateway] -- note AWS's trailing space. github.com/aws/aws-sdk-ruby/issues/508,
+/// github.com/aws/aws-sdk-js/issues/792
 inline auth_error invalid_region(std::string_view region) {
   std::string m = "Credential should be scoped to a valid region, not '";
   m.append(region).append("'. ");
@@ -232,6 +240,7 @@ inline auth_error invalid_region(std::string_view region) {
 }
 
 /// [OBS SageMaker, EMR, DynamoDB: InvalidSignatureException, 400] -- with the trailing space.
+/// github.com/disneystreaming/smithy4s/issues/1568, github.com/aws/aws-sdk-ruby/issues/431
 inline auth_error wrong_service(std::string_view service) {
   std::string m = "Credential should be scoped to correct service: '";
   m.append(service).append("'. ");
@@ -246,6 +255,7 @@ inline auth_error wrong_terminator(std::string_view terminator) {
 }
 
 /// [OBS Kinesis, a JSON 1.1 service: InvalidSignatureException] -- with the trailing space.
+/// github.com/disneystreaming/smithy4s/issues/387
 inline auth_error scope_date_mismatch() {
   return {auth_errc::invalid_signature,
           "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from "
@@ -260,6 +270,7 @@ inline std::string minutes(std::chrono::seconds skew) {
 
 /// [OBS Kinesis, Rekognition, Transcoder...: "Signature expired: 20151120T200815Z is now earlier
 /// than 20151120T201846Z (20151120T202346Z - 5 min.)", 400]
+/// github.com/remind101/logspout-kinesis/issues/21, github.com/aws/aws-sdk-php/issues/1780
 inline auth_error signature_expired(std::string_view request_time, std::string_view earliest,
                                     std::string_view now, std::chrono::seconds skew) {
   std::string m = "Signature expired: ";
@@ -269,7 +280,7 @@ inline auth_error signature_expired(std::string_view request_time, std::string_v
 }
 
 /// [OBS "Signature not yet current: 20181120T211543Z is still later than 20181120T211529Z
-/// (20181120T211029Z + 5 min.)"]
+/// (20181120T211029Z + 5 min.)"] github.com/serverless/enterprise/issues/11
 inline auth_error signature_not_yet_current(std::string_view request_time, std::string_view latest,
                                             std::string_view now, std::chrono::seconds skew) {
   std::string m = "Signature not yet current: ";
@@ -278,8 +289,9 @@ inline auth_error signature_not_yet_current(std::string_view request_time, std::
   return {auth_errc::invalid_signature, std::move(m)};
 }
 
-/// [OBS Secrets Manager itself, aws-sdk-net #3978] the JSON services append what they computed:
-/// the canonical request and the string to sign (neither contains a secret).
+/// [OBS Secrets Manager itself, github.com/aws/aws-sdk-net/issues/3978; framing as in the raw body
+/// of github.com/aws/aws-sdk-cpp/issues/17] the JSON services append what they computed: the
+/// canonical request and the string to sign (neither contains a secret).
 inline auth_error signature_mismatch(std::string_view canonical_request,
                                      std::string_view string_to_sign) {
   std::string m =

@@ -622,8 +622,9 @@ inline void put_digits(std::string& out, long long value, int width) {
 
 // ---- credentials ------------------------------------------------------------------------------
 
-/// One key of the table. Printing it is never done by this library; a secret stays in memory only
-/// as long as the table that holds it, which wipes it when destroyed.
+/// One key of the table. This library never prints one. The table wipes the secret keys it holds
+/// when destroyed (best effort: a secret short enough for the small-string buffer may leave a copy
+/// where the vector grew; AWS's are 40 characters, held on the heap and moved by pointer).
 struct credential {
   std::string access_key_id;
   std::string secret_access_key;
@@ -688,14 +689,14 @@ class credentials {
         return error_at(line_number,
                         "the account id must be 12 digits, got '" + std::string(account) + "'");
       }
-      if (table.find(key) != nullptr) {
+      // Kept sorted by insertion at its place, so find() can search it.
+      const auto at = std::lower_bound(
+          table.entries_.begin(), table.entries_.end(), key,
+          [](const credential& c, std::string_view id) { return c.access_key_id < id; });
+      if (at != table.entries_.end() && at->access_key_id == key) {
         return error_at(line_number, "the access key id '" + std::string(key) + "' appears twice");
       }
-      table.entries_.push_back({std::string(key), std::string(fields[1]), std::string(account)});
-      std::sort(table.entries_.begin(), table.entries_.end(),
-                [](const credential& a, const credential& b) {
-                  return a.access_key_id < b.access_key_id;
-                });
+      table.entries_.insert(at, {std::string(key), std::string(fields[1]), std::string(account)});
     }
     return table;
   }

@@ -159,6 +159,16 @@ struct options {
 
 namespace messages {
 
+namespace detail {
+/// `before` + `value` + `after`: most of AWS's texts quote one value.
+inline auth_error quoting(auth_errc code, std::string_view before, std::string_view value,
+                          std::string_view after) {
+  std::string m(before);
+  m.append(value).append(after);
+  return {code, std::move(m)};
+}
+}  // namespace detail
+
 /// [OBS DynamoDB, `com.amazon.coral.service#MissingAuthenticationTokenException`, 400]
 /// github.com/awslabs/aws-sdk-ios-samples/issues/111,
 /// github.com/amazon-archives/aws-dynamodb-session-tomcat/issues/42
@@ -197,20 +207,18 @@ inline auth_error missing_parameters(bool no_credential, bool no_signature, bool
 
 /// [ruling] only AWS4-HMAC-SHA256 is verified (no SigV4a, no SigV2); no recording found.
 inline auth_error unsupported_algorithm(std::string_view algorithm) {
-  std::string m = "Unsupported AWS 'algorithm': '";
-  m.append(algorithm).append("'.");
-  return {auth_errc::incomplete_signature, std::move(m)};
+  return detail::quoting(auth_errc::incomplete_signature, "Unsupported AWS 'algorithm': '",
+                         algorithm, "'.");
 }
 
 /// [OBS IAM, STS, Resource Groups Tagging (a JSON 1.1 service), all 400]
 /// github.com/aws/aws-sdk-go/issues/1042,
 /// github.com/prometheus-community/yet-another-cloudwatch-exporter/issues/169
 inline auth_error credential_not_five_elements(std::string_view credential) {
-  std::string m =
-      "Credential must have exactly 5 slash-delimited elements, e.g. "
-      "keyid/date/region/service/term, got '";
-  m.append(credential).append("'");
-  return {auth_errc::incomplete_signature, std::move(m)};
+  return detail::quoting(auth_errc::incomplete_signature,
+                         "Credential must have exactly 5 slash-delimited elements, e.g. "
+                         "keyid/date/region/service/term, got '",
+                         credential, "'");
 }
 
 /// [OBS text: github.com/aws/aws-sdk-php/issues/2469; the exception type is a ruling]
@@ -234,24 +242,23 @@ inline auth_error unrecognized_client() {
 /// [OBS SQS, API Gateway] -- note AWS's trailing space. github.com/aws/aws-sdk-ruby/issues/508,
 /// github.com/aws/aws-sdk-js/issues/792
 inline auth_error invalid_region(std::string_view region) {
-  std::string m = "Credential should be scoped to a valid region, not '";
-  m.append(region).append("'. ");
-  return {auth_errc::invalid_signature, std::move(m)};
+  return detail::quoting(auth_errc::invalid_signature,
+                         "Credential should be scoped to a valid region, not '", region, "'. ");
 }
 
 /// [OBS SageMaker, EMR, DynamoDB: InvalidSignatureException, 400] -- with the trailing space.
 /// github.com/disneystreaming/smithy4s/issues/1568, github.com/aws/aws-sdk-ruby/issues/431
 inline auth_error wrong_service(std::string_view service) {
-  std::string m = "Credential should be scoped to correct service: '";
-  m.append(service).append("'. ");
-  return {auth_errc::invalid_signature, std::move(m)};
+  return detail::quoting(auth_errc::invalid_signature,
+                         "Credential should be scoped to correct service: '", service, "'. ");
 }
 
 /// [ruling, worded as wrong_service] no recording found.
 inline auth_error wrong_terminator(std::string_view terminator) {
-  std::string m = "Credential should be scoped with a valid terminator: 'aws4_request', not '";
-  m.append(terminator).append("'. ");
-  return {auth_errc::invalid_signature, std::move(m)};
+  return detail::quoting(
+      auth_errc::invalid_signature,
+      "Credential should be scoped with a valid terminator: 'aws4_request', not '", terminator,
+      "'. ");
 }
 
 /// [OBS Kinesis, a JSON 1.1 service: InvalidSignatureException] -- with the trailing space.
@@ -263,8 +270,15 @@ inline auth_error scope_date_mismatch() {
 }
 
 namespace detail {
-inline std::string minutes(std::chrono::seconds skew) {
-  return std::to_string(std::chrono::duration_cast<std::chrono::minutes>(skew).count()) + " min.)";
+/// AWS's two skew texts: `<lead><request time><relation><bound> (<now><sign><N> min.)`.
+inline auth_error skew_text(std::string_view lead, std::string_view request_time,
+                            std::string_view relation, std::string_view bound, std::string_view now,
+                            std::string_view sign, std::chrono::seconds skew) {
+  std::string m(lead);
+  m.append(request_time).append(relation).append(bound).append(" (").append(now).append(sign);
+  m.append(std::to_string(std::chrono::duration_cast<std::chrono::minutes>(skew).count()));
+  m.append(" min.)");
+  return {auth_errc::invalid_signature, std::move(m)};
 }
 }  // namespace detail
 
@@ -273,20 +287,16 @@ inline std::string minutes(std::chrono::seconds skew) {
 /// github.com/remind101/logspout-kinesis/issues/21, github.com/aws/aws-sdk-php/issues/1780
 inline auth_error signature_expired(std::string_view request_time, std::string_view earliest,
                                     std::string_view now, std::chrono::seconds skew) {
-  std::string m = "Signature expired: ";
-  m.append(request_time).append(" is now earlier than ").append(earliest).append(" (");
-  m.append(now).append(" - ").append(detail::minutes(skew));
-  return {auth_errc::invalid_signature, std::move(m)};
+  return detail::skew_text("Signature expired: ", request_time, " is now earlier than ", earliest,
+                           now, " - ", skew);
 }
 
 /// [OBS "Signature not yet current: 20181120T211543Z is still later than 20181120T211529Z
 /// (20181120T211029Z + 5 min.)"] github.com/serverless/enterprise/issues/11
 inline auth_error signature_not_yet_current(std::string_view request_time, std::string_view latest,
                                             std::string_view now, std::chrono::seconds skew) {
-  std::string m = "Signature not yet current: ";
-  m.append(request_time).append(" is still later than ").append(latest).append(" (");
-  m.append(now).append(" + ").append(detail::minutes(skew));
-  return {auth_errc::invalid_signature, std::move(m)};
+  return detail::skew_text("Signature not yet current: ", request_time, " is still later than ",
+                           latest, now, " + ", skew);
 }
 
 /// [OBS Secrets Manager itself, github.com/aws/aws-sdk-net/issues/3978; framing as in the raw body

@@ -8,6 +8,7 @@ packages=(
   meson        # Meson finds doctest and rapidcheck through their CMake configs: keep cmake too
   libboost-dev doctest-dev librapidcheck-dev libbenchmark-dev
   nlohmann-json3-dev libcpp-httplib-dev
+  libsodium-dev          # SHA-256 and HMAC-SHA-256 of the SigV4 verifier (include/secretstage/sigv4.hpp)
   awscli python3-boto3   # real clients of the example server; called as /usr/bin/aws, /usr/bin/python3
   wrk curl               # load generator of the server benchmark, and its set-up requests
   libclang-rt-14-dev     # sanitizer and libFuzzer runtimes for clang++

@@ -159,6 +159,21 @@ struct civil {
   return wrap > longest ? wrap : longest;
 }
 
+/// False when the day fields select a day in every selected month of every year (a day of month
+/// up to 28, the last day, any weekday, its last or its first four occurrences), so that no two
+/// firings are more than a year apart; true when only a calendar scan can tell (days 29–31, a
+/// fifth weekday).
+[[nodiscard]] constexpr bool may_skip_a_year(const cron_schedule& c) noexcept {
+  switch (c.rule) {
+    case cron_schedule::day_rule::days_of_month:
+      return (c.days_of_month & 0x1FFFFFFEU) == 0;
+    case cron_schedule::day_rule::nth_weekday_of_month:
+      return c.nth == 5;
+    default:
+      return false;
+  }
+}
+
 /// The first instant on the hour strictly after `t` that the cron selects. A validated cron
 /// fires at least once every 366 days, so the search ends.
 [[nodiscard]] inline timestamp next_firing(const cron_schedule& c, timestamp t) noexcept {
@@ -370,7 +385,8 @@ inline bool rotation_schedule::in_hours() const noexcept {
 ///   Duration not `Nh` with N 1–24          InvalidParameterException invalid_rotation_duration
 ///   a window reaching past midnight UTC    InvalidParameterException rotation_window_past_day_end
 ///   a window reaching into the next one    InvalidParameterException rotation_window_overlaps_next
-/// Cost: a cron is checked day by day over one 400-year cycle (about 146,000 cheap steps).
+/// Cost: O(1), except for a cron on days 29–31 or a fifth weekday, which is checked day by day
+/// over one 400-year Gregorian cycle (about 146,000 cheap steps).
 [[nodiscard]] inline result<rotation_schedule> parse_schedule_expression(
     std::string_view expression, const std::optional<std::string>& duration = std::nullopt) {
   namespace d = detail::schedule;
@@ -394,7 +410,7 @@ inline bool rotation_schedule::in_hours() const noexcept {
     if (!c) return c.error();
     s.type = rotation_schedule::kind::cron;
     s.cron = c.value();
-    if (d::longest_gap_in_days(s.cron) > 366)
+    if (d::may_skip_a_year(s.cron) && d::longest_gap_in_days(s.cron) > 366)
       return messages::invalid_schedule_expression(expression);
     if (d::smallest_hour_gap(s.cron.hours, true) < d::min_hours_between_rotations)
       return messages::rotation_too_frequent();

@@ -271,8 +271,7 @@ inline error invalid_schedule_expression(std::string_view expression) {
 /// [unverified] windows less than four hours apart ("You can rotate a secret as often as every
 /// four hours", User Guide, rotate-secrets_schedule).
 inline error rotation_too_frequent() {
-  return {errc::invalid_parameter,
-          "You can't rotate a secret more often than every four hours."};
+  return {errc::invalid_parameter, "You can't rotate a secret more often than every four hours."};
 }
 
 /// [unverified] a rate longer than 999 days ("The maximum rotation period is 999 days").

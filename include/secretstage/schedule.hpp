@@ -488,6 +488,7 @@ inline bool rotation_schedule::in_hours() const noexcept {
 ///       (default: 1 hour for a cron in hours, to the end of the day for a cron in days)
 ///   a window that ended before `now` without a rotation is skipped: the next one on the same
 ///   schedule is due (rate: every N days or hours on from the first; cron: its next time) (ruling)
+/// Precondition: `s` comes from parse_schedule_expression or parse_rotation_rules.
 /// Cost: O(1) for rates; a day-by-day search of at most two years for a cron.
 [[nodiscard]] inline rotation_window next_rotation_window(const rotation_schedule& s,
                                                           timestamp last_rotation, timestamp now) {
@@ -521,6 +522,7 @@ inline bool rotation_schedule::in_hours() const noexcept {
       if (now.epoch_ms - day > after.epoch_ms) after = {now.epoch_ms - day};
       while (true) {
         const timestamp start = d::next_firing(s.cron, after);
+        if (start.epoch_ms == INT64_MAX) return {start, start};  // a cron that never fires
         const std::int64_t length = s.duration_hours ? *s.duration_hours * hour
                                     : s.in_hours()
                                         ? hour

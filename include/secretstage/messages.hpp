@@ -255,6 +255,51 @@ inline error rotation_frequency_and_schedule() {
           "You cannot specify both rotation frequency and schedule expression together."};
 }
 
+/// [unverified] RotationRules with neither AutomaticallyAfterDays nor ScheduleExpression (ruling).
+inline error rotation_schedule_required() {
+  return {errc::invalid_parameter,
+          "You must specify either AutomaticallyAfterDays or ScheduleExpression."};
+}
+
+/// [unverified] a ScheduleExpression that is neither a rate() nor a cron() Secrets Manager
+/// accepts (docs/rotation-schedules.md lists the syntax); no recording of AWS's text exists.
+inline error invalid_schedule_expression(std::string_view expression) {
+  return {errc::invalid_parameter,
+          detail::concat({"The schedule expression ", expression, " isn't valid."})};
+}
+
+/// [unverified] windows less than four hours apart ("You can rotate a secret as often as every
+/// four hours", User Guide, rotate-secrets_schedule).
+inline error rotation_too_frequent() {
+  return {errc::invalid_parameter, "You can't rotate a secret more often than every four hours."};
+}
+
+/// [unverified] a rate longer than 999 days ("The maximum rotation period is 999 days").
+inline error rotation_period_too_long() {
+  return {errc::invalid_parameter, "The rotation period can't be longer than 999 days."};
+}
+
+/// [unverified] a Duration that is not 1h–24h (the window is "as small as one hour" and must not
+/// pass the end of the UTC day).
+inline error invalid_rotation_duration(std::string_view duration) {
+  return {errc::invalid_parameter,
+          detail::concat({"The rotation window duration ", duration,
+                          " isn't valid. Specify a duration from 1h to 24h."})};
+}
+
+/// [unverified] the window's start hour plus Duration is more than 24 ("The rotation window must
+/// not extend into the next UTC day", RotationRulesType).
+inline error rotation_window_past_day_end() {
+  return {errc::invalid_parameter, "The rotation window must not extend into the next UTC day."};
+}
+
+/// [unverified] Duration longer than the time between two windows ("The rotation window must not
+/// extend into the next rotation window", RotationRulesType).
+inline error rotation_window_overlaps_next() {
+  return {errc::invalid_parameter,
+          "The rotation window must not extend into the next rotation window."};
+}
+
 /// [unverified] AWS's standard text for a pattern constraint, not recorded for this API
 /// (RotationRules.Duration, RotationRules.ScheduleExpression); member in lowerCamelCase.
 inline error pattern_mismatch(std::string_view member, std::string_view value,

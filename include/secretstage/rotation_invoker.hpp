@@ -21,7 +21,11 @@
 // one's pipes), children start through posix_spawn (no code of ours runs between fork and exec),
 // each child is reaped by the call that started it, and SIGPIPE is blocked only in the calling
 // thread while it writes. Host names are resolved with getaddrinfo, which neither the timeout
-// nor a cancellation can interrupt; local endpoints (127.0.0.1, localhost) resolve at once.
+// nor a cancellation can interrupt; local endpoints (127.0.0.1, localhost) resolve at once. An
+// exec function's environment is copied from `environ` at each call unless
+// `options::base_environment` is given: a program that calls setenv while other threads invoke
+// should pass one. The caller must not set SIGCHLD to SIG_IGN (the exit status would be lost;
+// such a step fails).
 //
 // Nothing here writes a log or reads a secret value: the event carries ARNs and tokens only, and
 // `log_line` formats what an invocation returned (the tail it keeps is the function's own
@@ -710,7 +714,14 @@ inline std::string exit_reason(int status) {
   }
 
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  int waited = 0;
+  while ((waited = ::waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
+  }
+  if (waited < 0 && !stopped) {
+    // ECHILD: the process reaps its children behind our back (SIGCHLD set to SIG_IGN).
+    return detail::finished(outcome::failed, start,
+                            "cannot read the exit status: " + detail::errno_text(errno),
+                            err_tail.text());
   }
   if (stopped) {
     return detail::finished(*stopped, start, detail::stop_reason(*stopped, opts), err_tail.text());
@@ -778,8 +789,14 @@ inline parse_state decode_chunked(std::string_view data, std::string& out) {
 }
 
 /// Parses what has arrived of a response; `at_eof` when the server has closed the connection.
+/// Interim responses (100 Continue and the like) are skipped.
 inline parse_state parse_response(std::string_view data, bool at_eof, http_response& out) {
-  const auto head_end = data.find("\r\n\r\n");
+  auto head_end = data.find("\r\n\r\n");
+  while (head_end != std::string_view::npos && data.substr(0, 10) == "HTTP/1.1 1" &&
+         data.substr(0, 12) != "HTTP/1.1 101") {
+    data.remove_prefix(head_end + 4);
+    head_end = data.find("\r\n\r\n");
+  }
   if (head_end == std::string_view::npos)
     return at_eof ? parse_state::invalid : parse_state::incomplete;
   std::string_view head = data.substr(0, head_end + 2);
@@ -809,7 +826,7 @@ inline parse_state parse_response(std::string_view data, bool at_eof, http_respo
     out.headers.emplace_back(std::string(line.substr(0, colon)),
                              std::string(trim(line.substr(colon + 1))));
   }
-  if (out.status == 204 || out.status == 304 || out.status / 100 == 1) {
+  if (out.status == 204 || out.status == 304 || out.status == 101) {
     out.body.clear();
     return parse_state::complete;
   }

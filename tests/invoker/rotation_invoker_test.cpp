@@ -286,6 +286,10 @@ TEST_CASE("HTTP responses: Content-Length, chunked, until close; incomplete and 
         parse_state::complete);
   CHECK(r.status == 500);
   CHECK(r.body == "all of it");
+  CHECK(inv::detail::parse_response(
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n",
+            false, r) == parse_state::complete);
+  CHECK(r.status == 202);
   CHECK(inv::detail::parse_response("SSH-2.0-OpenSSH\r\n\r\n", true, r) == parse_state::invalid);
   CHECK(inv::detail::parse_response("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nshort", true, r) ==
         parse_state::invalid);
@@ -318,6 +322,14 @@ TEST_CASE("exec: a non-zero exit fails with the tail of standard error") {
   const auto signalled = run("kill -9 $$");
   CHECK(signalled.outcome == inv::outcome::failed);
   CHECK(signalled.reason == "terminated by signal 9");
+}
+
+TEST_CASE("exec: a process that ignores SIGCHLD loses exit statuses: the step fails") {
+  ::signal(SIGCHLD, SIG_IGN);
+  const auto result = run("exit 3");
+  ::signal(SIGCHLD, SIG_DFL);
+  CHECK(result.outcome == inv::outcome::failed);
+  CHECK(result.reason.rfind("cannot read the exit status: ", 0) == 0);
 }
 
 TEST_CASE("exec: standard input is exactly the event, then end of file") {

@@ -48,6 +48,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -69,17 +70,9 @@ enum class step : std::uint8_t { create_secret, set_secret, test_secret, finish_
 
 /// The event's `Step` member: `createSecret`, `setSecret`, `testSecret` or `finishSecret`.
 [[nodiscard]] constexpr std::string_view step_name(step s) noexcept {
-  switch (s) {
-    case step::create_secret:
-      return "createSecret";
-    case step::set_secret:
-      return "setSecret";
-    case step::test_secret:
-      return "testSecret";
-    case step::finish_secret:
-      return "finishSecret";
-  }
-  return "unknownStep";
+  constexpr std::string_view names[] = {"createSecret", "setSecret", "testSecret", "finishSecret"};
+  const auto i = static_cast<std::size_t>(s);
+  return i < std::size(names) ? names[i] : "unknownStep";
 }
 
 /// The event of one step, as compact JSON with the members in AWS's documented order:
@@ -289,17 +282,9 @@ struct options {
 enum class outcome : std::uint8_t { succeeded, failed, timed_out, cancelled };
 
 [[nodiscard]] constexpr std::string_view outcome_name(outcome o) noexcept {
-  switch (o) {
-    case outcome::succeeded:
-      return "succeeded";
-    case outcome::failed:
-      return "failed";
-    case outcome::timed_out:
-      return "timed-out";
-    case outcome::cancelled:
-      return "cancelled";
-  }
-  return "unknown";
+  constexpr std::string_view names[] = {"succeeded", "failed", "timed-out", "cancelled"};
+  const auto i = static_cast<std::size_t>(o);
+  return i < std::size(names) ? names[i] : "unknown";
 }
 
 /// What one step came to.
@@ -535,63 +520,56 @@ inline unique_fd open_pidfd([[maybe_unused]] pid_t pid) noexcept {
   return unique_fd();
 }
 
-/// posix_spawn's attributes for a step: its own process group (so a timeout reaches its
-/// children too), every signal unblocked and at its default action (the server may block or
-/// ignore some, and ignored signals survive exec).
-class spawn_attributes {
+/// A posix_spawn attributes or file-actions object, destroyed once; `get` is nullptr when its
+/// initialisation failed.
+template <class T, int (*Init)(T*), int (*Destroy)(T*)>
+class spawn_object {
  public:
-  spawn_attributes() noexcept {
-    initialized_ = ::posix_spawnattr_init(&attr_) == 0;
-    if (!initialized_) return;
-    sigset_t none;
-    sigset_t all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    sigdelset(&all, SIGKILL);
-    sigdelset(&all, SIGSTOP);
-    ok_ = ::posix_spawnattr_setflags(&attr_, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-                                                 POSIX_SPAWN_SETSIGDEF) == 0 &&
-          ::posix_spawnattr_setpgroup(&attr_, 0) == 0 &&
-          ::posix_spawnattr_setsigmask(&attr_, &none) == 0 &&
-          ::posix_spawnattr_setsigdefault(&attr_, &all) == 0;
+  spawn_object() noexcept : initialized_(Init(&value_) == 0) {}
+  spawn_object(const spawn_object&) = delete;
+  spawn_object& operator=(const spawn_object&) = delete;
+  ~spawn_object() {
+    if (initialized_) Destroy(&value_);
   }
-  spawn_attributes(const spawn_attributes&) = delete;
-  spawn_attributes& operator=(const spawn_attributes&) = delete;
-  ~spawn_attributes() {
-    if (initialized_) ::posix_spawnattr_destroy(&attr_);
-  }
-  [[nodiscard]] bool ok() const noexcept { return ok_; }
-  [[nodiscard]] const posix_spawnattr_t* get() const noexcept { return &attr_; }
+  [[nodiscard]] T* get() noexcept { return initialized_ ? &value_ : nullptr; }
 
  private:
-  posix_spawnattr_t attr_{};
-  bool initialized_ = false;
-  bool ok_ = false;
+  T value_{};
+  bool initialized_;
 };
 
-/// The file actions of a step: the three pipe ends onto 0, 1 and 2 (dup2 clears close-on-exec
-/// on the copies; every other descriptor of the process is close-on-exec or the caller's own).
-class spawn_files {
- public:
-  spawn_files(int in, int out, int err) noexcept {
-    initialized_ = ::posix_spawn_file_actions_init(&actions_) == 0;
-    ok_ = initialized_ && ::posix_spawn_file_actions_adddup2(&actions_, in, 0) == 0 &&
-          ::posix_spawn_file_actions_adddup2(&actions_, out, 1) == 0 &&
-          ::posix_spawn_file_actions_adddup2(&actions_, err, 2) == 0;
-  }
-  spawn_files(const spawn_files&) = delete;
-  spawn_files& operator=(const spawn_files&) = delete;
-  ~spawn_files() {
-    if (initialized_) ::posix_spawn_file_actions_destroy(&actions_);
-  }
-  [[nodiscard]] bool ok() const noexcept { return ok_; }
-  [[nodiscard]] const posix_spawn_file_actions_t* get() const noexcept { return &actions_; }
+using spawn_attributes =
+    spawn_object<posix_spawnattr_t, ::posix_spawnattr_init, ::posix_spawnattr_destroy>;
+using spawn_files = spawn_object<posix_spawn_file_actions_t, ::posix_spawn_file_actions_init,
+                                 ::posix_spawn_file_actions_destroy>;
 
- private:
-  posix_spawn_file_actions_t actions_{};
-  bool initialized_ = false;
-  bool ok_ = false;
-};
+/// A step's attributes: its own process group (so a timeout reaches its children too), every
+/// signal unblocked and at its default action (the server may block or ignore some, and ignored
+/// signals survive exec).
+inline bool set_up(spawn_attributes& attributes) noexcept {
+  posix_spawnattr_t* attr = attributes.get();
+  if (attr == nullptr) return false;
+  sigset_t none;
+  sigset_t all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  sigdelset(&all, SIGKILL);
+  sigdelset(&all, SIGSTOP);
+  return ::posix_spawnattr_setflags(
+             attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) == 0 &&
+         ::posix_spawnattr_setpgroup(attr, 0) == 0 &&
+         ::posix_spawnattr_setsigmask(attr, &none) == 0 &&
+         ::posix_spawnattr_setsigdefault(attr, &all) == 0;
+}
+
+/// A step's file actions: the three pipe ends onto 0, 1 and 2 (dup2 clears close-on-exec on the
+/// copies; every other descriptor of the process is close-on-exec or the caller's own).
+inline bool set_up(spawn_files& files, int in, int out, int err) noexcept {
+  posix_spawn_file_actions_t* actions = files.get();
+  return actions != nullptr && ::posix_spawn_file_actions_adddup2(actions, in, 0) == 0 &&
+         ::posix_spawn_file_actions_adddup2(actions, out, 1) == 0 &&
+         ::posix_spawn_file_actions_adddup2(actions, err, 2) == 0;
+}
 
 inline std::vector<std::string> process_environment() {
   std::vector<std::string> out;
@@ -650,9 +628,10 @@ inline std::string exit_reason(int status) {
   std::string command = function.command;
   char* argv[] = {shell, dash_c, command.data(), nullptr};
 
-  const detail::spawn_attributes attributes;
-  const detail::spawn_files files(in_read.get(), out_write.get(), err_write.get());
-  if (!attributes.ok() || !files.ok())
+  detail::spawn_attributes attributes;
+  detail::spawn_files files;
+  if (!detail::set_up(attributes) ||
+      !detail::set_up(files, in_read.get(), out_write.get(), err_write.get()))
     return detail::finished(outcome::failed, start, "cannot set up posix_spawn");
   pid_t pid = -1;
   if (const int error =

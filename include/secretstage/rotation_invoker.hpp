@@ -500,15 +500,38 @@ inline void drain(unique_fd& fd, tail_buffer* sink) {
   }
 }
 
+enum class child_state : std::uint8_t { running, exited, gone };
+
 /// Whether the child `pid` has exited, without reaping it: while it stays a zombie its pid, and
-/// so its process group id, cannot be reused, and killing the group stays safe.
-inline bool has_exited(pid_t pid) noexcept {
+/// so its process group id, cannot be reused, and signalling the group stays safe. `gone`: it was
+/// reaped elsewhere (SIGCHLD ignored), so its group must not be signalled any more.
+inline child_state state_of(pid_t pid) noexcept {
   siginfo_t info{};
   info.si_pid = 0;
   if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0)
-    return errno == ECHILD;
-  return info.si_pid != 0;
+    return errno == ECHILD ? child_state::gone : child_state::running;
+  return info.si_pid != 0 ? child_state::exited : child_state::running;
 }
+
+/// Kills and reaps a child unless `release`d: a step left by an exception leaves no process
+/// behind.
+class child_reaper {
+ public:
+  explicit child_reaper(pid_t pid) noexcept : pid_(pid) {}
+  child_reaper(const child_reaper&) = delete;
+  child_reaper& operator=(const child_reaper&) = delete;
+  ~child_reaper() {
+    if (pid_ < 0) return;
+    ::kill(-pid_, SIGKILL);
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+  void release() noexcept { pid_ = -1; }
+
+ private:
+  pid_t pid_;
+};
 
 /// A descriptor that polls readable when `pid` exits (Linux ≥ 5.3); not open elsewhere, where
 /// the invocation looks every poll interval instead.
@@ -640,6 +663,7 @@ inline std::string exit_reason(int status) {
     return detail::finished(outcome::failed, start,
                             "cannot start /bin/sh: " + detail::errno_text(error));
   }
+  detail::child_reaper reaper(pid);
   in_read.reset();
   out_write.reset();
   err_write.reset();
@@ -653,6 +677,13 @@ inline std::string exit_reason(int status) {
   bool killed = false;
   for (;;) {
     const auto now = detail::clock::now();
+    if (const auto state = detail::state_of(pid); state != detail::child_state::running) {
+      // What it left behind; the zombie keeps the group id ours.
+      if (state == detail::child_state::exited) ::kill(-pid, SIGKILL);
+      detail::drain(out_read, nullptr);
+      detail::drain(err_read, &err_tail);
+      break;
+    }
     if (!stopped && (now >= deadline || (cancel != nullptr && cancel->requested()))) {
       stopped = now >= deadline ? outcome::timed_out : outcome::cancelled;
       ::kill(-pid, SIGTERM);
@@ -662,12 +693,6 @@ inline std::string exit_reason(int status) {
     if (stopped && !killed && now >= kill_at) {
       ::kill(-pid, SIGKILL);
       killed = true;
-    }
-    if (detail::has_exited(pid)) {
-      ::kill(-pid, SIGKILL);  // what it left behind; the zombie keeps the group id ours
-      detail::drain(out_read, nullptr);
-      detail::drain(err_read, &err_tail);
-      break;
     }
     pollfd fds[4];
     nfds_t count = 0;
@@ -692,8 +717,9 @@ inline std::string exit_reason(int status) {
     detail::drain(err_read, &err_tail);
   }
 
+  reaper.release();
   int status = 0;
-  int waited = 0;
+  pid_t waited = 0;
   while ((waited = ::waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
   }
   if (waited < 0 && !stopped) {

@@ -491,6 +491,37 @@ TEST_CASE("exec: a cancellation stops a running step at once") {
   CHECK(children_of_this_process().alive == 0);
 }
 
+namespace {
+inv::cancellation* cancelled_by_signal = nullptr;
+extern "C" void cancel_on_signal(int) { cancelled_by_signal->cancel(); }
+}  // namespace
+
+TEST_CASE("exec: one cancellation, requested from a signal handler, stops every step at once") {
+  inv::cancellation cancel;
+  cancelled_by_signal = &cancel;
+  struct sigaction action {};
+  action.sa_handler = cancel_on_signal;
+  sigemptyset(&action.sa_mask);
+  struct sigaction old {};
+  REQUIRE(::sigaction(SIGUSR1, &action, &old) == 0);
+  const auto start = std::chrono::steady_clock::now();
+  inv::invocation results[4];
+  std::vector<std::thread> workers;
+  for (auto& result : results) {
+    workers.emplace_back([&] {
+      result = inv::invoke(inv::exec_function{"sleep 30"}, event_of(), quick(60s), &cancel);
+    });
+  }
+  std::this_thread::sleep_for(300ms);
+  ::kill(::getpid(), SIGUSR1);  // delivered to any thread, as a server's SIGTERM would be
+  for (auto& w : workers) w.join();
+  ::sigaction(SIGUSR1, &old, nullptr);
+  for (const auto& result : results) CHECK(result.outcome == inv::outcome::cancelled);
+  CHECK(elapsed_since(start) < 3s);
+  CHECK(children_of_this_process().alive == 0);
+  CHECK(children_of_this_process().zombies == 0);
+}
+
 // ---- the Lambda Invoke API -------------------------------------------------------------------
 
 namespace {

@@ -240,7 +240,7 @@ TEST_CASE("the function's environment: endpoint and Region set, credentials only
         std::vector<std::string>{"AWS_REGION=us-west-2", "AWS_SESSION_TOKEN=t"});
 }
 
-TEST_CASE("the log line: name, step, outcome, duration; reason and output escaped") {
+TEST_CASE("the log line: name, step, outcome, duration - reason and output escaped") {
   inv::invocation ok{inv::outcome::succeeded, 42ms, {}, {}};
   CHECK(inv::log_line("app/db", inv::step::set_secret, ok) ==
         "rotation app/db setSecret succeeded 42ms");
@@ -265,7 +265,7 @@ TEST_CASE("output tails are bounded and start at a line") {
   CHECK(one_line.text() == "\xC3\xA9");
 }
 
-TEST_CASE("HTTP responses: Content-Length, chunked, until close; incomplete and invalid") {
+TEST_CASE("HTTP responses: Content-Length, chunked, until close - incomplete and invalid") {
   using inv::detail::parse_state;
   inv::detail::http_response r;
   CHECK(inv::detail::parse_response("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnu", false, r) ==
@@ -618,7 +618,7 @@ TEST_CASE("lambda: X-Amz-Function-Error and non-2xx statuses are failed steps") 
   CHECK(not_event.reason == "HTTP 400");
 }
 
-TEST_CASE("lambda: a slow answer times out; a cancellation stops the wait") {
+TEST_CASE("lambda: a slow answer times out - a cancellation stops the wait") {
   const lambda_endpoint endpoint;
   auto start = std::chrono::steady_clock::now();
   const auto slow = inv::invoke(endpoint.function("slow"), event_of(), quick(400ms));

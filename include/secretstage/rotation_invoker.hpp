@@ -13,7 +13,8 @@
 // Every step has a timeout, and a `cancellation` stops every step that watches it (a server's
 // SIGTERM): a process group gets SIGTERM, then SIGKILL after a grace period.
 //
-// Opt-in and POSIX-only, like sigv4.hpp it is not included by secretstage.hpp. It lives in
+// Opt-in and POSIX-only (plus pipe2, which Linux and the BSDs have, and Linux's pidfd_open when
+// the headers know it); like sigv4.hpp it is not included by secretstage.hpp. It lives in
 // include/ rather than tools/ because an embedder who runs the model behind their own server
 // wants the same invocations; it needs nothing but the C library (posix_spawn, poll, sockets).
 // It holds no state between calls, so any number of threads may invoke at once: every

@@ -338,6 +338,21 @@ inline std::optional<std::vector<condition>> parse_conditions(json::value v) {
   return out;
 }
 
+/// Action/NotAction or Resource/NotResource: the first of the pair seen, a list whose every item
+/// is `valid`, stored with which form it was.
+inline bool take_list(json::value v, bool negated_form, bool (*valid)(std::string_view), bool& seen,
+                      std::vector<std::string>& items, bool& negated) {
+  if (seen) return false;
+  auto list = string_list(v);
+  if (!list) return false;
+  for (const auto& item : *list)
+    if (!valid(item)) return false;
+  items = std::move(*list);
+  negated = negated_form;
+  seen = true;
+  return true;
+}
+
 /// [IAM] <statement> = { Sid?, Effect, (Principal | NotPrincipal), (Action | NotAction),
 /// (Resource | NotResource), Condition? }: every element at most once, no other member. A
 /// resource policy must name its principal [IAM: "You must use the Principal element in
@@ -366,23 +381,12 @@ inline std::optional<statement> parse_statement(json::value v) {
       out.not_principal = key == "NotPrincipal";
       has_principal = true;
     } else if (key == "Action" || key == "NotAction") {
-      if (has_action) return std::nullopt;
-      auto list = string_list(value);
-      if (!list) return std::nullopt;
-      for (const auto& a : *list)
-        if (!is_action(a)) return std::nullopt;
-      out.actions = std::move(*list);
-      out.not_action = key == "NotAction";
-      has_action = true;
+      if (!take_list(value, key == "NotAction", is_action, has_action, out.actions, out.not_action))
+        return std::nullopt;
     } else if (key == "Resource" || key == "NotResource") {
-      if (has_resource) return std::nullopt;
-      auto list = string_list(value);
-      if (!list) return std::nullopt;
-      for (const auto& r : *list)
-        if (!is_resource(r)) return std::nullopt;
-      out.resources = std::move(*list);
-      out.not_resource = key == "NotResource";
-      has_resource = true;
+      if (!take_list(value, key == "NotResource", is_resource, has_resource, out.resources,
+                     out.not_resource))
+        return std::nullopt;
     } else if (key == "Condition") {
       auto cs = parse_conditions(value);
       if (!cs) return std::nullopt;

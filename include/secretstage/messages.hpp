@@ -445,6 +445,46 @@ inline error internal_service_error() {
   return {errc::internal_service_error, "An error occurred on the server side."};
 }
 
+// ---- resource policies (policy.hpp) -------------------------------------------------------------
+// Sources: the API model (botocore service-2.json: NonEmptyResourcePolicyType 1..20480, the
+// exceptions of PutResourcePolicy and ValidateResourcePolicy), the archived User Guide page
+// manage_secret-policy.md (awsdocs/aws-secrets-manager-docs @ 9cb4d407), and one recorded answer.
+// docs/resource-policies.md lists every rule with its evidence.
+
+/// [OBS] a policy document that is not a policy: awsdocs/aws-cloudformation-user-guide #623
+/// (2020), PutResourcePolicy through CloudFormation with "Version": "2019-10-19". [unverified]
+/// the same text for every other syntax failure (no JSON, a wrong member, a wrong type).
+inline error malformed_policy() {
+  return {errc::malformed_policy_document, "This policy has invalid syntax."};
+}
+
+/// [UG] PutResourcePolicy with BlockPublicPolicy and a policy that grants broad access; the
+/// User Guide quotes the CLI's output, naming the exception "BlockPublicPolicyException", which
+/// the API model does not have: the model's exception for this case is PublicPolicyException
+/// ([ruling] the name from the model, the text from the guide).
+inline error public_policy_blocked() {
+  return {errc::public_policy,
+          "You can't attach a resource-based policy that allows broad access to the secret."};
+}
+
+/// [unverified] the CheckName of ValidateResourcePolicy's broad-access finding: AWS publishes no
+/// check names; this one is named after the User Guide's "Broad Access" case.
+inline constexpr std::string_view broad_access_check = "BROAD_ACCESS";
+
+/// [UG] the ErrorMessage of the broad-access finding, as the console shows it.
+inline std::string broad_access_text() {
+  return "This resource policy grants broad access to your secret. Secrets Manager does not allow "
+         "creating and applying such policies in the console.";
+}
+
+/// [unverified] the CheckName of the lockout finding, named after the User Guide's "Lockout" case.
+inline constexpr std::string_view lockout_check = "LOCKOUT";
+
+/// [UG] the ErrorMessage of the lockout finding.
+inline std::string lockout_text() {
+  return "Your requested changes will not allow you to manage this secret in the future.";
+}
+
 }  // namespace secretstage::messages
 
 #endif  // SECRETSTAGE_MESSAGES_HPP

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-folders=(tests/unit tests/unit/operations tests/regressions tests/examples tests/property tests/wire
+folders=(tests/unit tests/unit/operations tests/regressions tests/examples tests/property tests/wire tests/tools
          tests/alloc tests/fuzz examples tools benchmarks benchmarks/memory)
 
 listed=$(sed -n '/^# >>> source lists/,/^# <<< source lists/p' meson.build |

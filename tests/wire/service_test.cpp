@@ -576,21 +576,3 @@ TEST_CASE("service: 8 threads putting at once lose no version and no commit") {
   CHECK(current == 1);
   CHECK(previous == 1);
 }
-
-TEST_CASE("parse_rotation_function_spec") {
-  using spec = ss::rotation_function_spec;
-  CHECK(ss::parse_rotation_function_spec(FN + "=remove-pending") ==
-        spec{FN, {ss::finish_variant::remove_pending, std::nullopt}});
-  CHECK(ss::parse_rotation_function_spec(FN + "=keep-pending") ==
-        spec{FN, {ss::finish_variant::keep_pending, std::nullopt}});
-  CHECK(ss::parse_rotation_function_spec(FN + "=keep-pending,value=a,b=c") ==
-        spec{FN, {ss::finish_variant::keep_pending, "a,b=c"}});
-  CHECK(ss::parse_rotation_function_spec(FN + "=remove-pending,value=") ==
-        spec{FN, {ss::finish_variant::remove_pending, ""}});
-  for (std::string_view bad :
-       {"", "=remove-pending", "arn", "arn=", "arn=remove", "arn=keep-pending,",
-        "arn=keep-pending,valu=x", "arn=keep-pendingx"}) {
-    INFO(bad);
-    CHECK(!ss::parse_rotation_function_spec(bad));
-  }
-}

@@ -11,7 +11,8 @@
 #   2. secretstage-server,
 #   3. moto's server, when `moto_server` is on PATH (otherwise a line saying it was skipped).
 # Prints requests/s, p50 and p99 latency and non-2xx answers for each, the ratios, and the
-# targets: secretstage GetSecretValue ≥ 0.5 × the ceiling and its p99 ≤ 2 ms (PASS/FAIL; exit 1
+# targets: secretstage GetSecretValue ≥ 0.7 × the ceiling (issue 13: a read that changes nothing
+# takes the service's shared path) and its p99 ≤ 2 ms (PASS/FAIL; exit 1
 # on a FAIL unless --no-targets, which CI's smoke run uses: a loaded CI machine says nothing
 # about the targets, only that the pipeline works).
 set -euo pipefail
@@ -27,7 +28,7 @@ while (($#)); do
     --connections) connections=$2; shift 2 ;;
     --build-dir) build=$2; shift 2 ;;
     --no-targets) targets=0; shift ;;
-    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "server.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -125,9 +126,9 @@ ratio=$(awk -v a="$get" -v b="$ceiling" 'BEGIN { printf "%.2f", a / b }')
 get_p99=$(ms "${p99["secretstage-server GetSecretValue"]}")
 echo "== targets"
 word() { if [[ $1 == 1 ]]; then echo PASS; else echo FAIL; fi; }
-ratio_ok=$(awk -v r="$ratio" 'BEGIN { print (r >= 0.5) }')
+ratio_ok=$(awk -v r="$ratio" 'BEGIN { print (r >= 0.7) }')
 p99_ok=$(awk -v p="$get_p99" 'BEGIN { print (p <= 2) }')
-printf 'GetSecretValue / ceiling   %s (budget >= 0.50)  %s\n' "$ratio" "$(word "$ratio_ok")"
+printf 'GetSecretValue / ceiling   %s (budget >= 0.70)  %s\n' "$ratio" "$(word "$ratio_ok")"
 printf 'GetSecretValue p99         %s ms (budget <= 2 ms)  %s\n' "$get_p99" "$(word "$p99_ok")"
 status=0
 [[ $ratio_ok == 1 && $p99_ok == 1 ]] || status=1

@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 folders=(tests/unit tests/unit/operations tests/regressions tests/examples tests/property tests/wire
-         tests/alloc tests/fuzz tests/sigv4 tests/invoker examples tools benchmarks benchmarks/memory)
+         tests/tools tests/alloc tests/fuzz tests/sigv4 tests/invoker examples tools benchmarks
+         benchmarks/memory)
 
 listed=$(sed -n '/^# >>> source lists/,/^# <<< source lists/p' meson.build |
          grep -o "'[^']*\.cpp'" | tr -d "'" | sort -u || true)

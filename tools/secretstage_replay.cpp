@@ -19,6 +19,8 @@
 #include <secretstage/io.hpp>
 #include <secretstage/service.hpp>
 
+#include "rotation_function_spec.hpp"
+
 namespace ss = secretstage;
 using json = nlohmann::json;
 
@@ -221,7 +223,7 @@ options parse_arguments(int argc, char** argv) {
       out.service.seed = seed;
     } else if (arg == "--rotation-function") {
       const std::string text = value();
-      auto spec = ss::parse_rotation_function_spec(text);
+      auto spec = ss::tools::parse_rotation_function_spec(text);
       if (!spec) fail("--rotation-function needs ARN=remove-pending|keep-pending[,value=TEXT]");
       out.service.rotation_functions[spec->arn] = spec->function;
     } else if (arg == "--region") {

@@ -22,6 +22,8 @@
 
 #include <secretstage/service.hpp>
 
+#include "rotation_function_spec.hpp"
+
 namespace ss = secretstage;
 
 namespace {
@@ -94,7 +96,7 @@ options parse_arguments(int argc, char** argv) {
     } else if (arg == "--account-id") {
       out.service.account_id = value();
     } else if (arg == "--rotation-function") {
-      auto spec = ss::parse_rotation_function_spec(value());
+      auto spec = ss::tools::parse_rotation_function_spec(value());
       if (!spec) fail("--rotation-function needs ARN=remove-pending|keep-pending[,value=TEXT]");
       out.service.rotation_functions[spec->arn] = spec->function;
     } else if (arg == "--commit-log") {

@@ -1,12 +1,19 @@
-#ifndef SECRETSTAGE_OPERATIONS_BACKGROUND_HPP
-#define SECRETSTAGE_OPERATIONS_BACKGROUND_HPP
+#ifndef SECRETSTAGE_BACKGROUND_HPP
+#define SECRETSTAGE_BACKGROUND_HPP
 
-// The two transitions AWS runs in the background, not as API calls (aws-semantics.md §4.13).
-// Each is a pure function of (state, now): the caller decides when they run, which is how the
-// model makes AWS's nondeterministic timing explicit.
+// The two transitions AWS runs in the background, not as API calls (docs/semantics.md,
+// background transitions). Each is a pure function of (state, now): the caller decides when they
+// run, which is how the model makes AWS's nondeterministic timing explicit.
+//
+// Also their schedule, as pure functions a caller keeps between requests: when a transition would
+// next change a secret or a store (`next_background_due`), and the same after a write from what the
+// write changed alone (`next_background_due_after_write`), so that a service runs the transitions
+// exactly when they have work and a request that makes none due costs no scan of the store.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -101,6 +108,87 @@ template <class Traits>
   return out;
 }
 
+/// The earlier of two due times; std::nullopt stands for "never", so it loses to any time.
+[[nodiscard]] constexpr std::optional<timestamp> earlier_due(std::optional<timestamp> a,
+                                                             std::optional<timestamp> b) noexcept {
+  if (!a) return b;
+  if (!b) return a;
+  return *b < *a ? b : a;
+}
+
+/// The first instant at which a background transition would change `s` (std::nullopt: none will
+/// unless a request changes it), from the two rules above:
+///   scheduled for deletion          its DeletedDate (purge; collection leaves it as it is);
+///   at most 100 versions            never;
+///   otherwise                       the CreatedDate of its oldest deprecated version + 24 h, the
+///                                   moment that version becomes collectable (never if every
+///                                   version carries a label).
+/// Exact, neither early nor late: at that instant the transition removes something.
+/// Cost: O(1) at ≤ 100 versions or when scheduled; otherwise O(n × labels) for n versions.
+template <class Traits>
+[[nodiscard]] std::optional<timestamp> next_background_due(const basic_secret<Traits>& s) {
+  if (s.deleted_date()) return s.deleted_date();
+  if (s.version_count() <= retained_version_count) return std::nullopt;
+  std::optional<timestamp> oldest;
+  for (const auto* v : s.versions())
+    if (s.is_deprecated(v->id())) oldest = earlier_due(oldest, v->created_date());
+  if (!oldest) return std::nullopt;
+  return timestamp{oldest->epoch_ms + collectable_version_age_ms};
+}
+
+/// The first instant at which collection or purge would change the store: the earliest of its
+/// secrets' (std::nullopt: none has work coming). Exact. Cost: the single-secret form over every
+/// secret, O(n log n) for n secrets besides.
+template <class Traits>
+[[nodiscard]] std::optional<timestamp> next_background_due(const basic_store<Traits>& st) {
+  std::optional<timestamp> due;
+  for (const auto* s : st.secrets()) due = earlier_due(due, next_background_due(*s));
+  return due;
+}
+
+/// The store's due time after a write that changed one secret, from `due`, the due time before
+/// the write, and the secret `before` the write (nullptr: the write created it) and `after` it.
+/// A write changes no other secret, so only what it changed needs a look; the result may be early
+/// (a version that became deprecated and was labelled again counts), never late, provided `due`
+/// was never late either:
+///   `after` scheduled for deletion        its DeletedDate;
+///   `after` at most 100 versions          nothing new;
+///   `after` crossed 100 versions, left deletion, is new, or gained a version without a label
+///                                         the full look, next_background_due(after), O(v × labels)
+///                                         once per crossing;
+///   otherwise                             each version a label left that is now deprecated, at its
+///                                         CreatedDate + 24 h (a write removes no version).
+/// Cost: O(labels) for a write to a secret that stays above 100 versions.
+template <class Traits>
+[[nodiscard]] std::optional<timestamp> next_background_due_after_write(
+    std::optional<timestamp> due, const basic_secret<Traits>* before,
+    const basic_secret<Traits>& after) {
+  if (after.deleted_date()) return earlier_due(due, after.deleted_date());
+  if (after.version_count() <= retained_version_count) return due;
+  bool full = before == nullptr || before->deleted_date() ||
+              before->version_count() <= retained_version_count;
+  if (!full) {
+    // New versions: each must carry a label to need no look.
+    std::size_t labelled_new = 0;
+    std::vector<typename Traits::version_id_type> seen;
+    for (const auto& stage : after.stages()) {
+      const auto& id = stage.second;
+      if (before->find_version(id) != nullptr) continue;
+      if (std::find(seen.begin(), seen.end(), id) != seen.end()) continue;
+      seen.push_back(id);
+      ++labelled_new;
+    }
+    full = after.version_count() != before->version_count() + labelled_new;
+  }
+  if (full) return earlier_due(due, next_background_due(after));
+  for (const auto& stage : before->stages()) {
+    if (!after.is_deprecated(stage.second)) continue;
+    if (const auto* v = after.find_version(stage.second))
+      due = earlier_due(due, timestamp{v->created_date().epoch_ms + collectable_version_age_ms});
+  }
+  return due;
+}
+
 }  // namespace secretstage
 
-#endif  // SECRETSTAGE_OPERATIONS_BACKGROUND_HPP
+#endif  // SECRETSTAGE_BACKGROUND_HPP

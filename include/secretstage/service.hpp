@@ -1,34 +1,36 @@
 #ifndef SECRETSTAGE_SERVICE_HPP
 #define SECRETSTAGE_SERVICE_HPP
 
-// Opt-in (not in the umbrella header; it brings in aws_json.hpp, <mutex> and <functional>, and
-// a program using it links the platform's threads): what an embedding service wraps around the
-// pure model. `basic_service` owns the current store
-// and turns (operation, AWS JSON body, time) into an AWS reply:
+// Opt-in (not in the umbrella header; it brings in aws_json.hpp, <shared_mutex> and
+// <functional>, and a program using it links the platform's threads): what an embedding service
+// wraps around the pure model. `basic_service` owns the current store and turns (operation, AWS
+// JSON body, time) into an AWS reply:
 //
 //   1. parse the body (outside the lock);
-//   2. under one mutex: background transitions due by `now` → the request's transition →
-//      background transitions again → publish the new store, give a mutating request its commit
-//      sequence number and tell the observer;
-//   3. serialize the response (outside the lock).
+//   2. a read that changes nothing (LastAccessedDate already today's, no background work due)
+//      runs on the current store under a shared lock, beside other such reads;
+//   3. anything else, under the exclusive lock: background transitions due by `now` → the
+//      request's transition → background transitions again → publish the new store, give a
+//      mutating request its commit sequence number and tell the observer;
+//   4. serialize the response (outside the lock).
 //
-// Everything AWS would draw at random (ARN characters, the ClientRequestToken an SDK generates,
-// rotated passwords, request ids) comes from a counter-mode splitmix64 stream seeded by
-// `service_options::seed`, so a run is a function of the seed and of the sequence of
-// (operation, body, now). The service never logs; its observer sees sequence numbers, request
-// ids and operation names, never a body or a secret value.
+// This file keeps the lock, the commit and the observer. What it builds on is elsewhere: the
+// background schedule (when collection and purge next have work) in background.hpp, the seeded
+// streams and UUIDs every generated value comes from in detail/service_random.hpp, so a run is a
+// function of `service_options::seed` and of the sequence of (operation, body, now). The service
+// never logs; its observer sees sequence numbers, request ids and operation names, never a body
+// or a secret value.
 
-#include <algorithm>
 #include <atomic>
 #include <cstdint>
-#include <exception>
 #include <functional>
-#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -36,7 +38,7 @@
 #include "aws_json.hpp"
 #include "background.hpp"
 #include "context.hpp"
-#include "detail/validate.hpp"
+#include "detail/service_random.hpp"
 #include "error.hpp"
 #include "messages.hpp"
 #include "operations/get_random_password.hpp"
@@ -89,41 +91,6 @@ struct service_reply : aws_json::reply {
   std::uint64_t sequence = 0;
 };
 
-/// A built-in rotation function as given on a command line: `ARN=remove-pending` or
-/// `ARN=keep-pending`, optionally followed by `,value=TEXT` (TEXT is the rest of the argument,
-/// commas included).
-struct rotation_function_spec {
-  std::string arn;
-  builtin_rotation_function function;
-
-  friend bool operator==(const rotation_function_spec&, const rotation_function_spec&) = default;
-};
-
-/// Parses a `rotation_function_spec`; std::nullopt when the text has another form (no `=`, an
-/// empty ARN, an unknown variant, or something other than `,value=` after it).
-[[nodiscard]] inline std::optional<rotation_function_spec> parse_rotation_function_spec(
-    std::string_view text) {
-  const auto equals = text.find('=');
-  if (equals == std::string_view::npos || equals == 0) return std::nullopt;
-  rotation_function_spec out{std::string(text.substr(0, equals)), {}};
-  std::string_view rest = text.substr(equals + 1);
-  const auto comma = rest.find(',');
-  const std::string_view variant = rest.substr(0, comma);
-  if (variant == "remove-pending") {
-    out.function.finish = finish_variant::remove_pending;
-  } else if (variant == "keep-pending") {
-    out.function.finish = finish_variant::keep_pending;
-  } else {
-    return std::nullopt;
-  }
-  if (comma == std::string_view::npos) return out;
-  constexpr std::string_view value_key = "value=";
-  rest = rest.substr(comma + 1);
-  if (rest.substr(0, value_key.size()) != value_key) return std::nullopt;
-  out.function.value = std::string(rest.substr(value_key.size()));
-  return out;
-}
-
 /// Whether an operation of the service model changes a secret when it succeeds (reads, whose
 /// only effect is LastAccessedDate, and GetRandomPassword do not count).
 [[nodiscard]] constexpr bool is_mutating_operation(std::string_view op_name) noexcept {
@@ -136,53 +103,12 @@ struct rotation_function_spec {
   return false;
 }
 
-namespace detail {
-
-/// The streams a request's draws come from: each is splitmix64(seed, request number, stream).
-enum class service_stream : std::uint64_t {
-  entropy = 1,
-  token_high,
-  token_low,
-  request_id_high,
-  request_id_low,
-  password,
-};
-
-[[nodiscard]] constexpr std::uint64_t service_draw(std::uint64_t seed, std::uint64_t request,
-                                                   service_stream stream) noexcept {
-  return mix_entropy(mix_entropy(seed, request), static_cast<std::uint64_t>(stream));
-}
-
-/// A random (version 4, RFC 4122 variant) UUID from 128 bits, lower-case: 8-4-4-4-12.
-[[nodiscard]] inline std::string uuid_v4(std::uint64_t high, std::uint64_t low) {
-  high = (high & ~std::uint64_t{0xF000}) | std::uint64_t{0x4000};
-  low = (low & ~(std::uint64_t{0xC} << 60)) | (std::uint64_t{0x8} << 60);
-  constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
-  auto put = [&](std::uint64_t bits, int first_nibble, int count) {
-    for (int i = first_nibble; i < first_nibble + count; ++i)
-      out.push_back(hex[(bits >> (60 - 4 * i)) & 0xF]);
-  };
-  put(high, 0, 8);
-  out.push_back('-');
-  put(high, 8, 4);
-  out.push_back('-');
-  put(high, 12, 4);
-  out.push_back('-');
-  put(low, 0, 4);
-  out.push_back('-');
-  put(low, 4, 12);
-  return out;
-}
-
-}  // namespace detail
-
 /// An in-process Secrets Manager endpoint around one store (one account, one Region).
 ///
-/// `handle` is safe to call from any number of threads: requests are serialized on one mutex
-/// around read-store → transition → background → publish, so no update is lost and no reader
-/// sees a half-applied request; parsing and serializing run outside it.
+/// `handle` is safe to call from any number of threads. Requests that change the store are
+/// serialized on an exclusive lock around read-store → transition → background → publish, so no
+/// update is lost and no reader sees a half-applied request; a read that would change nothing
+/// runs under a shared lock, beside other reads; parsing and serializing run outside both.
 ///
 /// Per request, in this order:
 ///   - the body is parsed (aws_json::parse_request); a bad body gets the adapter's error and
@@ -190,30 +116,38 @@ enum class service_stream : std::uint64_t {
 ///   - the context: `now`, the Region and account, entropy and (unless `raw`) a generated UUIDv4
 ///     ClientRequestToken from the seeded stream, and the built-in functions as the invocable
 ///     rotation functions;
+///   - a read (not is_mutating_operation) with no background work due by `now` runs on the
+///     current store under the shared lock; if it fails, or succeeds without changing the store,
+///     that is its answer. A read changes the store only through LastAccessedDate, which moves at
+///     most once a day per version (docs/semantics.md, LastAccessedDate), so this is the common
+///     case; a read that would change it goes on to the exclusive lock and the steps below;
 ///   - if background work is due by `now`: deprecated-version collection and purge of secrets
 ///     past their deletion date (background.hpp), at `now`;
 ///   - the transition. RotateSecret whose function (RotationLambdaARN when given and not empty,
 ///     else the secret's stored one) is a built-in runs the whole rotation with
 ///     `rotate_synchronously`, the function's finish variant and its value (default: a fresh
 ///     password with GetRandomPassword's defaults); every other request, RotateSecret with an
-///     unknown function included (AccessDeniedException), goes through `apply`;
+///     unknown function included (AccessDeniedException), goes through `apply_in_place`, which
+///     changes in place the parts of the store the service alone holds;
 ///   - on success: the background transitions again if the request made work due by `now`, so
 ///     the published store never holds work already due; a mutating request
 ///     (is_mutating_operation) gets the next commit sequence number and the observer is called
-///     with it, still under the lock, so observed sequence numbers are in commit order.
+///     with it, still under the exclusive lock, so observed sequence numbers are in commit
+///     order. A read gets sequence number 0 and no observer call, on either path.
 /// The effect is that of running both background transitions before and after every request;
-/// the service tracks when work next falls due (the earliest deletion date, and the time the
-/// oldest deprecated version of a secret above 100 versions turns 24 hours old), so a request
-/// that makes none due costs no scan of the store.
-/// Any exception inside (only resource exhaustion can throw) leaves the store as it was and
-/// answers 500 InternalServiceError.
+/// the service keeps when work next falls due (next_background_due and
+/// next_background_due_after_write, background.hpp), so a request that makes none due costs no
+/// scan of the store.
+/// A failed request leaves the store as it was, but for the background work that was due. Any
+/// exception inside (only resource exhaustion can throw) leaves the store as it was and answers
+/// 500 InternalServiceError.
 template <class Traits = aws_traits>
 class basic_service {
  public:
   using traits_type = Traits;
   using store_type = basic_store<Traits>;
-  /// Called once per commit, under the service's lock: keep it short, and never call back into
-  /// the service from it.
+  /// Called once per commit, under the service's exclusive lock: keep it short, and never call back
+  /// into the service from it.
   using commit_observer = std::function<void(std::uint64_t sequence, std::string_view request_id,
                                              std::string_view op_name)>;
 
@@ -223,7 +157,7 @@ class basic_service {
     std::vector<std::string> arns;
     for (const auto& entry : options_.rotation_functions) arns.push_back(entry.first);
     functions_ = rotation_functions(std::move(arns));
-    next_due_ = background_due(store_);
+    next_due_ = next_background_due(store_);
   }
 
   basic_service(const basic_service&) = delete;
@@ -241,7 +175,9 @@ class basic_service {
       if (!parsed) return with_error(std::move(out), parsed.error());
       const basic_context<Traits> ctx = context_for(n, now);
 
-      auto done = commit(parsed.value(), ctx, n, op_name, out.request_id);
+      std::optional<result<committed>> read;
+      if (!is_mutating_operation(op_name)) read = read_shared(parsed.value(), ctx);
+      auto done = read ? std::move(*read) : commit(parsed.value(), ctx, n, op_name, out.request_id);
       if (!done) return with_error(std::move(out), done.error());
       out.sequence = done.value().sequence;
       out.body = aws_json::response_body<Traits>(done.value().response);
@@ -283,12 +219,12 @@ class basic_service {
 
   /// The current store (a snapshot: later requests do not change it).
   [[nodiscard]] store_type store() const {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::shared_lock<std::shared_mutex> lock(mutex_);
     return store_;
   }
   /// How many requests committed so far (the last sequence number given).
   [[nodiscard]] std::uint64_t commits() const {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::shared_lock<std::shared_mutex> lock(mutex_);
     return commits_;
   }
   [[nodiscard]] const service_options& options() const noexcept { return options_; }
@@ -298,11 +234,11 @@ class basic_service {
     basic_store_operation_response<Traits> response;
     std::uint64_t sequence;
   };
+  using request_variant = detail::store_request_variant<Traits>;
 
   [[nodiscard]] std::string request_id(std::uint64_t n) const {
-    return detail::uuid_v4(
-        detail::service_draw(options_.seed, n, detail::service_stream::request_id_high),
-        detail::service_draw(options_.seed, n, detail::service_stream::request_id_low));
+    return detail::service_uuid(options_.seed, n, detail::service_stream::request_id_high,
+                                detail::service_stream::request_id_low);
   }
 
   [[nodiscard]] basic_context<Traits> context_for(std::uint64_t n, timestamp now) const {
@@ -310,9 +246,8 @@ class basic_service {
     ctx.now = now;
     ctx.entropy = detail::service_draw(options_.seed, n, detail::service_stream::entropy);
     if (!options_.raw) {
-      ctx.generated_token = typename Traits::version_id_type(detail::uuid_v4(
-          detail::service_draw(options_.seed, n, detail::service_stream::token_high),
-          detail::service_draw(options_.seed, n, detail::service_stream::token_low)));
+      ctx.generated_token = typename Traits::version_id_type(detail::service_uuid(
+          options_.seed, n, detail::service_stream::token_high, detail::service_stream::token_low));
     }
     ctx.region = options_.region;
     ctx.account_id = options_.account_id;
@@ -334,28 +269,9 @@ class basic_service {
     return std::move(purged.state);
   }
 
-  static std::optional<timestamp> earlier(std::optional<timestamp> a, std::optional<timestamp> b) {
-    if (!a) return b;
-    if (!b) return a;
-    return *b < *a ? b : a;
-  }
-
-  /// The earliest time from which a background transition would change `s` (background.hpp's
-  /// rules): its deletion date; else, above 100 versions, the time its oldest deprecated version
-  /// turns 24 hours old; else never.
-  static std::optional<timestamp> background_due(const basic_secret<Traits>& s) {
-    if (s.deleted_date()) return s.deleted_date();
-    if (s.version_count() <= retained_version_count) return std::nullopt;
-    std::optional<timestamp> oldest;
-    for (const auto* v : s.versions())
-      if (s.is_deprecated(v->id())) oldest = earlier(oldest, v->created_date());
-    if (!oldest) return std::nullopt;
-    return timestamp{oldest->epoch_ms + collectable_version_age_ms};
-  }
-  static std::optional<timestamp> background_due(const store_type& st) {
-    std::optional<timestamp> due;
-    for (const auto* s : st.secrets()) due = earlier(due, background_due(*s));
-    return due;
+  /// Whether background work is due by `now` in `store_` (either lock held).
+  [[nodiscard]] bool background_due_by(timestamp now) const noexcept {
+    return next_due_ && !(now < *next_due_);
   }
 
   /// The secret a response names, if any (every operation on one secret answers its Name).
@@ -372,52 +288,70 @@ class basic_service {
         static_cast<const detail::store_response_variant<Traits>&>(r));
   }
 
-  /// Folds into `next_due_` when `after`, the secret a write named, next has background work,
-  /// knowing the secret `before` the write (nullptr: it did not exist). `next_due_` was no later
-  /// than `before`'s due time, so only what the write changed needs a look: a deletion date; the
-  /// secret crossing 100 versions or leaving deletion (a full look, O(v log v), once per
-  /// crossing); otherwise the versions it left without a label, and any new version without one.
-  /// O(labels) for a write to a secret that stays above 100 versions.
-  void note_write(const basic_secret<Traits>* before, const basic_secret<Traits>& after) {
-    if (after.deleted_date()) {
-      next_due_ = earlier(next_due_, after.deleted_date());
-      return;
-    }
-    if (after.version_count() <= retained_version_count) return;
-    const auto stages = after.stages();
-    bool full = before == nullptr || before->deleted_date() ||
-                before->version_count() <= retained_version_count;
-    if (!full) {
-      // New versions (none are removed by a write): each must carry a label to need no look.
-      std::size_t labelled_new = 0;
-      std::vector<typename Traits::version_id_type> seen;
-      for (const auto& stage : stages) {
-        const auto& id = stage.second;
-        if (before->find_version(id) != nullptr) continue;
-        if (std::find(seen.begin(), seen.end(), id) != seen.end()) continue;
-        seen.push_back(id);
-        ++labelled_new;
+  /// The secret a request names, as it is in `st` before the request: a handle (a counted
+  /// reference, no copy of the secret), which stays valid while `st` changes in place.
+  /// std::nullopt when the name or SecretId is not in `st` (the request creates the secret, fails,
+  /// or force-deletes nothing) or the request names no one secret.
+  static std::optional<basic_secret<Traits>> secret_named_by(
+      const store_type& st, const basic_store_operation<Traits>& op) {
+    return std::visit(
+        [&](const auto& r) -> std::optional<basic_secret<Traits>> {
+          if constexpr (requires { st.resolve(r.secret_id); }) {
+            if (auto found = st.resolve(r.secret_id)) return *found.value();
+          } else if constexpr (requires { st.find(r.name); }) {
+            if (const auto* s = st.find(r.name)) return *s;
+          }
+          return std::nullopt;
+        },
+        static_cast<const request_variant&>(op));
+  }
+
+  /// Whether a successful read left the store as it was: a read changes at most the secrets it
+  /// answers with (their LastAccessedDate), so only those are looked at, by identity.
+  template <class Response>
+  static bool read_changed_nothing(const store_type& before, const store_type& after,
+                                   const Response& response) {
+    if constexpr (requires { response.secret_values; }) {
+      for (const auto& entry : response.secret_values) {
+        const auto* was = before.find(std::string_view(entry.name));
+        const auto* is = after.find(std::string_view(entry.name));
+        if (was == nullptr || is == nullptr || !was->is_same_state(*is)) return false;
       }
-      full = after.version_count() != before->version_count() + labelled_new;
-    }
-    if (full) {
-      next_due_ = earlier(next_due_, background_due(after));
-      return;
-    }
-    for (const auto& stage : before->stages()) {
-      if (!after.is_deprecated(stage.second)) continue;
-      if (const auto* v = after.find_version(stage.second))
-        next_due_ =
-            earlier(next_due_, timestamp{v->created_date().epoch_ms + collectable_version_age_ms});
+      return before.size() == after.size();
+    } else {
+      return before == after;  // the other reads return the store they were given: O(1)
     }
   }
 
-  /// Runs the background transitions on `st` if work is due by `now`; true if they ran.
-  bool run_background_if_due(store_type& st, timestamp now) {
-    if (!next_due_ || now < *next_due_) return false;
-    st = background(st, now);
-    next_due_ = background_due(st);
-    return true;
+  /// A read on the current store under the shared lock: its answer when it fails or changes
+  /// nothing, std::nullopt when it would change the store or background work is due (the
+  /// exclusive path then runs it). A read of one secret is applied to that secret alone, so a
+  /// read that changes nothing copies no part of the store.
+  [[nodiscard]] std::optional<result<committed>> read_shared(
+      const basic_store_operation<Traits>& op, const basic_context<Traits>& ctx) const {
+    std::shared_lock<std::shared_mutex> lock(mutex_);
+    if (background_due_by(ctx.now)) return std::nullopt;
+    return std::visit(
+        [&](const auto& request) -> std::optional<result<committed>> {
+          using request_type = std::decay_t<decltype(request)>;
+          if constexpr (detail::changes_one_secret<request_type>::value) {
+            auto next = detail::apply_to_secret(store_, request, ctx);
+            if (!next) return result<committed>(next.error());
+            const auto* current = store_.find(next.value().state.name().view());
+            if (current == nullptr || !current->is_same_state(next.value().state))
+              return std::nullopt;
+            return result<committed>(committed{
+                basic_store_operation_response<Traits>(std::move(next.value().response)), 0});
+          } else {
+            auto next = apply(store_, request, ctx);
+            if (!next) return result<committed>(next.error());
+            if (!read_changed_nothing(store_, next.value().state, next.value().response))
+              return std::nullopt;
+            return result<committed>(committed{
+                basic_store_operation_response<Traits>(std::move(next.value().response)), 0});
+          }
+        },
+        static_cast<const request_variant&>(op));
   }
 
   /// The built-in function RotateSecret would invoke, or nullptr.
@@ -435,15 +369,17 @@ class basic_service {
     return at == options_.rotation_functions.end() ? nullptr : &at->second;
   }
 
-  /// The request's transition on `st`, with built-in rotation.
-  result<transition<store_type, basic_store_operation_response<Traits>>> run(
-      const store_type& st, const basic_store_operation<Traits>& op,
-      const basic_context<Traits>& ctx, std::uint64_t n) const {
-    using out = transition<store_type, basic_store_operation_response<Traits>>;
-    const auto* rotate = std::get_if<basic_rotate_secret<Traits>>(
-        &static_cast<const detail::store_request_variant<Traits>&>(op));
+  /// The request's transition, moving `st` on in place, with built-in rotation. On a failure `st`
+  /// is unchanged, whether the failure is an error or an exception (apply_in_place's guarantee;
+  /// a built-in rotation is computed whole before it replaces `st`).
+  result<basic_store_operation_response<Traits>> run(store_type& st,
+                                                     const basic_store_operation<Traits>& op,
+                                                     const basic_context<Traits>& ctx,
+                                                     std::uint64_t n) const {
+    const auto* rotate =
+        std::get_if<basic_rotate_secret<Traits>>(&static_cast<const request_variant&>(op));
     const builtin_rotation_function* builtin = rotate ? builtin_for(st, *rotate) : nullptr;
-    if (builtin == nullptr) return apply(st, op, ctx);
+    if (builtin == nullptr) return apply_in_place(st, op, ctx);
 
     std::optional<secret_value> value;
     if (builtin->value) {
@@ -457,15 +393,16 @@ class basic_service {
     }
     auto rotated = rotate_synchronously(st, *rotate, ctx, ctx.functions, *value, builtin->finish);
     if (!rotated) return rotated.error();
-    return out{std::move(rotated.value().state),
-               basic_store_operation_response<Traits>(std::move(rotated.value().response))};
+    st = std::move(rotated.value().state);
+    return basic_store_operation_response<Traits>(std::move(rotated.value().response));
   }
 
-  /// The locked part: background due by now, the transition, background, publish.
+  /// The exclusive path: a read that changes the store, or one that found background work due,
+  /// or a write.
   result<committed> commit(const basic_store_operation<Traits>& op,
                            const basic_context<Traits>& ctx, std::uint64_t n,
                            std::string_view op_name, std::string_view request_id) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::unique_lock<std::shared_mutex> lock(mutex_);
     const auto due_before = next_due_;
     try {
       return commit_locked(op, ctx, n, op_name, request_id);
@@ -475,28 +412,60 @@ class basic_service {
     }
   }
 
+  /// The locked part: background due by now, the transition, background, publish.
+  ///
+  /// Where the store moves on: background work due before the request runs into a new store,
+  /// `staged` (so `store_` stays as it was until publication). The request then changes the
+  /// store in place (`store_` itself, or `staged`) unless it is a write to a secret of at least
+  /// 100 versions: such a write can make collection due at once, and the collection after it
+  /// could still fail, so it runs on a copy (`scratch`, sharing every node: the write copies its
+  /// path) published only when all is done. Any other request cannot make work due by `now`:
+  /// none is due before it (the background just ran, or was not due), a read changes no version
+  /// and no date the schedule looks at, and a write that leaves its secret at most 100 versions
+  /// gives it no collectable version and no DeletedDate before now + 7 days
+  /// (docs/semantics.md, background transitions). So once the in-place transition succeeds,
+  /// nothing that follows can fail: the schedule after it falls back, if its own allocation
+  /// fails, to an early due time (early is allowed, late is not).
   result<committed> commit_locked(const basic_store_operation<Traits>& op,
                                   const basic_context<Traits>& ctx, std::uint64_t n,
                                   std::string_view op_name, std::string_view request_id) {
-    store_type st = store_;
-    const bool changed = run_background_if_due(st, ctx.now);
-    auto next = run(st, op, ctx, n);
-    if (!next) {
-      if (changed) store_ = std::move(st);
-      return next.error();
-    }
-    store_type published = std::move(next.value().state);
     const bool mutating = is_mutating_operation(op_name);
+    std::optional<store_type> staged;
+    if (background_due_by(ctx.now)) {
+      staged.emplace(background(store_, ctx.now));
+      next_due_ = next_background_due(*staged);
+    }
+    store_type* st = staged ? &*staged : &store_;
+    const auto before = mutating ? secret_named_by(*st, op) : std::nullopt;
+    std::optional<store_type> scratch;
+    if (before && before->version_count() >= retained_version_count) st = &scratch.emplace(*st);
+
+    auto response = run(*st, op, ctx, n);
+    if (!response) {
+      if (staged) store_ = std::move(*staged);
+      return response.error();
+    }
     // Reads change no version and no deletion date, and a write changes only the secret it
     // names: fold in when that secret's background work falls due.
     if (mutating) {
-      if (const auto name = named_secret(next.value().response)) {
-        if (const auto* touched = published.find(*name)) note_write(st.find(*name), *touched);
+      if (const auto name = named_secret(response.value())) {
+        if (const auto* touched = st->find(*name)) {
+          try {
+            next_due_ =
+                next_background_due_after_write(next_due_, before ? &*before : nullptr, *touched);
+          } catch (...) {
+            if (scratch) throw;  // nothing was published
+            next_due_ = earlier_due(next_due_, timestamp{ctx.now.epoch_ms + 1});
+          }
+        }
       }
     }
-    run_background_if_due(published, ctx.now);
+    if (background_due_by(ctx.now)) {
+      *st = background(*st, ctx.now);
+      next_due_ = next_background_due(*st);
+    }
+    if (st != &store_) store_ = std::move(*st);
     const std::uint64_t sequence = mutating ? commits_ + 1 : 0;
-    store_ = std::move(published);
     if (sequence != 0) {
       commits_ = sequence;
       // The request has committed: an observer that fails cannot turn it into an error.
@@ -507,7 +476,7 @@ class basic_service {
         }
       }
     }
-    return committed{std::move(next.value().response), sequence};
+    return committed{std::move(response.value()), sequence};
   }
 
   const service_options options_;
@@ -515,7 +484,8 @@ class basic_service {
   rotation_functions functions_;
   std::atomic<std::uint64_t> requests_{0};
 
-  mutable std::mutex mutex_;
+  /// Shared by reads that change nothing, exclusive for everything else.
+  mutable std::shared_mutex mutex_;
   store_type store_;
   std::uint64_t commits_ = 0;
   /// When background work next falls due in `store_` (none: never); may be early, never late.

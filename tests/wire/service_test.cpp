@@ -5,6 +5,7 @@
 // observer, and 8 threads of concurrent PutSecretValue losing nothing. Expected error texts are
 // typed from aws-semantics.md and decisions.md (tests/support/aws_text.hpp), not from the library.
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <set>
@@ -577,20 +578,54 @@ TEST_CASE("service: 8 threads putting at once lose no version and no commit") {
   CHECK(previous == 1);
 }
 
-TEST_CASE("parse_rotation_function_spec") {
-  using spec = ss::rotation_function_spec;
-  CHECK(ss::parse_rotation_function_spec(FN + "=remove-pending") ==
-        spec{FN, {ss::finish_variant::remove_pending, std::nullopt}});
-  CHECK(ss::parse_rotation_function_spec(FN + "=keep-pending") ==
-        spec{FN, {ss::finish_variant::keep_pending, std::nullopt}});
-  CHECK(ss::parse_rotation_function_spec(FN + "=keep-pending,value=a,b=c") ==
-        spec{FN, {ss::finish_variant::keep_pending, "a,b=c"}});
-  CHECK(ss::parse_rotation_function_spec(FN + "=remove-pending,value=") ==
-        spec{FN, {ss::finish_variant::remove_pending, ""}});
-  for (std::string_view bad :
-       {"", "=remove-pending", "arn", "arn=", "arn=remove", "arn=keep-pending,",
-        "arn=keep-pending,valu=x", "arn=keep-pendingx"}) {
-    INFO(bad);
-    CHECK(!ss::parse_rotation_function_spec(bad));
+TEST_CASE(
+    "service: a read that changes nothing leaves the very same store; the day's first read records "
+    "it") {
+  ss::service s;
+  ok(s.handle("CreateSecret", create("app/db", "v0"), at(t0)));
+  const json get = json{{"SecretId", "app/db"}};
+  ok(s.handle("GetSecretValue", get.dump(), at(t0)));  // the day's first read: LastAccessedDate
+  const ss::store first = s.store();
+  REQUIRE(first.find("app/db")->last_accessed_date() == at(t0).start_of_day());
+  const auto r = s.handle("GetSecretValue", get.dump(), at(t0 + hour));
+  CHECK(ok(r).at("SecretString") == "v0");
+  CHECK(r.sequence == 0);
+  CHECK(s.store().find("app/db")->is_same_state(*first.find("app/db")));
+  ok(s.handle("GetSecretValue", get.dump(), at(t0 + day)));  // the next day's first read
+  CHECK(s.store().find("app/db")->last_accessed_date() == at(t0 + day).start_of_day());
+  CHECK(s.commits() == 1);
+}
+
+TEST_CASE("service: readers and writers at once: reads see whole commits, writes lose nothing") {
+  constexpr int readers = 4, reads_per_reader = 100, writers = 2, puts_per_writer = 50;
+  std::atomic<int> observed{0};
+  ss::service s({}, [&](std::uint64_t, std::string_view, std::string_view) { ++observed; });
+  ok(s.handle("CreateSecret", create("app/db", "w-1"), at(t0 + 15 * hour)));  // none 24 h old
+  std::vector<std::thread> pool;
+  std::vector<int> bad_reads(readers, 0);
+  for (int t = 0; t < readers; ++t) {
+    pool.emplace_back([&, t] {
+      for (int i = 0; i < reads_per_reader; ++i) {
+        // Across a midnight, so that some reads change LastAccessedDate and go exclusive.
+        const ss::service_reply r = s.handle("GetSecretValue", json{{"SecretId", "app/db"}}.dump(),
+                                             at(t0 + 15 * hour + i * 600));
+        const bool whole =
+            r.status == 200 && r.sequence == 0 &&
+            json::parse(r.body).at("SecretString").get<std::string>().rfind("w", 0) == 0;
+        if (!whole) ++bad_reads[static_cast<std::size_t>(t)];
+      }
+    });
   }
+  for (int t = 0; t < writers; ++t) {
+    pool.emplace_back([&, t] {
+      for (int i = 0; i < puts_per_writer; ++i)
+        (void)s.handle("PutSecretValue", put("app/db", "w" + std::to_string(t * 1000 + i)),
+                       at(t0 + 15 * hour));
+    });
+  }
+  for (auto& th : pool) th.join();
+  for (int bad : bad_reads) CHECK(bad == 0);
+  CHECK(s.commits() == 1 + writers * puts_per_writer);
+  CHECK(observed.load() == 1 + writers * puts_per_writer);
+  CHECK(labels_of(s, "app/db").size() == 1 + writers * puts_per_writer);
 }

@@ -2,10 +2,10 @@
 # Builds every tests/fuzz/<name>_fuzz.cpp as a libFuzzer target (clang++ with ASan + UBSan) and
 # runs it, starting from its checked-in seed corpus tests/fuzz/corpus/<name>/.
 #
-#   scripts/fuzz.sh                  CI's bounded pass: 200,000 runs of aws_json and of service, 30,000
-#                                    of operations (each of its inputs is a whole sequence of
-#                                    requests with every invariant checked after each: ~5 ms a
-#                                    run); each target stops at 300 s all the same
+#   scripts/fuzz.sh                  CI's bounded pass: 200,000 runs of aws_json, of service and of
+#                                    snapshot, 30,000 of operations (each of its inputs is a whole
+#                                    sequence of requests with every invariant checked after each:
+#                                    ~5 ms a run); each target stops at 300 s all the same
 #   scripts/fuzz.sh --runs N         N runs per target
 #   scripts/fuzz.sh --time SECONDS   SECONDS per target (long campaigns: --time 3600)
 #   scripts/fuzz.sh --only NAME      one target (e.g. operations)

@@ -2,8 +2,8 @@
 # Builds every tests/fuzz/<name>_fuzz.cpp as a libFuzzer target (clang++ with ASan + UBSan) and
 # runs it, starting from its checked-in seed corpus tests/fuzz/corpus/<name>/.
 #
-#   scripts/fuzz.sh                  CI's bounded pass: 200,000 runs of aws_json, policy and
-#                                    service, 30,000 of operations (each of its inputs is a whole
+#   scripts/fuzz.sh                  CI's bounded pass: 200,000 runs of aws_json, policy, service
+#                                    and snapshot, 30,000 of operations (each of its inputs is a whole
 #                                    sequence of requests with every invariant checked after each:
 #                                    ~5 ms a run); each target stops at 300 s all the same
 #   scripts/fuzz.sh --runs N         N runs per target

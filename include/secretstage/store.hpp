@@ -111,6 +111,13 @@ class basic_store {
     ++out.creations_;
     return out;
   }
+  /// The store with its creation count set to `n`: a store rebuilt from its snapshot
+  /// (snapshot.hpp) draws the same ARNs as the one it was taken from.
+  [[nodiscard]] basic_store with_creations(std::uint64_t n) const {
+    basic_store out = *this;
+    out.creations_ = n;
+    return out;
+  }
 
   friend bool operator==(const basic_store& a, const basic_store& b) {
     return a.creations_ == b.creations_ &&

@@ -39,6 +39,7 @@
 
 #include "model/store_model.hpp"
 #include "support/rc_doctest.hpp"
+#include "support/snapshot_check.hpp"
 
 namespace ss = secretstage;
 namespace sm = storemodel;
@@ -426,6 +427,10 @@ void assert_store_invariants(const ss::store& before, const ss::store& after) {
   if (!one.empty()) RC_FAIL("store invariant violated: " + one.front());
   const auto step = ss::check_store_transition_invariants(before, after);
   if (!step.empty()) RC_FAIL("store step invariant violated: " + step.front());
+  std::size_t versions = 0;
+  for (const auto* s : after.secrets()) versions += s->version_count();
+  if (const auto d = snapshot_check::round_trip_defect(after, versions <= 12); !d.empty())
+    RC_FAIL("snapshot round trip: " + d);
 }
 
 /// Checks a library result `r` (and its repetition `again`) against the model's outcome; on

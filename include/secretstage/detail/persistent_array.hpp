@@ -48,9 +48,9 @@ class persistent_array {
   /// The array with entry i set to v (grown to i + 1 entries when i is past the end).
   [[nodiscard]] persistent_array set(std::size_t i, T v) const {
     if (i >= size_) {
-      persistent_array out = *this;
-      while (out.size_ < i) out = out.push_back(T{});
-      return out.push_back(v);
+      persistent_array out = grown(i + 1);
+      out.tail_->values()[i - out.tail_offset()] = v;
+      return out;
     }
     persistent_array out;
     out.size_ = size_;
@@ -223,6 +223,44 @@ class persistent_array {
     for (std::size_t j = 0; j < c->count; ++j)
       if (c->children()[j] != nullptr) return c;
     return nullptr;
+  }
+
+  /// The array grown to n > size() entries, the new ones T{}, with a tail of its own. The
+  /// leaves of the range skipped are not built (they read as a pruned range), so that setting an
+  /// entry far past the end (a secret rebuilt from a snapshot, whose versions were created long
+  /// after its first ones were collected) costs O(log n), not O(n).
+  [[nodiscard]] persistent_array grown(std::size_t n) const {
+    persistent_array out;
+    out.size_ = n;
+    const std::size_t offset = tail_offset();
+    const std::size_t new_offset = ((n - 1) >> bits) << bits;
+    if (size_ != 0 && new_offset == offset) {
+      out.root_ = root_;
+      out.shift_ = shift_;
+      out.tail_ = copy_values(*tail_, n - offset);
+      return out;
+    }
+    out.tail_ = make_leaf(n - new_offset);
+    if (new_offset == 0) return out;
+    // A root high enough for a leaf at every offset below new_offset.
+    unsigned shift = shift_ < bits ? bits : shift_;
+    const_node_ref root = root_;
+    while ((new_offset >> bits) > (std::size_t{1} << shift)) {
+      if (root) {
+        node_ref top = make_inner(1);
+        top->children()[0] = share(root.get());
+        root = std::move(top);
+      }
+      shift += bits;
+    }
+    // The old tail becomes the leaf at its offset, unless all of it reads T{}.
+    if (size_ != 0) {
+      const_node_ref leaf = copy_values(*tail_, width);
+      if (!all_default(*leaf)) root = push_leaf(root.get(), shift, offset, leaf);
+    }
+    out.root_ = std::move(root);
+    out.shift_ = shift;
+    return out;
   }
 
   [[nodiscard]] std::size_t tail_offset() const noexcept {

@@ -129,6 +129,16 @@ class secret_builder {
 
   /// The next position in the secret's creation order.
   [[nodiscard]] std::uint64_t take_sequence() { return draft().next_sequence++; }
+  /// Sets the next position in the creation order, for a secret rebuilt from its snapshot
+  /// (snapshot.hpp), whose newest versions may have been collected.
+  void set_next_sequence(std::uint64_t s) {
+    if (current().next_sequence != s) draft().next_sequence = s;
+  }
+  /// The next position in the creation order of `s`: part of its state (the next version's place),
+  /// though not of what it shows.
+  [[nodiscard]] static std::uint64_t next_sequence_of(const secret_type& s) noexcept {
+    return s.body().next_sequence;
+  }
 
   // ---- label moves without a builder ----------------------------------------------------------
   // A transition that only moves attached labels to other versions (the commonest change of

@@ -59,7 +59,8 @@ namespace secretstage::tools {
 ///   enospc       the Nth write fails with ENOSPC, writing nothing
 ///   short-write  the Nth write writes half its bytes, the write after it fails with ENOSPC
 ///   fsync        the Nth fdatasync/fsync fails with EIO
-/// counted over the journal's and snapshots' writes and syncs since start-up.
+/// counted over the writes and syncs (journal batches, and snapshots of a compaction) after
+/// start-up has recovered: with one client writing at a time, N is the Nth write request.
 class file_io {
  public:
   file_io() {
@@ -73,9 +74,12 @@ class file_io {
   }
 
   /// Writes all of `bytes` at the file's offset; false with errno set on failure.
+  /// Start counting: start-up's own writes are not counted.
+  void arm() noexcept { armed_ = true; }
+
   bool write_all(int fd, std::string_view bytes) {
     while (!bytes.empty()) {
-      ++writes_;
+      if (armed_) ++writes_;
       if (fail_next_write_ || (kind_ == "enospc" && writes_ == at_)) {
         errno = ENOSPC;
         return false;
@@ -95,7 +99,7 @@ class file_io {
     return true;
   }
   bool sync(int fd, bool data_only) {
-    ++syncs_;
+    if (armed_) ++syncs_;
     if (kind_ == "fsync" && syncs_ == at_) {
       errno = EIO;
       return false;
@@ -109,6 +113,7 @@ class file_io {
   std::uint64_t writes_ = 0;
   std::uint64_t syncs_ = 0;
   bool fail_next_write_ = false;
+  bool armed_ = false;
 };
 
 /// XChaCha20-Poly1305 (libsodium's IETF construction) with one key: a sealed text is a random
@@ -251,6 +256,7 @@ class data_dir {
     d->generation_ = highest;
     if (auto e = d->start_generation(found.store)) return e;
     found.generation = d->generation_;
+    d->io_.arm();
     d->writer_ = std::thread([p = d.get()] { p->write_loop(); });
     out = std::move(d);
     return std::nullopt;

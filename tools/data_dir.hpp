@@ -225,6 +225,9 @@ class data_dir {
     if (snapshot_gen != 0) {
       const std::string path = d->file(name("snapshot", snapshot_gen));
       if (auto e = read_file(path, snapshot_bytes)) return e;
+      if (!d->sealer_ &&
+          snapshot_bytes.substr(0, sealed_snapshot_magic.size()) == sealed_snapshot_magic)
+        return path + ": is sealed and no key was given (--data-key-file)";
       if (d->sealer_) {
         auto plain = d->open_snapshot(snapshot_bytes);
         if (!plain)

@@ -216,14 +216,14 @@ def files_of(directory):
     return out
 
 
-def start_fails(binary, data):
-    proc = subprocess.run([binary, "--port", "0", "--data-dir", data],
+def start_fails(binary, data, extra=()):
+    proc = subprocess.run([binary, "--port", "0", "--data-dir", data, *extra],
                           capture_output=True, timeout=30)
     return proc.returncode, proc.stderr.decode(errors="replace")
 
 
-def populate(binary, data, n=20):
-    server = Server(binary, data)
+def populate(binary, data, n=20, extra=()):
+    server = Server(binary, data, extra)
     client = Client(server.port)
     tokens = []
     for k in range(n):
@@ -325,6 +325,34 @@ def files_suite(binary):
         check(code == 1 and snapshot in err and "byte" in err, f"snapshot corruption: {code} {err}")
         check(files_of(data) == before, "a refused start changed the directory")
         print(f"files: snapshot corruption refused ({err.strip()})")
+
+        # --data-key-file: no value in clear on disk; the right key reads it back, no key or
+        # another key is refused.
+        data = os.path.join(work, "sealed")
+        key = os.path.join(work, "key")
+        with open(key, "w") as f:
+            f.write(os.urandom(32).hex() + "\n")
+        other = os.path.join(work, "other-key")
+        with open(other, "wb") as f:
+            f.write(os.urandom(32))
+        tokens = populate(binary, data, extra=["--data-key-file", key])
+        server = Server(binary, data, ["--data-key-file", key])  # a sealed snapshot too
+        client = Client(server.port)
+        status, body = client.call("GetSecretValue", {"SecretId": "s"})
+        check(status == 200 and body["SecretString"] == "value-19", f"sealed: {status} {body}")
+        status, _ = client.call("PutSecretValue", {"SecretId": "s", "SecretString": "value-20",
+                                                   "ClientRequestToken": str(uuid.uuid4())})
+        check(status == 200, "sealed: a write after restart")
+        client.close()
+        server.kill()
+        for name, content in files_of(data).items():
+            check(b"value-" not in content, f"{name} holds a secret value in clear")
+        code, err = start_fails(binary, data)
+        check(code == 1 and "no key was given" in err, f"sealed, no key: {code} {err}")
+        code, err = start_fails(binary, data, ["--data-key-file", other])
+        check(code == 1 and "authenticate" in err, f"sealed, another key: {code} {err}")
+        check(len(tokens) == 20, "populate")
+        print("files: --data-key-file: nothing in clear, another key or none refused")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

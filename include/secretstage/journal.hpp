@@ -3,7 +3,7 @@
 
 // A journal of the requests that changed a store, and recovery: a snapshot (snapshot.hpp) plus
 // the journal written after it give back the store exactly. Opt-in (not in the umbrella header;
-// it brings in aws_json.hpp). Byte by byte in docs/journal-format.md.
+// it brings in aws_json.hpp). Byte by byte in docs/durability.md.
 //
 //   file    = header record*
 //   header  = magic(8) version(u16) flags(u16) length(u32) payload crc32c(u32 of all before)

@@ -242,7 +242,7 @@ def populate(binary, data, n=20, extra=()):
 
 
 def record_offsets(journal):
-    """Where each record of a journal starts (docs/journal-format.md)."""
+    """Where each record of a journal starts (docs/durability.md)."""
     at = 16 + int.from_bytes(journal[12:16], "little") + 4
     out = []
     while at + 12 <= len(journal):

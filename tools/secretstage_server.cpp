@@ -260,6 +260,9 @@ int main(int argc, char** argv) {
   server.set_read_timeout(io_timeout_seconds, 0);
   server.set_write_timeout(io_timeout_seconds, 0);
   server.set_keep_alive_max_count(10'000);
+  // A durable write holds its thread until the sync: more threads than cpp-httplib's default 8,
+  // so that many clients' writes can share one sync (group commit).
+  if (data) server.new_task_queue = [] { return new httplib::ThreadPool(64); };
 
   server.Post("/", [&service, &data](const httplib::Request& req, httplib::Response& res) {
     std::string operation;

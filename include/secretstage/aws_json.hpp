@@ -685,9 +685,8 @@ template <class Traits, std::size_t I>
 result<basic_store_operation<Traits>> read_alternative(const slot& body) {
   using request =
       std::variant_alternative_t<I, ::secretstage::detail::store_request_variant<Traits>>;
-  auto r = read(is<request>{}, body);
-  if (!r) return r.error();
-  return basic_store_operation<Traits>(std::move(r).value());
+  SECRETSTAGE_TRY(r, read(is<request>{}, body));
+  return basic_store_operation<Traits>(std::move(r));
 }
 
 template <class Traits, std::size_t... I>

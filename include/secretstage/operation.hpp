@@ -64,9 +64,8 @@ template <class Traits>
   using out = transition<basic_secret<Traits>, basic_operation_response<Traits>>;
   return std::visit(
       [&](const auto& request) -> result<out> {
-        auto r = apply(s, request, ctx);
-        if (!r) return r.error();
-        return out{std::move(r.value().state), std::move(r.value().response)};
+        SECRETSTAGE_TRY(r, apply(s, request, ctx));
+        return out{std::move(r.state), std::move(r.response)};
       },
       static_cast<const typename basic_operation<Traits>::variant&>(op));
 }

@@ -136,9 +136,8 @@ template <class Traits, class Request>
 auto apply_to_secret(const basic_store<Traits>& st, const Request& r, const basic_context<Traits>& ctx)
     -> decltype(apply(std::declval<const basic_secret<Traits>&>(), r, ctx)) {
   SECRETSTAGE_TRYV(check_request(r, ctx));
-  auto found = st.resolve(r.secret_id);
-  if (!found) return found.error();
-  return apply(*found.value(), r, ctx);
+  SECRETSTAGE_TRY(found, st.resolve(r.secret_id));
+  return apply(*found, r, ctx);
 }
 
 /// An operation on one secret, applied over the store: the new secret replaces the old, sharing
@@ -147,10 +146,9 @@ template <class Response, class Traits, class Request>
 result<transition<basic_store<Traits>, Response>> apply_in_store(const basic_store<Traits>& st,
                                                                  const Request& r,
                                                                  const basic_context<Traits>& ctx) {
-  auto next = apply_to_secret(st, r, ctx);
-  if (!next) return next.error();
-  return transition<basic_store<Traits>, Response>{st.put(std::move(next.value().state)),
-                                                   std::move(next.value().response)};
+  SECRETSTAGE_TRY(next, apply_to_secret(st, r, ctx));
+  return transition<basic_store<Traits>, Response>{st.put(std::move(next.state)),
+                                                   std::move(next.response)};
 }
 
 }  // namespace detail

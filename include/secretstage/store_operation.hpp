@@ -148,9 +148,8 @@ apply(const basic_store<Traits>& st, const basic_store_operation<Traits>& op,
   using out = transition<basic_store<Traits>, basic_store_operation_response<Traits>>;
   return std::visit(
       [&](const auto& request) -> result<out> {
-        auto r = apply(st, request, ctx);
-        if (!r) return r.error();
-        return out{std::move(r.value().state), std::move(r.value().response)};
+        SECRETSTAGE_TRY(r, apply(st, request, ctx));
+        return out{std::move(r.state), std::move(r.response)};
       },
       static_cast<const detail::store_request_variant<Traits>&>(op));
 }
@@ -205,15 +204,13 @@ template <class Traits, class Request>
                                                                        const Request& r,
                                                                        const basic_context<Traits>& ctx) {
   if constexpr (detail::changes_one_secret<Request>::value) {
-    auto next = detail::apply_to_secret(st, r, ctx);
-    if (!next) return next.error();
-    st.put_in_place(std::move(next.value().state));
-    return std::move(next.value().response);
+    SECRETSTAGE_TRY(next, detail::apply_to_secret(st, r, ctx));
+    st.put_in_place(std::move(next.state));
+    return std::move(next.response);
   } else {
-    auto next = apply(st, r, ctx);
-    if (!next) return next.error();
-    st = std::move(next.value().state);
-    return std::move(next.value().response);
+    SECRETSTAGE_TRY(next, apply(st, r, ctx));
+    st = std::move(next.state);
+    return std::move(next.response);
   }
 }
 
@@ -223,9 +220,8 @@ template <class Traits>
     basic_store<Traits>& st, const basic_store_operation<Traits>& op, const basic_context<Traits>& ctx) {
   return std::visit(
       [&](const auto& request) -> result<basic_store_operation_response<Traits>> {
-        auto r = apply_in_place(st, request, ctx);
-        if (!r) return r.error();
-        return basic_store_operation_response<Traits>{std::move(r.value())};
+        SECRETSTAGE_TRY(r, apply_in_place(st, request, ctx));
+        return basic_store_operation_response<Traits>{std::move(r)};
       },
       static_cast<const detail::store_request_variant<Traits>&>(op));
 }

@@ -78,9 +78,8 @@ apply(const basic_secret<Traits>& s, const basic_cancel_rotate_secret<Traits>& r
   detail::secret_builder<Traits> b(s);
   b.set_meta(std::move(meta));
   b.set_last_changed(ctx.now);
-  auto next = std::move(b).finish();
-  if (!next) return next.error();
-  return out{std::move(next).value(), std::move(response)};
+  SECRETSTAGE_TRY(next, std::move(b).finish());
+  return out{std::move(next), std::move(response)};
 }
 
 /// The same operation on a store: SecretId resolves among its secrets (name, ARN, partial ARN).

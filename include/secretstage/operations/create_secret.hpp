@@ -89,9 +89,8 @@ template <class Traits>
   SECRETSTAGE_TRYV(check_request(r, ctx));
   std::optional<typename Traits::version_id_type> token;
   if (has_value) {
-    auto t = detail::resolve_token(r.client_request_token, ctx);
-    if (!t) return t.error();
-    token = std::move(t).value();
+    SECRETSTAGE_TRY(t, detail::resolve_token(r.client_request_token, ctx));
+    token = std::move(t);
   }
 
   auto meta = detail::make_ref<detail::secret_meta>();
@@ -108,9 +107,8 @@ template <class Traits>
         *token, detail::make_value(r.secret_string, r.secret_binary), ctx.now, b.take_sequence()));
     if constexpr (Traits::has_reserved_labels) b.attach(Traits::current(), v);
   }
-  auto next = std::move(b).finish();
-  if (!next) return next.error();
-  auto& state = next.value();
+  SECRETSTAGE_TRY(next, std::move(b).finish());
+  auto& state = next;
   basic_create_secret_response<Traits> response{state.arn(), state.name(), token};
   return out{std::move(state), std::move(response)};
 }
@@ -142,10 +140,8 @@ template <class Traits>
   }
   basic_context<Traits> drawn = ctx;
   drawn.entropy = detail::mix_entropy(ctx.entropy, st.creations());
-  auto made = apply(r, drawn);
-  if (!made) return made.error();
-  return out{st.with_creation_counted().put(std::move(made.value().state)),
-             std::move(made.value().response)};
+  SECRETSTAGE_TRY(made, apply(r, drawn));
+  return out{st.with_creation_counted().put(std::move(made.state)), std::move(made.response)};
 }
 
 }  // namespace secretstage

@@ -118,10 +118,9 @@ template <class Traits>
       ctx.now.plus_days(r.recovery_window_in_days.value_or(detail::default_recovery_window_days));
   detail::secret_builder<Traits> b(s);
   b.set_deleted(deletion);
-  auto next = std::move(b).finish();
-  if (!next) return next.error();
+  SECRETSTAGE_TRY(next, std::move(b).finish());
   basic_delete_secret_response<Traits> response{s.arn(), s.name(), deletion};
-  return out{st.put(std::move(next).value()), std::move(response)};
+  return out{st.put(std::move(next)), std::move(response)};
 }
 
 }  // namespace secretstage

@@ -162,12 +162,10 @@ template <class Traits>
     const basic_store<Traits>& st, const basic_describe_secret<Traits>& r,
     const basic_context<Traits>& ctx) {
   SECRETSTAGE_TRYV(check_request(r, ctx));
-  auto found = st.resolve(r.secret_id);
-  if (!found) return found.error();
-  auto described = apply(*found.value(), r, ctx);
-  if (!described) return described.error();
+  SECRETSTAGE_TRY(found, st.resolve(r.secret_id));
+  SECRETSTAGE_TRY(described, apply(*found, r, ctx));
   return transition<basic_store<Traits>, basic_describe_secret_response<Traits>>{
-      st, std::move(described.value().response)};
+      st, std::move(described.response)};
 }
 
 }  // namespace secretstage

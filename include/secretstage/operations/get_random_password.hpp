@@ -175,10 +175,9 @@ template <class Traits>
 [[nodiscard]] result<transition<basic_store<Traits>, basic_get_random_password_response<Traits>>> apply(
     const basic_store<Traits>& st, const basic_get_random_password<Traits>& r,
     const basic_context<Traits>& ctx) {
-  auto made = apply(r, ctx);
-  if (!made) return made.error();
+  SECRETSTAGE_TRY(made, apply(r, ctx));
   return transition<basic_store<Traits>, basic_get_random_password_response<Traits>>{
-      st, std::move(made).value()};
+      st, std::move(made)};
 }
 
 }  // namespace secretstage

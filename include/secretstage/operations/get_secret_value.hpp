@@ -165,9 +165,8 @@ template <class Traits>
   SECRETSTAGE_TRYV(check_request(r, ctx));
   SECRETSTAGE_TRYV(detail::resolve(s, r.secret_id));
   SECRETSTAGE_TRYV(detail::require_not_deleted(s));
-  auto selected = detail::select_version(s, r.version_id, r.version_stage);
-  if (!selected) return selected.error();
-  const basic_version<Traits>& v = *selected.value();
+  SECRETSTAGE_TRY(selected, detail::select_version(s, r.version_id, r.version_stage));
+  const basic_version<Traits>& v = *selected;
   auto response = detail::value_response(s, v);
   return out{detail::record_access(s, v, ctx.now), std::move(response)};
 }

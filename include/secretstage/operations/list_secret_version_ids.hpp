@@ -147,12 +147,10 @@ template <class Traits>
 apply(const basic_store<Traits>& st, const basic_list_secret_version_ids<Traits>& r,
       const basic_context<Traits>& ctx) {
   SECRETSTAGE_TRYV(check_request(r, ctx));
-  auto found = st.resolve(r.secret_id);
-  if (!found) return found.error();
-  auto listed = apply(*found.value(), r, ctx);
-  if (!listed) return listed.error();
+  SECRETSTAGE_TRY(found, st.resolve(r.secret_id));
+  SECRETSTAGE_TRY(listed, apply(*found, r, ctx));
   return transition<basic_store<Traits>, basic_list_secret_version_ids_response<Traits>>{
-      st, std::move(listed.value().response)};
+      st, std::move(listed.response)};
 }
 
 }  // namespace secretstage

@@ -86,17 +86,16 @@ template <class Traits>
     const basic_secret<Traits>& s, const basic_put_secret_value<Traits>& r,
     const basic_context<Traits>& ctx) {
   SECRETSTAGE_TRYV(check_request(r, ctx));
-  auto token = detail::resolve_token(r.client_request_token, ctx);
-  if (!token) return token.error();
+  SECRETSTAGE_TRY(token, detail::resolve_token(r.client_request_token, ctx));
   SECRETSTAGE_TRYV(detail::resolve(s, r.secret_id));
   SECRETSTAGE_TRYV(detail::require_not_deleted(s));
 
-  auto made = detail::create_version(s, token.value(), r.secret_string, r.secret_binary,
-                                     r.version_stages ? &*r.version_stages : nullptr, ctx.now);
-  if (!made) return made.error();
-  auto& next = made.value().state;
-  basic_put_secret_value_response<Traits> response{next.arn(), next.name(), token.value(),
-                                                   next.labels_of(token.value())};
+  SECRETSTAGE_TRY(made,
+                  detail::create_version(s, token, r.secret_string, r.secret_binary,
+                                         r.version_stages ? &*r.version_stages : nullptr, ctx.now));
+  auto& next = made.state;
+  basic_put_secret_value_response<Traits> response{next.arn(), next.name(), token,
+                                                   next.labels_of(token)};
   return transition<basic_secret<Traits>, basic_put_secret_value_response<Traits>>{
       std::move(next), std::move(response)};
 }

@@ -63,9 +63,8 @@ template <class Traits>
 
   detail::secret_builder<Traits> b(s);
   b.set_deleted(std::nullopt);
-  auto next = std::move(b).finish();
-  if (!next) return next.error();
-  return out{std::move(next).value(), {s.arn(), s.name()}};
+  SECRETSTAGE_TRY(next, std::move(b).finish());
+  return out{std::move(next), {s.arn(), s.name()}};
 }
 
 /// The same operation on a store: SecretId resolves among its secrets (name, ARN, partial ARN).

@@ -205,9 +205,8 @@ template <class Traits>
     b.attach(Traits::pending(), placeholder);
   }
   b.set_last_changed(ctx.now);
-  auto next = std::move(b).finish();
-  if (!next) return next.error();
-  return out{std::move(next).value(), std::move(response)};
+  SECRETSTAGE_TRY(next, std::move(b).finish());
+  return out{std::move(next), std::move(response)};
 }
 
 /// The same operation on a store: SecretId resolves among its secrets (name, ARN, partial ARN).
@@ -216,12 +215,10 @@ template <class Traits>
     const basic_store<Traits>& st, const basic_rotate_secret<Traits>& r,
     const basic_context<Traits>& ctx, const rotation_functions& functions) {
   SECRETSTAGE_TRYV(check_request(r, ctx));
-  auto found = st.resolve(r.secret_id);
-  if (!found) return found.error();
-  auto next = apply(*found.value(), r, ctx, functions);
-  if (!next) return next.error();
+  SECRETSTAGE_TRY(found, st.resolve(r.secret_id));
+  SECRETSTAGE_TRY(next, apply(*found, r, ctx, functions));
   return transition<basic_store<Traits>, basic_rotate_secret_response<Traits>>{
-      st.put(std::move(next.value().state)), std::move(next.value().response)};
+      st.put(std::move(next.state)), std::move(next.response)};
 }
 
 /// RotateSecret with the rotation functions the context says the service can invoke

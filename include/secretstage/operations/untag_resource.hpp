@@ -84,9 +84,8 @@ template <class Traits>
   detail::secret_builder<Traits> b(s);
   b.set_meta(std::move(meta));
   b.set_last_changed(ctx.now);
-  auto next = std::move(b).finish();
-  if (!next) return next.error();
-  return out{std::move(next).value(), {}};
+  SECRETSTAGE_TRY(next, std::move(b).finish());
+  return out{std::move(next), {}};
 }
 
 /// The same operation on a store: SecretId resolves among its secrets (name, ARN, partial ARN).

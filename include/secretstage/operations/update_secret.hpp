@@ -83,9 +83,8 @@ template <class Traits>
   SECRETSTAGE_TRYV(check_request(r, ctx));
   std::optional<typename Traits::version_id_type> token;
   if (has_value) {
-    auto t = detail::resolve_token(r.client_request_token, ctx);
-    if (!t) return t.error();
-    token = std::move(t).value();
+    SECRETSTAGE_TRY(t, detail::resolve_token(r.client_request_token, ctx));
+    token = std::move(t);
   }
   SECRETSTAGE_TRYV(detail::resolve(s, r.secret_id));
   SECRETSTAGE_TRYV(detail::require_not_deleted(s));
@@ -93,11 +92,10 @@ template <class Traits>
   const basic_secret<Traits>* base = &s;
   std::optional<basic_secret<Traits>> with_version;
   if (token) {
-    auto made = detail::create_version(s, *token, r.secret_string, r.secret_binary, nullptr, ctx.now);
-    if (!made) return made.error();
-    if (made.value().effect == detail::version_effect::unchanged)
-      return out{s, {s.arn(), s.name(), token}};
-    with_version.emplace(std::move(made.value().state));
+    SECRETSTAGE_TRY(made, detail::create_version(s, *token, r.secret_string, r.secret_binary,
+                                                 nullptr, ctx.now));
+    if (made.effect == detail::version_effect::unchanged) return out{s, {s.arn(), s.name(), token}};
+    with_version.emplace(std::move(made.state));
     base = &*with_version;
   }
 
@@ -109,9 +107,8 @@ template <class Traits>
     b.set_meta(std::move(meta));
   }
   b.set_last_changed(ctx.now);
-  auto next = std::move(b).finish();
-  if (!next) return next.error();
-  auto& state = next.value();
+  SECRETSTAGE_TRY(next, std::move(b).finish());
+  auto& state = next;
   basic_update_secret_response<Traits> response{state.arn(), state.name(), token};
   return out{std::move(state), std::move(response)};
 }

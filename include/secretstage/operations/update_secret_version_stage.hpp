@@ -141,10 +141,9 @@ apply(const basic_secret<Traits>& s, const basic_update_secret_version_stage<Tra
     b.detach(label);
   }
   b.set_last_changed(ctx.now);
-  auto next = std::move(b).finish();
-  if (!next) return next.error();
+  SECRETSTAGE_TRY(next, std::move(b).finish());
   basic_update_secret_version_stage_response<Traits> response{s.arn(), s.name()};
-  return out{std::move(next).value(), std::move(response)};
+  return out{std::move(next), std::move(response)};
 }
 
 /// The same operation on a store: SecretId resolves among its secrets (name, ARN, partial ARN).

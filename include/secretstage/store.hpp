@@ -7,12 +7,13 @@
 #include <utility>
 #include <vector>
 
+#include "context.hpp"
+#include "describe.hpp"
 #include "detail/algorithm.hpp"
 #include "detail/persistent_set.hpp"
 #include "detail/validate.hpp"
 #include "messages.hpp"
 #include "result.hpp"
-#include "context.hpp"
 #include "secret.hpp"
 #include "transition.hpp"
 
@@ -152,6 +153,15 @@ result<transition<basic_store<Traits>, Response>> apply_in_store(const basic_sto
 }
 
 }  // namespace detail
+
+/// Every operation on one secret (its description says one_secret), applied to a store: SecretId
+/// resolves among the store's secrets (name, ARN, partial ARN), the secret's own transition runs,
+/// and its new state replaces the old, sharing the rest of the store.
+template <class Traits, acts_on_one_secret Request>
+[[nodiscard]] result<transition<basic_store<Traits>, typename description_of<Request>::response>>
+apply(const basic_store<Traits>& st, const Request& r, const basic_context<Traits>& ctx) {
+  return detail::apply_in_store<typename description_of<Request>::response>(st, r, ctx);
+}
 
 }  // namespace secretstage
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "../context.hpp"
+#include "../describe.hpp"
 #include "../detail/secret_builder.hpp"
 #include "../detail/validate.hpp"
 #include "../result.hpp"
@@ -42,6 +43,34 @@ struct basic_create_secret_response {
 
 using create_secret = basic_create_secret<>;
 using create_secret_response = basic_create_secret_response<>;
+
+/// What CreateSecret is, for the wire and for printing (describe.hpp); members in the
+/// service model's order.
+template <class Traits>
+struct description_of<basic_create_secret<Traits>>
+    : request_description<"CreateSecret", changes_store, basic_create_secret_response<Traits>> {
+  using type = basic_create_secret<Traits>;
+  using members =
+      type_list<member<"Name", &type::name, wire_shape::string, required>,
+                member<"ClientRequestToken", &type::client_request_token, wire_shape::string>,
+                member<"Description", &type::description, wire_shape::string, quoted>,
+                member<"KmsKeyId", &type::kms_key_id, wire_shape::string, quoted>,
+                member<"SecretBinary", &type::secret_binary, wire_shape::blob, redacted>,
+                member<"SecretString", &type::secret_string, wire_shape::string, redacted>,
+                member<"Tags", &type::tags, wire_shape::tag_list>,
+                member<"AddReplicaRegions", nullptr, wire_shape::replica_regions>,
+                member<"ForceOverwriteReplicaSecret", nullptr, wire_shape::boolean>,
+                member<"Type", nullptr, wire_shape::string>>;
+};
+
+/// CreateSecret's response members (describe.hpp).
+template <class Traits>
+struct description_of<basic_create_secret_response<Traits>> {
+  using type = basic_create_secret_response<Traits>;
+  using members = type_list<member<"ARN", &type::arn, wire_shape::string>,
+                            member<"Name", &type::name, wire_shape::string>,
+                            member<"VersionId", &type::version_id, wire_shape::string>>;
+};
 
 /// The ARN AWS gives a secret: arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 chars>,
 /// the six characters drawn from the context's entropy.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "../context.hpp"
+#include "../describe.hpp"
 #include "../detail/algorithm.hpp"
 #include "../detail/filters.hpp"
 #include "../detail/validate.hpp"
@@ -49,6 +50,17 @@ struct basic_secret_versions_list_entry {
                          const basic_secret_versions_list_entry&) = default;
 };
 
+/// A SecretVersionsListEntry on the wire (describe.hpp).
+template <class Traits>
+struct description_of<basic_secret_versions_list_entry<Traits>> {
+  using type = basic_secret_versions_list_entry<Traits>;
+  using members = type_list<member<"VersionId", &type::version_id, wire_shape::string>,
+                            member<"VersionStages", &type::version_stages, wire_shape::string_list>,
+                            member<"LastAccessedDate", &type::last_accessed_date, wire_shape::date>,
+                            member<"CreatedDate", &type::created_date, wire_shape::date>,
+                            member<"KmsKeyIds", &type::kms_key_ids, wire_shape::string_list>>;
+};
+
 template <class Traits = aws_traits>
 struct basic_list_secret_version_ids_response {
   std::vector<basic_secret_versions_list_entry<Traits>> versions;
@@ -64,6 +76,31 @@ struct basic_list_secret_version_ids_response {
 using list_secret_version_ids = basic_list_secret_version_ids<>;
 using secret_versions_list_entry = basic_secret_versions_list_entry<>;
 using list_secret_version_ids_response = basic_list_secret_version_ids_response<>;
+
+/// What ListSecretVersionIds is, for the wire and for printing (describe.hpp); members in the
+/// service model's order.
+template <class Traits>
+struct description_of<basic_list_secret_version_ids<Traits>>
+    : request_description<"ListSecretVersionIds", read_only,
+                          basic_list_secret_version_ids_response<Traits>> {
+  using type = basic_list_secret_version_ids<Traits>;
+  using members =
+      type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>,
+                member<"MaxResults", &type::max_results, wire_shape::integer>,
+                member<"NextToken", &type::next_token, wire_shape::string>,
+                member<"IncludeDeprecated", &type::include_deprecated, wire_shape::boolean>>;
+};
+
+/// ListSecretVersionIds's response members (describe.hpp).
+template <class Traits>
+struct description_of<basic_list_secret_version_ids_response<Traits>> {
+  using type = basic_list_secret_version_ids_response<Traits>;
+  using members =
+      type_list<member<"Versions", &type::versions, wire_shape::structure_list, listing>,
+                member<"NextToken", &type::next_token, wire_shape::string>,
+                member<"ARN", &type::arn, wire_shape::string>,
+                member<"Name", &type::name, wire_shape::string>>;
+};
 
 namespace detail {
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "../context.hpp"
+#include "../describe.hpp"
 #include "../detail/secret_builder.hpp"
 #include "../detail/validate.hpp"
 #include "../result.hpp"
@@ -33,6 +34,24 @@ struct basic_restore_secret_response {
 
 using restore_secret = basic_restore_secret<>;
 using restore_secret_response = basic_restore_secret_response<>;
+
+/// What RestoreSecret is, for the wire and for printing (describe.hpp); members in the
+/// service model's order.
+template <class Traits>
+struct description_of<basic_restore_secret<Traits>>
+    : request_description<"RestoreSecret", changes_store | on_one_secret,
+                          basic_restore_secret_response<Traits>> {
+  using type = basic_restore_secret<Traits>;
+  using members = type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>>;
+};
+
+/// RestoreSecret's response members (describe.hpp).
+template <class Traits>
+struct description_of<basic_restore_secret_response<Traits>> {
+  using type = basic_restore_secret_response<Traits>;
+  using members = type_list<member<"ARN", &type::arn, wire_shape::string>,
+                            member<"Name", &type::name, wire_shape::string>>;
+};
 
 /// RestoreSecret: cancels a scheduled deletion.
 ///
@@ -65,14 +84,6 @@ template <class Traits>
   b.set_deleted(std::nullopt);
   SECRETSTAGE_TRY(next, std::move(b).finish());
   return out{std::move(next), {s.arn(), s.name()}};
-}
-
-/// The same operation on a store: SecretId resolves among its secrets (name, ARN, partial ARN).
-template <class Traits>
-[[nodiscard]] result<transition<basic_store<Traits>, basic_restore_secret_response<Traits>>> apply(
-    const basic_store<Traits>& st, const basic_restore_secret<Traits>& r,
-    const basic_context<Traits>& ctx) {
-  return detail::apply_in_store<basic_restore_secret_response<Traits>>(st, r, ctx);
 }
 
 }  // namespace secretstage

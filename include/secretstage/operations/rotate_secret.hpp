@@ -10,12 +10,13 @@
 #include <vector>
 
 #include "../context.hpp"
+#include "../describe.hpp"
 #include "../detail/algorithm.hpp"
-#include "../rotation_functions.hpp"
 #include "../detail/secret_builder.hpp"
 #include "../detail/validate.hpp"
 #include "../messages.hpp"
 #include "../result.hpp"
+#include "../rotation_functions.hpp"
 #include "../secret.hpp"
 #include "../store.hpp"
 #include "../transition.hpp"
@@ -51,6 +52,31 @@ struct basic_rotate_secret_response {
 
 using rotate_secret = basic_rotate_secret<>;
 using rotate_secret_response = basic_rotate_secret_response<>;
+
+/// What RotateSecret is, for the wire and for printing (describe.hpp); members in the
+/// service model's order.
+template <class Traits>
+struct description_of<basic_rotate_secret<Traits>>
+    : request_description<"RotateSecret", changes_store, basic_rotate_secret_response<Traits>> {
+  using type = basic_rotate_secret<Traits>;
+  using members =
+      type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>,
+                member<"ClientRequestToken", &type::client_request_token, wire_shape::string>,
+                member<"RotationLambdaARN", &type::rotation_lambda_arn, wire_shape::string>,
+                member<"RotationRules", &type::rotation_rules, wire_shape::rotation_rules>,
+                member<"ExternalSecretRotationMetadata", nullptr, wire_shape::rotation_metadata>,
+                member<"ExternalSecretRotationRoleArn", nullptr, wire_shape::string>,
+                member<"RotateImmediately", &type::rotate_immediately, wire_shape::boolean>>;
+};
+
+/// RotateSecret's response members (describe.hpp).
+template <class Traits>
+struct description_of<basic_rotate_secret_response<Traits>> {
+  using type = basic_rotate_secret_response<Traits>;
+  using members = type_list<member<"ARN", &type::arn, wire_shape::string>,
+                            member<"Name", &type::name, wire_shape::string>,
+                            member<"VersionId", &type::version_id, wire_shape::string>>;
+};
 
 namespace detail {
 

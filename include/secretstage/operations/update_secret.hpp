@@ -5,6 +5,7 @@
 #include <string>
 
 #include "../context.hpp"
+#include "../describe.hpp"
 #include "../detail/create_version.hpp"
 #include "../detail/secret_builder.hpp"
 #include "../detail/validate.hpp"
@@ -41,6 +42,32 @@ struct basic_update_secret_response {
 
 using update_secret = basic_update_secret<>;
 using update_secret_response = basic_update_secret_response<>;
+
+/// What UpdateSecret is, for the wire and for printing (describe.hpp); members in the
+/// service model's order.
+template <class Traits>
+struct description_of<basic_update_secret<Traits>>
+    : request_description<"UpdateSecret", changes_store | on_one_secret,
+                          basic_update_secret_response<Traits>> {
+  using type = basic_update_secret<Traits>;
+  using members =
+      type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>,
+                member<"ClientRequestToken", &type::client_request_token, wire_shape::string>,
+                member<"Description", &type::description, wire_shape::string, quoted>,
+                member<"KmsKeyId", &type::kms_key_id, wire_shape::string, quoted>,
+                member<"SecretBinary", &type::secret_binary, wire_shape::blob, redacted>,
+                member<"SecretString", &type::secret_string, wire_shape::string, redacted>,
+                member<"Type", nullptr, wire_shape::string>>;
+};
+
+/// UpdateSecret's response members (describe.hpp).
+template <class Traits>
+struct description_of<basic_update_secret_response<Traits>> {
+  using type = basic_update_secret_response<Traits>;
+  using members = type_list<member<"ARN", &type::arn, wire_shape::string>,
+                            member<"Name", &type::name, wire_shape::string>,
+                            member<"VersionId", &type::version_id, wire_shape::string>>;
+};
 
 /// UpdateSecret: metadata, and with a value a new AWSCURRENT version.
 ///
@@ -111,13 +138,6 @@ template <class Traits>
   auto& state = next;
   basic_update_secret_response<Traits> response{state.arn(), state.name(), token};
   return out{std::move(state), std::move(response)};
-}
-
-/// The same operation on a store: SecretId resolves among its secrets (name, ARN, partial ARN).
-template <class Traits>
-[[nodiscard]] result<transition<basic_store<Traits>, basic_update_secret_response<Traits>>> apply(
-    const basic_store<Traits>& st, const basic_update_secret<Traits>& r, const basic_context<Traits>& ctx) {
-  return detail::apply_in_store<basic_update_secret_response<Traits>>(st, r, ctx);
 }
 
 }  // namespace secretstage

@@ -108,7 +108,7 @@ template <class... Lists>
 using concat_t = typename concat<Lists...>::type;
 
 /// The description of a request, a response or a structure in one; specialized beside each.
-/// A response has `members`, and `has_output = false` when its body is empty.
+/// A response has `members`, and `has_output = false` when its body is empty (no_output).
 template <class T>
 struct description_of {};
 
@@ -126,6 +126,17 @@ struct request_description {
   static constexpr bool mutates = (Flags & changes_store) != 0;
   static constexpr bool one_secret = (Flags & on_one_secret) != 0;
   using response = Response;
+};
+
+/// The members of a response that starts with the secret's ARN and Name, then `More`.
+template <class T, class... More>
+using secret_reference = type_list<member<"ARN", &T::arn, wire_shape::string>,
+                                   member<"Name", &T::name, wire_shape::string>, More...>;
+
+/// The description of a response without output: its body is empty.
+struct no_output {
+  static constexpr bool has_output = false;
+  using members = type_list<>;
 };
 
 /// A type with a description.

@@ -67,9 +67,8 @@ struct description_of<basic_create_secret<Traits>>
 template <class Traits>
 struct description_of<basic_create_secret_response<Traits>> {
   using type = basic_create_secret_response<Traits>;
-  using members = type_list<member<"ARN", &type::arn, wire_shape::string>,
-                            member<"Name", &type::name, wire_shape::string>,
-                            member<"VersionId", &type::version_id, wire_shape::string>>;
+  using members =
+      secret_reference<type, member<"VersionId", &type::version_id, wire_shape::string>>;
 };
 
 /// The ARN AWS gives a secret: arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 chars>,

@@ -61,9 +61,8 @@ struct description_of<basic_delete_secret<Traits>>
 template <class Traits>
 struct description_of<basic_delete_secret_response<Traits>> {
   using type = basic_delete_secret_response<Traits>;
-  using members = type_list<member<"ARN", &type::arn, wire_shape::string>,
-                            member<"Name", &type::name, wire_shape::string>,
-                            member<"DeletionDate", &type::deletion_date, wire_shape::date>>;
+  using members =
+      secret_reference<type, member<"DeletionDate", &type::deletion_date, wire_shape::date>>;
 };
 
 namespace detail {

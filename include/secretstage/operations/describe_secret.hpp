@@ -69,21 +69,19 @@ struct basic_describe_secret_response {
 
 /// The members DescribeSecret's response and a ListSecrets entry share (describe.hpp).
 template <class T>
-using secret_description_members =
-    type_list<member<"ARN", &T::arn, wire_shape::string>,
-              member<"Name", &T::name, wire_shape::string>,
-              member<"Description", &T::description, wire_shape::string, quoted>,
-              member<"KmsKeyId", &T::kms_key_id, wire_shape::string, quoted>,
-              member<"RotationEnabled", &T::rotation_enabled, wire_shape::boolean>,
-              member<"RotationLambdaARN", &T::rotation_lambda_arn, wire_shape::string, quoted>,
-              member<"RotationRules", &T::rotation_rules, wire_shape::rotation_rules>,
-              member<"LastRotatedDate", &T::last_rotated_date, wire_shape::date>,
-              member<"LastChangedDate", &T::last_changed_date, wire_shape::date>,
-              member<"LastAccessedDate", &T::last_accessed_date, wire_shape::date>,
-              member<"DeletedDate", &T::deleted_date, wire_shape::date>,
-              member<"NextRotationDate", &T::next_rotation_date, wire_shape::date>,
-              member<"Tags", &T::tags, wire_shape::tag_list>,
-              member<"CreatedDate", &T::created_date, wire_shape::date>>;
+using secret_description_members = secret_reference<
+    T, member<"Description", &T::description, wire_shape::string, quoted>,
+    member<"KmsKeyId", &T::kms_key_id, wire_shape::string, quoted>,
+    member<"RotationEnabled", &T::rotation_enabled, wire_shape::boolean>,
+    member<"RotationLambdaARN", &T::rotation_lambda_arn, wire_shape::string, quoted>,
+    member<"RotationRules", &T::rotation_rules, wire_shape::rotation_rules>,
+    member<"LastRotatedDate", &T::last_rotated_date, wire_shape::date>,
+    member<"LastChangedDate", &T::last_changed_date, wire_shape::date>,
+    member<"LastAccessedDate", &T::last_accessed_date, wire_shape::date>,
+    member<"DeletedDate", &T::deleted_date, wire_shape::date>,
+    member<"NextRotationDate", &T::next_rotation_date, wire_shape::date>,
+    member<"Tags", &T::tags, wire_shape::tag_list>,
+    member<"CreatedDate", &T::created_date, wire_shape::date>>;
 
 /// DescribeSecret's response members (describe.hpp).
 template <class Traits>

@@ -86,10 +86,8 @@ struct description_of<basic_get_secret_value<Traits>>
 template <class Traits>
 struct description_of<basic_get_secret_value_response<Traits>> {
   using type = basic_get_secret_value_response<Traits>;
-  using members = type_list<
-      member<"ARN", &type::arn, wire_shape::string>,
-      member<"Name", &type::name, wire_shape::string>,
-      member<"VersionId", &type::version_id, wire_shape::string>,
+  using members = secret_reference<
+      type, member<"VersionId", &type::version_id, wire_shape::string>,
       member<"SecretString/SecretBinary", &type::value, wire_shape::secret_value, redacted>,
       member<"VersionStages", &type::version_stages, wire_shape::string_list>,
       member<"CreatedDate", &type::created_date, wire_shape::date>>;

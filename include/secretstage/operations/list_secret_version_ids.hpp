@@ -96,10 +96,9 @@ template <class Traits>
 struct description_of<basic_list_secret_version_ids_response<Traits>> {
   using type = basic_list_secret_version_ids_response<Traits>;
   using members =
-      type_list<member<"Versions", &type::versions, wire_shape::structure_list, listing>,
-                member<"NextToken", &type::next_token, wire_shape::string>,
-                member<"ARN", &type::arn, wire_shape::string>,
-                member<"Name", &type::name, wire_shape::string>>;
+      secret_reference<type,
+                       member<"Versions", &type::versions, wire_shape::structure_list, listing>,
+                       member<"NextToken", &type::next_token, wire_shape::string>>;
 };
 
 namespace detail {

@@ -66,10 +66,8 @@ template <class Traits>
 struct description_of<basic_put_secret_value_response<Traits>> {
   using type = basic_put_secret_value_response<Traits>;
   using members =
-      type_list<member<"ARN", &type::arn, wire_shape::string>,
-                member<"Name", &type::name, wire_shape::string>,
-                member<"VersionId", &type::version_id, wire_shape::string>,
-                member<"VersionStages", &type::version_stages, wire_shape::string_list>>;
+      secret_reference<type, member<"VersionId", &type::version_id, wire_shape::string>,
+                       member<"VersionStages", &type::version_stages, wire_shape::string_list>>;
 };
 
 /// PutSecretValue: a new version with VersionId = ClientRequestToken.

@@ -49,8 +49,7 @@ struct description_of<basic_restore_secret<Traits>>
 template <class Traits>
 struct description_of<basic_restore_secret_response<Traits>> {
   using type = basic_restore_secret_response<Traits>;
-  using members = type_list<member<"ARN", &type::arn, wire_shape::string>,
-                            member<"Name", &type::name, wire_shape::string>>;
+  using members = secret_reference<type>;
 };
 
 /// RestoreSecret: cancels a scheduled deletion.

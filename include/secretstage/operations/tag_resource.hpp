@@ -47,11 +47,7 @@ struct description_of<basic_tag_resource<Traits>>
 
 /// TagResource's response members (describe.hpp).
 template <class Traits>
-struct description_of<basic_tag_resource_response<Traits>> {
-  using type = basic_tag_resource_response<Traits>;
-  static constexpr bool has_output = false;  // an empty body
-  using members = type_list<>;
-};
+struct description_of<basic_tag_resource_response<Traits>> : no_output {};
 
 /// TagResource: attaches tags to the secret's metadata (not to a version).
 ///

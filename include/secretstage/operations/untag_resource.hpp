@@ -48,11 +48,7 @@ struct description_of<basic_untag_resource<Traits>>
 
 /// UntagResource's response members (describe.hpp).
 template <class Traits>
-struct description_of<basic_untag_resource_response<Traits>> {
-  using type = basic_untag_resource_response<Traits>;
-  static constexpr bool has_output = false;  // an empty body
-  using members = type_list<>;
-};
+struct description_of<basic_untag_resource_response<Traits>> : no_output {};
 
 namespace detail {
 /// TagKeys: each key 1–128 (TagKeyType); the list itself has no bound in the API model.

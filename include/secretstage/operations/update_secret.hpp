@@ -64,9 +64,8 @@ struct description_of<basic_update_secret<Traits>>
 template <class Traits>
 struct description_of<basic_update_secret_response<Traits>> {
   using type = basic_update_secret_response<Traits>;
-  using members = type_list<member<"ARN", &type::arn, wire_shape::string>,
-                            member<"Name", &type::name, wire_shape::string>,
-                            member<"VersionId", &type::version_id, wire_shape::string>>;
+  using members =
+      secret_reference<type, member<"VersionId", &type::version_id, wire_shape::string>>;
 };
 
 /// UpdateSecret: metadata, and with a value a new AWSCURRENT version.

@@ -61,8 +61,7 @@ struct description_of<basic_update_secret_version_stage<Traits>>
 template <class Traits>
 struct description_of<basic_update_secret_version_stage_response<Traits>> {
   using type = basic_update_secret_version_stage_response<Traits>;
-  using members = type_list<member<"ARN", &type::arn, wire_shape::string>,
-                            member<"Name", &type::name, wire_shape::string>>;
+  using members = secret_reference<type>;
 };
 
 /// UpdateSecretVersionStage, label L, RemoveFromVersionId A, MoveToVersionId B; C is the version

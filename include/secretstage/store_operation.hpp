@@ -57,9 +57,12 @@ template <class... Request>
 }  // namespace detail
 
 /// Whether the operation of this AWS name changes the store (CreateSecret, PutSecretValue, …);
-/// false for the reads and for a name that is no operation.
+/// false for the reads and for a name that is no operation. A template only so that the
+/// descriptions are instantiated where it is called, not in every file that includes this header
+/// (parse time).
+template <class Traits = aws_traits>
 [[nodiscard]] constexpr bool operation_mutates(std::string_view name) noexcept {
-  return detail::mutates(name, detail::store_requests<aws_traits>{});
+  return detail::mutates(name, detail::store_requests<Traits>{});
 }
 
 /// Every operation of the service model on a store (AWS traits: rotation and BatchGet rely on

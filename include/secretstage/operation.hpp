@@ -46,13 +46,15 @@ using secret_requests = type_list<basic_put_secret_value<Traits>, basic_update_s
 /// std::variant) keeps diagnostics and symbols short.
 template <class Traits = aws_traits>
 struct basic_operation : detail::variant_of_t<detail::secret_requests<Traits>> {
-  using detail::variant_of_t<detail::secret_requests<Traits>>::variant;
+  using base = detail::variant_of_t<detail::secret_requests<Traits>>;
+  using base::base;
 };
 
 template <class Traits = aws_traits>
 struct basic_operation_response
     : detail::variant_of_t<detail::responses_of_t<detail::secret_requests<Traits>>> {
-  using detail::variant_of_t<detail::responses_of_t<detail::secret_requests<Traits>>>::variant;
+  using base = detail::variant_of_t<detail::responses_of_t<detail::secret_requests<Traits>>>;
+  using base::base;
 };
 
 using operation = basic_operation<>;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "../context.hpp"
+#include "../describe.hpp"
 #include "../detail/validate.hpp"
 #include "../messages.hpp"
 #include "../result.hpp"
@@ -49,6 +50,32 @@ struct basic_get_random_password_response {
 
 using get_random_password = basic_get_random_password<>;
 using get_random_password_response = basic_get_random_password_response<>;
+
+/// What GetRandomPassword is, for the wire and for printing (describe.hpp); members in the
+/// service model's order.
+template <class Traits>
+struct description_of<basic_get_random_password<Traits>>
+    : request_description<"GetRandomPassword", read_only,
+                          basic_get_random_password_response<Traits>> {
+  using type = basic_get_random_password<Traits>;
+  using members = type_list<
+      member<"PasswordLength", &type::password_length, wire_shape::long_integer>,
+      member<"ExcludeCharacters", &type::exclude_characters, wire_shape::string>,
+      member<"ExcludeNumbers", &type::exclude_numbers, wire_shape::boolean>,
+      member<"ExcludePunctuation", &type::exclude_punctuation, wire_shape::boolean>,
+      member<"ExcludeUppercase", &type::exclude_uppercase, wire_shape::boolean>,
+      member<"ExcludeLowercase", &type::exclude_lowercase, wire_shape::boolean>,
+      member<"IncludeSpace", &type::include_space, wire_shape::boolean>,
+      member<"RequireEachIncludedType", &type::require_each_included_type, wire_shape::boolean>>;
+};
+
+/// GetRandomPassword's response members (describe.hpp).
+template <class Traits>
+struct description_of<basic_get_random_password_response<Traits>> {
+  using type = basic_get_random_password_response<Traits>;
+  using members =
+      type_list<member<"RandomPassword", &type::random_password, wire_shape::string, redacted>>;
+};
 
 namespace detail {
 
@@ -175,10 +202,9 @@ template <class Traits>
 [[nodiscard]] result<transition<basic_store<Traits>, basic_get_random_password_response<Traits>>> apply(
     const basic_store<Traits>& st, const basic_get_random_password<Traits>& r,
     const basic_context<Traits>& ctx) {
-  auto made = apply(r, ctx);
-  if (!made) return made.error();
+  SECRETSTAGE_TRY(made, apply(r, ctx));
   return transition<basic_store<Traits>, basic_get_random_password_response<Traits>>{
-      st, std::move(made).value()};
+      st, std::move(made)};
 }
 
 }  // namespace secretstage

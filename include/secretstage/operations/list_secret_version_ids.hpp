@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "../context.hpp"
+#include "../describe.hpp"
 #include "../detail/algorithm.hpp"
 #include "../detail/filters.hpp"
 #include "../detail/validate.hpp"
@@ -49,6 +50,17 @@ struct basic_secret_versions_list_entry {
                          const basic_secret_versions_list_entry&) = default;
 };
 
+/// A SecretVersionsListEntry on the wire (describe.hpp).
+template <class Traits>
+struct description_of<basic_secret_versions_list_entry<Traits>> {
+  using type = basic_secret_versions_list_entry<Traits>;
+  using members = type_list<member<"VersionId", &type::version_id, wire_shape::string>,
+                            member<"VersionStages", &type::version_stages, wire_shape::string_list>,
+                            member<"LastAccessedDate", &type::last_accessed_date, wire_shape::date>,
+                            member<"CreatedDate", &type::created_date, wire_shape::date>,
+                            member<"KmsKeyIds", &type::kms_key_ids, wire_shape::string_list>>;
+};
+
 template <class Traits = aws_traits>
 struct basic_list_secret_version_ids_response {
   std::vector<basic_secret_versions_list_entry<Traits>> versions;
@@ -64,6 +76,30 @@ struct basic_list_secret_version_ids_response {
 using list_secret_version_ids = basic_list_secret_version_ids<>;
 using secret_versions_list_entry = basic_secret_versions_list_entry<>;
 using list_secret_version_ids_response = basic_list_secret_version_ids_response<>;
+
+/// What ListSecretVersionIds is, for the wire and for printing (describe.hpp); members in the
+/// service model's order.
+template <class Traits>
+struct description_of<basic_list_secret_version_ids<Traits>>
+    : request_description<"ListSecretVersionIds", read_only,
+                          basic_list_secret_version_ids_response<Traits>> {
+  using type = basic_list_secret_version_ids<Traits>;
+  using members =
+      type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>,
+                member<"MaxResults", &type::max_results, wire_shape::integer>,
+                member<"NextToken", &type::next_token, wire_shape::string>,
+                member<"IncludeDeprecated", &type::include_deprecated, wire_shape::boolean>>;
+};
+
+/// ListSecretVersionIds's response members (describe.hpp).
+template <class Traits>
+struct description_of<basic_list_secret_version_ids_response<Traits>> {
+  using type = basic_list_secret_version_ids_response<Traits>;
+  using members =
+      secret_reference<type,
+                       member<"Versions", &type::versions, wire_shape::structure_list, listing>,
+                       member<"NextToken", &type::next_token, wire_shape::string>>;
+};
 
 namespace detail {
 
@@ -147,12 +183,10 @@ template <class Traits>
 apply(const basic_store<Traits>& st, const basic_list_secret_version_ids<Traits>& r,
       const basic_context<Traits>& ctx) {
   SECRETSTAGE_TRYV(check_request(r, ctx));
-  auto found = st.resolve(r.secret_id);
-  if (!found) return found.error();
-  auto listed = apply(*found.value(), r, ctx);
-  if (!listed) return listed.error();
+  SECRETSTAGE_TRY(found, st.resolve(r.secret_id));
+  SECRETSTAGE_TRY(listed, apply(*found, r, ctx));
   return transition<basic_store<Traits>, basic_list_secret_version_ids_response<Traits>>{
-      st, std::move(listed.value().response)};
+      st, std::move(listed.response)};
 }
 
 }  // namespace secretstage

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "../context.hpp"
+#include "../describe.hpp"
 #include "../detail/secret_builder.hpp"
 #include "../detail/validate.hpp"
 #include "../result.hpp"
@@ -33,6 +34,23 @@ struct basic_restore_secret_response {
 
 using restore_secret = basic_restore_secret<>;
 using restore_secret_response = basic_restore_secret_response<>;
+
+/// What RestoreSecret is, for the wire and for printing (describe.hpp); members in the
+/// service model's order.
+template <class Traits>
+struct description_of<basic_restore_secret<Traits>>
+    : request_description<"RestoreSecret", changes_store | on_one_secret,
+                          basic_restore_secret_response<Traits>> {
+  using type = basic_restore_secret<Traits>;
+  using members = type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>>;
+};
+
+/// RestoreSecret's response members (describe.hpp).
+template <class Traits>
+struct description_of<basic_restore_secret_response<Traits>> {
+  using type = basic_restore_secret_response<Traits>;
+  using members = secret_reference<type>;
+};
 
 /// RestoreSecret: cancels a scheduled deletion.
 ///
@@ -63,17 +81,8 @@ template <class Traits>
 
   detail::secret_builder<Traits> b(s);
   b.set_deleted(std::nullopt);
-  auto next = std::move(b).finish();
-  if (!next) return next.error();
-  return out{std::move(next).value(), {s.arn(), s.name()}};
-}
-
-/// The same operation on a store: SecretId resolves among its secrets (name, ARN, partial ARN).
-template <class Traits>
-[[nodiscard]] result<transition<basic_store<Traits>, basic_restore_secret_response<Traits>>> apply(
-    const basic_store<Traits>& st, const basic_restore_secret<Traits>& r,
-    const basic_context<Traits>& ctx) {
-  return detail::apply_in_store<basic_restore_secret_response<Traits>>(st, r, ctx);
+  SECRETSTAGE_TRY(next, std::move(b).finish());
+  return out{std::move(next), {s.arn(), s.name()}};
 }
 
 }  // namespace secretstage

@@ -10,12 +10,13 @@
 #include <vector>
 
 #include "../context.hpp"
+#include "../describe.hpp"
 #include "../detail/algorithm.hpp"
-#include "../rotation_functions.hpp"
 #include "../detail/secret_builder.hpp"
 #include "../detail/validate.hpp"
 #include "../messages.hpp"
 #include "../result.hpp"
+#include "../rotation_functions.hpp"
 #include "../secret.hpp"
 #include "../store.hpp"
 #include "../transition.hpp"
@@ -51,6 +52,30 @@ struct basic_rotate_secret_response {
 
 using rotate_secret = basic_rotate_secret<>;
 using rotate_secret_response = basic_rotate_secret_response<>;
+
+/// What RotateSecret is, for the wire and for printing (describe.hpp); members in the
+/// service model's order.
+template <class Traits>
+struct description_of<basic_rotate_secret<Traits>>
+    : request_description<"RotateSecret", changes_store, basic_rotate_secret_response<Traits>> {
+  using type = basic_rotate_secret<Traits>;
+  using members =
+      type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>,
+                member<"ClientRequestToken", &type::client_request_token, wire_shape::string>,
+                member<"RotationLambdaARN", &type::rotation_lambda_arn, wire_shape::string>,
+                member<"RotationRules", &type::rotation_rules, wire_shape::rotation_rules>,
+                member<"ExternalSecretRotationMetadata", nullptr, wire_shape::rotation_metadata>,
+                member<"ExternalSecretRotationRoleArn", nullptr, wire_shape::string>,
+                member<"RotateImmediately", &type::rotate_immediately, wire_shape::boolean>>;
+};
+
+/// RotateSecret's response members (describe.hpp).
+template <class Traits>
+struct description_of<basic_rotate_secret_response<Traits>> {
+  using type = basic_rotate_secret_response<Traits>;
+  using members =
+      secret_reference<type, member<"VersionId", &type::version_id, wire_shape::string>>;
+};
 
 namespace detail {
 
@@ -205,9 +230,8 @@ template <class Traits>
     b.attach(Traits::pending(), placeholder);
   }
   b.set_last_changed(ctx.now);
-  auto next = std::move(b).finish();
-  if (!next) return next.error();
-  return out{std::move(next).value(), std::move(response)};
+  SECRETSTAGE_TRY(next, std::move(b).finish());
+  return out{std::move(next), std::move(response)};
 }
 
 /// The same operation on a store: SecretId resolves among its secrets (name, ARN, partial ARN).
@@ -216,12 +240,10 @@ template <class Traits>
     const basic_store<Traits>& st, const basic_rotate_secret<Traits>& r,
     const basic_context<Traits>& ctx, const rotation_functions& functions) {
   SECRETSTAGE_TRYV(check_request(r, ctx));
-  auto found = st.resolve(r.secret_id);
-  if (!found) return found.error();
-  auto next = apply(*found.value(), r, ctx, functions);
-  if (!next) return next.error();
+  SECRETSTAGE_TRY(found, st.resolve(r.secret_id));
+  SECRETSTAGE_TRY(next, apply(*found, r, ctx, functions));
   return transition<basic_store<Traits>, basic_rotate_secret_response<Traits>>{
-      st.put(std::move(next.value().state)), std::move(next.value().response)};
+      st.put(std::move(next.state)), std::move(next.response)};
 }
 
 /// RotateSecret with the rotation functions the context says the service can invoke

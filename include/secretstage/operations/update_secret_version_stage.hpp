@@ -7,6 +7,7 @@
 #include <string>
 
 #include "../context.hpp"
+#include "../describe.hpp"
 #include "../detail/secret_builder.hpp"
 #include "../detail/validate.hpp"
 #include "../messages.hpp"
@@ -41,6 +42,27 @@ struct basic_update_secret_version_stage_response {
 
 using update_secret_version_stage = basic_update_secret_version_stage<>;
 using update_secret_version_stage_response = basic_update_secret_version_stage_response<>;
+
+/// What UpdateSecretVersionStage is, for the wire and for printing (describe.hpp); members in the
+/// service model's order.
+template <class Traits>
+struct description_of<basic_update_secret_version_stage<Traits>>
+    : request_description<"UpdateSecretVersionStage", changes_store | on_one_secret,
+                          basic_update_secret_version_stage_response<Traits>> {
+  using type = basic_update_secret_version_stage<Traits>;
+  using members =
+      type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>,
+                member<"VersionStage", &type::version_stage, wire_shape::string, required>,
+                member<"RemoveFromVersionId", &type::remove_from_version_id, wire_shape::string>,
+                member<"MoveToVersionId", &type::move_to_version_id, wire_shape::string>>;
+};
+
+/// UpdateSecretVersionStage's response members (describe.hpp).
+template <class Traits>
+struct description_of<basic_update_secret_version_stage_response<Traits>> {
+  using type = basic_update_secret_version_stage_response<Traits>;
+  using members = secret_reference<type>;
+};
 
 /// UpdateSecretVersionStage, label L, RemoveFromVersionId A, MoveToVersionId B; C is the version
 /// carrying L now. Checks, in order (decisions.md):
@@ -141,17 +163,9 @@ apply(const basic_secret<Traits>& s, const basic_update_secret_version_stage<Tra
     b.detach(label);
   }
   b.set_last_changed(ctx.now);
-  auto next = std::move(b).finish();
-  if (!next) return next.error();
+  SECRETSTAGE_TRY(next, std::move(b).finish());
   basic_update_secret_version_stage_response<Traits> response{s.arn(), s.name()};
-  return out{std::move(next).value(), std::move(response)};
-}
-
-/// The same operation on a store: SecretId resolves among its secrets (name, ARN, partial ARN).
-template <class Traits>
-[[nodiscard]] result<transition<basic_store<Traits>, basic_update_secret_version_stage_response<Traits>>> apply(
-    const basic_store<Traits>& st, const basic_update_secret_version_stage<Traits>& r, const basic_context<Traits>& ctx) {
-  return detail::apply_in_store<basic_update_secret_version_stage_response<Traits>>(st, r, ctx);
+  return out{std::move(next), std::move(response)};
 }
 
 }  // namespace secretstage

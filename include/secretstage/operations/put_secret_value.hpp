@@ -44,6 +44,20 @@ struct basic_put_secret_value_response {
 using put_secret_value = basic_put_secret_value<>;
 using put_secret_value_response = basic_put_secret_value_response<>;
 
+/// The checks of PutSecretValue that precede secret resolution (shape, values, token).
+template <class Traits>
+[[nodiscard]] result<void> check_request(const basic_put_secret_value<Traits>& r,
+                                         const basic_context<Traits>& ctx) {
+  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
+  SECRETSTAGE_TRYV(detail::check_token<Traits>(r.client_request_token));
+  SECRETSTAGE_TRYV(detail::check_value_lengths(r.secret_string, r.secret_binary));
+  SECRETSTAGE_TRYV(detail::check_stage_list<Traits>(r.version_stages));
+  SECRETSTAGE_TRYV(detail::check_secret_id_characters(r.secret_id));
+  SECRETSTAGE_TRYV(detail::check_one_value(r.secret_string, r.secret_binary, true));
+  if (!r.client_request_token && !ctx.generated_token) return messages::missing_client_request_token();
+  return ok();
+}
+
 /// PutSecretValue: a new version with VersionId = ClientRequestToken.
 ///
 /// Checks, in order (the first failure decides; nothing changes on failure):
@@ -67,20 +81,6 @@ using put_secret_value_response = basic_put_secret_value_response<>;
 ///   token = the value-less placeholder:      it is filled instead of a new version being made
 /// Cost: O(labels) plus one insertion into the version trie (O(log32 versions)); no value is copied
 /// but the request's.
-/// The checks of PutSecretValue that precede secret resolution (shape, values, token).
-template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_put_secret_value<Traits>& r,
-                                         const basic_context<Traits>& ctx) {
-  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
-  SECRETSTAGE_TRYV(detail::check_token<Traits>(r.client_request_token));
-  SECRETSTAGE_TRYV(detail::check_value_lengths(r.secret_string, r.secret_binary));
-  SECRETSTAGE_TRYV(detail::check_stage_list<Traits>(r.version_stages));
-  SECRETSTAGE_TRYV(detail::check_secret_id_characters(r.secret_id));
-  SECRETSTAGE_TRYV(detail::check_one_value(r.secret_string, r.secret_binary, true));
-  if (!r.client_request_token && !ctx.generated_token) return messages::missing_client_request_token();
-  return ok();
-}
-
 template <class Traits>
 [[nodiscard]] result<transition<basic_secret<Traits>, basic_put_secret_value_response<Traits>>> apply(
     const basic_secret<Traits>& s, const basic_put_secret_value<Traits>& r,

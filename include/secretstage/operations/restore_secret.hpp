@@ -34,6 +34,13 @@ struct basic_restore_secret_response {
 using restore_secret = basic_restore_secret<>;
 using restore_secret_response = basic_restore_secret_response<>;
 
+/// The checks of RestoreSecret that precede secret resolution (shape).
+template <class Traits>
+[[nodiscard]] result<void> check_request(const basic_restore_secret<Traits>& r,
+                                         const basic_context<Traits>&) {
+  return detail::check_secret_id(r.secret_id);
+}
+
 /// RestoreSecret: cancels a scheduled deletion.
 ///
 /// Checks, in order (the first failure decides; nothing changes on failure):
@@ -45,13 +52,6 @@ using restore_secret_response = basic_restore_secret_response<>;
 ///                            LastChangedDate) [API; I16]
 ///   not scheduled:           success, nothing changes (decisions.md)
 /// Response: ARN, Name. Cost: O(1) besides resolution; no version is copied.
-/// The checks of RestoreSecret that precede secret resolution (shape).
-template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_restore_secret<Traits>& r,
-                                         const basic_context<Traits>&) {
-  return detail::check_secret_id(r.secret_id);
-}
-
 template <class Traits>
 [[nodiscard]] result<transition<basic_secret<Traits>, basic_restore_secret_response<Traits>>> apply(
     const basic_secret<Traits>& s, const basic_restore_secret<Traits>& r,

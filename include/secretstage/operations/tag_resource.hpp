@@ -33,6 +33,15 @@ struct basic_tag_resource_response {
 using tag_resource = basic_tag_resource<>;
 using tag_resource_response = basic_tag_resource_response<>;
 
+/// The checks of TagResource that precede secret resolution (shape).
+template <class Traits>
+[[nodiscard]] result<void> check_request(const basic_tag_resource<Traits>& r,
+                                         const basic_context<Traits>&) {
+  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
+  SECRETSTAGE_TRYV(detail::check_tags(r.tags));
+  return detail::check_secret_id_characters(r.secret_id);
+}
+
 /// TagResource: attaches tags to the secret's metadata (not to a version).
 ///
 /// Checks, in order (the first failure decides; nothing changes on failure):
@@ -46,15 +55,6 @@ using tag_resource_response = basic_tag_resource_response<>;
 ///   when the tag list changed: LastChangedDate = now ("modified in any way" [API]); when it did
 ///   not (no tags, or the same values again): nothing changes
 /// Versions and labels never change. Cost: O(tags²) on the metadata copy; no version is copied.
-/// The checks of TagResource that precede secret resolution (shape).
-template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_tag_resource<Traits>& r,
-                                         const basic_context<Traits>&) {
-  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
-  SECRETSTAGE_TRYV(detail::check_tags(r.tags));
-  return detail::check_secret_id_characters(r.secret_id);
-}
-
 template <class Traits>
 [[nodiscard]] result<transition<basic_secret<Traits>, basic_tag_resource_response<Traits>>> apply(
     const basic_secret<Traits>& s, const basic_tag_resource<Traits>& r,

@@ -42,22 +42,6 @@ struct basic_update_secret_response {
 using update_secret = basic_update_secret<>;
 using update_secret_response = basic_update_secret_response<>;
 
-/// UpdateSecret: metadata, and with a value a new AWSCURRENT version.
-///
-/// Checks, in order:
-///   SecretId 1–2048; ClientRequestToken 32–64; Description ≤ 2048; KmsKeyId ≤ 2048;
-///   SecretString / SecretBinary 1–65,536                       ValidationException
-///   SecretId not an ARN and not a valid name                    ValidationException "Invalid name. …"
-///   both SecretString and SecretBinary                          InvalidParameterException "You can’t specify both …"
-///   a value, no token and none generated (raw request)          InvalidRequestException "You must provide a ClientRequestToken value. …"
-///   SecretId names another secret                               ResourceNotFoundException
-///   secret scheduled for deletion                               InvalidRequestException "… marked for deletion."
-///   token = a version with another value                        ResourceExistsException "You can't use ClientRequestToken …"
-/// Effect:
-///   with a value:    as PutSecretValue without VersionStages: AWSCURRENT * -> new version,
-///                    AWSPREVIOUS * -> old current, AWSPENDING off the old current
-///   same token and value again: nothing changes at all (Description included)
-///   Description / KmsKeyId: replaced when given. Without a value the token is ignored.
 /// The checks of UpdateSecret that precede secret resolution (shape, values, token).
 template <class Traits>
 [[nodiscard]] result<void> check_request(const basic_update_secret<Traits>& r,
@@ -74,6 +58,22 @@ template <class Traits>
   return ok();
 }
 
+/// UpdateSecret: metadata, and with a value a new AWSCURRENT version.
+///
+/// Checks, in order:
+///   SecretId 1–2048; ClientRequestToken 32–64; Description ≤ 2048; KmsKeyId ≤ 2048;
+///   SecretString / SecretBinary 1–65,536                       ValidationException
+///   SecretId not an ARN and not a valid name                    ValidationException "Invalid name. …"
+///   both SecretString and SecretBinary                          InvalidParameterException "You can’t specify both …"
+///   a value, no token and none generated (raw request)          InvalidRequestException "You must provide a ClientRequestToken value. …"
+///   SecretId names another secret                               ResourceNotFoundException
+///   secret scheduled for deletion                               InvalidRequestException "… marked for deletion."
+///   token = a version with another value                        ResourceExistsException "You can't use ClientRequestToken …"
+/// Effect:
+///   with a value:    as PutSecretValue without VersionStages: AWSCURRENT * -> new version,
+///                    AWSPREVIOUS * -> old current, AWSPENDING off the old current
+///   same token and value again: nothing changes at all (Description included)
+///   Description / KmsKeyId: replaced when given. Without a value the token is ignored.
 template <class Traits>
 [[nodiscard]] result<transition<basic_secret<Traits>, basic_update_secret_response<Traits>>> apply(
     const basic_secret<Traits>& s, const basic_update_secret<Traits>& r,

@@ -42,6 +42,21 @@ struct basic_update_secret_version_stage_response {
 using update_secret_version_stage = basic_update_secret_version_stage<>;
 using update_secret_version_stage_response = basic_update_secret_version_stage_response<>;
 
+/// The checks of UpdateSecretVersionStage that precede secret resolution (shape).
+template <class Traits>
+[[nodiscard]] result<void> check_request(const basic_update_secret_version_stage<Traits>& r,
+                                         const basic_context<Traits>&) {
+  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
+  SECRETSTAGE_TRYV(Traits::check_label(r.version_stage, "versionStage"));
+  if (r.remove_from_version_id) {
+    SECRETSTAGE_TRYV(Traits::check_version_id(*r.remove_from_version_id, "removeFromVersionId"));
+  }
+  if (r.move_to_version_id) {
+    SECRETSTAGE_TRYV(Traits::check_version_id(*r.move_to_version_id, "moveToVersionId"));
+  }
+  return detail::check_secret_id_characters(r.secret_id);
+}
+
 /// UpdateSecretVersionStage, label L, RemoveFromVersionId A, MoveToVersionId B; C is the version
 /// carrying L now. Checks, in order (decisions.md):
 ///   SecretId 1–2048; VersionStage 1–256; A, B 32–64                 ValidationException
@@ -61,21 +76,6 @@ using update_secret_version_stage_response = basic_update_secret_version_stage_r
 ///   L nowhere, B given:                      L -> B
 ///   L = AWSCURRENT moved A -> B:             also AWSPREVIOUS * -> A
 /// Cost: O(labels) and one version lookup; no version or value is copied.
-/// The checks of UpdateSecretVersionStage that precede secret resolution (shape).
-template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_update_secret_version_stage<Traits>& r,
-                                         const basic_context<Traits>&) {
-  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
-  SECRETSTAGE_TRYV(Traits::check_label(r.version_stage, "versionStage"));
-  if (r.remove_from_version_id) {
-    SECRETSTAGE_TRYV(Traits::check_version_id(*r.remove_from_version_id, "removeFromVersionId"));
-  }
-  if (r.move_to_version_id) {
-    SECRETSTAGE_TRYV(Traits::check_version_id(*r.move_to_version_id, "moveToVersionId"));
-  }
-  return detail::check_secret_id_characters(r.secret_id);
-}
-
 template <class Traits>
 [[nodiscard]] result<
     transition<basic_secret<Traits>, basic_update_secret_version_stage_response<Traits>>>

@@ -22,9 +22,10 @@
 //   4. required members are present and enum values in their set; all violations together
 //        else ValidationException "1 validation error detected: …" ("2 validation errors …; …")
 // Then apply() runs the operation's own checks (lengths, ranges, patterns, state), which report
-// their first failure (decisions.md).
+// their first failure (docs/semantics.md#validation).
 //
-// Rulings where AWS's behaviour is not recorded (see also messages.hpp):
+// Rulings where AWS's behaviour is not recorded (docs/semantics.md#wire-adapter; see also
+// messages.hpp):
 //   - Unknown members are ignored, as AWS's JSON front end does (forward compatibility: an SDK
 //     newer than the service may send members it does not know). Member names are
 //     case-sensitive, so "secretId" is unknown and SecretId then missing.
@@ -157,8 +158,8 @@ inline constexpr std::array<std::string_view, 16> operation_names = {
 }
 
 /// The HTTP status AWS uses for the error: 400 for every exception, except InternalServiceError,
-/// which the service model marks as a server fault: 500 (aws-semantics.md C8 lists both; ruling:
-/// the model's fault flag, which is also what makes SDKs retry it).
+/// which the service model marks as a server fault: 500 (AWS's error pages give both; ruling: the
+/// model's fault flag, which is also what makes SDKs retry it; docs/semantics.md#errors).
 [[nodiscard]] inline int http_status(const error& e) noexcept {
   return e.code == errc::internal_service_error ? 500 : 400;
 }

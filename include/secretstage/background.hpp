@@ -1,7 +1,8 @@
 #ifndef SECRETSTAGE_OPERATIONS_BACKGROUND_HPP
 #define SECRETSTAGE_OPERATIONS_BACKGROUND_HPP
 
-// The two transitions AWS runs in the background, not as API calls (aws-semantics.md §4.13).
+// The two transitions AWS runs in the background, not as API calls
+// (docs/semantics.md#background-transitions).
 // Each is a pure function of (state, now): the caller decides when they run, which is how the
 // model makes AWS's nondeterministic timing explicit.
 
@@ -17,7 +18,8 @@
 
 namespace secretstage {
 
-/// A secret keeps every version while it has at most this many (decisions.md: "more than 100").
+/// A secret keeps every version while it has at most this many (AWS: "more than 100"; see
+/// docs/semantics.md#background-transitions).
 inline constexpr std::size_t retained_version_count = 100;
 /// A version younger than this is never collected ("does not remove versions created less than
 /// 24 hours ago").

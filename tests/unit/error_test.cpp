@@ -19,8 +19,8 @@
 namespace ss = secretstage;
 
 namespace {
-// Every enumerator and the AWS `__type` it stands for (spelling from aws-semantics.md §3 and the
-// AWS JSON protocol's common errors).
+// Every enumerator and the AWS `__type` it stands for (spelling from docs/semantics.md#errors and
+// the AWS JSON protocol's common errors).
 const std::vector<std::pair<ss::errc, std::string>> all_exceptions = {
     {ss::errc::invalid_parameter, "InvalidParameterException"},
     {ss::errc::invalid_request, "InvalidRequestException"},

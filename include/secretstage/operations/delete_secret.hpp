@@ -84,8 +84,10 @@ template <class Traits>
 ///   RecoveryWindowInDays with ForceDeleteWithoutRecovery   InvalidParameterException "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays." [unverified]
 ///   (without force) SecretId names no secret               ResourceNotFoundException "Secrets Manager can't find the specified secret."
 ///   (without force) secret already scheduled for deletion  InvalidRequestException "You can't perform this operation on the secret because it was marked for deletion."
-///                                                          (decisions.md's rule for every mutating operation but a forced
-///                                                          DeleteSecret and RestoreSecret; AWS unrecorded, §4.11)
+///                                                          (ruling: the rule for every mutating
+///                                                          operation but a forced DeleteSecret
+///                                                          and RestoreSecret; see
+///                                                          docs/semantics.md#deletesecret)
 /// Effect:
 ///   without force:  DeletedDate = now + window days (default 30); every version, label, tag and
 ///                   other date unchanged. Response DeletionDate = that date.

@@ -102,7 +102,7 @@ template <class Traits>
 ///   SecretId names no secret                            ResourceNotFoundException "Secrets Manager can't find the specified secret."
 ///   NextToken not issued by this listing, or its version has left it since
 ///                                                       InvalidNextTokenException [unverified text]
-/// A secret scheduled for deletion is listed too (decisions.md).
+/// A secret scheduled for deletion is listed too (ruling, docs/semantics.md#listsecretversionids).
 /// Order: newest first (descending creation order; AWS does not document one). A NextToken names
 /// the version the next page starts at, so versions created between two pages do not shift it.
 /// Without MaxResults the page runs to the end. Entries: VersionId, VersionStages (empty for a

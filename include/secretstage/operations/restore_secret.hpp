@@ -49,8 +49,8 @@ template <class Traits>
 ///                                                       ResourceNotFoundException "Secrets Manager can't find the specified secret."
 /// Effect:
 ///   scheduled for deletion:  DeletedDate cleared; nothing else changes (versions, labels, tags,
-///                            LastChangedDate) [API; I16]
-///   not scheduled:           success, nothing changes (decisions.md)
+///                            LastChangedDate) [API; invariant I16]
+///   not scheduled:           success, nothing changes (ruling, docs/semantics.md#restoresecret)
 /// Response: ARN, Name. Cost: O(1) besides resolution; no version is copied.
 template <class Traits>
 [[nodiscard]] result<transition<basic_secret<Traits>, basic_restore_secret_response<Traits>>> apply(

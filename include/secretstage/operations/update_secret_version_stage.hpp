@@ -58,7 +58,7 @@ template <class Traits>
 }
 
 /// UpdateSecretVersionStage, label L, RemoveFromVersionId A, MoveToVersionId B; C is the version
-/// carrying L now. Checks, in order (decisions.md):
+/// carrying L now. Checks, in order (docs/semantics.md#updatesecretversionstage):
 ///   SecretId 1–2048; VersionStage 1–256; A, B 32–64                 ValidationException
 ///   SecretId not an ARN and not a valid name                         ValidationException "Invalid name. …"
 ///   SecretId names another secret                                    ResourceNotFoundException

@@ -963,7 +963,7 @@ template <class Traits>
 /// The request of `operation` (its AWS name, without "secretsmanager.") read from `body`, or the
 /// error AWS gives for the body (see the top of this file). The model's own checks are left to
 /// apply(). Never throws, except std::bad_alloc.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 [[nodiscard]] result<basic_store_operation<Traits>> parse_request(std::string_view operation,
                                                                   std::string_view body) {
   wire::require_string_domain<Traits>();
@@ -995,7 +995,7 @@ template <class Traits = aws_traits>
 
 /// The exact AWS response body (compact JSON) of a response; empty for TagResource and
 /// UntagResource, which have no output.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 [[nodiscard]] std::string response_body(const basic_store_operation_response<Traits>& response) {
   wire::require_string_domain<Traits>();
   return std::visit(
@@ -1010,7 +1010,7 @@ struct reply {
 };
 
 /// The store after a request, and the answer to send.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct exchange {
   basic_store<Traits> store;
   reply answer;
@@ -1019,7 +1019,7 @@ struct exchange {
 /// One request end to end: parse_request, apply(store, op, ctx), response_body. On any error the
 /// store is `st` itself, unchanged, and the answer is error_body with http_status. The request's
 /// ClientRequestToken, when absent, is ctx.generated_token (empty: AWS's raw-request error).
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 [[nodiscard]] exchange<Traits> handle(const basic_store<Traits>& st, std::string_view operation,
                                       std::string_view body, const basic_context<Traits>& ctx) {
   auto op = parse_request<Traits>(operation, body);

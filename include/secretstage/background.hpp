@@ -33,7 +33,7 @@ struct background_result {
 };
 
 /// A version that deprecated-version collection removed from a secret of a store.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct collected_version {
   shared_text secret_name;
   typename Traits::version_id_type version_id;

@@ -14,7 +14,7 @@ namespace secretstage {
 
 /// The closed set of operations on one existing secret. A named type (not a bare
 /// std::variant) keeps diagnostics and symbols short.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_operation
     : std::variant<basic_put_secret_value<Traits>, basic_update_secret<Traits>,
                    basic_update_secret_version_stage<Traits>> {
@@ -22,7 +22,7 @@ struct basic_operation
                      basic_update_secret_version_stage<Traits>>::variant;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_operation_response
     : std::variant<basic_put_secret_value_response<Traits>, basic_update_secret_response<Traits>,
                    basic_update_secret_version_stage_response<Traits>> {

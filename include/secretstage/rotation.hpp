@@ -51,7 +51,7 @@ enum class finish_variant : std::uint8_t {
 
 /// What Secrets Manager passes the rotation function: the secret (its ARN) and the token of the
 /// version being rotated in.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_rotation_event {
   std::string secret_id;
   typename Traits::version_id_type client_request_token{};
@@ -60,7 +60,7 @@ struct basic_rotation_event {
 };
 
 /// The outcome of a step: the secret and the version it worked on.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_rotation_step_response {
   shared_text arn;
   shared_text name;

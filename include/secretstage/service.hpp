@@ -207,7 +207,7 @@ enum class service_stream : std::uint64_t {
 /// that makes none due costs no scan of the store.
 /// Any exception inside (only resource exhaustion can throw) leaves the store as it was and
 /// answers 500 InternalServiceError.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 class basic_service {
  public:
   using traits_type = Traits;

@@ -36,7 +36,7 @@ struct name_hash {
 /// and secrets scheduled for deletion) in a persistent hash trie, so a transition on one secret
 /// shares every other with the previous store: O(log16 n) nodes are copied, no secret is. A
 /// pointer to a secret of the store stays valid as long as the store does.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 class basic_store {
  public:
   using traits_type = Traits;

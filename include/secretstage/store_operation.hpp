@@ -121,12 +121,12 @@ static_assert(std::variant_size_v<store_request_variant<aws_traits>> ==
 
 /// Every operation of the service model on a store (AWS traits: rotation and BatchGet rely on
 /// the reserved labels). `apply(store, op, ctx)` dispatches to the operation's own transition.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_store_operation : detail::store_request_variant<Traits> {
   using detail::store_request_variant<Traits>::store_request_variant;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_store_operation_response : detail::store_response_variant<Traits> {
   using detail::store_response_variant<Traits>::store_response_variant;
 };

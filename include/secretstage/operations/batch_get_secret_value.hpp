@@ -21,7 +21,7 @@
 namespace secretstage {
 
 /// BatchGetSecretValue request: exactly one of SecretIdList and Filters.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_batch_get_secret_value {
   /// 1–20 SecretIds (names, ARNs or partial ARNs).
   std::optional<std::vector<std::string>> secret_id_list{};
@@ -46,7 +46,7 @@ struct api_error {
   friend bool operator==(const api_error&, const api_error&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_batch_get_secret_value_response {
   std::vector<basic_secret_value_entry<Traits>> secret_values;
   /// Filters only: present when more secrets match; pass it back with the same Filters.

@@ -15,7 +15,7 @@
 namespace secretstage {
 
 /// CancelRotateSecret request.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_cancel_rotate_secret {
   std::string secret_id;
 
@@ -23,7 +23,7 @@ struct basic_cancel_rotate_secret {
                          const basic_cancel_rotate_secret&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_cancel_rotate_secret_response {
   shared_text arn;
   shared_text name;

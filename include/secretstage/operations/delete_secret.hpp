@@ -18,7 +18,7 @@
 namespace secretstage {
 
 /// DeleteSecret request (AWS field names in snake_case).
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_delete_secret {
   std::string secret_id;
   /// 7–30; absent: 30 (unless ForceDeleteWithoutRecovery).
@@ -28,7 +28,7 @@ struct basic_delete_secret {
   friend bool operator==(const basic_delete_secret&, const basic_delete_secret&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_delete_secret_response {
   shared_text arn;
   shared_text name;

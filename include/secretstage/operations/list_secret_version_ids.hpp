@@ -19,7 +19,7 @@
 namespace secretstage {
 
 /// ListSecretVersionIds request.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_list_secret_version_ids {
   std::string secret_id;
   /// 1–100; absent: every remaining version in one page.
@@ -33,7 +33,7 @@ struct basic_list_secret_version_ids {
 };
 
 /// SecretVersionsListEntry.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_secret_versions_list_entry {
   typename Traits::version_id_type version_id;
   /// Empty for a deprecated version, whose AWS entry has no VersionStages member.
@@ -49,7 +49,7 @@ struct basic_secret_versions_list_entry {
                          const basic_secret_versions_list_entry&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_list_secret_version_ids_response {
   std::vector<basic_secret_versions_list_entry<Traits>> versions;
   /// Present when more versions follow; pass it back to get them.

@@ -18,7 +18,7 @@
 namespace secretstage {
 
 /// ListSecrets request.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_list_secrets {
   /// Absent or false: secrets scheduled for deletion are left out.
   std::optional<bool> include_planned_deletion{};
@@ -35,7 +35,7 @@ struct basic_list_secrets {
 
 /// SecretListEntry: DescribeSecret's members, with the versions-to-stages map named
 /// SecretVersionsToStages.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_secret_list_entry {
   shared_text arn;
   shared_text name;
@@ -57,7 +57,7 @@ struct basic_secret_list_entry {
   friend bool operator==(const basic_secret_list_entry&, const basic_secret_list_entry&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_list_secrets_response {
   std::vector<basic_secret_list_entry<Traits>> secret_list;
   /// Present when more secrets follow; pass it back (with the same filters, sort order and

@@ -17,7 +17,7 @@
 namespace secretstage {
 
 /// PutSecretValue request (AWS field names in snake_case).
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_put_secret_value {
   std::string secret_id;
   std::optional<typename Traits::version_id_type> client_request_token{};
@@ -29,7 +29,7 @@ struct basic_put_secret_value {
   friend bool operator==(const basic_put_secret_value&, const basic_put_secret_value&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_put_secret_value_response {
   shared_text arn;
   shared_text name;

@@ -15,14 +15,14 @@
 namespace secretstage {
 
 /// RestoreSecret request.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_restore_secret {
   std::string secret_id;
 
   friend bool operator==(const basic_restore_secret&, const basic_restore_secret&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_restore_secret_response {
   shared_text arn;
   shared_text name;

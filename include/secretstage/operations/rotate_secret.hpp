@@ -24,7 +24,7 @@ namespace secretstage {
 
 /// RotateSecret request. ExternalSecretRotationMetadata and ExternalSecretRotationRoleArn (managed
 /// external secrets) are out of scope.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_rotate_secret {
   std::string secret_id;
   std::optional<typename Traits::version_id_type> client_request_token{};
@@ -38,7 +38,7 @@ struct basic_rotate_secret {
   friend bool operator==(const basic_rotate_secret&, const basic_rotate_secret&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_rotate_secret_response {
   shared_text arn;
   shared_text name;

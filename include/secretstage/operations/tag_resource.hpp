@@ -15,7 +15,7 @@
 namespace secretstage {
 
 /// TagResource request.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_tag_resource {
   std::string secret_id;
   std::vector<tag> tags{};
@@ -24,7 +24,7 @@ struct basic_tag_resource {
 };
 
 /// TagResource answers with an empty body.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_tag_resource_response {
   friend bool operator==(const basic_tag_resource_response&,
                          const basic_tag_resource_response&) = default;

@@ -16,7 +16,7 @@
 namespace secretstage {
 
 /// UntagResource request.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_untag_resource {
   std::string secret_id;
   std::vector<std::string> tag_keys{};
@@ -25,7 +25,7 @@ struct basic_untag_resource {
 };
 
 /// UntagResource answers with an empty body.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_untag_resource_response {
   friend bool operator==(const basic_untag_resource_response&,
                          const basic_untag_resource_response&) = default;

@@ -16,7 +16,7 @@
 namespace secretstage {
 
 /// UpdateSecret request.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_update_secret {
   std::string secret_id;
   std::optional<typename Traits::version_id_type> client_request_token{};
@@ -28,7 +28,7 @@ struct basic_update_secret {
   friend bool operator==(const basic_update_secret&, const basic_update_secret&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_update_secret_response {
   shared_text arn;
   shared_text name;

@@ -19,7 +19,7 @@ namespace secretstage {
 
 /// UpdateSecretVersionStage request: move label `version_stage` from `remove_from_version_id` to
 /// `move_to_version_id` (either may be absent).
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_update_secret_version_stage {
   std::string secret_id;
   typename Traits::label_type version_stage{};
@@ -30,7 +30,7 @@ struct basic_update_secret_version_stage {
                          const basic_update_secret_version_stage&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_update_secret_version_stage_response {
   shared_text arn;
   shared_text name;

@@ -18,32 +18,29 @@ namespace ss = secretstage;
 // reached are unused.
 namespace traits_test {
 
-// A complete domain without reserved labels, the base every negative case below breaks in one
-// place.
-struct plain {
+// A complete domain without reserved labels, assembled from parts, so that each negative case
+// below leaves out exactly one part or replaces one member.
+struct value_types {
   using label_type = std::string;
   using version_id_type = std::string;
-  static constexpr std::size_t label_quota = 20;
-  static constexpr std::size_t max_labels_per_request = 20;
-  static constexpr bool has_reserved_labels = false;
-  static ss::result<void> check_label(const label_type&, std::string_view) { return ss::ok(); }
-  static ss::result<void> check_version_id(const version_id_type&, std::string_view) {
-    return ss::ok();
-  }
-  static std::string_view text(const std::string& s) noexcept { return s; }
-  static std::uint64_t hash(const version_id_type& v) noexcept { return v.size(); }
 };
-
-struct no_label_type {
-  using version_id_type = std::string;
+struct constants {
   static constexpr std::size_t label_quota = 20;
   static constexpr std::size_t max_labels_per_request = 20;
   static constexpr bool has_reserved_labels = false;
-  static ss::result<void> check_version_id(const version_id_type&, std::string_view) {
-    return ss::ok();
-  }
+};
+struct checks {
+  static ss::result<void> check_label(const std::string&, std::string_view) { return ss::ok(); }
+  static ss::result<void> check_version_id(const std::string&, std::string_view) { return ss::ok(); }
   static std::string_view text(const std::string& s) noexcept { return s; }
-  static std::uint64_t hash(const version_id_type& v) noexcept { return v.size(); }
+};
+struct hashing {
+  static std::uint64_t hash(const std::string& v) noexcept { return v.size(); }
+};
+struct plain : value_types, constants, checks, hashing {};
+
+struct no_label_type : constants, checks, hashing {
+  using version_id_type = std::string;
 };
 
 struct unordered_label {
@@ -53,24 +50,16 @@ struct labels_without_order : plain {
   using label_type = unordered_label;
   static ss::result<void> check_label(const label_type&, std::string_view) { return ss::ok(); }
   static std::string_view text(const label_type&) noexcept { return "x"; }
-  using plain::text;
+  using checks::text;
 };
 
 struct quota_not_constant : plain {
   static inline std::size_t label_quota = 20;  // a variable, not a constant expression
 };
 
-struct no_max_labels_per_request {
-  using label_type = std::string;
-  using version_id_type = std::string;
+struct no_max_labels_per_request : value_types, checks, hashing {
   static constexpr std::size_t label_quota = 20;
   static constexpr bool has_reserved_labels = false;
-  static ss::result<void> check_label(const label_type&, std::string_view) { return ss::ok(); }
-  static ss::result<void> check_version_id(const version_id_type&, std::string_view) {
-    return ss::ok();
-  }
-  static std::string_view text(const std::string& s) noexcept { return s; }
-  static std::uint64_t hash(const version_id_type& v) noexcept { return v.size(); }
 };
 
 struct check_label_returns_bool : plain {
@@ -85,18 +74,7 @@ struct hash_of_the_wrong_width : plain {
   static std::uint32_t hash(const version_id_type&) noexcept { return 0; }
 };
 
-struct no_hash {
-  using label_type = std::string;
-  using version_id_type = std::string;
-  static constexpr std::size_t label_quota = 20;
-  static constexpr std::size_t max_labels_per_request = 20;
-  static constexpr bool has_reserved_labels = false;
-  static ss::result<void> check_label(const label_type&, std::string_view) { return ss::ok(); }
-  static ss::result<void> check_version_id(const version_id_type&, std::string_view) {
-    return ss::ok();
-  }
-  static std::string_view text(const std::string& s) noexcept { return s; }
-};
+struct no_hash : value_types, constants, checks {};
 
 // Reserved labels switched on without the predicates update_secret_version_stage.hpp uses.
 struct reserved_without_predicates : plain {

@@ -109,9 +109,9 @@ TEST_CASE("each errc compares equal to its portable std::errc condition (default
   using std::errc;
   CHECK(ss::make_error_code(ss::errc::resource_not_found) == errc::no_such_file_or_directory);
   CHECK(ss::make_error_code(ss::errc::access_denied) == errc::permission_denied);
-  for (const auto code : {ss::errc::invalid_parameter, ss::errc::invalid_request, ss::errc::validation,
-                          ss::errc::serialization, ss::errc::invalid_next_token,
-                          ss::errc::malformed_policy_document}) {
+  for (const auto code : {ss::errc::invalid_parameter, ss::errc::invalid_request,
+                          ss::errc::validation, ss::errc::serialization,
+                          ss::errc::invalid_next_token, ss::errc::malformed_policy_document}) {
     CAPTURE(ss::exception_name(code));
     CHECK(ss::make_error_code(code) == errc::invalid_argument);
   }
@@ -125,9 +125,9 @@ TEST_CASE("each errc compares equal to its portable std::errc condition (default
     CHECK(ss::make_error_code(ss::errc::limit_exceeded) != errc::resource_unavailable_try_again);
   }
   SUBCASE("the exceptions without a portable meaning keep their own condition") {
-    for (const auto code : {ss::errc::internal_service_error, ss::errc::decryption_failure,
-                            ss::errc::encryption_failure, ss::errc::precondition_not_met,
-                            ss::errc::public_policy}) {
+    for (const auto code :
+         {ss::errc::internal_service_error, ss::errc::decryption_failure,
+          ss::errc::encryption_failure, ss::errc::precondition_not_met, ss::errc::public_policy}) {
       CAPTURE(ss::exception_name(code));
       const auto condition = ss::make_error_code(code).default_error_condition();
       CHECK(&condition.category() == &ss::secretsmanager_category());
@@ -139,7 +139,8 @@ TEST_CASE("each errc compares equal to its portable std::errc condition (default
     const std::error_code ec = ss::errc::resource_not_found;
     CHECK(&ec.category() == &ss::secretsmanager_category());
     CHECK(ec.message() == "ResourceNotFoundException");
-    CHECK(ec.default_error_condition() == std::make_error_condition(errc::no_such_file_or_directory));
+    CHECK(ec.default_error_condition() ==
+          std::make_error_condition(errc::no_such_file_or_directory));
   }
 }
 

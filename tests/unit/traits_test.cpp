@@ -31,7 +31,9 @@ struct constants {
 };
 struct checks {
   static ss::result<void> check_label(const std::string&, std::string_view) { return ss::ok(); }
-  static ss::result<void> check_version_id(const std::string&, std::string_view) { return ss::ok(); }
+  static ss::result<void> check_version_id(const std::string&, std::string_view) {
+    return ss::ok();
+  }
   static std::string_view text(const std::string& s) noexcept { return s; }
 };
 struct hashing {
@@ -90,9 +92,13 @@ struct aws_without_is_pending : ss::aws_traits {
 };
 
 template <class T>
-concept secret_accepts = requires { typename ss::basic_secret<T>; };
+concept secret_accepts = requires {
+  typename ss::basic_secret<T>;
+};
 template <class T>
-concept request_accepts = requires { typename ss::basic_update_secret_version_stage<T>; };
+concept request_accepts = requires {
+  typename ss::basic_update_secret_version_stage<T>;
+};
 
 }  // namespace traits_test
 
@@ -124,10 +130,10 @@ static_assert(request_accepts<plain> && !request_accepts<reserved_without_predic
 TEST_CASE("secret_traits: a domain without reserved labels works through the operations") {
   // The concept's base case is a usable domain, not only a type that passes a check.
   const ss::basic_context<plain> ctx{};
-  const auto made = ss::apply(ss::basic_create_secret<plain>{.name = "app",
-                                                             .client_request_token = std::string(32, 'a'),
-                                                             .secret_string = "v1"},
-                              ctx);
+  const auto made = ss::apply(
+      ss::basic_create_secret<plain>{
+          .name = "app", .client_request_token = std::string(32, 'a'), .secret_string = "v1"},
+      ctx);
   REQUIRE(made.has_value());
   CHECK(made.value().state.version_count() == 1);
   CHECK(made.value().state.label_count() == 0);  // no reserved labels: no AWSCURRENT

@@ -22,9 +22,10 @@
 //   4. required members are present and enum values in their set; all violations together
 //        else ValidationException "1 validation error detected: …" ("2 validation errors …; …")
 // Then apply() runs the operation's own checks (lengths, ranges, patterns, state), which report
-// their first failure (decisions.md).
+// their first failure (docs/semantics.md#validation).
 //
-// Rulings where AWS's behaviour is not recorded (see also messages.hpp):
+// Rulings where AWS's behaviour is not recorded (docs/semantics.md#wire-adapter; see also
+// messages.hpp):
 //   - Unknown members are ignored, as AWS's JSON front end does (forward compatibility: an SDK
 //     newer than the service may send members it does not know). Member names are
 //     case-sensitive, so "secretId" is unknown and SecretId then missing.
@@ -169,8 +170,8 @@ static_assert(wire::all_distinct(operation_names), "two operations share an AWS 
 }
 
 /// The HTTP status AWS uses for the error: 400 for every exception, except InternalServiceError,
-/// which the service model marks as a server fault: 500 (aws-semantics.md C8 lists both; ruling:
-/// the model's fault flag, which is also what makes SDKs retry it).
+/// which the service model marks as a server fault: 500 (AWS's error pages give both; ruling: the
+/// model's fault flag, which is also what makes SDKs retry it; docs/semantics.md#errors).
 [[nodiscard]] inline int http_status(const error& e) noexcept {
   return e.code == errc::internal_service_error ? 500 : 400;
 }
@@ -741,7 +742,7 @@ requires described_members<Response<Traits>>
 /// The request of `operation` (its AWS name, without "secretsmanager.") read from `body`, or the
 /// error AWS gives for the body (see the top of this file). The model's own checks are left to
 /// apply(). Never throws, except std::bad_alloc.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 [[nodiscard]] result<basic_store_operation<Traits>> parse_request(std::string_view operation,
                                                                   std::string_view body) {
   wire::require_string_domain<Traits>();
@@ -774,7 +775,7 @@ template <class Traits = aws_traits>
 
 /// The exact AWS response body (compact JSON) of a response; empty for TagResource and
 /// UntagResource, which have no output.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 [[nodiscard]] std::string response_body(const basic_store_operation_response<Traits>& response) {
   wire::require_string_domain<Traits>();
   return std::visit(
@@ -789,7 +790,7 @@ struct reply {
 };
 
 /// The store after a request, and the answer to send.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct exchange {
   basic_store<Traits> store;
   reply answer;
@@ -798,7 +799,7 @@ struct exchange {
 /// One request end to end: parse_request, apply(store, op, ctx), response_body. On any error the
 /// store is `st` itself, unchanged, and the answer is error_body with http_status. The request's
 /// ClientRequestToken, when absent, is ctx.generated_token (empty: AWS's raw-request error).
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 [[nodiscard]] exchange<Traits> handle(const basic_store<Traits>& st, std::string_view operation,
                                       std::string_view body, const basic_context<Traits>& ctx) {
   auto op = parse_request<Traits>(operation, body);

@@ -44,13 +44,13 @@ using secret_requests = type_list<basic_put_secret_value<Traits>, basic_update_s
 
 /// The closed set of operations on one existing secret. A named type (not a bare
 /// std::variant) keeps diagnostics and symbols short.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_operation : detail::variant_of_t<detail::secret_requests<Traits>> {
   using base = detail::variant_of_t<detail::secret_requests<Traits>>;
   using base::base;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_operation_response
     : detail::variant_of_t<detail::responses_of_t<detail::secret_requests<Traits>>> {
   using base = detail::variant_of_t<detail::responses_of_t<detail::secret_requests<Traits>>>;

@@ -14,7 +14,7 @@
 // and setSecret, testSecret and finishSecret need T's value:
 //   T is a value-less placeholder        ResourceNotFoundException "… for VersionId: <T>" [unverified]
 // These are the errors of the template's read GetSecretValue(VersionId=T, VersionStage=AWSPENDING)
-// (aws-semantics §4.7; the placeholder case as operations/get_secret_value.hpp rules it).
+// (docs/semantics.md#getsecretvalue, which also rules the placeholder case).
 // Unlike the template, no step checks RotationEnabled: in the model the embedding service decides
 // whether to run the steps, so a cancelled rotation is one whose remaining steps it does not run.
 
@@ -51,7 +51,7 @@ enum class finish_variant : std::uint8_t {
 
 /// What Secrets Manager passes the rotation function: the secret (its ARN) and the token of the
 /// version being rotated in.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_rotation_event {
   std::string secret_id;
   typename Traits::version_id_type client_request_token{};
@@ -60,7 +60,7 @@ struct basic_rotation_event {
 };
 
 /// The outcome of a step: the secret and the version it worked on.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_rotation_step_response {
   shared_text arn;
   shared_text name;
@@ -113,8 +113,9 @@ basic_rotation_step_response<Traits> step_response(const basic_secret<Traits>& s
 }
 
 /// The store during AWS's test of a rotation that does not start at once (RotateImmediately =
-/// false): version T carries AWSPENDING and a copy of the current value (aws-semantics §4.5), or
-/// no value on a secret without AWSCURRENT. When T already names a version it is tested as is.
+/// false): version T carries AWSPENDING and a copy of the current value
+/// (docs/semantics.md#rotatesecret), or no value on a secret without AWSCURRENT. When T already
+/// names a version it is tested as is.
 template <class Traits>
 result<basic_store<Traits>> with_test_version(const basic_store<Traits>& st,
                                               const basic_rotation_event<Traits>& e,
@@ -141,9 +142,10 @@ namespace rotation {
 ///   otherwise:              PutSecretValue(T, new_value, VersionStages=[AWSPENDING]), which fills
 ///                           the placeholder; on a secret without AWSCURRENT the first-version rule
 ///                           puts AWSCURRENT on T as well
-/// Unlike the template this step does not require an AWSCURRENT version first (ruling), so a
-/// secret that never had a value can be rotated into its first one. `new_value` is drawn by the
-/// caller (GetRandomPassword in the template); PutSecretValue validates it.
+/// Unlike the template this step does not require an AWSCURRENT version first (ruling,
+/// docs/semantics.md#rotation-steps), so a secret that never had a value can be rotated into its
+/// first one. `new_value` is drawn by the caller (GetRandomPassword in the template);
+/// PutSecretValue validates it.
 template <class Traits>
 [[nodiscard]] result<transition<basic_store<Traits>, basic_rotation_step_response<Traits>>>
 create_secret(const basic_store<Traits>& st, const basic_rotation_event<Traits>& e,
@@ -250,7 +252,8 @@ finish_secret(const basic_store<Traits>& st, const basic_rotation_event<Traits>&
 ///   RotateImmediately = false:    RotateSecret, then testSecret against a transient AWSPENDING
 ///                                 copy of the current value (see detail::with_test_version); the
 ///                                 result is RotateSecret's state: the configuration, no new
-///                                 version, no label moved (ruling, Q23). A secret without
+///                                 version, no label moved (ruling,
+///                                 docs/semantics.md#rotatesecret). A secret without
 ///                                 AWSCURRENT fails the test ("… for VersionId: <T>").
 template <class Traits>
 [[nodiscard]] result<transition<basic_store<Traits>, basic_rotate_secret_response<Traits>>>

@@ -135,7 +135,7 @@ struct service_reply : aws_json::reply {
 /// A failed request leaves the store as it was, but for the background work that was due. Any
 /// exception inside (only resource exhaustion can throw) leaves the store as it was and answers
 /// 500 InternalServiceError.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 class basic_service {
  public:
   using traits_type = Traits;

@@ -37,7 +37,7 @@ struct name_hash {
 /// and secrets scheduled for deletion) in a persistent hash trie, so a transition on one secret
 /// shares every other with the previous store: O(log16 n) nodes are copied, no secret is. A
 /// pointer to a secret of the store stays valid as long as the store does.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 class basic_store {
  public:
   using traits_type = Traits;
@@ -87,10 +87,17 @@ class basic_store {
   }
 
   /// The store with `s` added, or replacing the secret of the same name.
-  [[nodiscard]] basic_store put(secret_type s) const {
+  [[nodiscard]] basic_store put(secret_type s) const& {
     basic_store out = *this;
     out.secrets_ = secrets_.insert(std::move(s));
     return out;
+  }
+  /// The same store, from a store nobody needs any more (immer's `set(...) &&`): it is moved on in
+  /// place as put_in_place does, so `st = std::move(st).put(s)` touches only the nodes that no
+  /// other store shares.
+  [[nodiscard]] basic_store put(secret_type s) && {
+    put_in_place(std::move(s));
+    return std::move(*this);
   }
   /// Adds `s` to this store, or replaces the secret of the same name: the store `put(s)` returns,
   /// built by changing in place the trie nodes that no other store shares, so a service that

@@ -60,19 +60,19 @@ template <class... Request>
 /// false for the reads and for a name that is no operation. A template only so that the
 /// descriptions are instantiated where it is called, not in every file that includes this header
 /// (parse time).
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 [[nodiscard]] constexpr bool operation_mutates(std::string_view name) noexcept {
   return detail::mutates(name, detail::store_requests<Traits>{});
 }
 
 /// Every operation of the service model on a store (AWS traits: rotation and BatchGet rely on
 /// the reserved labels). `apply(store, op, ctx)` dispatches to the operation's own transition.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_store_operation : detail::store_request_variant<Traits> {
   using detail::store_request_variant<Traits>::store_request_variant;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_store_operation_response : detail::store_response_variant<Traits> {
   using detail::store_response_variant<Traits>::store_response_variant;
 };

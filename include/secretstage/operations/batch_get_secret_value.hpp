@@ -22,7 +22,7 @@
 namespace secretstage {
 
 /// BatchGetSecretValue request: exactly one of SecretIdList and Filters.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_batch_get_secret_value {
   /// 1–20 SecretIds (names, ARNs or partial ARNs).
   std::optional<std::vector<std::string>> secret_id_list{};
@@ -56,7 +56,7 @@ struct description_of<api_error> {
                             member<"Message", &type::message, wire_shape::string>>;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_batch_get_secret_value_response {
   std::vector<basic_secret_value_entry<Traits>> secret_values;
   /// Filters only: present when more secrets match; pass it back with the same Filters.

@@ -16,7 +16,7 @@
 namespace secretstage {
 
 /// CancelRotateSecret request.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_cancel_rotate_secret {
   std::string secret_id;
 
@@ -24,7 +24,7 @@ struct basic_cancel_rotate_secret {
                          const basic_cancel_rotate_secret&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_cancel_rotate_secret_response {
   shared_text arn;
   shared_text name;
@@ -75,8 +75,8 @@ template <class Traits>
 ///   without RotationLambdaARN uses them); LastChangedDate = now
 ///   no label and no version changes: a cancelled rotation leaves its AWSPENDING version, which
 ///   blocks the next RotateSecret until the caller removes the label (as the API reference says)
-///   rotation already off (never configured, Q24, or cancelled before): success, nothing changes
-///   at all (ruling)
+///   rotation already off (never configured, or cancelled before): success, nothing changes
+///   at all (ruling, docs/semantics.md#cancelrotatesecret)
 /// Cost: O(labels); nothing is copied when rotation is already off.
 template <class Traits>
 [[nodiscard]] result<

@@ -17,7 +17,7 @@
 namespace secretstage {
 
 /// CreateSecret request (the part that makes one secret and its first version).
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_create_secret {
   std::string name;
   std::optional<typename Traits::version_id_type> client_request_token{};
@@ -30,7 +30,7 @@ struct basic_create_secret {
   friend bool operator==(const basic_create_secret&, const basic_create_secret&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_create_secret_response {
   shared_text arn;
   shared_text name;

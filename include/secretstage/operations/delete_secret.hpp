@@ -19,7 +19,7 @@
 namespace secretstage {
 
 /// DeleteSecret request (AWS field names in snake_case).
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_delete_secret {
   std::string secret_id;
   /// 7–30; absent: 30 (unless ForceDeleteWithoutRecovery).
@@ -29,7 +29,7 @@ struct basic_delete_secret {
   friend bool operator==(const basic_delete_secret&, const basic_delete_secret&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_delete_secret_response {
   shared_text arn;
   shared_text name;
@@ -106,8 +106,10 @@ template <class Traits>
 ///   RecoveryWindowInDays with ForceDeleteWithoutRecovery   InvalidParameterException "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays." [unverified]
 ///   (without force) SecretId names no secret               ResourceNotFoundException "Secrets Manager can't find the specified secret."
 ///   (without force) secret already scheduled for deletion  InvalidRequestException "You can't perform this operation on the secret because it was marked for deletion."
-///                                                          (decisions.md's rule for every mutating operation but a forced
-///                                                          DeleteSecret and RestoreSecret; AWS unrecorded, §4.11)
+///                                                          (ruling: the rule for every mutating
+///                                                          operation but a forced DeleteSecret
+///                                                          and RestoreSecret; see
+///                                                          docs/semantics.md#deletesecret)
 /// Effect:
 ///   without force:  DeletedDate = now + window days (default 30); every version, label, tag and
 ///                   other date unchanged. Response DeletionDate = that date.

@@ -19,7 +19,7 @@
 namespace secretstage {
 
 /// DescribeSecret request.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_describe_secret {
   std::string secret_id;
 
@@ -28,7 +28,7 @@ struct basic_describe_secret {
 
 /// One entry of DescribeSecret's VersionIdsToStages (ListSecrets: SecretVersionsToStages), the
 /// map AWS writes as {"<VersionId>": [labels]}.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_version_stages_entry {
   typename Traits::version_id_type version_id;
   label_set_for<Traits> version_stages;
@@ -38,7 +38,7 @@ struct basic_version_stages_entry {
 
 /// DescribeSecret response. Unset optional members and empty lists are the members AWS omits.
 /// Not modelled: OwningService, PrimaryRegion, ReplicationStatus, Type, ExternalSecretRotation*.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_describe_secret_response {
   shared_text arn;
   shared_text name;

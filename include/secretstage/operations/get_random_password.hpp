@@ -21,7 +21,7 @@ namespace secretstage {
 
 /// GetRandomPassword request. Every member is optional in the API; the defaults here are AWS's
 /// documented ones (an absent switch is the same as the value shown).
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_get_random_password {
   /// 1–4096; absent: 32.
   std::optional<std::int64_t> password_length{};
@@ -40,7 +40,7 @@ struct basic_get_random_password {
   friend bool operator==(const basic_get_random_password&, const basic_get_random_password&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_get_random_password_response {
   std::string random_password;
 

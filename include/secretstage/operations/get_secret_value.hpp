@@ -19,7 +19,7 @@
 namespace secretstage {
 
 /// GetSecretValue request (AWS field names in snake_case).
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_get_secret_value {
   std::string secret_id;
   std::optional<typename Traits::version_id_type> version_id{};
@@ -31,7 +31,7 @@ struct basic_get_secret_value {
 
 /// GetSecretValue response; also BatchGetSecretValue's SecretValueEntry, which has the same
 /// members.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_get_secret_value_response {
   shared_text arn;
   shared_text name;
@@ -64,7 +64,7 @@ struct basic_get_secret_value_response {
 };
 
 /// BatchGetSecretValue's SecretValueEntry.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 using basic_secret_value_entry = basic_get_secret_value_response<Traits>;
 
 using get_secret_value = basic_get_secret_value<>;

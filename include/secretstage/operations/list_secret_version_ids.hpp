@@ -20,7 +20,7 @@
 namespace secretstage {
 
 /// ListSecretVersionIds request.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_list_secret_version_ids {
   std::string secret_id;
   /// 1–100; absent: every remaining version in one page.
@@ -34,7 +34,7 @@ struct basic_list_secret_version_ids {
 };
 
 /// SecretVersionsListEntry.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_secret_versions_list_entry {
   typename Traits::version_id_type version_id;
   /// Empty for a deprecated version, whose AWS entry has no VersionStages member.
@@ -61,7 +61,7 @@ struct description_of<basic_secret_versions_list_entry<Traits>> {
                             member<"KmsKeyIds", &type::kms_key_ids, wire_shape::string_list>>;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_list_secret_version_ids_response {
   std::vector<basic_secret_versions_list_entry<Traits>> versions;
   /// Present when more versions follow; pass it back to get them.
@@ -138,7 +138,7 @@ template <class Traits>
 ///   SecretId names no secret                            ResourceNotFoundException "Secrets Manager can't find the specified secret."
 ///   NextToken not issued by this listing, or its version has left it since
 ///                                                       InvalidNextTokenException [unverified text]
-/// A secret scheduled for deletion is listed too (decisions.md).
+/// A secret scheduled for deletion is listed too (ruling, docs/semantics.md#listsecretversionids).
 /// Order: newest first (descending creation order; AWS does not document one). A NextToken names
 /// the version the next page starts at, so versions created between two pages do not shift it.
 /// Without MaxResults the page runs to the end. Entries: VersionId, VersionStages (empty for a

@@ -19,7 +19,7 @@
 namespace secretstage {
 
 /// ListSecrets request.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_list_secrets {
   /// Absent or false: secrets scheduled for deletion are left out.
   std::optional<bool> include_planned_deletion{};
@@ -36,7 +36,7 @@ struct basic_list_secrets {
 
 /// SecretListEntry: DescribeSecret's members, with the versions-to-stages map named
 /// SecretVersionsToStages.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_secret_list_entry {
   shared_text arn;
   shared_text name;
@@ -68,7 +68,7 @@ struct description_of<basic_secret_list_entry<Traits>> {
                                 wire_shape::stages_map>>>;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_list_secrets_response {
   std::vector<basic_secret_list_entry<Traits>> secret_list;
   /// Present when more secrets follow; pass it back (with the same filters, sort order and

@@ -18,7 +18,7 @@
 namespace secretstage {
 
 /// PutSecretValue request (AWS field names in snake_case).
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_put_secret_value {
   std::string secret_id;
   std::optional<typename Traits::version_id_type> client_request_token{};
@@ -30,7 +30,7 @@ struct basic_put_secret_value {
   friend bool operator==(const basic_put_secret_value&, const basic_put_secret_value&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_put_secret_value_response {
   shared_text arn;
   shared_text name;
@@ -70,6 +70,20 @@ struct description_of<basic_put_secret_value_response<Traits>> {
                        member<"VersionStages", &type::version_stages, wire_shape::string_list>>;
 };
 
+/// The checks of PutSecretValue that precede secret resolution (shape, values, token).
+template <class Traits>
+[[nodiscard]] result<void> check_request(const basic_put_secret_value<Traits>& r,
+                                         const basic_context<Traits>& ctx) {
+  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
+  SECRETSTAGE_TRYV(detail::check_token<Traits>(r.client_request_token));
+  SECRETSTAGE_TRYV(detail::check_value_lengths(r.secret_string, r.secret_binary));
+  SECRETSTAGE_TRYV(detail::check_stage_list<Traits>(r.version_stages));
+  SECRETSTAGE_TRYV(detail::check_secret_id_characters(r.secret_id));
+  SECRETSTAGE_TRYV(detail::check_one_value(r.secret_string, r.secret_binary, true));
+  if (!r.client_request_token && !ctx.generated_token) return messages::missing_client_request_token();
+  return ok();
+}
+
 /// PutSecretValue: a new version with VersionId = ClientRequestToken.
 ///
 /// Checks, in order (the first failure decides; nothing changes on failure):
@@ -93,20 +107,6 @@ struct description_of<basic_put_secret_value_response<Traits>> {
 ///   token = the value-less placeholder:      it is filled instead of a new version being made
 /// Cost: O(labels) plus one insertion into the version trie (O(log32 versions)); no value is copied
 /// but the request's.
-/// The checks of PutSecretValue that precede secret resolution (shape, values, token).
-template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_put_secret_value<Traits>& r,
-                                         const basic_context<Traits>& ctx) {
-  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
-  SECRETSTAGE_TRYV(detail::check_token<Traits>(r.client_request_token));
-  SECRETSTAGE_TRYV(detail::check_value_lengths(r.secret_string, r.secret_binary));
-  SECRETSTAGE_TRYV(detail::check_stage_list<Traits>(r.version_stages));
-  SECRETSTAGE_TRYV(detail::check_secret_id_characters(r.secret_id));
-  SECRETSTAGE_TRYV(detail::check_one_value(r.secret_string, r.secret_binary, true));
-  if (!r.client_request_token && !ctx.generated_token) return messages::missing_client_request_token();
-  return ok();
-}
-
 template <class Traits>
 [[nodiscard]] result<transition<basic_secret<Traits>, basic_put_secret_value_response<Traits>>> apply(
     const basic_secret<Traits>& s, const basic_put_secret_value<Traits>& r,

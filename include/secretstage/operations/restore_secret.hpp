@@ -16,14 +16,14 @@
 namespace secretstage {
 
 /// RestoreSecret request.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_restore_secret {
   std::string secret_id;
 
   friend bool operator==(const basic_restore_secret&, const basic_restore_secret&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_restore_secret_response {
   shared_text arn;
   shared_text name;
@@ -52,6 +52,13 @@ struct description_of<basic_restore_secret_response<Traits>> {
   using members = secret_reference<type>;
 };
 
+/// The checks of RestoreSecret that precede secret resolution (shape).
+template <class Traits>
+[[nodiscard]] result<void> check_request(const basic_restore_secret<Traits>& r,
+                                         const basic_context<Traits>&) {
+  return detail::check_secret_id(r.secret_id);
+}
+
 /// RestoreSecret: cancels a scheduled deletion.
 ///
 /// Checks, in order (the first failure decides; nothing changes on failure):
@@ -60,16 +67,9 @@ struct description_of<basic_restore_secret_response<Traits>> {
 ///                                                       ResourceNotFoundException "Secrets Manager can't find the specified secret."
 /// Effect:
 ///   scheduled for deletion:  DeletedDate cleared; nothing else changes (versions, labels, tags,
-///                            LastChangedDate) [API; I16]
-///   not scheduled:           success, nothing changes (decisions.md)
+///                            LastChangedDate) [API; invariant I16]
+///   not scheduled:           success, nothing changes (ruling, docs/semantics.md#restoresecret)
 /// Response: ARN, Name. Cost: O(1) besides resolution; no version is copied.
-/// The checks of RestoreSecret that precede secret resolution (shape).
-template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_restore_secret<Traits>& r,
-                                         const basic_context<Traits>&) {
-  return detail::check_secret_id(r.secret_id);
-}
-
 template <class Traits>
 [[nodiscard]] result<transition<basic_secret<Traits>, basic_restore_secret_response<Traits>>> apply(
     const basic_secret<Traits>& s, const basic_restore_secret<Traits>& r,

@@ -25,7 +25,7 @@ namespace secretstage {
 
 /// RotateSecret request. ExternalSecretRotationMetadata and ExternalSecretRotationRoleArn (managed
 /// external secrets) are out of scope.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_rotate_secret {
   std::string secret_id;
   std::optional<typename Traits::version_id_type> client_request_token{};
@@ -39,7 +39,7 @@ struct basic_rotate_secret {
   friend bool operator==(const basic_rotate_secret&, const basic_rotate_secret&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_rotate_secret_response {
   shared_text arn;
   shared_text name;
@@ -152,7 +152,8 @@ template <class Traits>
 }
 
 /// RotateSecret: stores the rotation configuration and starts a rotation, whose steps an
-/// embedding service runs with rotation.hpp (`rotate_synchronously` runs them all).
+/// embedding service runs with rotation.hpp (`rotate_synchronously` runs them all). The rules and
+/// their evidence: docs/semantics.md#rotatesecret.
 ///
 /// T = ClientRequestToken (else the context's generated token); F = RotationLambdaARN when given
 /// and not empty, else the stored function. Checks, in order (the first failure decides; a failed
@@ -167,18 +168,18 @@ template <class Traits>
 ///   secret scheduled for deletion                                 InvalidRequestException "… it was marked for deletion."
 ///   no F                                                          InvalidRequestException "No Lambda rotation function ARN is associated with this secret."
 ///   AWSPENDING on a version other than AWSCURRENT's and T's       InvalidRequestException "A previous rotation isn't complete. That rotation will be reattempted."
-///   T names a version carrying neither AWSPENDING nor AWSCURRENT  ResourceExistsException "You can't use ClientRequestToken <T> …" (ruling, Q14)
+///   T names a version carrying neither AWSPENDING nor AWSCURRENT  ResourceExistsException "You can't use ClientRequestToken <T> …" (ruling)
 ///   F cannot be invoked                                           AccessDeniedException "Secrets Manager cannot invoke the specified Lambda function. …"
 ///   more than 20 labels across the secret afterwards              LimitExceededException [unverified]
 /// Effect (response: ARN, Name, VersionId = T):
 ///   configuration:  RotationEnabled = true, RotationLambdaARN = F, RotationRules = the request's
 ///                   (when given; else the stored ones stay)
 ///   RotateImmediately (default):  a value-less version T, created now; AWSPENDING * -> T
-///   RotateImmediately = false:    no version, no label (ruling, Q23: AWS only runs testSecret on a
+///   RotateImmediately = false:    no version, no label (ruling: AWS only runs testSecret on a
 ///                   transient AWSPENDING copy of the current value and removes it again; that copy
 ///                   is never part of a state; `rotate_synchronously` runs the test)
 ///   T names the version carrying AWSPENDING or AWSCURRENT:  a retry of the rotation that created
-///                   it (ruling, Q14): no version, no label; the configuration is stored
+///                   it (ruling): no version, no label; the configuration is stored
 ///   LastChangedDate = now when anything changed; a call that changes nothing (e.g. an identical
 ///   retry) returns its input state exactly.
 /// Cost: O(labels) and one insertion into the version trie; no value is copied.

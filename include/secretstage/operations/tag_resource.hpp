@@ -16,7 +16,7 @@
 namespace secretstage {
 
 /// TagResource request.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_tag_resource {
   std::string secret_id;
   std::vector<tag> tags{};
@@ -25,7 +25,7 @@ struct basic_tag_resource {
 };
 
 /// TagResource answers with an empty body.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_tag_resource_response {
   friend bool operator==(const basic_tag_resource_response&,
                          const basic_tag_resource_response&) = default;
@@ -49,6 +49,15 @@ struct description_of<basic_tag_resource<Traits>>
 template <class Traits>
 struct description_of<basic_tag_resource_response<Traits>> : no_output {};
 
+/// The checks of TagResource that precede secret resolution (shape).
+template <class Traits>
+[[nodiscard]] result<void> check_request(const basic_tag_resource<Traits>& r,
+                                         const basic_context<Traits>&) {
+  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
+  SECRETSTAGE_TRYV(detail::check_tags(r.tags));
+  return detail::check_secret_id_characters(r.secret_id);
+}
+
 /// TagResource: attaches tags to the secret's metadata (not to a version).
 ///
 /// Checks, in order (the first failure decides; nothing changes on failure):
@@ -62,15 +71,6 @@ struct description_of<basic_tag_resource_response<Traits>> : no_output {};
 ///   when the tag list changed: LastChangedDate = now ("modified in any way" [API]); when it did
 ///   not (no tags, or the same values again): nothing changes
 /// Versions and labels never change. Cost: O(tags²) on the metadata copy; no version is copied.
-/// The checks of TagResource that precede secret resolution (shape).
-template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_tag_resource<Traits>& r,
-                                         const basic_context<Traits>&) {
-  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
-  SECRETSTAGE_TRYV(detail::check_tags(r.tags));
-  return detail::check_secret_id_characters(r.secret_id);
-}
-
 template <class Traits>
 [[nodiscard]] result<transition<basic_secret<Traits>, basic_tag_resource_response<Traits>>> apply(
     const basic_secret<Traits>& s, const basic_tag_resource<Traits>& r,

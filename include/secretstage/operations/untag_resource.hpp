@@ -17,7 +17,7 @@
 namespace secretstage {
 
 /// UntagResource request.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_untag_resource {
   std::string secret_id;
   std::vector<std::string> tag_keys{};
@@ -26,7 +26,7 @@ struct basic_untag_resource {
 };
 
 /// UntagResource answers with an empty body.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_untag_resource_response {
   friend bool operator==(const basic_untag_resource_response&,
                          const basic_untag_resource_response&) = default;
@@ -60,6 +60,15 @@ inline result<void> check_tag_keys(const std::vector<std::string>& keys) {
 }
 }  // namespace detail
 
+/// The checks of UntagResource that precede secret resolution (shape).
+template <class Traits>
+[[nodiscard]] result<void> check_request(const basic_untag_resource<Traits>& r,
+                                         const basic_context<Traits>&) {
+  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
+  SECRETSTAGE_TRYV(detail::check_tag_keys(r.tag_keys));
+  return detail::check_secret_id_characters(r.secret_id);
+}
+
 /// UntagResource: removes tags, by key, from the secret's metadata.
 ///
 /// Checks, in order (the first failure decides; nothing changes on failure):
@@ -73,15 +82,6 @@ inline result<void> check_tag_keys(const std::vector<std::string>& keys) {
 ///   unchanged" [API]); when no tag was removed nothing changes at all
 ///   when a tag was removed: LastChangedDate = now ("modified in any way" [API])
 /// Versions and labels never change. Cost: O(tags × keys) on the metadata copy.
-/// The checks of UntagResource that precede secret resolution (shape).
-template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_untag_resource<Traits>& r,
-                                         const basic_context<Traits>&) {
-  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
-  SECRETSTAGE_TRYV(detail::check_tag_keys(r.tag_keys));
-  return detail::check_secret_id_characters(r.secret_id);
-}
-
 template <class Traits>
 [[nodiscard]] result<transition<basic_secret<Traits>, basic_untag_resource_response<Traits>>> apply(
     const basic_secret<Traits>& s, const basic_untag_resource<Traits>& r,

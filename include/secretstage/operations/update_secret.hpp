@@ -17,7 +17,7 @@
 namespace secretstage {
 
 /// UpdateSecret request.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_update_secret {
   std::string secret_id;
   std::optional<typename Traits::version_id_type> client_request_token{};
@@ -29,7 +29,7 @@ struct basic_update_secret {
   friend bool operator==(const basic_update_secret&, const basic_update_secret&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_update_secret_response {
   shared_text arn;
   shared_text name;
@@ -68,22 +68,6 @@ struct description_of<basic_update_secret_response<Traits>> {
       secret_reference<type, member<"VersionId", &type::version_id, wire_shape::string>>;
 };
 
-/// UpdateSecret: metadata, and with a value a new AWSCURRENT version.
-///
-/// Checks, in order:
-///   SecretId 1–2048; ClientRequestToken 32–64; Description ≤ 2048; KmsKeyId ≤ 2048;
-///   SecretString / SecretBinary 1–65,536                       ValidationException
-///   SecretId not an ARN and not a valid name                    ValidationException "Invalid name. …"
-///   both SecretString and SecretBinary                          InvalidParameterException "You can’t specify both …"
-///   a value, no token and none generated (raw request)          InvalidRequestException "You must provide a ClientRequestToken value. …"
-///   SecretId names another secret                               ResourceNotFoundException
-///   secret scheduled for deletion                               InvalidRequestException "… marked for deletion."
-///   token = a version with another value                        ResourceExistsException "You can't use ClientRequestToken …"
-/// Effect:
-///   with a value:    as PutSecretValue without VersionStages: AWSCURRENT * -> new version,
-///                    AWSPREVIOUS * -> old current, AWSPENDING off the old current
-///   same token and value again: nothing changes at all (Description included)
-///   Description / KmsKeyId: replaced when given. Without a value the token is ignored.
 /// The checks of UpdateSecret that precede secret resolution (shape, values, token).
 template <class Traits>
 [[nodiscard]] result<void> check_request(const basic_update_secret<Traits>& r,
@@ -100,6 +84,22 @@ template <class Traits>
   return ok();
 }
 
+/// UpdateSecret: metadata, and with a value a new AWSCURRENT version.
+///
+/// Checks, in order:
+///   SecretId 1–2048; ClientRequestToken 32–64; Description ≤ 2048; KmsKeyId ≤ 2048;
+///   SecretString / SecretBinary 1–65,536                       ValidationException
+///   SecretId not an ARN and not a valid name                    ValidationException "Invalid name. …"
+///   both SecretString and SecretBinary                          InvalidParameterException "You can’t specify both …"
+///   a value, no token and none generated (raw request)          InvalidRequestException "You must provide a ClientRequestToken value. …"
+///   SecretId names another secret                               ResourceNotFoundException
+///   secret scheduled for deletion                               InvalidRequestException "… marked for deletion."
+///   token = a version with another value                        ResourceExistsException "You can't use ClientRequestToken …"
+/// Effect:
+///   with a value:    as PutSecretValue without VersionStages: AWSCURRENT * -> new version,
+///                    AWSPREVIOUS * -> old current, AWSPENDING off the old current
+///   same token and value again: nothing changes at all (Description included)
+///   Description / KmsKeyId: replaced when given. Without a value the token is ignored.
 template <class Traits>
 [[nodiscard]] result<transition<basic_secret<Traits>, basic_update_secret_response<Traits>>> apply(
     const basic_secret<Traits>& s, const basic_update_secret<Traits>& r,

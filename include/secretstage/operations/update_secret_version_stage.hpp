@@ -20,7 +20,7 @@ namespace secretstage {
 
 /// UpdateSecretVersionStage request: move label `version_stage` from `remove_from_version_id` to
 /// `move_to_version_id` (either may be absent).
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_update_secret_version_stage {
   std::string secret_id;
   typename Traits::label_type version_stage{};
@@ -31,7 +31,7 @@ struct basic_update_secret_version_stage {
                          const basic_update_secret_version_stage&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_update_secret_version_stage_response {
   shared_text arn;
   shared_text name;
@@ -64,8 +64,23 @@ struct description_of<basic_update_secret_version_stage_response<Traits>> {
   using members = secret_reference<type>;
 };
 
+/// The checks of UpdateSecretVersionStage that precede secret resolution (shape).
+template <class Traits>
+[[nodiscard]] result<void> check_request(const basic_update_secret_version_stage<Traits>& r,
+                                         const basic_context<Traits>&) {
+  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
+  SECRETSTAGE_TRYV(Traits::check_label(r.version_stage, "versionStage"));
+  if (r.remove_from_version_id) {
+    SECRETSTAGE_TRYV(Traits::check_version_id(*r.remove_from_version_id, "removeFromVersionId"));
+  }
+  if (r.move_to_version_id) {
+    SECRETSTAGE_TRYV(Traits::check_version_id(*r.move_to_version_id, "moveToVersionId"));
+  }
+  return detail::check_secret_id_characters(r.secret_id);
+}
+
 /// UpdateSecretVersionStage, label L, RemoveFromVersionId A, MoveToVersionId B; C is the version
-/// carrying L now. Checks, in order (decisions.md):
+/// carrying L now. Checks, in order (docs/semantics.md#updatesecretversionstage):
 ///   SecretId 1–2048; VersionStage 1–256; A, B 32–64                 ValidationException
 ///   SecretId not an ARN and not a valid name                         ValidationException "Invalid name. …"
 ///   SecretId names another secret                                    ResourceNotFoundException
@@ -83,21 +98,6 @@ struct description_of<basic_update_secret_version_stage_response<Traits>> {
 ///   L nowhere, B given:                      L -> B
 ///   L = AWSCURRENT moved A -> B:             also AWSPREVIOUS * -> A
 /// Cost: O(labels) and one version lookup; no version or value is copied.
-/// The checks of UpdateSecretVersionStage that precede secret resolution (shape).
-template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_update_secret_version_stage<Traits>& r,
-                                         const basic_context<Traits>&) {
-  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
-  SECRETSTAGE_TRYV(Traits::check_label(r.version_stage, "versionStage"));
-  if (r.remove_from_version_id) {
-    SECRETSTAGE_TRYV(Traits::check_version_id(*r.remove_from_version_id, "removeFromVersionId"));
-  }
-  if (r.move_to_version_id) {
-    SECRETSTAGE_TRYV(Traits::check_version_id(*r.move_to_version_id, "moveToVersionId"));
-  }
-  return detail::check_secret_id_characters(r.secret_id);
-}
-
 template <class Traits>
 [[nodiscard]] result<
     transition<basic_secret<Traits>, basic_update_secret_version_stage_response<Traits>>>

@@ -19,7 +19,8 @@ namespace bench {
 // What a careful hand-written service would keep for one secret if it never had to share a state:
 // flat vectors changed in place, an open-addressing index from version id to version, and a label
 // table of (label, version index) pairs. It performs the same checks as the library in the same
-// order (request shape, SecretId resolution, deletion, the preconditions of decisions.md) and the
+// order (request shape, SecretId resolution, deletion, the preconditions of
+// docs/semantics.md#updatesecretversionstage) and the
 // same effect (the label move, AWSPREVIOUS dragged along, LastChangedDate), but on failure it
 // returns only a status: it builds no message, no response and no new state.
 namespace flat {

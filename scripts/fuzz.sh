@@ -33,7 +33,7 @@ done
 ./scripts/setup.sh >/dev/null
 
 CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=None -DSECRETSTAGE_LIBFUZZER=ON \
-  -DSECRETSTAGE_BUILD_EXAMPLES=OFF -DSECRETSTAGE_BUILD_BENCHMARKS=OFF \
+  -DSECRETSTAGE_BUILD_EXAMPLES=OFF -DSECRETSTAGE_BUILD_BENCHMARKS=OFF -DSECRETSTAGE_WERROR=ON \
   -DCMAKE_CXX_FLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
 

@@ -1,18 +1,39 @@
 #!/usr/bin/env bash
-# The full check, from clean build directories:
-#   1. Meson + clang++ (build-meson-clang): meson test, then the benchmark smoke pass;
+# Two tiers, each from clean build directories, with warnings as errors:
+#
+# ./scripts/test.sh — the everyday tier (about 6 minutes on 2 cores): one CMake + Ninja + g++
+#   build (Debug, -D_GLIBCXX_ASSERTIONS, no benchmarks) in build-cmake-gcc, then ctest: every unit,
+#   property, wire, allocation, golden, example and fuzz-corpus test, the header self-containment
+#   check, and the server under the AWS CLI, boto3 and hostile clients. The consumer projects
+#   (ctest label `consumer`) are left to the full tier.
+#
+# ./scripts/test.sh --full — CI's tier (.ci/run; about 70 minutes on 2 cores):
+#   1. Meson + clang++ in Release (-O3, NDEBUG; build-meson-clang): meson test, then the benchmark
+#      step, meson test --benchmark (smoke pass, server benchmark smoke run, compile-time budget);
 #   2. the Meson source lists against the folders CMake globs;
 #   3. every libFuzzer target for a bounded number of runs (scripts/fuzz.sh, clang++ + ASan/UBSan:
 #      200,000 runs, 30,000 for the operation sequences; SECRETSTAGE_FUZZ_RUNS sets one count);
 #   4. CMake + g++ with ThreadSanitizer (build-cmake-tsan): the service and server concurrency tests;
-#   5. CMake + g++ with AddressSanitizer + UndefinedBehaviorSanitizer (build-cmake-asan): ctest;
-#   6. CMake + Ninja + g++ (build-cmake-gcc): ctest, last, so its summary is the final line.
+#   5. CMake + g++ with AddressSanitizer + UndefinedBehaviorSanitizer and -D_GLIBCXX_ASSERTIONS
+#      (build-cmake-asan): ctest;
+#   6. CMake + Ninja + g++ in Release (-O3, NDEBUG; build-cmake-release): ctest, consumers
+#      included, last, so its summary is the final line.
+#   Both Release builds compile everything (tests, examples, tools, benchmarks) warning-free.
+#
 # A failing step does not stop the later ones; the exit code is non-zero if any step failed.
 # Each step's output also goes to build-ci-logs/<step>.log. CI keeps only the tail of the output, so
 # the step report and the last lines of every failed step's log are printed again after ctest,
 # just before the repeated summary line.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+
+full=0
+case ${1:-} in
+  '') ;;
+  --full) full=1 ;;
+  -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+  *) echo "test.sh: unknown option $1 (--full runs CI's tier)" >&2; exit 2 ;;
+esac
 
 ./scripts/setup.sh || exit 1
 
@@ -29,31 +50,31 @@ step() {
   echo "==> $name: $result in $((SECONDS - start)) s"
 }
 
+# A fresh CMake + Ninja build: cmake_build <dir> <compiler> <cmake arguments>...
+cmake_build() {
+  local dir=$1 cxx=$2
+  shift 2
+  rm -rf "$dir"
+  CXX=$cxx cmake -S . -B "$dir" -G Ninja -DSECRETSTAGE_WERROR=ON "$@" &&
+    cmake --build "$dir" -j 2
+}
+
 meson_clang() {
   rm -rf build-meson-clang
-  # debug: the -O2 default makes the rapidcheck translation units several times slower to compile.
-  CXX=clang++ meson setup build-meson-clang --buildtype=debug &&
+  CXX=clang++ meson setup build-meson-clang --buildtype=release -Dwerror=true &&
     meson compile -C build-meson-clang -j 2 &&
     meson test -C build-meson-clang --print-errorlogs &&
     meson test -C build-meson-clang --benchmark --print-errorlogs
 }
 
-cmake_gcc() {
-  rm -rf build-cmake-gcc
-  CXX=g++ cmake -S . -B build-cmake-gcc -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-    -DCMAKE_CXX_FLAGS=-D_GLIBCXX_ASSERTIONS &&
-    cmake --build build-cmake-gcc -j 2
-}
-
 # The whole suite again under ASan + UBSan; any report aborts the test that triggered it. The
-# consumer builds (they install and build other projects) and the compile-time budget (a timing
-# check, meaningless under instrumentation) run in the plain build only.
+# consumer builds (they install and build other projects), the timing checks (meaningless
+# under instrumentation) and the benchmarks (their smoke pass runs in both Release builds) run in
+# the plain builds only: the ASan build is the longest step, so it compiles only what it tests.
 sanitizers() {
-  rm -rf build-cmake-asan
   local flags="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -g"
-  CXX=g++ cmake -S . -B build-cmake-asan -G Ninja -DCMAKE_BUILD_TYPE=None \
-    -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" &&
-    cmake --build build-cmake-asan -j 2 &&
+  cmake_build build-cmake-asan g++ -DCMAKE_BUILD_TYPE=None -DSECRETSTAGE_BUILD_BENCHMARKS=OFF \
+    -DCMAKE_CXX_FLAGS="$flags -D_GLIBCXX_ASSERTIONS" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" &&
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-cmake-asan --output-on-failure -j 2 -E '^(consume_|compile_time_budget|bench_server_smoke)'
@@ -64,7 +85,7 @@ sanitizers() {
 # the test checks.
 thread_sanitizer() {
   rm -rf build-cmake-tsan
-  CXX=g++ cmake -S . -B build-cmake-tsan -G Ninja -DCMAKE_BUILD_TYPE=None \
+  CXX=g++ cmake -S . -B build-cmake-tsan -G Ninja -DCMAKE_BUILD_TYPE=None -DSECRETSTAGE_WERROR=ON \
     -DCMAKE_CXX_FLAGS="-fsanitize=thread -O1 -g" -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread \
     -DSECRETSTAGE_BUILD_BENCHMARKS=OFF &&
     cmake --build build-cmake-tsan -j 2 --target secretstage-server secretstage-replay wire_tests &&
@@ -72,16 +93,25 @@ thread_sanitizer() {
     ctest --test-dir build-cmake-tsan --output-on-failure -R '^(wire_tests|server_smoke|server_concurrency)$'
 }
 
-step meson-clang meson_clang
-step meson-lists ./scripts/check-meson-lists.sh
-step fuzz ./scripts/fuzz.sh ${SECRETSTAGE_FUZZ_RUNS:+--runs "$SECRETSTAGE_FUZZ_RUNS"}
-step thread-sanitizer thread_sanitizer
-step sanitizers sanitizers
-step cmake-gcc cmake_gcc
+if ((full)); then
+  step meson-clang meson_clang
+  step meson-lists ./scripts/check-meson-lists.sh
+  step fuzz ./scripts/fuzz.sh ${SECRETSTAGE_FUZZ_RUNS:+--runs "$SECRETSTAGE_FUZZ_RUNS"}
+  step thread-sanitizer thread_sanitizer
+  step sanitizers sanitizers
+  step cmake-gcc cmake_build build-cmake-release g++ -DCMAKE_BUILD_TYPE=Release
+  last=build-cmake-release
+  ctest_args=(-LE benchmark)  # the benchmark step ran them (meson test --benchmark)
+else
+  step cmake-gcc cmake_build build-cmake-gcc g++ -DCMAKE_BUILD_TYPE=Debug \
+    -DCMAKE_CXX_FLAGS=-D_GLIBCXX_ASSERTIONS -DSECRETSTAGE_BUILD_BENCHMARKS=OFF
+  last=build-cmake-gcc
+  ctest_args=(-LE consumer)
+fi
 
-echo "==> ctest (build-cmake-gcc)"
-mkdir -p build-cmake-gcc
-ctest --test-dir build-cmake-gcc --output-on-failure -j 2 2>&1 | tee build-cmake-gcc/ctest.log
+echo "==> ctest ($last)"
+mkdir -p "$last"
+ctest --test-dir "$last" --output-on-failure -j 2 "${ctest_args[@]}" 2>&1 | tee "$last/ctest.log"
 ctest_status=${PIPESTATUS[0]}
 printf '==> %s\n' "${timings[@]}"
 for name in "${failed[@]}"; do
@@ -89,7 +119,7 @@ for name in "${failed[@]}"; do
   tail -n 40 "build-ci-logs/$name.log"
 done
 # ctest ends with its timing line; repeat the summary so it is the last line printed.
-summary=$(grep -E '^[0-9]+% tests passed|^No tests were found' build-cmake-gcc/ctest.log | tail -n 1)
+summary=$(grep -E '^[0-9]+% tests passed|^No tests were found' "$last/ctest.log" | tail -n 1)
 [[ -n $summary ]] && echo "$summary"
 
 if ((${#failed[@]})) || ((ctest_status != 0)); then

@@ -22,9 +22,10 @@
 //   4. required members are present and enum values in their set; all violations together
 //        else ValidationException "1 validation error detected: …" ("2 validation errors …; …")
 // Then apply() runs the operation's own checks (lengths, ranges, patterns, state), which report
-// their first failure (decisions.md).
+// their first failure (docs/semantics.md#validation).
 //
-// Rulings where AWS's behaviour is not recorded (see also messages.hpp):
+// Rulings where AWS's behaviour is not recorded (docs/semantics.md#wire-adapter; see also
+// messages.hpp):
 //   - Unknown members are ignored, as AWS's JSON front end does (forward compatibility: an SDK
 //     newer than the service may send members it does not know). Member names are
 //     case-sensitive, so "secretId" is unknown and SecretId then missing.
@@ -79,12 +80,24 @@
 
 namespace secretstage::aws_json {
 
+namespace wire {
+template <class... Request>
+constexpr std::array<std::string_view, sizeof...(Request)> names_of(type_list<Request...>) {
+  return {description_of<Request>::operation...};
+}
+template <std::size_t N>
+constexpr bool all_distinct(const std::array<std::string_view, N>& names) {
+  for (std::size_t i = 0; i < N; ++i)
+    for (std::size_t k = i + 1; k < N; ++k)
+      if (names[i] == names[k]) return false;
+  return true;
+}
+}  // namespace wire
+
 /// The operations of store_operation.hpp by AWS name, in the order of its variant.
-inline constexpr std::array<std::string_view, 16> operation_names = {
-    "CreateSecret",   "PutSecretValue",      "UpdateSecret",         "UpdateSecretVersionStage",
-    "RotateSecret",   "CancelRotateSecret",  "DeleteSecret",         "RestoreSecret",
-    "GetSecretValue", "BatchGetSecretValue", "ListSecretVersionIds", "DescribeSecret",
-    "ListSecrets",    "TagResource",         "UntagResource",        "GetRandomPassword"};
+inline constexpr auto operation_names =
+    wire::names_of(::secretstage::detail::store_requests<aws_traits>{});
+static_assert(wire::all_distinct(operation_names), "two operations share an AWS name");
 
 /// "secretsmanager.PutSecretValue" -> "PutSecretValue" (a view into the argument); any other
 /// target, including another service's or a different case -> UnknownOperationException.
@@ -157,8 +170,8 @@ inline constexpr std::array<std::string_view, 16> operation_names = {
 }
 
 /// The HTTP status AWS uses for the error: 400 for every exception, except InternalServiceError,
-/// which the service model marks as a server fault: 500 (aws-semantics.md C8 lists both; ruling:
-/// the model's fault flag, which is also what makes SDKs retry it).
+/// which the service model marks as a server fault: 500 (AWS's error pages give both; ruling: the
+/// model's fault flag, which is also what makes SDKs retry it; docs/semantics.md#errors).
 [[nodiscard]] inline int http_status(const error& e) noexcept {
   return e.code == errc::internal_service_error ? 500 : 400;
 }
@@ -458,226 +471,100 @@ class decoder {
   std::vector<std::string> violations_;
 };
 
-template <class T>
-using is = std::type_identity<T>;
-
-template <class Traits>
-result<basic_create_secret<Traits>> read(is<basic_create_secret<Traits>>, const slot& body) {
-  const auto m = members<10>(
-      body, {"Name", "ClientRequestToken", "Description", "KmsKeyId", "SecretBinary",
-             "SecretString", "Tags", "AddReplicaRegions", "ForceOverwriteReplicaSecret", "Type"});
-  basic_create_secret<Traits> r;
-  decoder<Traits> d;
-  d.required_string(m[0], r.name, "name");
-  d.string(m[1], r.client_request_token);
-  d.string(m[2], r.description);
-  d.string(m[3], r.kms_key_id);
-  d.blob(m[4], r.secret_binary);
-  d.string(m[5], r.secret_string);
-  d.tags(m[6], r.tags, "tags");
-  d.template ignored_structure_list<2>(m[7], "addReplicaRegions", "ReplicaRegionType",
-                                       {"Region", "KmsKeyId"});
-  d.ignored_boolean(m[8]);
-  d.ignored_string(m[9]);
-  return d.finish(std::move(r));
+/// How AWS's messages name a member: its AWS name in lowerCamelCase ("SecretId" -> "secretId").
+template <class Member>
+inline constexpr auto message_name_text = [] {
+  std::array<char, Member::name.size()> out{};
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = Member::name[i];
+  if (out[0] >= 'A' && out[0] <= 'Z') out[0] = static_cast<char>(out[0] - 'A' + 'a');
+  return out;
+}();
+template <class Member>
+constexpr std::string_view message_name() noexcept {
+  return {message_name_text<Member>.data(), message_name_text<Member>.size()};
 }
 
-template <class Traits>
-result<basic_put_secret_value<Traits>> read(is<basic_put_secret_value<Traits>>, const slot& body) {
-  const auto m = members<6>(body, {"SecretId", "ClientRequestToken", "SecretBinary", "SecretString",
-                                   "VersionStages", "RotationToken"});
-  basic_put_secret_value<Traits> r;
-  decoder<Traits> d;
-  d.required_string(m[0], r.secret_id, "secretId");
-  d.string(m[1], r.client_request_token);
-  d.blob(m[2], r.secret_binary);
-  d.string(m[3], r.secret_string);
-  d.string_list(m[4], r.version_stages, "versionStages");
-  d.ignored_string(m[5]);
-  return d.finish(std::move(r));
+/// Reads a member of `shape` into `out` (a std::optional); records what decoder records.
+template <class Member, class Traits, class Out>
+void read_shape(decoder<Traits>& d, const slot& v, Out& out) {
+  constexpr std::string_view name = message_name<Member>();
+  if constexpr (Member::shape == wire_shape::string) {
+    d.string(v, out);
+  } else if constexpr (Member::shape == wire_shape::boolean) {
+    d.boolean(v, out);
+  } else if constexpr (Member::shape == wire_shape::integer) {
+    d.integer(v, out);
+  } else if constexpr (Member::shape == wire_shape::long_integer) {
+    d.long_integer(v, out);
+  } else if constexpr (Member::shape == wire_shape::blob) {
+    d.blob(v, out);
+  } else if constexpr (Member::shape == wire_shape::string_list) {
+    d.string_list(v, out, name);
+  } else if constexpr (Member::shape == wire_shape::tag_list) {
+    d.tags(v, out, name);
+  } else if constexpr (Member::shape == wire_shape::filter_list) {
+    d.filters(v, out);
+  } else if constexpr (Member::shape == wire_shape::rotation_rules) {
+    d.rotation_rules(v, out);
+  } else if constexpr (Member::shape == wire_shape::sort_order) {
+    constexpr std::array<std::string_view, 2> orders = {"asc", "desc"};
+    if (auto i = d.enumeration(v, name, orders))
+      out = *i == 0 ? ::secretstage::sort_order::asc : ::secretstage::sort_order::desc;
+  } else {
+    static_assert(Member::shape != Member::shape, "no reader for this shape");
+  }
 }
 
-template <class Traits>
-result<basic_update_secret<Traits>> read(is<basic_update_secret<Traits>>, const slot& body) {
-  const auto m = members<7>(body, {"SecretId", "ClientRequestToken", "Description", "KmsKeyId",
-                                   "SecretBinary", "SecretString", "Type"});
-  basic_update_secret<Traits> r;
-  decoder<Traits> d;
-  d.required_string(m[0], r.secret_id, "secretId");
-  d.string(m[1], r.client_request_token);
-  d.string(m[2], r.description);
-  d.string(m[3], r.kms_key_id);
-  d.blob(m[4], r.secret_binary);
-  d.string(m[5], r.secret_string);
-  d.ignored_string(m[6]);
-  return d.finish(std::move(r));
+/// Type-checks a real AWS member that the model does not implement, and drops it.
+template <class Member, class Traits>
+void read_ignored(decoder<Traits>& d, const slot& v) {
+  constexpr std::string_view name = message_name<Member>();
+  if constexpr (Member::shape == wire_shape::string) {
+    d.ignored_string(v);
+  } else if constexpr (Member::shape == wire_shape::boolean) {
+    d.ignored_boolean(v);
+  } else if constexpr (Member::shape == wire_shape::sort_by) {
+    constexpr std::array<std::string_view, 4> sort_by = {"created-date", "last-accessed-date",
+                                                         "last-changed-date", "name"};
+    (void)d.enumeration(v, name, sort_by);
+  } else if constexpr (Member::shape == wire_shape::replica_regions) {
+    d.template ignored_structure_list<2>(v, name, "ReplicaRegionType", {"Region", "KmsKeyId"});
+  } else if constexpr (Member::shape == wire_shape::rotation_metadata) {
+    d.template ignored_structure_list<2>(v, name, "ExternalSecretRotationMetadataItem",
+                                         {"Key", "Value"});
+  } else {
+    static_assert(Member::shape != Member::shape, "no reader for this ignored shape");
+  }
 }
 
-template <class Traits>
-result<basic_update_secret_version_stage<Traits>> read(
-    is<basic_update_secret_version_stage<Traits>>, const slot& body) {
-  const auto m =
-      members<4>(body, {"SecretId", "VersionStage", "RemoveFromVersionId", "MoveToVersionId"});
-  basic_update_secret_version_stage<Traits> r;
-  decoder<Traits> d;
-  d.required_string(m[0], r.secret_id, "secretId");
-  d.required_string(m[1], r.version_stage, "versionStage");
-  d.string(m[2], r.remove_from_version_id);
-  d.string(m[3], r.move_to_version_id);
-  return d.finish(std::move(r));
+/// One described member of a request: a required member absent is a violation; a present one is
+/// read by its shape.
+template <class Member, class Traits, class Request>
+void read_member(decoder<Traits>& d, const slot& v, Request& r) {
+  if constexpr (Member::is_ignored) {
+    read_ignored<Member>(d, v);
+  } else {
+    if (Member::is_required && !v) d.violation(messages::null_violation(message_name<Member>()));
+    auto& field = r.*Member::pointer;
+    using field_type = std::remove_cvref_t<decltype(field)>;
+    if constexpr (::secretstage::detail::is_optional<field_type>) {
+      read_shape<Member>(d, v, field);
+    } else {
+      std::optional<field_type> read;
+      read_shape<Member>(d, v, read);
+      if (read) field = std::move(*read);
+    }
+  }
 }
 
-template <class Traits>
-result<basic_rotate_secret<Traits>> read(is<basic_rotate_secret<Traits>>, const slot& body) {
-  const auto m = members<7>(body, {"SecretId", "ClientRequestToken", "RotationLambdaARN",
-                                   "RotationRules", "ExternalSecretRotationMetadata",
-                                   "ExternalSecretRotationRoleArn", "RotateImmediately"});
-  basic_rotate_secret<Traits> r;
-  decoder<Traits> d;
-  d.required_string(m[0], r.secret_id, "secretId");
-  d.string(m[1], r.client_request_token);
-  d.string(m[2], r.rotation_lambda_arn);
-  d.rotation_rules(m[3], r.rotation_rules);
-  d.template ignored_structure_list<2>(m[4], "externalSecretRotationMetadata",
-                                       "ExternalSecretRotationMetadataItem", {"Key", "Value"});
-  d.ignored_string(m[5]);
-  d.boolean(m[6], r.rotate_immediately);
-  return d.finish(std::move(r));
-}
-
-/// CancelRotateSecret, RestoreSecret, DescribeSecret: {"SecretId": …} only.
-template <class Traits, class Request>
-result<Request> read_secret_id(const slot& body) {
-  const auto m = members<1>(body, {"SecretId"});
+/// A request read by its description: its members in the model's order, then every violation.
+template <class Traits, class Request, class... Member>
+result<Request> read_request(const slot& body, type_list<Member...>) {
+  const auto m = members<sizeof...(Member)>(body, {Member::name...});
   Request r;
   decoder<Traits> d;
-  d.required_string(m[0], r.secret_id, "secretId");
-  return d.finish(std::move(r));
-}
-template <class Traits>
-result<basic_cancel_rotate_secret<Traits>> read(is<basic_cancel_rotate_secret<Traits>>,
-                                                const slot& body) {
-  return read_secret_id<Traits, basic_cancel_rotate_secret<Traits>>(body);
-}
-template <class Traits>
-result<basic_restore_secret<Traits>> read(is<basic_restore_secret<Traits>>, const slot& body) {
-  return read_secret_id<Traits, basic_restore_secret<Traits>>(body);
-}
-template <class Traits>
-result<basic_describe_secret<Traits>> read(is<basic_describe_secret<Traits>>, const slot& body) {
-  return read_secret_id<Traits, basic_describe_secret<Traits>>(body);
-}
-
-template <class Traits>
-result<basic_delete_secret<Traits>> read(is<basic_delete_secret<Traits>>, const slot& body) {
-  const auto m =
-      members<3>(body, {"SecretId", "RecoveryWindowInDays", "ForceDeleteWithoutRecovery"});
-  basic_delete_secret<Traits> r;
-  decoder<Traits> d;
-  d.required_string(m[0], r.secret_id, "secretId");
-  d.long_integer(m[1], r.recovery_window_in_days);
-  d.boolean(m[2], r.force_delete_without_recovery);
-  return d.finish(std::move(r));
-}
-
-template <class Traits>
-result<basic_get_secret_value<Traits>> read(is<basic_get_secret_value<Traits>>, const slot& body) {
-  const auto m = members<3>(body, {"SecretId", "VersionId", "VersionStage"});
-  basic_get_secret_value<Traits> r;
-  decoder<Traits> d;
-  d.required_string(m[0], r.secret_id, "secretId");
-  d.string(m[1], r.version_id);
-  d.string(m[2], r.version_stage);
-  return d.finish(std::move(r));
-}
-
-template <class Traits>
-result<basic_batch_get_secret_value<Traits>> read(is<basic_batch_get_secret_value<Traits>>,
-                                                  const slot& body) {
-  const auto m = members<4>(body, {"SecretIdList", "Filters", "MaxResults", "NextToken"});
-  basic_batch_get_secret_value<Traits> r;
-  decoder<Traits> d;
-  d.string_list(m[0], r.secret_id_list, "secretIdList");
-  d.filters(m[1], r.filters);
-  d.integer(m[2], r.max_results);
-  d.string(m[3], r.next_token);
-  return d.finish(std::move(r));
-}
-
-template <class Traits>
-result<basic_list_secret_version_ids<Traits>> read(is<basic_list_secret_version_ids<Traits>>,
-                                                   const slot& body) {
-  const auto m = members<4>(body, {"SecretId", "MaxResults", "NextToken", "IncludeDeprecated"});
-  basic_list_secret_version_ids<Traits> r;
-  decoder<Traits> d;
-  d.required_string(m[0], r.secret_id, "secretId");
-  d.integer(m[1], r.max_results);
-  d.string(m[2], r.next_token);
-  d.boolean(m[3], r.include_deprecated);
-  return d.finish(std::move(r));
-}
-
-template <class Traits>
-result<basic_list_secrets<Traits>> read(is<basic_list_secrets<Traits>>, const slot& body) {
-  const auto m = members<6>(body, {"IncludePlannedDeletion", "MaxResults", "NextToken", "Filters",
-                                   "SortOrder", "SortBy"});
-  basic_list_secrets<Traits> r;
-  decoder<Traits> d;
-  d.boolean(m[0], r.include_planned_deletion);
-  d.integer(m[1], r.max_results);
-  d.string(m[2], r.next_token);
-  d.filters(m[3], r.filters);
-  constexpr std::array<std::string_view, 2> orders = {"asc", "desc"};
-  if (auto i = d.enumeration(m[4], "sortOrder", orders))
-    r.sort_order = *i == 0 ? sort_order::asc : sort_order::desc;
-  constexpr std::array<std::string_view, 4> sort_by = {"created-date", "last-accessed-date",
-                                                       "last-changed-date", "name"};
-  (void)d.enumeration(m[5], "sortBy", sort_by);
-  return d.finish(std::move(r));
-}
-
-template <class Traits>
-result<basic_tag_resource<Traits>> read(is<basic_tag_resource<Traits>>, const slot& body) {
-  const auto m = members<2>(body, {"SecretId", "Tags"});
-  basic_tag_resource<Traits> r;
-  decoder<Traits> d;
-  d.required_string(m[0], r.secret_id, "secretId");
-  if (!m[1]) d.violation(messages::null_violation("tags"));
-  std::optional<std::vector<tag>> tags;
-  d.tags(m[1], tags, "tags");
-  r.tags = std::move(tags).value_or(std::vector<tag>());
-  return d.finish(std::move(r));
-}
-
-template <class Traits>
-result<basic_untag_resource<Traits>> read(is<basic_untag_resource<Traits>>, const slot& body) {
-  const auto m = members<2>(body, {"SecretId", "TagKeys"});
-  basic_untag_resource<Traits> r;
-  decoder<Traits> d;
-  d.required_string(m[0], r.secret_id, "secretId");
-  if (!m[1]) d.violation(messages::null_violation("tagKeys"));
-  std::optional<std::vector<std::string>> keys;
-  d.string_list(m[1], keys, "tagKeys");
-  r.tag_keys = std::move(keys).value_or(std::vector<std::string>());
-  return d.finish(std::move(r));
-}
-
-template <class Traits>
-result<basic_get_random_password<Traits>> read(is<basic_get_random_password<Traits>>,
-                                               const slot& body) {
-  const auto m = members<8>(
-      body, {"PasswordLength", "ExcludeCharacters", "ExcludeNumbers", "ExcludePunctuation",
-             "ExcludeUppercase", "ExcludeLowercase", "IncludeSpace", "RequireEachIncludedType"});
-  basic_get_random_password<Traits> r;
-  decoder<Traits> d;
-  d.long_integer(m[0], r.password_length);
-  d.string(m[1], r.exclude_characters);
-  d.boolean(m[2], r.exclude_numbers);
-  d.boolean(m[3], r.exclude_punctuation);
-  d.boolean(m[4], r.exclude_uppercase);
-  d.boolean(m[5], r.exclude_lowercase);
-  d.boolean(m[6], r.include_space);
-  d.boolean(m[7], r.require_each_included_type);
+  std::size_t i = 0;
+  (read_member<Member>(d, m[i++], r), ...);
   return d.finish(std::move(r));
 }
 
@@ -685,9 +572,9 @@ template <class Traits, std::size_t I>
 result<basic_store_operation<Traits>> read_alternative(const slot& body) {
   using request =
       std::variant_alternative_t<I, ::secretstage::detail::store_request_variant<Traits>>;
-  auto r = read(is<request>{}, body);
-  if (!r) return r.error();
-  return basic_store_operation<Traits>(std::move(r).value());
+  SECRETSTAGE_TRY(r,
+                  read_request<Traits, request>(body, typename description_of<request>::members{}));
+  return basic_store_operation<Traits>(std::move(r));
 }
 
 template <class Traits, std::size_t... I>
@@ -703,12 +590,22 @@ result<basic_store_operation<Traits>> read_operation(std::size_t index, const sl
 inline std::string date(timestamp t) { return format_date(t); }
 inline std::string boolean(bool b) { return b ? "true" : "false"; }
 
+/// A label, a version id or a string as wire text.
+template <class Traits, class T>
+std::string_view text(const T& v) {
+  if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+    return v;
+  } else {
+    return Traits::text(v);
+  }
+}
+
 template <class Traits, class Range>
 std::string text_list(const Range& items) {
   std::string out = "[";
   for (const auto& item : items) {
     if (out.size() > 1) out.push_back(',');
-    json::append_string(out, Traits::text(item));
+    json::append_string(out, text<Traits>(item));
   }
   out.push_back(']');
   return out;
@@ -753,208 +650,91 @@ std::string stages_map(const std::vector<basic_version_stages_entry<Traits>>& en
   return out;
 }
 
-/// The members DescribeSecret and a ListSecrets entry share; `stages_name` is VersionIdsToStages
-/// or SecretVersionsToStages.
-template <class Traits, class Described>
-void add_description(json::object_writer& o, const Described& s,
-                     const std::vector<basic_version_stages_entry<Traits>>& stages,
-                     std::string_view stages_name) {
-  o.add("ARN", json::quoted(s.arn));
-  o.add("Name", json::quoted(s.name));
-  if (s.description) o.add("Description", json::quoted(*s.description));
-  if (s.kms_key_id) o.add("KmsKeyId", json::quoted(*s.kms_key_id));
-  if (s.rotation_enabled) o.add("RotationEnabled", boolean(*s.rotation_enabled));
-  if (s.rotation_lambda_arn) o.add("RotationLambdaARN", json::quoted(*s.rotation_lambda_arn));
-  if (s.rotation_rules) o.add("RotationRules", rules_object<Traits>(*s.rotation_rules));
-  if (s.last_rotated_date) o.add("LastRotatedDate", date(*s.last_rotated_date));
-  if (s.last_changed_date) o.add("LastChangedDate", date(*s.last_changed_date));
-  if (s.last_accessed_date) o.add("LastAccessedDate", date(*s.last_accessed_date));
-  if (s.deleted_date) o.add("DeletedDate", date(*s.deleted_date));
-  if (s.next_rotation_date) o.add("NextRotationDate", date(*s.next_rotation_date));
-  if (!s.tags.empty()) o.add("Tags", tag_list<Traits>(s.tags));
-  if (!stages.empty()) o.add(stages_name, stages_map<Traits>(stages));
-  o.add("CreatedDate", date(s.created_date));
+template <class Traits, class Object>
+std::string object(const Object& x);
+
+/// A present member's value as JSON text, by its shape.
+template <class Traits, class Member, class T>
+std::string rendered(const T& v) {
+  if constexpr (Member::shape == wire_shape::string) {
+    return json::quoted(text<Traits>(v));
+  } else if constexpr (Member::shape == wire_shape::boolean) {
+    return boolean(v);
+  } else if constexpr (Member::shape == wire_shape::date) {
+    return date(v);
+  } else if constexpr (Member::shape == wire_shape::string_list) {
+    return text_list<Traits>(v);
+  } else if constexpr (Member::shape == wire_shape::tag_list) {
+    return tag_list<Traits>(v);
+  } else if constexpr (Member::shape == wire_shape::rotation_rules) {
+    return rules_object<Traits>(v);
+  } else if constexpr (Member::shape == wire_shape::stages_map) {
+    return stages_map<Traits>(v);
+  } else if constexpr (Member::shape == wire_shape::exception_name) {
+    return json::quoted(exception_name(v));
+  } else if constexpr (Member::shape == wire_shape::structure_list) {
+    std::string out = "[";
+    for (const auto& e : v) {
+      if (out.size() > 1) out.push_back(',');
+      out.append(object<Traits>(e));
+    }
+    out.push_back(']');
+    return out;
+  } else {
+    static_assert(Member::shape != Member::shape, "no writer for this shape");
+  }
+}
+
+/// Adds a member to `o` unless AWS omits it: an unset optional, or an empty list or map that is
+/// not a listing's top-level list.
+template <class Traits, class Member, class Object>
+void write_member(json::object_writer& o, const Object& x) {
+  const auto& field = x.*Member::pointer;
+  using field_type = std::remove_cvref_t<decltype(field)>;
+  if constexpr (Member::shape == wire_shape::secret_value) {
+    if (!field) return;
+    if (const std::string* s = field->string()) o.add("SecretString", json::quoted(*s));
+    if (const binary* b = field->bytes())
+      o.add("SecretBinary", json::quoted(json::base64_encode(*b)));
+  } else if constexpr (::secretstage::detail::is_optional<field_type>) {
+    if (field) o.add(Member::name, rendered<Traits, Member>(*field));
+  } else if constexpr (Member::shape == wire_shape::string_list ||
+                       Member::shape == wire_shape::tag_list ||
+                       Member::shape == wire_shape::stages_map ||
+                       Member::shape == wire_shape::structure_list) {
+    if (Member::is_listing || !field.empty()) o.add(Member::name, rendered<Traits, Member>(field));
+  } else {
+    o.add(Member::name, rendered<Traits, Member>(field));
+  }
+}
+
+template <class Traits, class Object, class... Member>
+std::string object_members(const Object& x, type_list<Member...>) {
+  json::object_writer o;
+  (write_member<Traits, Member>(o, x), ...);
+  return std::move(o).str();
+}
+
+/// A described structure as a JSON object: compact, members in byte order of their names.
+template <class Traits, class Object>
+std::string object(const Object& x) {
+  return object_members<Traits>(x, typename description_of<Object>::members{});
 }
 
 }  // namespace wire
 
 // ---- responses ----------------------------------------------------------------------------------
-// One overload per response of store_operation.hpp; response_body() picks the right one.
 
-template <class Traits>
-[[nodiscard]] std::string to_json(const basic_create_secret_response<Traits>& r) {
-  detail::json::object_writer o;
-  o.add("ARN", detail::json::quoted(r.arn));
-  o.add("Name", detail::json::quoted(r.name));
-  if (r.version_id) o.add("VersionId", detail::json::quoted(Traits::text(*r.version_id)));
-  return std::move(o).str();
-}
-
-template <class Traits>
-[[nodiscard]] std::string to_json(const basic_put_secret_value_response<Traits>& r) {
-  detail::json::object_writer o;
-  o.add("ARN", detail::json::quoted(r.arn));
-  o.add("Name", detail::json::quoted(r.name));
-  o.add("VersionId", detail::json::quoted(Traits::text(r.version_id)));
-  if (!r.version_stages.empty()) o.add("VersionStages", wire::text_list<Traits>(r.version_stages));
-  return std::move(o).str();
-}
-
-template <class Traits>
-[[nodiscard]] std::string to_json(const basic_update_secret_response<Traits>& r) {
-  detail::json::object_writer o;
-  o.add("ARN", detail::json::quoted(r.arn));
-  o.add("Name", detail::json::quoted(r.name));
-  if (r.version_id) o.add("VersionId", detail::json::quoted(Traits::text(*r.version_id)));
-  return std::move(o).str();
-}
-
-template <class Traits>
-[[nodiscard]] std::string to_json(const basic_update_secret_version_stage_response<Traits>& r) {
-  detail::json::object_writer o;
-  o.add("ARN", detail::json::quoted(r.arn));
-  o.add("Name", detail::json::quoted(r.name));
-  return std::move(o).str();
-}
-
-template <class Traits>
-[[nodiscard]] std::string to_json(const basic_rotate_secret_response<Traits>& r) {
-  detail::json::object_writer o;
-  o.add("ARN", detail::json::quoted(r.arn));
-  o.add("Name", detail::json::quoted(r.name));
-  o.add("VersionId", detail::json::quoted(Traits::text(r.version_id)));
-  return std::move(o).str();
-}
-
-template <class Traits>
-[[nodiscard]] std::string to_json(const basic_cancel_rotate_secret_response<Traits>& r) {
-  detail::json::object_writer o;
-  o.add("ARN", detail::json::quoted(r.arn));
-  o.add("Name", detail::json::quoted(r.name));
-  if (r.version_id) o.add("VersionId", detail::json::quoted(Traits::text(*r.version_id)));
-  return std::move(o).str();
-}
-
-template <class Traits>
-[[nodiscard]] std::string to_json(const basic_delete_secret_response<Traits>& r) {
-  detail::json::object_writer o;
-  o.add("ARN", detail::json::quoted(r.arn));
-  o.add("Name", detail::json::quoted(r.name));
-  o.add("DeletionDate", wire::date(r.deletion_date));
-  return std::move(o).str();
-}
-
-template <class Traits>
-[[nodiscard]] std::string to_json(const basic_restore_secret_response<Traits>& r) {
-  detail::json::object_writer o;
-  o.add("ARN", detail::json::quoted(r.arn));
-  o.add("Name", detail::json::quoted(r.name));
-  return std::move(o).str();
-}
-
-/// GetSecretValue, and each SecretValueEntry of BatchGetSecretValue.
-template <class Traits>
-[[nodiscard]] std::string to_json(const basic_get_secret_value_response<Traits>& r) {
-  detail::json::object_writer o;
-  o.add("ARN", detail::json::quoted(r.arn));
-  o.add("Name", detail::json::quoted(r.name));
-  o.add("VersionId", detail::json::quoted(Traits::text(r.version_id)));
-  if (const auto* s = r.secret_string()) o.add("SecretString", detail::json::quoted(*s));
-  if (const auto* b = r.secret_binary())
-    o.add("SecretBinary", detail::json::quoted(detail::json::base64_encode(*b)));
-  if (!r.version_stages.empty()) o.add("VersionStages", wire::text_list<Traits>(r.version_stages));
-  o.add("CreatedDate", wire::date(r.created_date));
-  return std::move(o).str();
-}
-
-template <class Traits>
-[[nodiscard]] std::string to_json(const basic_batch_get_secret_value_response<Traits>& r) {
-  std::string values = "[";
-  for (const auto& v : r.secret_values) {
-    if (values.size() > 1) values.push_back(',');
-    values.append(to_json(v));
+/// The body of a response of store_operation.hpp, from its description; empty for TagResource
+/// and UntagResource, which have no output.
+template <template <class> class Response, class Traits>
+requires described_members<Response<Traits>>
+[[nodiscard]] std::string to_json(const Response<Traits>& r) {
+  if constexpr (requires { requires !description_of<Response<Traits>>::has_output; }) {
+    return {};
+  } else {
+    return wire::object<Traits>(r);
   }
-  values.push_back(']');
-  std::string errors = "[";
-  for (const auto& e : r.errors) {
-    if (errors.size() > 1) errors.push_back(',');
-    detail::json::object_writer entry;
-    entry.add("SecretId", detail::json::quoted(e.secret_id));
-    entry.add("ErrorCode", detail::json::quoted(exception_name(e.error_code)));
-    entry.add("Message", detail::json::quoted(e.message));
-    errors.append(std::move(entry).str());
-  }
-  errors.push_back(']');
-  detail::json::object_writer o;
-  o.add("SecretValues", std::move(values));
-  if (r.next_token) o.add("NextToken", detail::json::quoted(*r.next_token));
-  o.add("Errors", std::move(errors));
-  return std::move(o).str();
-}
-
-template <class Traits>
-[[nodiscard]] std::string to_json(const basic_list_secret_version_ids_response<Traits>& r) {
-  std::string versions = "[";
-  for (const auto& v : r.versions) {
-    if (versions.size() > 1) versions.push_back(',');
-    detail::json::object_writer entry;
-    entry.add("VersionId", detail::json::quoted(Traits::text(v.version_id)));
-    if (!v.version_stages.empty())
-      entry.add("VersionStages", wire::text_list<Traits>(v.version_stages));
-    if (v.last_accessed_date) entry.add("LastAccessedDate", wire::date(*v.last_accessed_date));
-    entry.add("CreatedDate", wire::date(v.created_date));
-    if (!v.kms_key_ids.empty()) entry.add("KmsKeyIds", wire::text_list<aws_traits>(v.kms_key_ids));
-    versions.append(std::move(entry).str());
-  }
-  versions.push_back(']');
-  detail::json::object_writer o;
-  o.add("Versions", std::move(versions));
-  if (r.next_token) o.add("NextToken", detail::json::quoted(*r.next_token));
-  o.add("ARN", detail::json::quoted(r.arn));
-  o.add("Name", detail::json::quoted(r.name));
-  return std::move(o).str();
-}
-
-template <class Traits>
-[[nodiscard]] std::string to_json(const basic_describe_secret_response<Traits>& r) {
-  detail::json::object_writer o;
-  wire::add_description<Traits>(o, r, r.version_ids_to_stages, "VersionIdsToStages");
-  return std::move(o).str();
-}
-
-template <class Traits>
-[[nodiscard]] std::string to_json(const basic_list_secrets_response<Traits>& r) {
-  std::string list = "[";
-  for (const auto& s : r.secret_list) {
-    if (list.size() > 1) list.push_back(',');
-    detail::json::object_writer entry;
-    wire::add_description<Traits>(entry, s, s.secret_versions_to_stages, "SecretVersionsToStages");
-    list.append(std::move(entry).str());
-  }
-  list.push_back(']');
-  detail::json::object_writer o;
-  o.add("SecretList", std::move(list));
-  if (r.next_token) o.add("NextToken", detail::json::quoted(*r.next_token));
-  return std::move(o).str();
-}
-
-/// TagResource has no output: an empty body.
-template <class Traits>
-[[nodiscard]] std::string to_json(const basic_tag_resource_response<Traits>&) {
-  return {};
-}
-
-/// UntagResource has no output: an empty body.
-template <class Traits>
-[[nodiscard]] std::string to_json(const basic_untag_resource_response<Traits>&) {
-  return {};
-}
-
-template <class Traits>
-[[nodiscard]] std::string to_json(const basic_get_random_password_response<Traits>& r) {
-  detail::json::object_writer o;
-  o.add("RandomPassword", detail::json::quoted(r.random_password));
-  return std::move(o).str();
 }
 
 // ---- the API ------------------------------------------------------------------------------------
@@ -962,7 +742,7 @@ template <class Traits>
 /// The request of `operation` (its AWS name, without "secretsmanager.") read from `body`, or the
 /// error AWS gives for the body (see the top of this file). The model's own checks are left to
 /// apply(). Never throws, except std::bad_alloc.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 [[nodiscard]] result<basic_store_operation<Traits>> parse_request(std::string_view operation,
                                                                   std::string_view body) {
   wire::require_string_domain<Traits>();
@@ -989,12 +769,13 @@ template <class Traits = aws_traits>
         return messages::unexpected_field_type();
     }
   }
-  return wire::read_operation<Traits>(index, root, std::make_index_sequence<16>{});
+  return wire::read_operation<Traits>(index, root,
+                                      std::make_index_sequence<operation_names.size()>{});
 }
 
 /// The exact AWS response body (compact JSON) of a response; empty for TagResource and
 /// UntagResource, which have no output.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 [[nodiscard]] std::string response_body(const basic_store_operation_response<Traits>& response) {
   wire::require_string_domain<Traits>();
   return std::visit(
@@ -1009,7 +790,7 @@ struct reply {
 };
 
 /// The store after a request, and the answer to send.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct exchange {
   basic_store<Traits> store;
   reply answer;
@@ -1018,7 +799,7 @@ struct exchange {
 /// One request end to end: parse_request, apply(store, op, ctx), response_body. On any error the
 /// store is `st` itself, unchanged, and the answer is error_body with http_status. The request's
 /// ClientRequestToken, when absent, is ctx.generated_token (empty: AWS's raw-request error).
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 [[nodiscard]] exchange<Traits> handle(const basic_store<Traits>& st, std::string_view operation,
                                       std::string_view body, const basic_context<Traits>& ctx) {
   auto op = parse_request<Traits>(operation, body);

@@ -1,9 +1,9 @@
 #ifndef SECRETSTAGE_BACKGROUND_HPP
 #define SECRETSTAGE_BACKGROUND_HPP
 
-// The two transitions AWS runs in the background, not as API calls (docs/semantics.md,
-// background transitions). Each is a pure function of (state, now): the caller decides when they
-// run, which is how the model makes AWS's nondeterministic timing explicit.
+// The two transitions AWS runs in the background, not as API calls
+// (docs/semantics.md#background-transitions). Each is a pure function of (state, now): the caller
+// decides when they run, which is how the model makes AWS's nondeterministic timing explicit.
 //
 // Also their schedule, as pure functions a caller keeps between requests: when a transition would
 // next change a secret or a store (`next_background_due`), and the same after a write from what the
@@ -24,7 +24,8 @@
 
 namespace secretstage {
 
-/// A secret keeps every version while it has at most this many (decisions.md: "more than 100").
+/// A secret keeps every version while it has at most this many (AWS: "more than 100"; see
+/// docs/semantics.md#background-transitions).
 inline constexpr std::size_t retained_version_count = 100;
 /// A version younger than this is never collected ("does not remove versions created less than
 /// 24 hours ago").
@@ -38,7 +39,7 @@ struct background_result {
 };
 
 /// A version that deprecated-version collection removed from a secret of a store.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct collected_version {
   shared_text secret_name;
   typename Traits::version_id_type version_id;

@@ -13,7 +13,7 @@ namespace secretstage {
 
 /// Everything a transition would otherwise read from the world. A transition is a function of
 /// (state, request, context) alone: the same three give the same result.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_context {
   /// The time of the request.
   timestamp now{};

@@ -69,6 +69,35 @@ class secretsmanager_category_impl final : public std::error_category {
   [[nodiscard]] std::string message(int value) const override {
     return std::string(exception_name(static_cast<errc>(value)));
   }
+  /// The portable condition of each exception, so that generic code can compare an error_code
+  /// with std::errc (docs/semantics.md#errors):
+  ///   resource_not_found            no_such_file_or_directory  the thing named does not exist
+  ///   access_denied                 permission_denied
+  ///   invalid_parameter, invalid_request, validation, serialization, invalid_next_token,
+  ///   malformed_policy_document     invalid_argument           wrong for the call or the state
+  ///   resource_exists               file_exists
+  ///   limit_exceeded                value_too_large            a quota bounds a size: retrying
+  ///                                                            does not help, so not
+  ///                                                            resource_unavailable_try_again
+  ///   unknown_operation             operation_not_supported
+  /// The others (internal_service_error, decryption_failure, encryption_failure,
+  /// precondition_not_met, public_policy) have no portable meaning and stay in this category.
+  [[nodiscard]] std::error_condition default_error_condition(int value) const noexcept override {
+    switch (static_cast<errc>(value)) {
+      case errc::resource_not_found: return std::errc::no_such_file_or_directory;
+      case errc::access_denied: return std::errc::permission_denied;
+      case errc::invalid_parameter:
+      case errc::invalid_request:
+      case errc::validation:
+      case errc::serialization:
+      case errc::invalid_next_token:
+      case errc::malformed_policy_document: return std::errc::invalid_argument;
+      case errc::resource_exists: return std::errc::file_exists;
+      case errc::limit_exceeded: return std::errc::value_too_large;
+      case errc::unknown_operation: return std::errc::operation_not_supported;
+      default: return {value, *this};
+    }
+  }
 };
 }  // namespace detail
 

@@ -1,8 +1,9 @@
 #ifndef SECRETSTAGE_INVARIANTS_HPP
 #define SECRETSTAGE_INVARIANTS_HPP
 
-// The invariants of aws-semantics.md §8 that concern one secret, as named predicates. Tests run
-// `check_invariants` after every step and `check_transition_invariants` across every step.
+// The invariants of docs/semantics.md#invariants that concern one secret, as named predicates
+// (I1…I20 are that table's ids). Tests run `check_invariants` after every step and
+// `check_transition_invariants` across every step.
 
 #include <string>
 #include <string_view>
@@ -113,7 +114,7 @@ template <class Traits>
 }
 
 /// I5: when AWSCURRENT moves from A to B, AWSPREVIOUS lands on A — or on B, when a
-/// PutSecretValue named both labels (decisions.md).
+/// PutSecretValue named both labels (docs/semantics.md#version-creation).
 template <class Traits>
 [[nodiscard]] bool awsprevious_follows_awscurrent(const basic_secret<Traits>& before,
                                                   const basic_secret<Traits>& after) {

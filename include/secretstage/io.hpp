@@ -11,12 +11,15 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
+#include "describe.hpp"
 #include "error.hpp"
 #include "operation.hpp"
-#include "store_operation.hpp"
 #include "secret.hpp"
+#include "store_operation.hpp"
 
 namespace secretstage {
 
@@ -100,162 +103,93 @@ inline std::string rules_text(const rotation_rules& r) {
 
 }  // namespace detail
 
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_create_secret<Traits>& r) {
+namespace detail {
+
+/// A label, a version id or a string as text.
+template <class Traits, class T>
+std::string text_of(const T& v) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    return v;
+  } else {
+    return std::string(Traits::text(v));
+  }
+}
+
+/// A present request member as printed: by its shape; a secret as its size only.
+template <class Traits, class Member, class T>
+std::string printed(const T& v) {
+  if constexpr (Member::is_redacted) {
+    return "<redacted " + std::to_string(v.size()) + " bytes>";
+  } else if constexpr (Member::shape == wire_shape::string) {
+    return Member::is_quoted ? '"' + text_of<Traits>(v) + '"' : text_of<Traits>(v);
+  } else if constexpr (Member::shape == wire_shape::boolean) {
+    return bool_text(v);
+  } else if constexpr (Member::shape == wire_shape::integer ||
+                       Member::shape == wire_shape::long_integer) {
+    return std::to_string(v);
+  } else if constexpr (Member::shape == wire_shape::string_list) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + text_of<Traits>(v[i]);
+    return out + "]";
+  } else if constexpr (Member::shape == wire_shape::tag_list) {
+    return tag_list(v);
+  } else if constexpr (Member::shape == wire_shape::filter_list) {
+    return filter_list(v);
+  } else if constexpr (Member::shape == wire_shape::rotation_rules) {
+    return rules_text(v);
+  } else if constexpr (Member::shape == wire_shape::sort_order) {
+    return v == sort_order::asc ? "asc" : "desc";
+  } else {
+    static_assert(Member::shape != Member::shape, "no printed form for this shape");
+  }
+}
+
+/// `Name=value` for a member that is set: an optional when present, a flag when it differs from
+/// the request's default, anything else always; ignored members never.
+template <class Traits, class Member, class Request>
+void print_member(std::ostream& os, bool& first, const Request& r) {
+  if constexpr (!Member::is_ignored) {
+    const auto& field = r.*Member::pointer;
+    using field_type = std::remove_cvref_t<decltype(field)>;
+    if constexpr (is_optional<field_type>) {
+      if (field) print_field(os, first, Member::name, printed<Traits, Member>(*field));
+    } else if constexpr (std::is_same_v<field_type, bool>) {
+      print_flag(os, first, Member::name, field, Request{}.*Member::pointer);
+    } else {
+      print_field(os, first, Member::name, printed<Traits, Member>(field));
+    }
+  }
+}
+
+/// Every member in the description's order, except that a secret's value prints SecretString
+/// before SecretBinary (the model's order has SecretBinary first), as it always has.
+template <class Traits, class Request, class... Member>
+void print_members(std::ostream& os, const Request& r, type_list<Member...>) {
   bool first = true;
-  os << "CreateSecret{";
-  detail::print_field(os, first, "Name", r.name);
-  detail::print_id<Traits>(os, first, "ClientRequestToken", r.client_request_token);
-  detail::print_text(os, first, "Description", r.description);
-  detail::print_text(os, first, "KmsKeyId", r.kms_key_id);
-  detail::print_values(os, first, r.secret_string, r.secret_binary);
-  if (r.tags) detail::print_field(os, first, "Tags", detail::tag_list(*r.tags));
-  return os << '}';
+  void (*deferred)(std::ostream&, bool&, const Request&) = nullptr;
+  const auto print = [&](auto member) {
+    using M = decltype(member);
+    if constexpr (M::shape == wire_shape::blob && M::is_redacted) {
+      deferred = &print_member<Traits, M, Request>;
+    } else {
+      print_member<Traits, M>(os, first, r);
+      if (deferred != nullptr) std::exchange(deferred, nullptr)(os, first, r);
+    }
+  };
+  (print(Member{}), ...);
+  if (deferred != nullptr) deferred(os, first, r);
 }
 
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_put_secret_value<Traits>& r) {
-  bool first = true;
-  os << "PutSecretValue{";
-  detail::print_field(os, first, "SecretId", r.secret_id);
-  detail::print_id<Traits>(os, first, "ClientRequestToken", r.client_request_token);
-  detail::print_values(os, first, r.secret_string, r.secret_binary);
-  if (r.version_stages)
-    detail::print_field(os, first, "VersionStages", detail::label_list<Traits>(*r.version_stages));
-  return os << '}';
-}
+}  // namespace detail
 
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_update_secret<Traits>& r) {
-  bool first = true;
-  os << "UpdateSecret{";
-  detail::print_field(os, first, "SecretId", r.secret_id);
-  detail::print_id<Traits>(os, first, "ClientRequestToken", r.client_request_token);
-  detail::print_text(os, first, "Description", r.description);
-  detail::print_text(os, first, "KmsKeyId", r.kms_key_id);
-  detail::print_values(os, first, r.secret_string, r.secret_binary);
-  return os << '}';
-}
-
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_update_secret_version_stage<Traits>& r) {
-  bool first = true;
-  os << "UpdateSecretVersionStage{";
-  detail::print_field(os, first, "SecretId", r.secret_id);
-  detail::print_field(os, first, "VersionStage", Traits::text(r.version_stage));
-  detail::print_id<Traits>(os, first, "RemoveFromVersionId", r.remove_from_version_id);
-  detail::print_id<Traits>(os, first, "MoveToVersionId", r.move_to_version_id);
-  return os << '}';
-}
-
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_rotate_secret<Traits>& r) {
-  bool first = true;
-  os << "RotateSecret{";
-  detail::print_field(os, first, "SecretId", r.secret_id);
-  detail::print_id<Traits>(os, first, "ClientRequestToken", r.client_request_token);
-  detail::print_optional(os, first, "RotationLambdaARN", r.rotation_lambda_arn);
-  if (r.rotation_rules) detail::print_field(os, first, "RotationRules", detail::rules_text(*r.rotation_rules));
-  if (r.rotate_immediately)
-    detail::print_field(os, first, "RotateImmediately", detail::bool_text(*r.rotate_immediately));
-  return os << '}';
-}
-
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_cancel_rotate_secret<Traits>& r) {
-  return os << "CancelRotateSecret{SecretId=" << r.secret_id << '}';
-}
-
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_delete_secret<Traits>& r) {
-  bool first = true;
-  os << "DeleteSecret{";
-  detail::print_field(os, first, "SecretId", r.secret_id);
-  detail::print_optional(os, first, "RecoveryWindowInDays", r.recovery_window_in_days);
-  detail::print_flag(os, first, "ForceDeleteWithoutRecovery", r.force_delete_without_recovery, false);
-  return os << '}';
-}
-
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_restore_secret<Traits>& r) {
-  return os << "RestoreSecret{SecretId=" << r.secret_id << '}';
-}
-
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_get_secret_value<Traits>& r) {
-  bool first = true;
-  os << "GetSecretValue{";
-  detail::print_field(os, first, "SecretId", r.secret_id);
-  detail::print_id<Traits>(os, first, "VersionId", r.version_id);
-  detail::print_id<Traits>(os, first, "VersionStage", r.version_stage);
-  return os << '}';
-}
-
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_batch_get_secret_value<Traits>& r) {
-  bool first = true;
-  os << "BatchGetSecretValue{";
-  if (r.secret_id_list) detail::print_field(os, first, "SecretIdList", detail::string_list(*r.secret_id_list));
-  if (r.filters) detail::print_field(os, first, "Filters", detail::filter_list(*r.filters));
-  detail::print_optional(os, first, "MaxResults", r.max_results);
-  detail::print_optional(os, first, "NextToken", r.next_token);
-  return os << '}';
-}
-
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_list_secret_version_ids<Traits>& r) {
-  bool first = true;
-  os << "ListSecretVersionIds{";
-  detail::print_field(os, first, "SecretId", r.secret_id);
-  detail::print_optional(os, first, "MaxResults", r.max_results);
-  detail::print_optional(os, first, "NextToken", r.next_token);
-  if (r.include_deprecated)
-    detail::print_field(os, first, "IncludeDeprecated", detail::bool_text(*r.include_deprecated));
-  return os << '}';
-}
-
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_describe_secret<Traits>& r) {
-  return os << "DescribeSecret{SecretId=" << r.secret_id << '}';
-}
-
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_list_secrets<Traits>& r) {
-  bool first = true;
-  os << "ListSecrets{";
-  if (r.include_planned_deletion)
-    detail::print_field(os, first, "IncludePlannedDeletion", detail::bool_text(*r.include_planned_deletion));
-  detail::print_optional(os, first, "MaxResults", r.max_results);
-  detail::print_optional(os, first, "NextToken", r.next_token);
-  if (r.filters) detail::print_field(os, first, "Filters", detail::filter_list(*r.filters));
-  if (r.sort_order)
-    detail::print_field(os, first, "SortOrder", *r.sort_order == sort_order::asc ? "asc" : "desc");
-  return os << '}';
-}
-
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_tag_resource<Traits>& r) {
-  return os << "TagResource{SecretId=" << r.secret_id << ", Tags=" << detail::tag_list(r.tags) << '}';
-}
-
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_untag_resource<Traits>& r) {
-  return os << "UntagResource{SecretId=" << r.secret_id
-            << ", TagKeys=" << detail::string_list(r.tag_keys) << '}';
-}
-
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_get_random_password<Traits>& r) {
-  bool first = true;
-  os << "GetRandomPassword{";
-  detail::print_optional(os, first, "PasswordLength", r.password_length);
-  detail::print_optional(os, first, "ExcludeCharacters", r.exclude_characters);
-  detail::print_flag(os, first, "ExcludeNumbers", r.exclude_numbers, false);
-  detail::print_flag(os, first, "ExcludePunctuation", r.exclude_punctuation, false);
-  detail::print_flag(os, first, "ExcludeUppercase", r.exclude_uppercase, false);
-  detail::print_flag(os, first, "ExcludeLowercase", r.exclude_lowercase, false);
-  detail::print_flag(os, first, "IncludeSpace", r.include_space, false);
-  detail::print_flag(os, first, "RequireEachIncludedType", r.require_each_included_type, true);
+/// A request: `<Operation>{Member=value, …}` with AWS member names, unset members left out,
+/// secret values redacted.
+template <template <class> class Request, class Traits>
+requires described<Request<Traits>> std::ostream& operator<<(std::ostream& os,
+                                                             const Request<Traits>& r) {
+  using description = description_of<Request<Traits>>;
+  os << description::operation << '{';
+  detail::print_members<Traits>(os, r, typename description::members{});
   return os << '}';
 }
 

@@ -9,6 +9,7 @@
 #include "detail/algorithm.hpp"
 #include "messages.hpp"
 #include "result.hpp"
+#include "traits.hpp"
 
 namespace secretstage {
 
@@ -68,7 +69,7 @@ class basic_label_set {
   friend bool operator==(const basic_label_set&, const basic_label_set&) = default;
 
  private:
-  template <class>
+  template <secret_traits>
   friend class basic_secret;
   // Trusted construction from an already sorted, unique, capped sequence.
   struct sorted_tag {};

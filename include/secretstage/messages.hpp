@@ -2,10 +2,11 @@
 #define SECRETSTAGE_MESSAGES_HPP
 
 // Every error the library returns is built here, and only here, so that each text can be checked
-// against the evidence (../shared/spec/aws-semantics.md, decisions.md) and corrected in one line.
+// against the evidence (docs/semantics.md gives each one's source) and corrected in one line.
 // Evidence tags:
 //   [OBS]        observed on real AWS
-//   [unverified] the ruling of decisions.md where no recording exists; correct when evidence appears
+//   [unverified] a ruling (docs/semantics.md, marked Ruling) where no recording exists; correct
+//                when evidence appears
 // Two messages use a typographic apostrophe (U+2019) because AWS's recorded text does.
 
 #include <cstddef>
@@ -86,8 +87,8 @@ inline error secret_not_found() {
   return {errc::resource_not_found, "Secrets Manager can't find the specified secret."};
 }
 
-/// [OBS] TagResource/UntagResource (2026); decisions.md applies it to every operation refused on
-/// a secret scheduled for deletion.
+/// [OBS] TagResource/UntagResource (2026); by ruling, every operation refused on a secret scheduled
+/// for deletion uses it (docs/semantics.md#validation).
 inline error marked_for_deletion() {
   return {errc::invalid_request,
           "You can't perform this operation on the secret because it was marked for deletion."};
@@ -129,7 +130,8 @@ inline error version_not_in_secret(std::string_view version_id, std::string_view
           detail::concat({"The version ", version_id, " doesn't exist in secret ", name, "."})};
 }
 
-/// [OBS for AWSCURRENT; decisions.md uses the same template for every label].
+/// [OBS for AWSCURRENT; by ruling the same template for every label,
+/// docs/semantics.md#updatesecretversionstage].
 inline error remove_from_version_id_required(std::string_view label,
                                              std::string_view holder_version_id) {
   return {errc::invalid_parameter,

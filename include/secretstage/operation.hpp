@@ -5,6 +5,7 @@
 #include <utility>
 #include <variant>
 
+#include "describe.hpp"
 #include "operations/create_secret.hpp"
 #include "operations/put_secret_value.hpp"
 #include "operations/update_secret.hpp"
@@ -12,45 +13,55 @@
 
 namespace secretstage {
 
+namespace detail {
+
+template <class List>
+struct variant_of;
+template <class... T>
+struct variant_of<type_list<T...>> {
+  using type = std::variant<T...>;
+};
+/// The std::variant of a type_list's types.
+template <class List>
+using variant_of_t = typename variant_of<List>::type;
+
+template <class List>
+struct responses_of;
+template <class... Request>
+struct responses_of<type_list<Request...>> {
+  using type = type_list<typename description_of<Request>::response...>;
+};
+/// The responses of a type_list of requests, in the same order.
+template <class List>
+using responses_of_t = typename responses_of<List>::type;
+
+/// The operations on one existing secret.
+template <class Traits>
+using secret_requests = type_list<basic_put_secret_value<Traits>, basic_update_secret<Traits>,
+                                  basic_update_secret_version_stage<Traits>>;
+
+}  // namespace detail
+
 /// The closed set of operations on one existing secret. A named type (not a bare
 /// std::variant) keeps diagnostics and symbols short.
-template <class Traits = aws_traits>
-struct basic_operation
-    : std::variant<basic_put_secret_value<Traits>, basic_update_secret<Traits>,
-                   basic_update_secret_version_stage<Traits>> {
-  using std::variant<basic_put_secret_value<Traits>, basic_update_secret<Traits>,
-                     basic_update_secret_version_stage<Traits>>::variant;
+template <secret_traits Traits = aws_traits>
+struct basic_operation : detail::variant_of_t<detail::secret_requests<Traits>> {
+  using base = detail::variant_of_t<detail::secret_requests<Traits>>;
+  using base::base;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_operation_response
-    : std::variant<basic_put_secret_value_response<Traits>, basic_update_secret_response<Traits>,
-                   basic_update_secret_version_stage_response<Traits>> {
-  using std::variant<basic_put_secret_value_response<Traits>, basic_update_secret_response<Traits>,
-                     basic_update_secret_version_stage_response<Traits>>::variant;
+    : detail::variant_of_t<detail::responses_of_t<detail::secret_requests<Traits>>> {
+  using base = detail::variant_of_t<detail::responses_of_t<detail::secret_requests<Traits>>>;
+  using base::base;
 };
 
 using operation = basic_operation<>;
 using operation_response = basic_operation_response<>;
 
-/// The AWS name of an operation ("PutSecretValue", …).
-template <class Traits>
-[[nodiscard]] constexpr std::string_view operation_name(const basic_put_secret_value<Traits>&) noexcept {
-  return "PutSecretValue";
-}
-template <class Traits>
-[[nodiscard]] constexpr std::string_view operation_name(const basic_update_secret<Traits>&) noexcept {
-  return "UpdateSecret";
-}
-template <class Traits>
-[[nodiscard]] constexpr std::string_view operation_name(
-    const basic_update_secret_version_stage<Traits>&) noexcept {
-  return "UpdateSecretVersionStage";
-}
-template <class Traits>
-[[nodiscard]] constexpr std::string_view operation_name(const basic_create_secret<Traits>&) noexcept {
-  return "CreateSecret";
-}
+/// The AWS name of the operation ("PutSecretValue", …); for one request, describe.hpp's
+/// operation_name.
 template <class Traits>
 [[nodiscard]] std::string_view operation_name(const basic_operation<Traits>& op) noexcept {
   return std::visit([](const auto& r) { return operation_name(r); }, op);
@@ -64,9 +75,8 @@ template <class Traits>
   using out = transition<basic_secret<Traits>, basic_operation_response<Traits>>;
   return std::visit(
       [&](const auto& request) -> result<out> {
-        auto r = apply(s, request, ctx);
-        if (!r) return r.error();
-        return out{std::move(r.value().state), std::move(r.value().response)};
+        SECRETSTAGE_TRY(r, apply(s, request, ctx));
+        return out{std::move(r.state), std::move(r.response)};
       },
       static_cast<const typename basic_operation<Traits>::variant&>(op));
 }

@@ -5,6 +5,7 @@
 // parse cost of a TU that includes the umbrella header low; see benchmarks/compile_time.
 #include <boost/outcome/std_result.hpp>
 #include <boost/outcome/try.hpp>
+#include <boost/version.hpp>
 
 #include "error.hpp"
 
@@ -29,5 +30,15 @@ using result = outcome::std_result<T, error>;
 /// v2.2 (the variable-declaring form of BOOST_OUTCOME_TRY differs between them). Always use it as
 /// a braced statement: it expands to more than one statement.
 #define SECRETSTAGE_TRYV(...) BOOST_OUTCOME_TRYV(__VA_ARGS__)
+
+/// `SECRETSTAGE_TRY(v, expr);` declares `v` as (a reference to) the value of the result `expr`,
+/// or returns its failure from the enclosing function. Outcome v2.2 (Boost 1.76+) spells the
+/// declaration `auto &&v`, v2.1 (Boost 1.74) plain `v`. Its failure path is not constexpr:
+/// constexpr functions propagate by hand. Expands to more than one statement.
+#if BOOST_VERSION >= 107600
+#define SECRETSTAGE_TRY(var, ...) BOOST_OUTCOME_TRY(auto&& var, __VA_ARGS__)
+#else
+#define SECRETSTAGE_TRY(var, ...) BOOST_OUTCOME_TRY(var, __VA_ARGS__)
+#endif
 
 #endif  // SECRETSTAGE_RESULT_HPP

@@ -14,7 +14,7 @@
 // and setSecret, testSecret and finishSecret need T's value:
 //   T is a value-less placeholder        ResourceNotFoundException "… for VersionId: <T>" [unverified]
 // These are the errors of the template's read GetSecretValue(VersionId=T, VersionStage=AWSPENDING)
-// (aws-semantics §4.7; the placeholder case as operations/get_secret_value.hpp rules it).
+// (docs/semantics.md#getsecretvalue, which also rules the placeholder case).
 // Unlike the template, no step checks RotationEnabled: in the model the embedding service decides
 // whether to run the steps, so a cancelled rotation is one whose remaining steps it does not run.
 
@@ -51,7 +51,7 @@ enum class finish_variant : std::uint8_t {
 
 /// What Secrets Manager passes the rotation function: the secret (its ARN) and the token of the
 /// version being rotated in.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_rotation_event {
   std::string secret_id;
   typename Traits::version_id_type client_request_token{};
@@ -60,7 +60,7 @@ struct basic_rotation_event {
 };
 
 /// The outcome of a step: the secret and the version it worked on.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_rotation_step_response {
   shared_text arn;
   shared_text name;
@@ -87,9 +87,8 @@ result<rotation_target<Traits>> begin_rotation_step(const basic_store<Traits>& s
                                                     const basic_rotation_event<Traits>& e) {
   static_assert(Traits::has_reserved_labels,
                 "rotation is defined by AWSCURRENT and AWSPENDING: it needs reserved labels");
-  auto found = st.resolve(e.secret_id);
-  if (!found) return found.error();
-  const basic_secret<Traits>* s = found.value();
+  SECRETSTAGE_TRY(found, st.resolve(e.secret_id));
+  const basic_secret<Traits>* s = found;
   SECRETSTAGE_TRYV(require_not_deleted(*s));
   const auto& token = e.client_request_token;
   const basic_version<Traits>* v = s->find_version(token);
@@ -114,15 +113,15 @@ basic_rotation_step_response<Traits> step_response(const basic_secret<Traits>& s
 }
 
 /// The store during AWS's test of a rotation that does not start at once (RotateImmediately =
-/// false): version T carries AWSPENDING and a copy of the current value (aws-semantics §4.5), or
-/// no value on a secret without AWSCURRENT. When T already names a version it is tested as is.
+/// false): version T carries AWSPENDING and a copy of the current value
+/// (docs/semantics.md#rotatesecret), or no value on a secret without AWSCURRENT. When T already
+/// names a version it is tested as is.
 template <class Traits>
 result<basic_store<Traits>> with_test_version(const basic_store<Traits>& st,
                                               const basic_rotation_event<Traits>& e,
                                               const basic_context<Traits>& ctx) {
-  auto found = st.resolve(e.secret_id);
-  if (!found) return found.error();
-  const basic_secret<Traits>& s = *found.value();
+  SECRETSTAGE_TRY(found, st.resolve(e.secret_id));
+  const basic_secret<Traits>& s = *found;
   if (s.find_version(e.client_request_token) != nullptr) return st;
   const basic_version<Traits>* current = s.holder(Traits::current());
   secret_builder<Traits> b(s);
@@ -130,9 +129,8 @@ result<basic_store<Traits>> with_test_version(const basic_store<Traits>& st,
       e.client_request_token, current != nullptr ? current->shared_value() : nullptr, ctx.now,
       b.take_sequence()));
   b.attach(Traits::pending(), trial);
-  auto next = std::move(b).finish();
-  if (!next) return next.error();
-  return st.put(std::move(next).value());
+  SECRETSTAGE_TRY(next, std::move(b).finish());
+  return st.put(std::move(next));
 }
 
 }  // namespace detail
@@ -144,17 +142,17 @@ namespace rotation {
 ///   otherwise:              PutSecretValue(T, new_value, VersionStages=[AWSPENDING]), which fills
 ///                           the placeholder; on a secret without AWSCURRENT the first-version rule
 ///                           puts AWSCURRENT on T as well
-/// Unlike the template this step does not require an AWSCURRENT version first (ruling), so a
-/// secret that never had a value can be rotated into its first one. `new_value` is drawn by the
-/// caller (GetRandomPassword in the template); PutSecretValue validates it.
+/// Unlike the template this step does not require an AWSCURRENT version first (ruling,
+/// docs/semantics.md#rotation-steps), so a secret that never had a value can be rotated into its
+/// first one. `new_value` is drawn by the caller (GetRandomPassword in the template);
+/// PutSecretValue validates it.
 template <class Traits>
 [[nodiscard]] result<transition<basic_store<Traits>, basic_rotation_step_response<Traits>>>
 create_secret(const basic_store<Traits>& st, const basic_rotation_event<Traits>& e,
               const secret_value& new_value, const basic_context<Traits>& ctx) {
   using out = transition<basic_store<Traits>, basic_rotation_step_response<Traits>>;
-  auto target = detail::begin_rotation_step(st, e);
-  if (!target) return target.error();
-  const auto& [s, v] = target.value();
+  SECRETSTAGE_TRY(target, detail::begin_rotation_step(st, e));
+  const auto& [s, v] = target;
   auto response = detail::step_response(*s, e);
   if (v == nullptr || !v->is_placeholder()) return out{st, std::move(response)};
 
@@ -165,9 +163,8 @@ create_secret(const basic_store<Traits>& st, const basic_rotation_event<Traits>&
                                      .version_stages = std::vector{Traits::pending()}};
   if (const std::string* text = new_value.string()) put.secret_string = *text;
   if (const binary* bytes = new_value.bytes()) put.secret_binary = *bytes;
-  auto next = apply(st, put, ctx);
-  if (!next) return next.error();
-  return out{std::move(next.value().state), std::move(response)};
+  SECRETSTAGE_TRY(next, apply(st, put, ctx));
+  return out{std::move(next.state), std::move(response)};
 }
 
 /// setSecret: in AWS, the function sets the pending value in the service the secret belongs to.
@@ -179,9 +176,8 @@ template <class Traits>
 set_secret(const basic_store<Traits>& st, const basic_rotation_event<Traits>& e,
            const basic_context<Traits>&) {
   using out = transition<basic_store<Traits>, basic_rotation_step_response<Traits>>;
-  auto target = detail::begin_rotation_step(st, e);
-  if (!target) return target.error();
-  const auto& [s, v] = target.value();
+  SECRETSTAGE_TRY(target, detail::begin_rotation_step(st, e));
+  const auto& [s, v] = target;
   if (v != nullptr) {
     SECRETSTAGE_TRYV(detail::require_pending_value(*v));
   }
@@ -212,41 +208,37 @@ finish_secret(const basic_store<Traits>& st, const basic_rotation_event<Traits>&
               const basic_context<Traits>& ctx,
               finish_variant variant = finish_variant::remove_pending) {
   using out = transition<basic_store<Traits>, basic_rotation_step_response<Traits>>;
-  auto target = detail::begin_rotation_step(st, e);
-  if (!target) return target.error();
-  const auto& [s, v] = target.value();
+  SECRETSTAGE_TRY(target, detail::begin_rotation_step(st, e));
+  const auto& [s, v] = target;
   auto response = detail::step_response(*s, e);
   if (v == nullptr) return out{st, std::move(response)};
   SECRETSTAGE_TRYV(detail::require_pending_value(*v));
 
   const std::string arn = s->arn().str();
-  auto moved = apply(st,
-                     basic_update_secret_version_stage<Traits>{
-                         .secret_id = arn,
-                         .version_stage = Traits::current(),
-                         .remove_from_version_id = s->version_of(Traits::current()),
-                         .move_to_version_id = e.client_request_token},
-                     ctx);
-  if (!moved) return moved.error();
-  basic_store<Traits> next = std::move(moved.value().state);
+  SECRETSTAGE_TRY(moved, apply(st,
+                               basic_update_secret_version_stage<Traits>{
+                                   .secret_id = arn,
+                                   .version_stage = Traits::current(),
+                                   .remove_from_version_id = s->version_of(Traits::current()),
+                                   .move_to_version_id = e.client_request_token},
+                               ctx));
+  basic_store<Traits> next = std::move(moved.state);
   if (variant == finish_variant::remove_pending) {
-    auto removed = apply(next,
-                         basic_update_secret_version_stage<Traits>{
-                             .secret_id = arn,
-                             .version_stage = Traits::pending(),
-                             .remove_from_version_id = e.client_request_token,
-                             .move_to_version_id = std::nullopt},
-                         ctx);
-    if (!removed) return removed.error();
-    next = std::move(removed.value().state);
+    SECRETSTAGE_TRY(removed, apply(next,
+                                   basic_update_secret_version_stage<Traits>{
+                                       .secret_id = arn,
+                                       .version_stage = Traits::pending(),
+                                       .remove_from_version_id = e.client_request_token,
+                                       .move_to_version_id = std::nullopt},
+                                   ctx));
+    next = std::move(removed.state);
   }
 
   const basic_secret<Traits>* finished = next.find(s->name());
   detail::secret_builder<Traits> b(*finished);
   b.set_last_rotated(ctx.now);
-  auto stamped = std::move(b).finish();
-  if (!stamped) return stamped.error();
-  return out{next.put(std::move(stamped).value()), std::move(response)};
+  SECRETSTAGE_TRY(stamped, std::move(b).finish());
+  return out{next.put(std::move(stamped)), std::move(response)};
 }
 
 }  // namespace rotation
@@ -260,7 +252,8 @@ finish_secret(const basic_store<Traits>& st, const basic_rotation_event<Traits>&
 ///   RotateImmediately = false:    RotateSecret, then testSecret against a transient AWSPENDING
 ///                                 copy of the current value (see detail::with_test_version); the
 ///                                 result is RotateSecret's state: the configuration, no new
-///                                 version, no label moved (ruling, Q23). A secret without
+///                                 version, no label moved (ruling,
+///                                 docs/semantics.md#rotatesecret). A secret without
 ///                                 AWSCURRENT fails the test ("… for VersionId: <T>").
 template <class Traits>
 [[nodiscard]] result<transition<basic_store<Traits>, basic_rotate_secret_response<Traits>>>
@@ -269,28 +262,21 @@ rotate_synchronously(const basic_store<Traits>& st, const basic_rotate_secret<Tr
                      const secret_value& new_value,
                      finish_variant variant = finish_variant::remove_pending) {
   using out = transition<basic_store<Traits>, basic_rotate_secret_response<Traits>>;
-  auto started = apply(st, r, ctx, functions);
-  if (!started) return started.error();
-  auto& [state, response] = started.value();
+  SECRETSTAGE_TRY(started, apply(st, r, ctx, functions));
+  auto& [state, response] = started;
   const basic_rotation_event<Traits> e{response.arn.str(), response.version_id};
 
   if (!r.rotate_immediately.value_or(true)) {
-    auto trial = detail::with_test_version(state, e, ctx);
-    if (!trial) return trial.error();
-    auto tested = rotation::test_secret(trial.value(), e, ctx);
-    if (!tested) return tested.error();
+    SECRETSTAGE_TRY(trial, detail::with_test_version(state, e, ctx));
+    SECRETSTAGE_TRYV(rotation::test_secret(trial, e, ctx));
     return started;
   }
 
-  auto created = rotation::create_secret(state, e, new_value, ctx);
-  if (!created) return created.error();
-  auto set = rotation::set_secret(created.value().state, e, ctx);
-  if (!set) return set.error();
-  auto tested = rotation::test_secret(set.value().state, e, ctx);
-  if (!tested) return tested.error();
-  auto finished = rotation::finish_secret(tested.value().state, e, ctx, variant);
-  if (!finished) return finished.error();
-  return out{std::move(finished.value().state), std::move(response)};
+  SECRETSTAGE_TRY(created, rotation::create_secret(state, e, new_value, ctx));
+  SECRETSTAGE_TRY(set, rotation::set_secret(created.state, e, ctx));
+  SECRETSTAGE_TRY(tested, rotation::test_secret(set.state, e, ctx));
+  SECRETSTAGE_TRY(finished, rotation::finish_secret(tested.state, e, ctx, variant));
+  return out{std::move(finished.state), std::move(response)};
 }
 
 }  // namespace secretstage

@@ -204,7 +204,7 @@ class secret_builder;
 ///
 /// A secret is a value: it has no mutating member. Transitions (operations/*.hpp) take a
 /// `const basic_secret&` and return a new one.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 class basic_secret {
  public:
   using traits_type = Traits;

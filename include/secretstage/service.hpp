@@ -97,13 +97,7 @@ struct service_reply : aws_json::reply {
 /// Whether an operation of the service model changes a secret when it succeeds (reads, whose
 /// only effect is LastAccessedDate, and GetRandomPassword do not count).
 [[nodiscard]] constexpr bool is_mutating_operation(std::string_view op_name) noexcept {
-  constexpr std::string_view mutating[] = {
-      "CreateSecret", "PutSecretValue",     "UpdateSecret", "UpdateSecretVersionStage",
-      "RotateSecret", "CancelRotateSecret", "DeleteSecret", "RestoreSecret",
-      "TagResource",  "UntagResource"};
-  for (std::string_view m : mutating)
-    if (m == op_name) return true;
-  return false;
+  return operation_mutates(op_name);
 }
 
 /// An in-process Secrets Manager endpoint around one store (one account, one Region).
@@ -144,7 +138,7 @@ struct service_reply : aws_json::reply {
 /// A failed request leaves the store as it was, but for the background work that was due. Any
 /// exception inside (only resource exhaustion can throw) leaves the store as it was and answers
 /// 500 InternalServiceError.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 class basic_service {
  public:
   using traits_type = Traits;

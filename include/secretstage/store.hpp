@@ -7,12 +7,13 @@
 #include <utility>
 #include <vector>
 
+#include "context.hpp"
+#include "describe.hpp"
 #include "detail/algorithm.hpp"
 #include "detail/persistent_set.hpp"
 #include "detail/validate.hpp"
 #include "messages.hpp"
 #include "result.hpp"
-#include "context.hpp"
 #include "secret.hpp"
 #include "transition.hpp"
 
@@ -36,7 +37,7 @@ struct name_hash {
 /// and secrets scheduled for deletion) in a persistent hash trie, so a transition on one secret
 /// shares every other with the previous store: O(log16 n) nodes are copied, no secret is. A
 /// pointer to a secret of the store stays valid as long as the store does.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 class basic_store {
  public:
   using traits_type = Traits;
@@ -86,10 +87,17 @@ class basic_store {
   }
 
   /// The store with `s` added, or replacing the secret of the same name.
-  [[nodiscard]] basic_store put(secret_type s) const {
+  [[nodiscard]] basic_store put(secret_type s) const& {
     basic_store out = *this;
     out.secrets_ = secrets_.insert(std::move(s));
     return out;
+  }
+  /// The same store, from a store nobody needs any more (immer's `set(...) &&`): it is moved on in
+  /// place as put_in_place does, so `st = std::move(st).put(s)` touches only the nodes that no
+  /// other store shares.
+  [[nodiscard]] basic_store put(secret_type s) && {
+    put_in_place(std::move(s));
+    return std::move(*this);
   }
   /// Adds `s` to this store, or replaces the secret of the same name: the store `put(s)` returns,
   /// built by changing in place the trie nodes that no other store shares, so a service that
@@ -143,9 +151,8 @@ template <class Traits, class Request>
 auto apply_to_secret(const basic_store<Traits>& st, const Request& r, const basic_context<Traits>& ctx)
     -> decltype(apply(std::declval<const basic_secret<Traits>&>(), r, ctx)) {
   SECRETSTAGE_TRYV(check_request(r, ctx));
-  auto found = st.resolve(r.secret_id);
-  if (!found) return found.error();
-  return apply(*found.value(), r, ctx);
+  SECRETSTAGE_TRY(found, st.resolve(r.secret_id));
+  return apply(*found, r, ctx);
 }
 
 /// An operation on one secret, applied over the store: the new secret replaces the old, sharing
@@ -154,13 +161,21 @@ template <class Response, class Traits, class Request>
 result<transition<basic_store<Traits>, Response>> apply_in_store(const basic_store<Traits>& st,
                                                                  const Request& r,
                                                                  const basic_context<Traits>& ctx) {
-  auto next = apply_to_secret(st, r, ctx);
-  if (!next) return next.error();
-  return transition<basic_store<Traits>, Response>{st.put(std::move(next.value().state)),
-                                                   std::move(next.value().response)};
+  SECRETSTAGE_TRY(next, apply_to_secret(st, r, ctx));
+  return transition<basic_store<Traits>, Response>{st.put(std::move(next.state)),
+                                                   std::move(next.response)};
 }
 
 }  // namespace detail
+
+/// Every operation on one secret (its description says one_secret), applied to a store: SecretId
+/// resolves among the store's secrets (name, ARN, partial ARN), the secret's own transition runs,
+/// and its new state replaces the old, sharing the rest of the store.
+template <class Traits, acts_on_one_secret Request>
+[[nodiscard]] result<transition<basic_store<Traits>, typename description_of<Request>::response>>
+apply(const basic_store<Traits>& st, const Request& r, const basic_context<Traits>& ctx) {
+  return detail::apply_in_store<typename description_of<Request>::response>(st, r, ctx);
+}
 
 }  // namespace secretstage
 

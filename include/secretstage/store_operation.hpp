@@ -27,106 +27,52 @@
 
 namespace secretstage {
 
-// operation_name for the requests that operation.hpp does not name.
-template <class Traits>
-[[nodiscard]] constexpr std::string_view operation_name(const basic_rotate_secret<Traits>&) noexcept {
-  return "RotateSecret";
-}
-template <class Traits>
-[[nodiscard]] constexpr std::string_view operation_name(const basic_cancel_rotate_secret<Traits>&) noexcept {
-  return "CancelRotateSecret";
-}
-template <class Traits>
-[[nodiscard]] constexpr std::string_view operation_name(const basic_delete_secret<Traits>&) noexcept {
-  return "DeleteSecret";
-}
-template <class Traits>
-[[nodiscard]] constexpr std::string_view operation_name(const basic_restore_secret<Traits>&) noexcept {
-  return "RestoreSecret";
-}
-template <class Traits>
-[[nodiscard]] constexpr std::string_view operation_name(const basic_get_secret_value<Traits>&) noexcept {
-  return "GetSecretValue";
-}
-template <class Traits>
-[[nodiscard]] constexpr std::string_view operation_name(const basic_batch_get_secret_value<Traits>&) noexcept {
-  return "BatchGetSecretValue";
-}
-template <class Traits>
-[[nodiscard]] constexpr std::string_view operation_name(const basic_list_secret_version_ids<Traits>&) noexcept {
-  return "ListSecretVersionIds";
-}
-template <class Traits>
-[[nodiscard]] constexpr std::string_view operation_name(const basic_describe_secret<Traits>&) noexcept {
-  return "DescribeSecret";
-}
-template <class Traits>
-[[nodiscard]] constexpr std::string_view operation_name(const basic_list_secrets<Traits>&) noexcept {
-  return "ListSecrets";
-}
-template <class Traits>
-[[nodiscard]] constexpr std::string_view operation_name(const basic_tag_resource<Traits>&) noexcept {
-  return "TagResource";
-}
-template <class Traits>
-[[nodiscard]] constexpr std::string_view operation_name(const basic_untag_resource<Traits>&) noexcept {
-  return "UntagResource";
-}
-template <class Traits>
-[[nodiscard]] constexpr std::string_view operation_name(const basic_get_random_password<Traits>&) noexcept {
-  return "GetRandomPassword";
-}
-
 namespace detail {
+
+/// Every operation of the service model, in the order of the wire adapter's table
+/// (aws_json::operation_names). Adding an operation: its description, its transition, and one
+/// entry here.
+template <class Traits>
+using store_requests =
+    type_list<basic_create_secret<Traits>, basic_put_secret_value<Traits>,
+              basic_update_secret<Traits>, basic_update_secret_version_stage<Traits>,
+              basic_rotate_secret<Traits>, basic_cancel_rotate_secret<Traits>,
+              basic_delete_secret<Traits>, basic_restore_secret<Traits>,
+              basic_get_secret_value<Traits>, basic_batch_get_secret_value<Traits>,
+              basic_list_secret_version_ids<Traits>, basic_describe_secret<Traits>,
+              basic_list_secrets<Traits>, basic_tag_resource<Traits>, basic_untag_resource<Traits>,
+              basic_get_random_password<Traits>>;
+
 // The requests and their responses, in the same order.
 template <class Traits>
-using store_request_variant = std::variant<
-    basic_create_secret<Traits>,
-    basic_put_secret_value<Traits>,
-    basic_update_secret<Traits>,
-    basic_update_secret_version_stage<Traits>,
-    basic_rotate_secret<Traits>,
-    basic_cancel_rotate_secret<Traits>,
-    basic_delete_secret<Traits>,
-    basic_restore_secret<Traits>,
-    basic_get_secret_value<Traits>,
-    basic_batch_get_secret_value<Traits>,
-    basic_list_secret_version_ids<Traits>,
-    basic_describe_secret<Traits>,
-    basic_list_secrets<Traits>,
-    basic_tag_resource<Traits>,
-    basic_untag_resource<Traits>,
-    basic_get_random_password<Traits>>;
+using store_request_variant = variant_of_t<store_requests<Traits>>;
 template <class Traits>
-using store_response_variant = std::variant<
-    basic_create_secret_response<Traits>,
-    basic_put_secret_value_response<Traits>,
-    basic_update_secret_response<Traits>,
-    basic_update_secret_version_stage_response<Traits>,
-    basic_rotate_secret_response<Traits>,
-    basic_cancel_rotate_secret_response<Traits>,
-    basic_delete_secret_response<Traits>,
-    basic_restore_secret_response<Traits>,
-    basic_get_secret_value_response<Traits>,
-    basic_batch_get_secret_value_response<Traits>,
-    basic_list_secret_version_ids_response<Traits>,
-    basic_describe_secret_response<Traits>,
-    basic_list_secrets_response<Traits>,
-    basic_tag_resource_response<Traits>,
-    basic_untag_resource_response<Traits>,
-    basic_get_random_password_response<Traits>>;
-static_assert(std::variant_size_v<store_request_variant<aws_traits>> ==
-              std::variant_size_v<store_response_variant<aws_traits>>);
+using store_response_variant = variant_of_t<responses_of_t<store_requests<Traits>>>;
+
+template <class... Request>
+[[nodiscard]] constexpr bool mutates(std::string_view name, type_list<Request...>) noexcept {
+  return ((description_of<Request>::mutates && description_of<Request>::operation == name) || ...);
+}
+
 }  // namespace detail
+
+/// Whether the operation of this AWS name changes the store (CreateSecret, PutSecretValue, …);
+/// false for the reads and for a name that is no operation. A template only so that the
+/// descriptions are instantiated where it is called, not in every file that includes this header
+/// (parse time).
+template <secret_traits Traits = aws_traits>
+[[nodiscard]] constexpr bool operation_mutates(std::string_view name) noexcept {
+  return detail::mutates(name, detail::store_requests<Traits>{});
+}
 
 /// Every operation of the service model on a store (AWS traits: rotation and BatchGet rely on
 /// the reserved labels). `apply(store, op, ctx)` dispatches to the operation's own transition.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_store_operation : detail::store_request_variant<Traits> {
   using detail::store_request_variant<Traits>::store_request_variant;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_store_operation_response : detail::store_response_variant<Traits> {
   using detail::store_response_variant<Traits>::store_response_variant;
 };
@@ -148,9 +94,8 @@ apply(const basic_store<Traits>& st, const basic_store_operation<Traits>& op,
   using out = transition<basic_store<Traits>, basic_store_operation_response<Traits>>;
   return std::visit(
       [&](const auto& request) -> result<out> {
-        auto r = apply(st, request, ctx);
-        if (!r) return r.error();
-        return out{std::move(r.value().state), std::move(r.value().response)};
+        SECRETSTAGE_TRY(r, apply(st, request, ctx));
+        return out{std::move(r.state), std::move(r.response)};
       },
       static_cast<const detail::store_request_variant<Traits>&>(op));
 }
@@ -159,23 +104,7 @@ namespace detail {
 
 // The operations whose store form is apply_in_store: one secret resolved, changed, put back.
 template <class Request>
-struct changes_one_secret : std::false_type {};
-template <class Traits>
-struct changes_one_secret<basic_put_secret_value<Traits>> : std::true_type {};
-template <class Traits>
-struct changes_one_secret<basic_update_secret<Traits>> : std::true_type {};
-template <class Traits>
-struct changes_one_secret<basic_update_secret_version_stage<Traits>> : std::true_type {};
-template <class Traits>
-struct changes_one_secret<basic_cancel_rotate_secret<Traits>> : std::true_type {};
-template <class Traits>
-struct changes_one_secret<basic_restore_secret<Traits>> : std::true_type {};
-template <class Traits>
-struct changes_one_secret<basic_get_secret_value<Traits>> : std::true_type {};
-template <class Traits>
-struct changes_one_secret<basic_tag_resource<Traits>> : std::true_type {};
-template <class Traits>
-struct changes_one_secret<basic_untag_resource<Traits>> : std::true_type {};
+struct changes_one_secret : std::bool_constant<acts_on_one_secret<Request>> {};
 
 template <class T>
 struct response_of;
@@ -205,15 +134,13 @@ template <class Traits, class Request>
                                                                        const Request& r,
                                                                        const basic_context<Traits>& ctx) {
   if constexpr (detail::changes_one_secret<Request>::value) {
-    auto next = detail::apply_to_secret(st, r, ctx);
-    if (!next) return next.error();
-    st.put_in_place(std::move(next.value().state));
-    return std::move(next.value().response);
+    SECRETSTAGE_TRY(next, detail::apply_to_secret(st, r, ctx));
+    st.put_in_place(std::move(next.state));
+    return std::move(next.response);
   } else {
-    auto next = apply(st, r, ctx);
-    if (!next) return next.error();
-    st = std::move(next.value().state);
-    return std::move(next.value().response);
+    SECRETSTAGE_TRY(next, apply(st, r, ctx));
+    st = std::move(next.state);
+    return std::move(next.response);
   }
 }
 
@@ -223,9 +150,8 @@ template <class Traits>
     basic_store<Traits>& st, const basic_store_operation<Traits>& op, const basic_context<Traits>& ctx) {
   return std::visit(
       [&](const auto& request) -> result<basic_store_operation_response<Traits>> {
-        auto r = apply_in_place(st, request, ctx);
-        if (!r) return r.error();
-        return basic_store_operation_response<Traits>{std::move(r.value())};
+        SECRETSTAGE_TRY(r, apply_in_place(st, request, ctx));
+        return basic_store_operation_response<Traits>{std::move(r)};
       },
       static_cast<const detail::store_request_variant<Traits>&>(op));
 }

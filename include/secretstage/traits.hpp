@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "detail/hash.hpp"
 #include "messages.hpp"
@@ -12,20 +13,93 @@
 
 namespace secretstage {
 
-/// The AWS Secrets Manager domain: string labels and version ids with AWS's length limits, the
-/// reserved labels AWSCURRENT / AWSPREVIOUS / AWSPENDING and their rules, and the quota of 20
-/// labels per secret.
+namespace detail {
+
+// Two type-constraints for the concept below (<concepts>' same_as and convertible_to, without
+// including it: these are all the library needs).
+template <class T, class U>
+concept traits_same_as = std::is_same_v<T, U> && std::is_same_v<U, T>;
+template <class From, class To>
+concept traits_convertible_to = std::is_convertible_v<From, To>;
+
+/// A constant `V` of type `T`: naming `traits_constant<T, X>` fails unless X is a constant
+/// expression convertible to T.
+template <class T, T V>
+struct traits_constant {};
+
+/// A label or version id: a value type (default-constructible, copyable) with == and <.
+template <class T>
+concept traits_value =
+    std::is_default_constructible_v<T> && std::is_copy_constructible_v<T> &&
+    std::is_copy_assignable_v<T> && requires(const T& a, const T& b) {
+      { a == b } -> traits_convertible_to<bool>;
+      { a < b } -> traits_convertible_to<bool>;
+    };
+
+template <class T>
+concept traits_value_types = requires {
+  typename T::label_type;
+  typename T::version_id_type;
+} && traits_value<typename T::label_type> && traits_value<typename T::version_id_type>;
+
+/// The quotas and the reserved-label switch are compile-time constants (the secret builder sizes
+/// its buffers with them).
+template <class T>
+concept traits_constants = requires {
+  typename traits_constant<std::size_t, T::label_quota>;
+  typename traits_constant<std::size_t, T::max_labels_per_request>;
+  typename traits_constant<bool, T::has_reserved_labels>;
+};
+
+template <class T>
+concept traits_functions = requires(const typename T::label_type& l,
+                                    const typename T::version_id_type& v, std::string_view member) {
+  { T::check_label(l, member) } -> traits_same_as<result<void>>;
+  { T::check_version_id(v, member) } -> traits_same_as<result<void>>;
+  { T::text(l) } -> traits_convertible_to<std::string_view>;
+  { T::text(v) } -> traits_convertible_to<std::string_view>;
+  { T::hash(v) } -> traits_same_as<std::uint64_t>;
+};
+
+/// Only a domain with reserved labels needs them: the three labels and their predicates.
+template <class T>
+concept traits_reserved_labels = requires(const typename T::label_type& l) {
+  { T::current() } -> traits_convertible_to<const typename T::label_type&>;
+  { T::previous() } -> traits_convertible_to<const typename T::label_type&>;
+  { T::pending() } -> traits_convertible_to<const typename T::label_type&>;
+  { T::is_current(l) } -> traits_convertible_to<bool>;
+  { T::is_previous(l) } -> traits_convertible_to<bool>;
+  { T::is_pending(l) } -> traits_convertible_to<bool>;
+};
+
+}  // namespace detail
+
+/// What `basic_secret`, `basic_store`, every request and response, and every operation require of
+/// their `Traits` parameter. A type that misses one requirement is rejected where it is first
+/// named (e.g. `basic_secret<my_traits>`), with the failed requirement in the diagnostic.
 ///
-/// A traits type supplies:
-///   label_type, version_id_type       regular, totally ordered
-///   label_quota                       distinct labels attached across one secret
-///   max_labels_per_request            items in one VersionStages list
-///   has_reserved_labels               whether current/previous/pending and their rules exist
-///   current(), previous(), pending()  the reserved labels (only used when has_reserved_labels)
+///   label_type, version_id_type       value types (default-constructible, copyable) with == and <
+///   label_quota                       constant: distinct labels attached across one secret
+///   max_labels_per_request            constant: items in one VersionStages list
+///   has_reserved_labels               constant bool: whether current/previous/pending and their
+///                                     rules exist
 ///   check_label(l, member)            shape validation -> result<void>
 ///   check_version_id(v, member)       shape validation -> result<void>
-///   text(l), text(v)                  how a label or id is spelled in a message
-///   hash(v)                           a deterministic 64-bit hash of a version id
+///   text(l), text(v)                  how a label or id is spelled in a message (convertible to
+///                                     std::string_view; a std::string is fine)
+///   hash(v)                           a deterministic std::uint64_t hash of a version id
+///   only when has_reserved_labels:
+///   current(), previous(), pending()  the reserved labels (const label_type&)
+///   is_current(l), is_previous(l), is_pending(l)
+///                                     whether a label is one of them (bool)
+template <class T>
+concept secret_traits = detail::traits_value_types<T> && detail::traits_constants<T> &&
+                        detail::traits_functions<T> &&
+                        (!T::has_reserved_labels || detail::traits_reserved_labels<T>);
+
+/// The AWS Secrets Manager domain: string labels and version ids with AWS's length limits, the
+/// reserved labels AWSCURRENT / AWSPREVIOUS / AWSPENDING and their rules, and the quota of 20
+/// labels per secret. A model of `secret_traits`.
 struct aws_traits {
   using label_type = std::string;
   using version_id_type = std::string;
@@ -74,6 +148,8 @@ struct aws_traits {
   /// Eight bytes at a time with a final avalanche; stable across platforms and runs.
   static std::uint64_t hash(const version_id_type& v) noexcept { return detail::hash_bytes(v); }
 };
+
+static_assert(secret_traits<aws_traits>);
 
 }  // namespace secretstage
 

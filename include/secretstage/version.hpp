@@ -17,7 +17,7 @@ namespace secretstage {
 /// moving labels or adding a version never copies a value. Its labels are not stored here but in
 /// the secret's label table (a label can then never sit on two versions): ask the secret,
 /// `labels_of(id)`.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 class basic_version : public detail::counted {
  public:
   using traits_type = Traits;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The label story of issue 4, told with Debian's AWS CLI v2 (/usr/bin/aws) against a running
-# secretstage-server (see with_server.sh). Every expectation comes from aws-semantics.md /
-# decisions.md; the CLI exits 254 on a service error and prints
+# secretstage-server (see with_server.sh). Every expectation comes from docs/semantics.md; the CLI
+# exits 254 on a service error and prints
 #   An error occurred (<Code>) when calling the <Operation> operation: <Message>
 set -uo pipefail
 : "${SECRETSTAGE_ENDPOINT:?run me through tests/clients/with_server.sh}"

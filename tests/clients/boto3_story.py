@@ -2,7 +2,7 @@
 """The label story of issue 4 told with Debian's boto3 (run with /usr/bin/python3) against a running
 secretstage-server (see with_server.sh), plus what only an SDK shows: binary values as bytes, the
 SDK-generated ClientRequestToken, error codes and messages as ClientError carries them, HTTP status.
-Every expectation comes from aws-semantics.md / decisions.md."""
+Every expectation comes from docs/semantics.md."""
 
 import os
 import re

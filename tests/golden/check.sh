@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Golden tests of secretstage-replay: replays an input and compares what it prints with the
-# checked-in expected output (every expected line was checked by hand against aws-semantics.md and
-# decisions.md when it was written; see tests/golden/README.md).
+# checked-in expected output (every expected line was checked by hand against the rules of
+# docs/semantics.md when it was written; see tests/golden/README.md).
 # Usage: check.sh <secretstage-replay> <plain|table|bad-lines>
 #   plain      examples/stories/rotation.jsonl            → rotation.out
 #   table      the same story with --table                → rotation.table.out

@@ -2,14 +2,15 @@
 #define SECRETSTAGE_TESTS_MODEL_REFERENCE_MODEL_HPP
 
 // A deliberately naive reference model of one Secrets Manager secret, written from
-// shared/spec/decisions.md and aws-semantics.md §4.1–4.4 / §8, not from the library's code.
+// docs/semantics.md (#version-creation, #updatesecretversionstage, #invariants), not from the
+// library's code.
 //
 // It shares nothing with the library: plain std types only, no secretstage header. The
 // representation is the opposite of the library's: every version owns the set of its labels
 // (std::map<version id, version>), so "a label is on one version" is something the model must
 // keep true by hand, and the property test checks that the two agree.
 //
-// Where decisions.md is silent, the choice made here is marked "[not ruled]".
+// Where docs/semantics.md is silent, the choice made here is marked "[not ruled]".
 
 #include <algorithm>
 #include <cstddef>
@@ -31,11 +32,11 @@ constexpr std::size_t label_quota = 20;            // labels attached across one
 constexpr std::size_t max_stages_in_request = 20;  // items in PutSecretValue.VersionStages
 constexpr std::size_t max_value = 65536;
 
-// Check orders decisions.md leaves open, as ruled: lengths; name characters; both/neither values;
-// missing token; resolution. Lengths before characters is how AWS answers (its framework validates
-// every member's length before the service reads the request); the value checks belong to the
-// request's validation ("lengths, name characters, exactly one of SecretString/SecretBinary, the
-// label quota"), and the token check only has to precede resolution.
+// Check orders docs/semantics.md leaves open, as ruled: lengths; name characters; both/neither
+// values; missing token; resolution. Lengths before characters is how AWS answers (its framework
+// validates every member's length before the service reads the request); the value checks belong to
+// the request's validation ("lengths, name characters, exactly one of SecretString/SecretBinary,
+// the label quota"), and the token check only has to precede resolution.
 namespace ruling {
 /// true: the SecretId's characters are checked only after every member's length.
 /// false: right after the SecretId's own length (before the token's length).
@@ -166,7 +167,7 @@ struct outcome {
   bool changed = false;
 };
 
-// ---- messages (decisions.md, written out here) -------------------------------------------
+// ---- messages (docs/semantics.md, written out here) ---------------------------------------
 
 namespace msg {
 
@@ -266,7 +267,8 @@ inline bool valid_name_chars(std::string_view name) {
 }
 
 /// An ARN whose last seven characters are "-" and six alphanumerics is taken as a complete ARN
-/// (aws-semantics §1.1: a name ending in -XXXXXX defeats partial-ARN matching [OBS]).
+/// (docs/semantics.md#secretid-resolution: a name ending in -XXXXXX defeats partial-ARN matching
+/// [OBS]).
 inline bool looks_complete_arn(std::string_view id) {
   if (id.size() < 7 || id[id.size() - 7] != '-') return false;
   return std::all_of(id.end() - 6, id.end(), [](char c) {

@@ -2,8 +2,8 @@
 #define SECRETSTAGE_TESTS_MODEL_STORE_MODEL_HPP
 
 // A deliberately naive reference model of a whole Secrets Manager store (one account, one Region),
-// written from shared/spec/decisions.md, aws-semantics.md §4 / §8 and the rulings that the doc
-// comments of include/secretstage/operations/*.hpp, rotation.hpp and background.hpp state — not
+// written from docs/semantics.md (its operation sections and #invariants) and the rulings that the
+// doc comments of include/secretstage/operations/*.hpp, rotation.hpp and background.hpp state — not
 // from the library's code. Plain std types only; it reuses the per-secret model's messages, shape
 // helpers and value type (tests/model/reference_model.hpp) and, like it, keeps the labels on the
 // versions (each version owns its label set), the opposite of the library's label table.
@@ -99,7 +99,7 @@ struct env {
 
 inline std::int64_t start_of_day(std::int64_t ms) { return ms - (((ms % day_ms) + day_ms) % day_ms); }
 
-// ---- messages not in the per-secret model (decisions.md, aws-semantics §4, doc comments) -------
+// ---- messages not in the per-secret model (docs/semantics.md, doc comments) -------------------
 
 namespace msg {
 using namespace refmodel::msg;

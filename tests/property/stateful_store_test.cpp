@@ -937,8 +937,10 @@ struct batch_cmd final : api_command<batch_cmd> {
   explicit batch_cmd(const model_state& m) {
     const int mode = *rc::gen::weightedOneOf<int>({{60, rc::gen::just(0)}, {30, rc::gen::just(1)}, {5, rc::gen::just(2)}, {5, rc::gen::just(3)}});
     if (mode == 0 || mode == 2)
-      req.secret_id_list = *rc::gen::mapcat(rc::gen::inRange(mode == 2 ? 0 : 1, 4), [&m](int n) {
-        return rc::gen::container<std::vector<std::string>>(static_cast<std::size_t>(n), gen_secret_id(m));
+      // The generator is built now and captured by value: rapidcheck calls the lambda again while
+      // shrinking, after `m` is gone (capturing `m` by reference crashed the shrink).
+      req.secret_id_list = *rc::gen::mapcat(rc::gen::inRange(mode == 2 ? 0 : 1, 4), [ids = gen_secret_id(m)](int n) {
+        return rc::gen::container<std::vector<std::string>>(static_cast<std::size_t>(n), ids);
       });
     if (mode == 1 || mode == 2) req.filters = *gen_filters(true);
     req.max_results = *rc::gen::weightedOneOf<std::optional<int>>({{mode == 1 ? 50u : 90u, none<int>()}, {mode == 1 ? 50u : 10u, gen_max(20)}});

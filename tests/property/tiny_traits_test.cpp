@@ -422,7 +422,7 @@ struct stage_cmd final : command {
         {{holder ? 40u : 0u, rc::gen::just(holder)}, {60, gen_opt_id(50)}});
     req.move_to_version_id = *gen_opt_id(25);
   }
-  /// The table of decisions.md without the AWSCURRENT rows.
+  /// The table of docs/semantics.md#updatesecretversionstage without the AWSCURRENT rows.
   std::optional<label_map> predict(const model_state& st) const {
     const auto& a = req.remove_from_version_id;
     const auto& b = req.move_to_version_id;

@@ -3,11 +3,11 @@
 //
 // Ruling (the lead's, recorded in the closing note of issue 2): the request's own validation
 // comes first — lengths, name characters, exactly one of SecretString/SecretBinary — and the
-// missing-token check after it, still before secret resolution as decisions.md requires. So the
-// answer is InvalidParameterException "You can’t specify both …". The first reference model
-// checked the token first; these shrunk counterexamples of tests/property/stateful_secret_test.cpp
-// (values: "v1" and the bytes {'v','1'}) pin the ruling for CreateSecret, UpdateSecret and
-// PutSecretValue.
+// missing-token check after it, still before secret resolution as docs/semantics.md#validation
+// requires. So the answer is InvalidParameterException "You can’t specify both …". The first
+// reference model checked the token first; these shrunk counterexamples of
+// tests/property/stateful_secret_test.cpp (values: "v1" and the bytes {'v','1'}) pin the ruling for
+// CreateSecret, UpdateSecret and PutSecretValue.
 
 #include "support/regression.hpp"
 

@@ -3,8 +3,8 @@
 //
 // Ruling (see 0001): the value checks are part of the request's validation and come before the
 // missing-token check, so the answer is InvalidRequestException "You must provide either
-// SecretString or SecretBinary." [unverified text, decisions.md]. Shrunk counterexamples of
-// tests/property/stateful_secret_test.cpp, "PutSecretValue / UpdateSecret /
+// SecretString or SecretBinary." [unverified text, docs/semantics.md#putsecretvalue]. Shrunk
+// counterexamples of tests/property/stateful_secret_test.cpp, "PutSecretValue / UpdateSecret /
 // UpdateSecretVersionStage sequences".
 
 #include "support/regression.hpp"

@@ -4,7 +4,7 @@
 // Expected: the length error — the property-test brief's order (lengths; then name characters),
 // which is also how AWS answers: its framework validates every member's length before the service
 // reads the request; CreateSecret already checks Name's characters after every length.
-// [not ruled by decisions.md; the lead's ruling, refmodel::ruling::name_chars_after_all_lengths]
+// [the lead's ruling, docs/semantics.md#validation; refmodel::ruling::name_chars_after_all_lengths]
 // Library at a05e811: ValidationException "Invalid name. …" — PutSecretValue, UpdateSecret and
 // UpdateSecretVersionStage checked the SecretId's characters right after its length; the working
 // tree after a05e811 checks them after every length, and these pass.

@@ -2,7 +2,7 @@
 // a hyphen and six letters or digits ("svc-a1b2c3").
 //
 // Expected: ResourceNotFoundException "Secrets Manager can't find the specified secret." — AWS
-// reads such a SecretId as a complete ARN [OBS: aws-semantics.md §1.1, localstack
+// reads such a SecretId as a complete ARN [OBS: docs/semantics.md#secretid-resolution, localstack
 // test_create_and_update_secret, name "Invalid/_+=.@-Name-a1b2c3"; UG troubleshoot.md].
 // The library resolved it to the secret before a05e811 ("Partial ARNs whose name ends like an ARN
 // suffix no longer match"); 0004b is the same case seen from a deliberately wrong model variant.

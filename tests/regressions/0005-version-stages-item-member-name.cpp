@@ -1,9 +1,9 @@
 // Regression 0005: PutSecretValue whose VersionStages holds a 257-character label.
 //
 // Expected: ValidationException "1 validation error detected: Value at 'versionStages' failed to
-// satisfy constraint: Member must have length less than or equal to 256". decisions.md fixes the
-// text and lowerCamelCase member names but not how a list item is named; the library reports the
-// list's member name. The first reference model said 'versionStages.1.member' (a model bug, now
+// satisfy constraint: Member must have length less than or equal to 256". docs/semantics.md fixes
+// the text and lowerCamelCase member names but not how a list item is named; the library reports
+// the list's member name. The first reference model said 'versionStages.1.member' (a model bug, now
 // aligned with the library) — reported as a question: real AWS words list-item violations as
 // "Value '[…]' at 'versionStages' failed to satisfy constraint: Member must satisfy constraint:
 // [Member must have length less than or equal to 256, …]".

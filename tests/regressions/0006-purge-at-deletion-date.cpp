@@ -1,6 +1,6 @@
 // Regression 0006: the purge of a secret scheduled for deletion, at exactly its DeletedDate.
 //
-// Expected (decisions.md "Deletion, restore, background transitions": purge of secrets whose
+// Expected (docs/semantics.md#background-transitions: purge of secrets whose
 // deletion date has passed; background.hpp rules "DeletedDate ≤ now"): one millisecond before the
 // end of the recovery window the secret stays (and RestoreSecret still brings it back); at the
 // end of the window (now == DeletedDate) purge_deleted_secrets removes it, and the name can be

@@ -1,10 +1,9 @@
 #ifndef SECRETSTAGE_TESTS_AWS_TEXT_HPP
 #define SECRETSTAGE_TESTS_AWS_TEXT_HPP
 
-// The error messages the tests expect, typed from /work/shared/spec/decisions.md and
-// aws-semantics.md (never from the library), so a wrong text in messages.hpp fails a test.
-// Two of them contain a typographic apostrophe, U+2019, as AWS's recorded text does; it is
-// written as \u2019 so that it cannot be confused with ' when read.
+// The error messages the tests expect, typed from docs/semantics.md (never from the library), so a
+// wrong text in messages.hpp fails a test. Two of them contain a typographic apostrophe, U+2019, as
+// AWS's recorded text does; it is written as \u2019 so that it cannot be confused with ' when read.
 
 #include <cstddef>
 #include <string>

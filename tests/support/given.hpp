@@ -3,7 +3,7 @@
 
 // Unit-test helpers: run a transition and REQUIRE it succeeded, left its input untouched and kept
 // every invariant (`step`, `create`, `given`); run one that must fail (`fail`); read a state back
-// as plain maps that tests compare with the traces of aws-semantics.md §5.
+// as plain maps that tests compare with the traces of docs/semantics.md#traces.
 
 #include <cstdint>
 #include <map>

@@ -86,6 +86,32 @@ TEST_CASE("apply_in_place never changes a copy of the store taken earlier") {
   CHECK(snapshot == build());
 }
 
+TEST_CASE("put on a store nobody else needs (std::move(st).put) writes in place; put on a shared one copies") {
+  ss::store st = build();
+  // s7 with AWSCURRENT moved back, put with the const& form: a new store.
+  const ss::secret replacement = ss::apply(*st.find("s7"), current_back(7), ctx).value().state;
+  const ss::store expected = st.put(replacement);
+  const ss::secret* slot = st.find("s7");
+  CHECK(st.find("s7") == slot);  // unchanged by the const& form
+  CHECK(st.find("s7")->version_of("AWSCURRENT") == vid(15));
+
+  const ss::store snapshot = expected;  // shares every node with `expected`
+  ss::store moved_on = expected;
+  const ss::secret* shared_slot = moved_on.find("s8");
+  moved_on =
+      std::move(moved_on).put(ss::apply(*moved_on.find("s8"), current_back(8), ctx).value().state);
+  CHECK(moved_on.find("s8")->version_of("AWSCURRENT") == vid(16));
+  // The snapshot kept its node: the shared path was copied.
+  CHECK(snapshot.find("s8") == shared_slot);
+  CHECK(snapshot.find("s8")->version_of("AWSCURRENT") == vid(17));
+
+  const ss::secret* own_slot = moved_on.find("s8");  // now moved_on's alone
+  moved_on = std::move(moved_on).put(*snapshot.find("s8"));
+  CHECK(moved_on.find("s8") == own_slot);  // replaced where it was
+  CHECK(moved_on == snapshot);
+  CHECK(ss::check_store_invariants(moved_on).empty());
+}
+
 TEST_CASE("a failed apply_in_place leaves the store as it was") {
   ss::store st = build();
   const ss::store independent = build();

@@ -1,6 +1,6 @@
 // background.hpp: deprecated-version collection and the purge of secrets whose
-// deletion date has come (decisions.md "Deletion, restore, background transitions";
-// aws-semantics.md §1.4, §4.13, I13, I16).
+// deletion date has come (docs/semantics.md#background-transitions, #deprecated-versions;
+// invariants I13, I16).
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -19,8 +19,8 @@
 namespace ss = secretstage;
 
 namespace {
-// Every enumerator and the AWS `__type` it stands for (spelling from aws-semantics.md §3 and the
-// AWS JSON protocol's common errors).
+// Every enumerator and the AWS `__type` it stands for (spelling from docs/semantics.md#errors and
+// the AWS JSON protocol's common errors).
 const std::vector<std::pair<ss::errc, std::string>> all_exceptions = {
     {ss::errc::invalid_parameter, "InvalidParameterException"},
     {ss::errc::invalid_request, "InvalidRequestException"},
@@ -102,6 +102,45 @@ TEST_CASE("errc plugs into std::error_code") {
   SUBCASE("an error payload converts through its code") {
     const ss::error e{ss::errc::limit_exceeded, "too many"};
     CHECK(ss::make_error_code(e) == ss::errc::limit_exceeded);
+  }
+}
+
+TEST_CASE("each errc compares equal to its portable std::errc condition (default_error_condition)") {
+  using std::errc;
+  CHECK(ss::make_error_code(ss::errc::resource_not_found) == errc::no_such_file_or_directory);
+  CHECK(ss::make_error_code(ss::errc::access_denied) == errc::permission_denied);
+  for (const auto code : {ss::errc::invalid_parameter, ss::errc::invalid_request,
+                          ss::errc::validation, ss::errc::serialization,
+                          ss::errc::invalid_next_token, ss::errc::malformed_policy_document}) {
+    CAPTURE(ss::exception_name(code));
+    CHECK(ss::make_error_code(code) == errc::invalid_argument);
+  }
+  CHECK(ss::make_error_code(ss::errc::resource_exists) == errc::file_exists);
+  CHECK(ss::make_error_code(ss::errc::limit_exceeded) == errc::value_too_large);
+  CHECK(ss::make_error_code(ss::errc::unknown_operation) == errc::operation_not_supported);
+
+  SUBCASE("one condition each: no exception also matches another portable condition") {
+    CHECK(ss::make_error_code(ss::errc::resource_not_found) != errc::invalid_argument);
+    CHECK(ss::make_error_code(ss::errc::invalid_request) != errc::no_such_file_or_directory);
+    CHECK(ss::make_error_code(ss::errc::limit_exceeded) != errc::resource_unavailable_try_again);
+  }
+  SUBCASE("the exceptions without a portable meaning keep their own condition") {
+    for (const auto code :
+         {ss::errc::internal_service_error, ss::errc::decryption_failure,
+          ss::errc::encryption_failure, ss::errc::precondition_not_met, ss::errc::public_policy}) {
+      CAPTURE(ss::exception_name(code));
+      const auto condition = ss::make_error_code(code).default_error_condition();
+      CHECK(&condition.category() == &ss::secretsmanager_category());
+      CHECK(condition.value() == static_cast<int>(code));
+      CHECK(ss::make_error_code(code) != errc::invalid_argument);
+    }
+  }
+  SUBCASE("the code itself is unchanged: its category and value are still AWS's") {
+    const std::error_code ec = ss::errc::resource_not_found;
+    CHECK(&ec.category() == &ss::secretsmanager_category());
+    CHECK(ec.message() == "ResourceNotFoundException");
+    CHECK(ec.default_error_condition() ==
+          std::make_error_condition(errc::no_such_file_or_directory));
   }
 }
 

@@ -1,6 +1,6 @@
 // rotation.hpp: the rotation template's four steps over a store, step by step and through
 // rotate_synchronously; trace T10; the pending-only secret; both finishSecret variants; what each
-// step checks (error texts typed from aws-semantics.md §4.7 and decisions.md); all-or-nothing
+// step checks (error texts typed from docs/semantics.md#rotation-steps); all-or-nothing
 // failures; and the RotateImmediately=false path. Invariants are checked after every step.
 #include <cstdint>
 #include <optional>
@@ -35,7 +35,7 @@ const std::string FN = "arn:aws:lambda:us-east-1:123456789012:function:rotate-ap
 const std::string DENIED = "arn:aws:lambda:us-east-1:123456789012:function:no-policy";
 const ss::rotation_functions invocable{FN};
 
-// Typed from aws-semantics.md §4.5, §4.7 and decisions.md, not from the library.
+// Typed from docs/semantics.md (#rotatesecret, #getsecretvalue), not from the library.
 const std::string in_progress = "A previous rotation isn't complete. That rotation will be reattempted.";
 const std::string cannot_invoke =
     "Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy "
@@ -438,7 +438,7 @@ TEST_CASE("rotate_synchronously: a failure at any step returns its error and no 
   }
 }
 
-TEST_CASE("rotate_synchronously resumes a rotation whose RotateSecret is retried with its token (Q14)") {
+TEST_CASE("rotate_synchronously resumes a rotation whose RotateSecret is retried with its token (ruling)") {
   session t;
   auto st = with_app(t);
   st = ok(st, ss::apply(st, rotate(v2), t.next(), invocable));

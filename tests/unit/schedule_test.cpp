@@ -1,5 +1,5 @@
 // schedule.hpp: RotationRules validation (each failure with its exception type and text, typed
-// here from docs/rotation-schedules.md and decisions.md, never copied from the library), the due
+// here from docs/rotation-schedules.md and docs/semantics.md, never copied from the library), the due
 // rotation window for every kind of rule (month ends, leap years, year boundaries, L, #, nL, day
 // of week against day of month), NextRotationDate and AutomaticallyAfterDays. Calendar facts used
 // below (checked against a printed calendar): 2026-01-01 is a Thursday, 2026-02-01 and
@@ -60,7 +60,7 @@ ss::error rules_failure(const ss::rotation_rules& rules) {
   return r.error();
 }
 
-// The texts, from docs/rotation-schedules.md (rulings, [unverified]) and decisions.md ([OBS]).
+// The texts, from docs/rotation-schedules.md (rulings, [unverified]) and docs/semantics.md ([OBS]).
 const std::string both =
     "You cannot specify both rotation frequency and schedule expression together.";
 const std::string neither = "You must specify either AutomaticallyAfterDays or ScheduleExpression.";

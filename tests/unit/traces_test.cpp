@@ -1,4 +1,4 @@
-// The real-AWS traces T1–T9 of aws-semantics.md §5, step by step: after every call the full
+// The real-AWS traces T1–T9 of docs/semantics.md#traces, step by step: after every call the full
 // versions → labels map (deprecated versions present, with no label) is exactly the trace's.
 #include <optional>
 #include <string>

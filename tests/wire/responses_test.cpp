@@ -1,7 +1,7 @@
 // Every response's exact body. The expected JSON is written from the API reference's response
 // syntax (members in its order, which is byte order), its example dates (1.523477145713E9) and
-// aws-semantics.md (what is omitted when empty). Values (ARNs, tokens) come from the model's
-// state; the shape, order, notation and escaping are what is checked.
+// docs/semantics.md#wire-adapter (what is omitted when empty). Values (ARNs, tokens) come from the
+// model's state; the shape, order, notation and escaping are what is checked.
 #include <cstdint>
 #include <memory>
 #include <optional>

@@ -3,7 +3,7 @@
 // values, the stored function), unknown functions (AWS's AccessDeniedException, nothing changes),
 // background collection and purge on the service's clock, commit sequence numbers and the
 // observer, and 8 threads of concurrent PutSecretValue losing nothing. Expected error texts are
-// typed from aws-semantics.md and decisions.md (tests/support/aws_text.hpp), not from the library.
+// typed from docs/semantics.md (tests/support/aws_text.hpp), not from the library.
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
@@ -191,7 +191,7 @@ TEST_CASE("service: raw mode generates no token, so version-creating requests ne
               text::missing_token);
   check_error(s.handle("UpdateSecret", put("app/db", "v2"), at(t0)), "InvalidRequestException",
               text::missing_token);
-  // RotateSecret's missing token is an InvalidParameterException (decisions.md).
+  // RotateSecret's missing token is an InvalidParameterException (docs/semantics.md#validation).
   check_error(s.handle("RotateSecret",
                        json{{"SecretId", "app/db"}, {"RotationLambdaARN", FN}}.dump(), at(t0)),
               "InvalidParameterException", text::missing_token);

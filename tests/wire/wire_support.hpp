@@ -2,7 +2,7 @@
 #define SECRETSTAGE_TESTS_WIRE_SUPPORT_HPP
 
 // Helpers of the wire tests, and the texts they expect, typed from the evidence (messages.hpp
-// cites it; aws-semantics.md; decisions.md), never taken from the library.
+// cites it; docs/semantics.md), never taken from the library.
 
 #include <cstdint>
 #include <string>

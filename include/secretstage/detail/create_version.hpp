@@ -84,10 +84,9 @@ result<created_version<Traits>> create_version(
   }
   b.set_last_changed(now);
 
-  auto next = std::move(b).finish();
-  if (!next) return next.error();
-  return created_version<Traits>{std::move(next).value(),
-                                 existing != nullptr ? version_effect::filled : version_effect::created};
+  SECRETSTAGE_TRY(next, std::move(b).finish());
+  return created_version<Traits>{
+      std::move(next), existing != nullptr ? version_effect::filled : version_effect::created};
 }
 
 }  // namespace secretstage::detail

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "../context.hpp"
+#include "../describe.hpp"
 #include "../detail/filters.hpp"
 #include "../detail/validate.hpp"
 #include "../error.hpp"
@@ -21,7 +22,7 @@
 namespace secretstage {
 
 /// BatchGetSecretValue request: exactly one of SecretIdList and Filters.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_batch_get_secret_value {
   /// 1–20 SecretIds (names, ARNs or partial ARNs).
   std::optional<std::vector<std::string>> secret_id_list{};
@@ -46,7 +47,16 @@ struct api_error {
   friend bool operator==(const api_error&, const api_error&) = default;
 };
 
-template <class Traits = aws_traits>
+/// An APIErrorType on the wire (describe.hpp).
+template <>
+struct description_of<api_error> {
+  using type = api_error;
+  using members = type_list<member<"SecretId", &type::secret_id, wire_shape::string>,
+                            member<"ErrorCode", &type::error_code, wire_shape::exception_name>,
+                            member<"Message", &type::message, wire_shape::string>>;
+};
+
+template <secret_traits Traits = aws_traits>
 struct basic_batch_get_secret_value_response {
   std::vector<basic_secret_value_entry<Traits>> secret_values;
   /// Filters only: present when more secrets match; pass it back with the same Filters.
@@ -59,6 +69,29 @@ struct basic_batch_get_secret_value_response {
 
 using batch_get_secret_value = basic_batch_get_secret_value<>;
 using batch_get_secret_value_response = basic_batch_get_secret_value_response<>;
+
+/// What BatchGetSecretValue is, for the wire and for printing (describe.hpp); members in the
+/// service model's order.
+template <class Traits>
+struct description_of<basic_batch_get_secret_value<Traits>>
+    : request_description<"BatchGetSecretValue", read_only,
+                          basic_batch_get_secret_value_response<Traits>> {
+  using type = basic_batch_get_secret_value<Traits>;
+  using members = type_list<member<"SecretIdList", &type::secret_id_list, wire_shape::string_list>,
+                            member<"Filters", &type::filters, wire_shape::filter_list>,
+                            member<"MaxResults", &type::max_results, wire_shape::integer>,
+                            member<"NextToken", &type::next_token, wire_shape::string>>;
+};
+
+/// BatchGetSecretValue's response members (describe.hpp).
+template <class Traits>
+struct description_of<basic_batch_get_secret_value_response<Traits>> {
+  using type = basic_batch_get_secret_value_response<Traits>;
+  using members =
+      type_list<member<"SecretValues", &type::secret_values, wire_shape::structure_list, listing>,
+                member<"NextToken", &type::next_token, wire_shape::string>,
+                member<"Errors", &type::errors, wire_shape::structure_list, listing>>;
+};
 
 namespace detail {
 

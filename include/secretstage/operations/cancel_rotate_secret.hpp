@@ -5,6 +5,7 @@
 #include <string>
 
 #include "../context.hpp"
+#include "../describe.hpp"
 #include "../detail/secret_builder.hpp"
 #include "../detail/validate.hpp"
 #include "../result.hpp"
@@ -15,7 +16,7 @@
 namespace secretstage {
 
 /// CancelRotateSecret request.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_cancel_rotate_secret {
   std::string secret_id;
 
@@ -23,7 +24,7 @@ struct basic_cancel_rotate_secret {
                          const basic_cancel_rotate_secret&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_cancel_rotate_secret_response {
   shared_text arn;
   shared_text name;
@@ -38,6 +39,24 @@ struct basic_cancel_rotate_secret_response {
 
 using cancel_rotate_secret = basic_cancel_rotate_secret<>;
 using cancel_rotate_secret_response = basic_cancel_rotate_secret_response<>;
+
+/// What CancelRotateSecret is, for the wire and for printing (describe.hpp); members in the
+/// service model's order.
+template <class Traits>
+struct description_of<basic_cancel_rotate_secret<Traits>>
+    : request_description<"CancelRotateSecret", changes_store | on_one_secret,
+                          basic_cancel_rotate_secret_response<Traits>> {
+  using type = basic_cancel_rotate_secret<Traits>;
+  using members = type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>>;
+};
+
+/// CancelRotateSecret's response members (describe.hpp).
+template <class Traits>
+struct description_of<basic_cancel_rotate_secret_response<Traits>> {
+  using type = basic_cancel_rotate_secret_response<Traits>;
+  using members =
+      secret_reference<type, member<"VersionId", &type::version_id, wire_shape::string>>;
+};
 
 /// The checks of CancelRotateSecret that precede secret resolution (shape).
 template <class Traits>
@@ -56,8 +75,8 @@ template <class Traits>
 ///   without RotationLambdaARN uses them); LastChangedDate = now
 ///   no label and no version changes: a cancelled rotation leaves its AWSPENDING version, which
 ///   blocks the next RotateSecret until the caller removes the label (as the API reference says)
-///   rotation already off (never configured, Q24, or cancelled before): success, nothing changes
-///   at all (ruling)
+///   rotation already off (never configured, or cancelled before): success, nothing changes
+///   at all (ruling, docs/semantics.md#cancelrotatesecret)
 /// Cost: O(labels); nothing is copied when rotation is already off.
 template <class Traits>
 [[nodiscard]] result<
@@ -78,18 +97,8 @@ apply(const basic_secret<Traits>& s, const basic_cancel_rotate_secret<Traits>& r
   detail::secret_builder<Traits> b(s);
   b.set_meta(std::move(meta));
   b.set_last_changed(ctx.now);
-  auto next = std::move(b).finish();
-  if (!next) return next.error();
-  return out{std::move(next).value(), std::move(response)};
-}
-
-/// The same operation on a store: SecretId resolves among its secrets (name, ARN, partial ARN).
-template <class Traits>
-[[nodiscard]] result<
-    transition<basic_store<Traits>, basic_cancel_rotate_secret_response<Traits>>>
-apply(const basic_store<Traits>& st, const basic_cancel_rotate_secret<Traits>& r,
-      const basic_context<Traits>& ctx) {
-  return detail::apply_in_store<basic_cancel_rotate_secret_response<Traits>>(st, r, ctx);
+  SECRETSTAGE_TRY(next, std::move(b).finish());
+  return out{std::move(next), std::move(response)};
 }
 
 }  // namespace secretstage

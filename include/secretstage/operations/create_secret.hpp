@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "../context.hpp"
+#include "../describe.hpp"
 #include "../detail/secret_builder.hpp"
 #include "../detail/validate.hpp"
 #include "../result.hpp"
@@ -16,7 +17,7 @@
 namespace secretstage {
 
 /// CreateSecret request (the part that makes one secret and its first version).
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_create_secret {
   std::string name;
   std::optional<typename Traits::version_id_type> client_request_token{};
@@ -29,7 +30,7 @@ struct basic_create_secret {
   friend bool operator==(const basic_create_secret&, const basic_create_secret&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_create_secret_response {
   shared_text arn;
   shared_text name;
@@ -42,6 +43,33 @@ struct basic_create_secret_response {
 
 using create_secret = basic_create_secret<>;
 using create_secret_response = basic_create_secret_response<>;
+
+/// What CreateSecret is, for the wire and for printing (describe.hpp); members in the
+/// service model's order.
+template <class Traits>
+struct description_of<basic_create_secret<Traits>>
+    : request_description<"CreateSecret", changes_store, basic_create_secret_response<Traits>> {
+  using type = basic_create_secret<Traits>;
+  using members =
+      type_list<member<"Name", &type::name, wire_shape::string, required>,
+                member<"ClientRequestToken", &type::client_request_token, wire_shape::string>,
+                member<"Description", &type::description, wire_shape::string, quoted>,
+                member<"KmsKeyId", &type::kms_key_id, wire_shape::string, quoted>,
+                member<"SecretBinary", &type::secret_binary, wire_shape::blob, redacted>,
+                member<"SecretString", &type::secret_string, wire_shape::string, redacted>,
+                member<"Tags", &type::tags, wire_shape::tag_list>,
+                member<"AddReplicaRegions", nullptr, wire_shape::replica_regions>,
+                member<"ForceOverwriteReplicaSecret", nullptr, wire_shape::boolean>,
+                member<"Type", nullptr, wire_shape::string>>;
+};
+
+/// CreateSecret's response members (describe.hpp).
+template <class Traits>
+struct description_of<basic_create_secret_response<Traits>> {
+  using type = basic_create_secret_response<Traits>;
+  using members =
+      secret_reference<type, member<"VersionId", &type::version_id, wire_shape::string>>;
+};
 
 /// The ARN AWS gives a secret: arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 chars>,
 /// the six characters drawn from the context's entropy.
@@ -89,9 +117,8 @@ template <class Traits>
   SECRETSTAGE_TRYV(check_request(r, ctx));
   std::optional<typename Traits::version_id_type> token;
   if (has_value) {
-    auto t = detail::resolve_token(r.client_request_token, ctx);
-    if (!t) return t.error();
-    token = std::move(t).value();
+    SECRETSTAGE_TRY(t, detail::resolve_token(r.client_request_token, ctx));
+    token = std::move(t);
   }
 
   auto meta = detail::make_ref<detail::secret_meta>();
@@ -108,9 +135,8 @@ template <class Traits>
         *token, detail::make_value(r.secret_string, r.secret_binary), ctx.now, b.take_sequence()));
     if constexpr (Traits::has_reserved_labels) b.attach(Traits::current(), v);
   }
-  auto next = std::move(b).finish();
-  if (!next) return next.error();
-  auto& state = next.value();
+  SECRETSTAGE_TRY(next, std::move(b).finish());
+  auto& state = next;
   basic_create_secret_response<Traits> response{state.arn(), state.name(), token};
   return out{std::move(state), std::move(response)};
 }
@@ -142,10 +168,8 @@ template <class Traits>
   }
   basic_context<Traits> drawn = ctx;
   drawn.entropy = detail::mix_entropy(ctx.entropy, st.creations());
-  auto made = apply(r, drawn);
-  if (!made) return made.error();
-  return out{st.with_creation_counted().put(std::move(made.value().state)),
-             std::move(made.value().response)};
+  SECRETSTAGE_TRY(made, apply(r, drawn));
+  return out{st.with_creation_counted().put(std::move(made.state)), std::move(made.response)};
 }
 
 }  // namespace secretstage

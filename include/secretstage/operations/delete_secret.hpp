@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "../context.hpp"
+#include "../describe.hpp"
 #include "../detail/secret_builder.hpp"
 #include "../detail/validate.hpp"
 #include "../messages.hpp"
@@ -18,7 +19,7 @@
 namespace secretstage {
 
 /// DeleteSecret request (AWS field names in snake_case).
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_delete_secret {
   std::string secret_id;
   /// 7–30; absent: 30 (unless ForceDeleteWithoutRecovery).
@@ -28,7 +29,7 @@ struct basic_delete_secret {
   friend bool operator==(const basic_delete_secret&, const basic_delete_secret&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_delete_secret_response {
   shared_text arn;
   shared_text name;
@@ -42,6 +43,27 @@ struct basic_delete_secret_response {
 
 using delete_secret = basic_delete_secret<>;
 using delete_secret_response = basic_delete_secret_response<>;
+
+/// What DeleteSecret is, for the wire and for printing (describe.hpp); members in the
+/// service model's order.
+template <class Traits>
+struct description_of<basic_delete_secret<Traits>>
+    : request_description<"DeleteSecret", changes_store, basic_delete_secret_response<Traits>> {
+  using type = basic_delete_secret<Traits>;
+  using members = type_list<
+      member<"SecretId", &type::secret_id, wire_shape::string, required>,
+      member<"RecoveryWindowInDays", &type::recovery_window_in_days, wire_shape::long_integer>,
+      member<"ForceDeleteWithoutRecovery", &type::force_delete_without_recovery,
+             wire_shape::boolean>>;
+};
+
+/// DeleteSecret's response members (describe.hpp).
+template <class Traits>
+struct description_of<basic_delete_secret_response<Traits>> {
+  using type = basic_delete_secret_response<Traits>;
+  using members =
+      secret_reference<type, member<"DeletionDate", &type::deletion_date, wire_shape::date>>;
+};
 
 namespace detail {
 inline constexpr std::int64_t min_recovery_window_days = 7;
@@ -84,8 +106,10 @@ template <class Traits>
 ///   RecoveryWindowInDays with ForceDeleteWithoutRecovery   InvalidParameterException "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays." [unverified]
 ///   (without force) SecretId names no secret               ResourceNotFoundException "Secrets Manager can't find the specified secret."
 ///   (without force) secret already scheduled for deletion  InvalidRequestException "You can't perform this operation on the secret because it was marked for deletion."
-///                                                          (decisions.md's rule for every mutating operation but a forced
-///                                                          DeleteSecret and RestoreSecret; AWS unrecorded, §4.11)
+///                                                          (ruling: the rule for every mutating
+///                                                          operation but a forced DeleteSecret
+///                                                          and RestoreSecret; see
+///                                                          docs/semantics.md#deletesecret)
 /// Effect:
 ///   without force:  DeletedDate = now + window days (default 30); every version, label, tag and
 ///                   other date unchanged. Response DeletionDate = that date.
@@ -118,10 +142,9 @@ template <class Traits>
       ctx.now.plus_days(r.recovery_window_in_days.value_or(detail::default_recovery_window_days));
   detail::secret_builder<Traits> b(s);
   b.set_deleted(deletion);
-  auto next = std::move(b).finish();
-  if (!next) return next.error();
+  SECRETSTAGE_TRY(next, std::move(b).finish());
   basic_delete_secret_response<Traits> response{s.arn(), s.name(), deletion};
-  return out{st.put(std::move(next).value()), std::move(response)};
+  return out{st.put(std::move(next)), std::move(response)};
 }
 
 }  // namespace secretstage

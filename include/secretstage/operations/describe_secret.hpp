@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "../context.hpp"
+#include "../describe.hpp"
 #include "../detail/algorithm.hpp"
 #include "../detail/validate.hpp"
 #include "../label_set.hpp"
@@ -18,7 +19,7 @@
 namespace secretstage {
 
 /// DescribeSecret request.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_describe_secret {
   std::string secret_id;
 
@@ -27,7 +28,7 @@ struct basic_describe_secret {
 
 /// One entry of DescribeSecret's VersionIdsToStages (ListSecrets: SecretVersionsToStages), the
 /// map AWS writes as {"<VersionId>": [labels]}.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_version_stages_entry {
   typename Traits::version_id_type version_id;
   label_set_for<Traits> version_stages;
@@ -37,7 +38,7 @@ struct basic_version_stages_entry {
 
 /// DescribeSecret response. Unset optional members and empty lists are the members AWS omits.
 /// Not modelled: OwningService, PrimaryRegion, ReplicationStatus, Type, ExternalSecretRotation*.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_describe_secret_response {
   shared_text arn;
   shared_text name;
@@ -66,8 +67,42 @@ struct basic_describe_secret_response {
                          const basic_describe_secret_response&) = default;
 };
 
+/// The members DescribeSecret's response and a ListSecrets entry share (describe.hpp).
+template <class T>
+using secret_description_members = secret_reference<
+    T, member<"Description", &T::description, wire_shape::string, quoted>,
+    member<"KmsKeyId", &T::kms_key_id, wire_shape::string, quoted>,
+    member<"RotationEnabled", &T::rotation_enabled, wire_shape::boolean>,
+    member<"RotationLambdaARN", &T::rotation_lambda_arn, wire_shape::string, quoted>,
+    member<"RotationRules", &T::rotation_rules, wire_shape::rotation_rules>,
+    member<"LastRotatedDate", &T::last_rotated_date, wire_shape::date>,
+    member<"LastChangedDate", &T::last_changed_date, wire_shape::date>,
+    member<"LastAccessedDate", &T::last_accessed_date, wire_shape::date>,
+    member<"DeletedDate", &T::deleted_date, wire_shape::date>,
+    member<"NextRotationDate", &T::next_rotation_date, wire_shape::date>,
+    member<"Tags", &T::tags, wire_shape::tag_list>,
+    member<"CreatedDate", &T::created_date, wire_shape::date>>;
+
+/// DescribeSecret's response members (describe.hpp).
+template <class Traits>
+struct description_of<basic_describe_secret_response<Traits>> {
+  using type = basic_describe_secret_response<Traits>;
+  using members = concat_t<secret_description_members<type>,
+                           type_list<member<"VersionIdsToStages", &type::version_ids_to_stages,
+                                            wire_shape::stages_map>>>;
+};
+
 using describe_secret = basic_describe_secret<>;
 using describe_secret_response = basic_describe_secret_response<>;
+
+/// What DescribeSecret is, for the wire and for printing (describe.hpp); members in the
+/// service model's order.
+template <class Traits>
+struct description_of<basic_describe_secret<Traits>>
+    : request_description<"DescribeSecret", read_only, basic_describe_secret_response<Traits>> {
+  using type = basic_describe_secret<Traits>;
+  using members = type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>>;
+};
 using version_stages_entry = basic_version_stages_entry<>;
 
 namespace detail {
@@ -162,12 +197,10 @@ template <class Traits>
     const basic_store<Traits>& st, const basic_describe_secret<Traits>& r,
     const basic_context<Traits>& ctx) {
   SECRETSTAGE_TRYV(check_request(r, ctx));
-  auto found = st.resolve(r.secret_id);
-  if (!found) return found.error();
-  auto described = apply(*found.value(), r, ctx);
-  if (!described) return described.error();
+  SECRETSTAGE_TRY(found, st.resolve(r.secret_id));
+  SECRETSTAGE_TRY(described, apply(*found, r, ctx));
   return transition<basic_store<Traits>, basic_describe_secret_response<Traits>>{
-      st, std::move(described.value().response)};
+      st, std::move(described.response)};
 }
 
 }  // namespace secretstage

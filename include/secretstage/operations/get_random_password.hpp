@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "../context.hpp"
+#include "../describe.hpp"
 #include "../detail/validate.hpp"
 #include "../messages.hpp"
 #include "../result.hpp"
@@ -20,7 +21,7 @@ namespace secretstage {
 
 /// GetRandomPassword request. Every member is optional in the API; the defaults here are AWS's
 /// documented ones (an absent switch is the same as the value shown).
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_get_random_password {
   /// 1–4096; absent: 32.
   std::optional<std::int64_t> password_length{};
@@ -39,7 +40,7 @@ struct basic_get_random_password {
   friend bool operator==(const basic_get_random_password&, const basic_get_random_password&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_get_random_password_response {
   std::string random_password;
 
@@ -49,6 +50,32 @@ struct basic_get_random_password_response {
 
 using get_random_password = basic_get_random_password<>;
 using get_random_password_response = basic_get_random_password_response<>;
+
+/// What GetRandomPassword is, for the wire and for printing (describe.hpp); members in the
+/// service model's order.
+template <class Traits>
+struct description_of<basic_get_random_password<Traits>>
+    : request_description<"GetRandomPassword", read_only,
+                          basic_get_random_password_response<Traits>> {
+  using type = basic_get_random_password<Traits>;
+  using members = type_list<
+      member<"PasswordLength", &type::password_length, wire_shape::long_integer>,
+      member<"ExcludeCharacters", &type::exclude_characters, wire_shape::string>,
+      member<"ExcludeNumbers", &type::exclude_numbers, wire_shape::boolean>,
+      member<"ExcludePunctuation", &type::exclude_punctuation, wire_shape::boolean>,
+      member<"ExcludeUppercase", &type::exclude_uppercase, wire_shape::boolean>,
+      member<"ExcludeLowercase", &type::exclude_lowercase, wire_shape::boolean>,
+      member<"IncludeSpace", &type::include_space, wire_shape::boolean>,
+      member<"RequireEachIncludedType", &type::require_each_included_type, wire_shape::boolean>>;
+};
+
+/// GetRandomPassword's response members (describe.hpp).
+template <class Traits>
+struct description_of<basic_get_random_password_response<Traits>> {
+  using type = basic_get_random_password_response<Traits>;
+  using members =
+      type_list<member<"RandomPassword", &type::random_password, wire_shape::string, redacted>>;
+};
 
 namespace detail {
 
@@ -175,10 +202,9 @@ template <class Traits>
 [[nodiscard]] result<transition<basic_store<Traits>, basic_get_random_password_response<Traits>>> apply(
     const basic_store<Traits>& st, const basic_get_random_password<Traits>& r,
     const basic_context<Traits>& ctx) {
-  auto made = apply(r, ctx);
-  if (!made) return made.error();
+  SECRETSTAGE_TRY(made, apply(r, ctx));
   return transition<basic_store<Traits>, basic_get_random_password_response<Traits>>{
-      st, std::move(made).value()};
+      st, std::move(made)};
 }
 
 }  // namespace secretstage

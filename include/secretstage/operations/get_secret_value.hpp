@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "../context.hpp"
+#include "../describe.hpp"
 #include "../detail/secret_builder.hpp"
 #include "../detail/validate.hpp"
 #include "../label_set.hpp"
@@ -18,7 +19,7 @@
 namespace secretstage {
 
 /// GetSecretValue request (AWS field names in snake_case).
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_get_secret_value {
   std::string secret_id;
   std::optional<typename Traits::version_id_type> version_id{};
@@ -30,7 +31,7 @@ struct basic_get_secret_value {
 
 /// GetSecretValue response; also BatchGetSecretValue's SecretValueEntry, which has the same
 /// members.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_get_secret_value_response {
   shared_text arn;
   shared_text name;
@@ -63,11 +64,34 @@ struct basic_get_secret_value_response {
 };
 
 /// BatchGetSecretValue's SecretValueEntry.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 using basic_secret_value_entry = basic_get_secret_value_response<Traits>;
 
 using get_secret_value = basic_get_secret_value<>;
 using get_secret_value_response = basic_get_secret_value_response<>;
+
+/// What GetSecretValue is, for the wire and for printing (describe.hpp); members in the
+/// service model's order.
+template <class Traits>
+struct description_of<basic_get_secret_value<Traits>>
+    : request_description<"GetSecretValue", on_one_secret,
+                          basic_get_secret_value_response<Traits>> {
+  using type = basic_get_secret_value<Traits>;
+  using members = type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>,
+                            member<"VersionId", &type::version_id, wire_shape::string>,
+                            member<"VersionStage", &type::version_stage, wire_shape::string>>;
+};
+
+/// GetSecretValue's response members (describe.hpp).
+template <class Traits>
+struct description_of<basic_get_secret_value_response<Traits>> {
+  using type = basic_get_secret_value_response<Traits>;
+  using members = secret_reference<
+      type, member<"VersionId", &type::version_id, wire_shape::string>,
+      member<"SecretString/SecretBinary", &type::value, wire_shape::secret_value, redacted>,
+      member<"VersionStages", &type::version_stages, wire_shape::string_list>,
+      member<"CreatedDate", &type::created_date, wire_shape::date>>;
+};
 using secret_value_entry = basic_secret_value_entry<>;
 
 namespace detail {
@@ -165,19 +189,10 @@ template <class Traits>
   SECRETSTAGE_TRYV(check_request(r, ctx));
   SECRETSTAGE_TRYV(detail::resolve(s, r.secret_id));
   SECRETSTAGE_TRYV(detail::require_not_deleted(s));
-  auto selected = detail::select_version(s, r.version_id, r.version_stage);
-  if (!selected) return selected.error();
-  const basic_version<Traits>& v = *selected.value();
+  SECRETSTAGE_TRY(selected, detail::select_version(s, r.version_id, r.version_stage));
+  const basic_version<Traits>& v = *selected;
   auto response = detail::value_response(s, v);
   return out{detail::record_access(s, v, ctx.now), std::move(response)};
-}
-
-/// The same operation on a store: SecretId resolves among its secrets (name, ARN, partial ARN).
-template <class Traits>
-[[nodiscard]] result<transition<basic_store<Traits>, basic_get_secret_value_response<Traits>>> apply(
-    const basic_store<Traits>& st, const basic_get_secret_value<Traits>& r,
-    const basic_context<Traits>& ctx) {
-  return detail::apply_in_store<basic_get_secret_value_response<Traits>>(st, r, ctx);
 }
 
 }  // namespace secretstage

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "../context.hpp"
+#include "../describe.hpp"
 #include "../detail/algorithm.hpp"
 #include "../detail/filters.hpp"
 #include "../detail/validate.hpp"
@@ -19,7 +20,7 @@
 namespace secretstage {
 
 /// ListSecretVersionIds request.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_list_secret_version_ids {
   std::string secret_id;
   /// 1–100; absent: every remaining version in one page.
@@ -33,7 +34,7 @@ struct basic_list_secret_version_ids {
 };
 
 /// SecretVersionsListEntry.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_secret_versions_list_entry {
   typename Traits::version_id_type version_id;
   /// Empty for a deprecated version, whose AWS entry has no VersionStages member.
@@ -49,7 +50,18 @@ struct basic_secret_versions_list_entry {
                          const basic_secret_versions_list_entry&) = default;
 };
 
-template <class Traits = aws_traits>
+/// A SecretVersionsListEntry on the wire (describe.hpp).
+template <class Traits>
+struct description_of<basic_secret_versions_list_entry<Traits>> {
+  using type = basic_secret_versions_list_entry<Traits>;
+  using members = type_list<member<"VersionId", &type::version_id, wire_shape::string>,
+                            member<"VersionStages", &type::version_stages, wire_shape::string_list>,
+                            member<"LastAccessedDate", &type::last_accessed_date, wire_shape::date>,
+                            member<"CreatedDate", &type::created_date, wire_shape::date>,
+                            member<"KmsKeyIds", &type::kms_key_ids, wire_shape::string_list>>;
+};
+
+template <secret_traits Traits = aws_traits>
 struct basic_list_secret_version_ids_response {
   std::vector<basic_secret_versions_list_entry<Traits>> versions;
   /// Present when more versions follow; pass it back to get them.
@@ -64,6 +76,30 @@ struct basic_list_secret_version_ids_response {
 using list_secret_version_ids = basic_list_secret_version_ids<>;
 using secret_versions_list_entry = basic_secret_versions_list_entry<>;
 using list_secret_version_ids_response = basic_list_secret_version_ids_response<>;
+
+/// What ListSecretVersionIds is, for the wire and for printing (describe.hpp); members in the
+/// service model's order.
+template <class Traits>
+struct description_of<basic_list_secret_version_ids<Traits>>
+    : request_description<"ListSecretVersionIds", read_only,
+                          basic_list_secret_version_ids_response<Traits>> {
+  using type = basic_list_secret_version_ids<Traits>;
+  using members =
+      type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>,
+                member<"MaxResults", &type::max_results, wire_shape::integer>,
+                member<"NextToken", &type::next_token, wire_shape::string>,
+                member<"IncludeDeprecated", &type::include_deprecated, wire_shape::boolean>>;
+};
+
+/// ListSecretVersionIds's response members (describe.hpp).
+template <class Traits>
+struct description_of<basic_list_secret_version_ids_response<Traits>> {
+  using type = basic_list_secret_version_ids_response<Traits>;
+  using members =
+      secret_reference<type,
+                       member<"Versions", &type::versions, wire_shape::structure_list, listing>,
+                       member<"NextToken", &type::next_token, wire_shape::string>>;
+};
 
 namespace detail {
 
@@ -102,7 +138,7 @@ template <class Traits>
 ///   SecretId names no secret                            ResourceNotFoundException "Secrets Manager can't find the specified secret."
 ///   NextToken not issued by this listing, or its version has left it since
 ///                                                       InvalidNextTokenException [unverified text]
-/// A secret scheduled for deletion is listed too (decisions.md).
+/// A secret scheduled for deletion is listed too (ruling, docs/semantics.md#listsecretversionids).
 /// Order: newest first (descending creation order; AWS does not document one). A NextToken names
 /// the version the next page starts at, so versions created between two pages do not shift it.
 /// Without MaxResults the page runs to the end. Entries: VersionId, VersionStages (empty for a
@@ -147,12 +183,10 @@ template <class Traits>
 apply(const basic_store<Traits>& st, const basic_list_secret_version_ids<Traits>& r,
       const basic_context<Traits>& ctx) {
   SECRETSTAGE_TRYV(check_request(r, ctx));
-  auto found = st.resolve(r.secret_id);
-  if (!found) return found.error();
-  auto listed = apply(*found.value(), r, ctx);
-  if (!listed) return listed.error();
+  SECRETSTAGE_TRY(found, st.resolve(r.secret_id));
+  SECRETSTAGE_TRY(listed, apply(*found, r, ctx));
   return transition<basic_store<Traits>, basic_list_secret_version_ids_response<Traits>>{
-      st, std::move(listed.value().response)};
+      st, std::move(listed.response)};
 }
 
 }  // namespace secretstage

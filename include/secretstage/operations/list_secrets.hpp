@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "../context.hpp"
+#include "../describe.hpp"
 #include "../detail/algorithm.hpp"
 #include "../detail/filters.hpp"
 #include "../result.hpp"
@@ -18,7 +19,7 @@
 namespace secretstage {
 
 /// ListSecrets request.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_list_secrets {
   /// Absent or false: secrets scheduled for deletion are left out.
   std::optional<bool> include_planned_deletion{};
@@ -35,7 +36,7 @@ struct basic_list_secrets {
 
 /// SecretListEntry: DescribeSecret's members, with the versions-to-stages map named
 /// SecretVersionsToStages.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_secret_list_entry {
   shared_text arn;
   shared_text name;
@@ -57,7 +58,17 @@ struct basic_secret_list_entry {
   friend bool operator==(const basic_secret_list_entry&, const basic_secret_list_entry&) = default;
 };
 
-template <class Traits = aws_traits>
+/// A SecretListEntry on the wire (describe.hpp).
+template <class Traits>
+struct description_of<basic_secret_list_entry<Traits>> {
+  using type = basic_secret_list_entry<Traits>;
+  using members =
+      concat_t<secret_description_members<type>,
+               type_list<member<"SecretVersionsToStages", &type::secret_versions_to_stages,
+                                wire_shape::stages_map>>>;
+};
+
+template <secret_traits Traits = aws_traits>
 struct basic_list_secrets_response {
   std::vector<basic_secret_list_entry<Traits>> secret_list;
   /// Present when more secrets follow; pass it back (with the same filters, sort order and
@@ -70,6 +81,30 @@ struct basic_list_secrets_response {
 using list_secrets = basic_list_secrets<>;
 using secret_list_entry = basic_secret_list_entry<>;
 using list_secrets_response = basic_list_secrets_response<>;
+
+/// What ListSecrets is, for the wire and for printing (describe.hpp); members in the
+/// service model's order.
+template <class Traits>
+struct description_of<basic_list_secrets<Traits>>
+    : request_description<"ListSecrets", read_only, basic_list_secrets_response<Traits>> {
+  using type = basic_list_secrets<Traits>;
+  using members = type_list<
+      member<"IncludePlannedDeletion", &type::include_planned_deletion, wire_shape::boolean>,
+      member<"MaxResults", &type::max_results, wire_shape::integer>,
+      member<"NextToken", &type::next_token, wire_shape::string>,
+      member<"Filters", &type::filters, wire_shape::filter_list>,
+      member<"SortOrder", &type::sort_order, wire_shape::sort_order>,
+      member<"SortBy", nullptr, wire_shape::sort_by>>;
+};
+
+/// ListSecrets's response members (describe.hpp).
+template <class Traits>
+struct description_of<basic_list_secrets_response<Traits>> {
+  using type = basic_list_secrets_response<Traits>;
+  using members =
+      type_list<member<"SecretList", &type::secret_list, wire_shape::structure_list, listing>,
+                member<"NextToken", &type::next_token, wire_shape::string>>;
+};
 
 namespace detail {
 

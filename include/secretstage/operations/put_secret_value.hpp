@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "../context.hpp"
+#include "../describe.hpp"
 #include "../detail/create_version.hpp"
 #include "../detail/validate.hpp"
 #include "../label_set.hpp"
@@ -17,7 +18,7 @@
 namespace secretstage {
 
 /// PutSecretValue request (AWS field names in snake_case).
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_put_secret_value {
   std::string secret_id;
   std::optional<typename Traits::version_id_type> client_request_token{};
@@ -29,7 +30,7 @@ struct basic_put_secret_value {
   friend bool operator==(const basic_put_secret_value&, const basic_put_secret_value&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_put_secret_value_response {
   shared_text arn;
   shared_text name;
@@ -43,6 +44,45 @@ struct basic_put_secret_value_response {
 
 using put_secret_value = basic_put_secret_value<>;
 using put_secret_value_response = basic_put_secret_value_response<>;
+
+/// What PutSecretValue is, for the wire and for printing (describe.hpp); members in the
+/// service model's order.
+template <class Traits>
+struct description_of<basic_put_secret_value<Traits>>
+    : request_description<"PutSecretValue", changes_store | on_one_secret,
+                          basic_put_secret_value_response<Traits>> {
+  using type = basic_put_secret_value<Traits>;
+  using members =
+      type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>,
+                member<"ClientRequestToken", &type::client_request_token, wire_shape::string>,
+                member<"SecretBinary", &type::secret_binary, wire_shape::blob, redacted>,
+                member<"SecretString", &type::secret_string, wire_shape::string, redacted>,
+                member<"VersionStages", &type::version_stages, wire_shape::string_list>,
+                member<"RotationToken", nullptr, wire_shape::string>>;
+};
+
+/// PutSecretValue's response members (describe.hpp).
+template <class Traits>
+struct description_of<basic_put_secret_value_response<Traits>> {
+  using type = basic_put_secret_value_response<Traits>;
+  using members =
+      secret_reference<type, member<"VersionId", &type::version_id, wire_shape::string>,
+                       member<"VersionStages", &type::version_stages, wire_shape::string_list>>;
+};
+
+/// The checks of PutSecretValue that precede secret resolution (shape, values, token).
+template <class Traits>
+[[nodiscard]] result<void> check_request(const basic_put_secret_value<Traits>& r,
+                                         const basic_context<Traits>& ctx) {
+  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
+  SECRETSTAGE_TRYV(detail::check_token<Traits>(r.client_request_token));
+  SECRETSTAGE_TRYV(detail::check_value_lengths(r.secret_string, r.secret_binary));
+  SECRETSTAGE_TRYV(detail::check_stage_list<Traits>(r.version_stages));
+  SECRETSTAGE_TRYV(detail::check_secret_id_characters(r.secret_id));
+  SECRETSTAGE_TRYV(detail::check_one_value(r.secret_string, r.secret_binary, true));
+  if (!r.client_request_token && !ctx.generated_token) return messages::missing_client_request_token();
+  return ok();
+}
 
 /// PutSecretValue: a new version with VersionId = ClientRequestToken.
 ///
@@ -67,45 +107,23 @@ using put_secret_value_response = basic_put_secret_value_response<>;
 ///   token = the value-less placeholder:      it is filled instead of a new version being made
 /// Cost: O(labels) plus one insertion into the version trie (O(log32 versions)); no value is copied
 /// but the request's.
-/// The checks of PutSecretValue that precede secret resolution (shape, values, token).
-template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_put_secret_value<Traits>& r,
-                                         const basic_context<Traits>& ctx) {
-  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
-  SECRETSTAGE_TRYV(detail::check_token<Traits>(r.client_request_token));
-  SECRETSTAGE_TRYV(detail::check_value_lengths(r.secret_string, r.secret_binary));
-  SECRETSTAGE_TRYV(detail::check_stage_list<Traits>(r.version_stages));
-  SECRETSTAGE_TRYV(detail::check_secret_id_characters(r.secret_id));
-  SECRETSTAGE_TRYV(detail::check_one_value(r.secret_string, r.secret_binary, true));
-  if (!r.client_request_token && !ctx.generated_token) return messages::missing_client_request_token();
-  return ok();
-}
-
 template <class Traits>
 [[nodiscard]] result<transition<basic_secret<Traits>, basic_put_secret_value_response<Traits>>> apply(
     const basic_secret<Traits>& s, const basic_put_secret_value<Traits>& r,
     const basic_context<Traits>& ctx) {
   SECRETSTAGE_TRYV(check_request(r, ctx));
-  auto token = detail::resolve_token(r.client_request_token, ctx);
-  if (!token) return token.error();
+  SECRETSTAGE_TRY(token, detail::resolve_token(r.client_request_token, ctx));
   SECRETSTAGE_TRYV(detail::resolve(s, r.secret_id));
   SECRETSTAGE_TRYV(detail::require_not_deleted(s));
 
-  auto made = detail::create_version(s, token.value(), r.secret_string, r.secret_binary,
-                                     r.version_stages ? &*r.version_stages : nullptr, ctx.now);
-  if (!made) return made.error();
-  auto& next = made.value().state;
-  basic_put_secret_value_response<Traits> response{next.arn(), next.name(), token.value(),
-                                                   next.labels_of(token.value())};
+  SECRETSTAGE_TRY(made,
+                  detail::create_version(s, token, r.secret_string, r.secret_binary,
+                                         r.version_stages ? &*r.version_stages : nullptr, ctx.now));
+  auto& next = made.state;
+  basic_put_secret_value_response<Traits> response{next.arn(), next.name(), token,
+                                                   next.labels_of(token)};
   return transition<basic_secret<Traits>, basic_put_secret_value_response<Traits>>{
       std::move(next), std::move(response)};
-}
-
-/// The same operation on a store: SecretId resolves among its secrets (name, ARN, partial ARN).
-template <class Traits>
-[[nodiscard]] result<transition<basic_store<Traits>, basic_put_secret_value_response<Traits>>> apply(
-    const basic_store<Traits>& st, const basic_put_secret_value<Traits>& r, const basic_context<Traits>& ctx) {
-  return detail::apply_in_store<basic_put_secret_value_response<Traits>>(st, r, ctx);
 }
 
 }  // namespace secretstage

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "../context.hpp"
+#include "../describe.hpp"
 #include "../detail/secret_builder.hpp"
 #include "../detail/validate.hpp"
 #include "../result.hpp"
@@ -15,14 +16,14 @@
 namespace secretstage {
 
 /// RestoreSecret request.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_restore_secret {
   std::string secret_id;
 
   friend bool operator==(const basic_restore_secret&, const basic_restore_secret&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_restore_secret_response {
   shared_text arn;
   shared_text name;
@@ -34,6 +35,30 @@ struct basic_restore_secret_response {
 using restore_secret = basic_restore_secret<>;
 using restore_secret_response = basic_restore_secret_response<>;
 
+/// What RestoreSecret is, for the wire and for printing (describe.hpp); members in the
+/// service model's order.
+template <class Traits>
+struct description_of<basic_restore_secret<Traits>>
+    : request_description<"RestoreSecret", changes_store | on_one_secret,
+                          basic_restore_secret_response<Traits>> {
+  using type = basic_restore_secret<Traits>;
+  using members = type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>>;
+};
+
+/// RestoreSecret's response members (describe.hpp).
+template <class Traits>
+struct description_of<basic_restore_secret_response<Traits>> {
+  using type = basic_restore_secret_response<Traits>;
+  using members = secret_reference<type>;
+};
+
+/// The checks of RestoreSecret that precede secret resolution (shape).
+template <class Traits>
+[[nodiscard]] result<void> check_request(const basic_restore_secret<Traits>& r,
+                                         const basic_context<Traits>&) {
+  return detail::check_secret_id(r.secret_id);
+}
+
 /// RestoreSecret: cancels a scheduled deletion.
 ///
 /// Checks, in order (the first failure decides; nothing changes on failure):
@@ -42,16 +67,9 @@ using restore_secret_response = basic_restore_secret_response<>;
 ///                                                       ResourceNotFoundException "Secrets Manager can't find the specified secret."
 /// Effect:
 ///   scheduled for deletion:  DeletedDate cleared; nothing else changes (versions, labels, tags,
-///                            LastChangedDate) [API; I16]
-///   not scheduled:           success, nothing changes (decisions.md)
+///                            LastChangedDate) [API; invariant I16]
+///   not scheduled:           success, nothing changes (ruling, docs/semantics.md#restoresecret)
 /// Response: ARN, Name. Cost: O(1) besides resolution; no version is copied.
-/// The checks of RestoreSecret that precede secret resolution (shape).
-template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_restore_secret<Traits>& r,
-                                         const basic_context<Traits>&) {
-  return detail::check_secret_id(r.secret_id);
-}
-
 template <class Traits>
 [[nodiscard]] result<transition<basic_secret<Traits>, basic_restore_secret_response<Traits>>> apply(
     const basic_secret<Traits>& s, const basic_restore_secret<Traits>& r,
@@ -63,17 +81,8 @@ template <class Traits>
 
   detail::secret_builder<Traits> b(s);
   b.set_deleted(std::nullopt);
-  auto next = std::move(b).finish();
-  if (!next) return next.error();
-  return out{std::move(next).value(), {s.arn(), s.name()}};
-}
-
-/// The same operation on a store: SecretId resolves among its secrets (name, ARN, partial ARN).
-template <class Traits>
-[[nodiscard]] result<transition<basic_store<Traits>, basic_restore_secret_response<Traits>>> apply(
-    const basic_store<Traits>& st, const basic_restore_secret<Traits>& r,
-    const basic_context<Traits>& ctx) {
-  return detail::apply_in_store<basic_restore_secret_response<Traits>>(st, r, ctx);
+  SECRETSTAGE_TRY(next, std::move(b).finish());
+  return out{std::move(next), {s.arn(), s.name()}};
 }
 
 }  // namespace secretstage

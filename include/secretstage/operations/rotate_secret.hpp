@@ -10,12 +10,13 @@
 #include <vector>
 
 #include "../context.hpp"
+#include "../describe.hpp"
 #include "../detail/algorithm.hpp"
-#include "../rotation_functions.hpp"
 #include "../detail/secret_builder.hpp"
 #include "../detail/validate.hpp"
 #include "../messages.hpp"
 #include "../result.hpp"
+#include "../rotation_functions.hpp"
 #include "../secret.hpp"
 #include "../store.hpp"
 #include "../transition.hpp"
@@ -24,7 +25,7 @@ namespace secretstage {
 
 /// RotateSecret request. ExternalSecretRotationMetadata and ExternalSecretRotationRoleArn (managed
 /// external secrets) are out of scope.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_rotate_secret {
   std::string secret_id;
   std::optional<typename Traits::version_id_type> client_request_token{};
@@ -38,7 +39,7 @@ struct basic_rotate_secret {
   friend bool operator==(const basic_rotate_secret&, const basic_rotate_secret&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_rotate_secret_response {
   shared_text arn;
   shared_text name;
@@ -51,6 +52,30 @@ struct basic_rotate_secret_response {
 
 using rotate_secret = basic_rotate_secret<>;
 using rotate_secret_response = basic_rotate_secret_response<>;
+
+/// What RotateSecret is, for the wire and for printing (describe.hpp); members in the
+/// service model's order.
+template <class Traits>
+struct description_of<basic_rotate_secret<Traits>>
+    : request_description<"RotateSecret", changes_store, basic_rotate_secret_response<Traits>> {
+  using type = basic_rotate_secret<Traits>;
+  using members =
+      type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>,
+                member<"ClientRequestToken", &type::client_request_token, wire_shape::string>,
+                member<"RotationLambdaARN", &type::rotation_lambda_arn, wire_shape::string>,
+                member<"RotationRules", &type::rotation_rules, wire_shape::rotation_rules>,
+                member<"ExternalSecretRotationMetadata", nullptr, wire_shape::rotation_metadata>,
+                member<"ExternalSecretRotationRoleArn", nullptr, wire_shape::string>,
+                member<"RotateImmediately", &type::rotate_immediately, wire_shape::boolean>>;
+};
+
+/// RotateSecret's response members (describe.hpp).
+template <class Traits>
+struct description_of<basic_rotate_secret_response<Traits>> {
+  using type = basic_rotate_secret_response<Traits>;
+  using members =
+      secret_reference<type, member<"VersionId", &type::version_id, wire_shape::string>>;
+};
 
 namespace detail {
 
@@ -127,7 +152,8 @@ template <class Traits>
 }
 
 /// RotateSecret: stores the rotation configuration and starts a rotation, whose steps an
-/// embedding service runs with rotation.hpp (`rotate_synchronously` runs them all).
+/// embedding service runs with rotation.hpp (`rotate_synchronously` runs them all). The rules and
+/// their evidence: docs/semantics.md#rotatesecret.
 ///
 /// T = ClientRequestToken (else the context's generated token); F = RotationLambdaARN when given
 /// and not empty, else the stored function. Checks, in order (the first failure decides; a failed
@@ -142,18 +168,18 @@ template <class Traits>
 ///   secret scheduled for deletion                                 InvalidRequestException "… it was marked for deletion."
 ///   no F                                                          InvalidRequestException "No Lambda rotation function ARN is associated with this secret."
 ///   AWSPENDING on a version other than AWSCURRENT's and T's       InvalidRequestException "A previous rotation isn't complete. That rotation will be reattempted."
-///   T names a version carrying neither AWSPENDING nor AWSCURRENT  ResourceExistsException "You can't use ClientRequestToken <T> …" (ruling, Q14)
+///   T names a version carrying neither AWSPENDING nor AWSCURRENT  ResourceExistsException "You can't use ClientRequestToken <T> …" (ruling)
 ///   F cannot be invoked                                           AccessDeniedException "Secrets Manager cannot invoke the specified Lambda function. …"
 ///   more than 20 labels across the secret afterwards              LimitExceededException [unverified]
 /// Effect (response: ARN, Name, VersionId = T):
 ///   configuration:  RotationEnabled = true, RotationLambdaARN = F, RotationRules = the request's
 ///                   (when given; else the stored ones stay)
 ///   RotateImmediately (default):  a value-less version T, created now; AWSPENDING * -> T
-///   RotateImmediately = false:    no version, no label (ruling, Q23: AWS only runs testSecret on a
+///   RotateImmediately = false:    no version, no label (ruling: AWS only runs testSecret on a
 ///                   transient AWSPENDING copy of the current value and removes it again; that copy
 ///                   is never part of a state; `rotate_synchronously` runs the test)
 ///   T names the version carrying AWSPENDING or AWSCURRENT:  a retry of the rotation that created
-///                   it (ruling, Q14): no version, no label; the configuration is stored
+///                   it (ruling): no version, no label; the configuration is stored
 ///   LastChangedDate = now when anything changed; a call that changes nothing (e.g. an identical
 ///   retry) returns its input state exactly.
 /// Cost: O(labels) and one insertion into the version trie; no value is copied.
@@ -205,9 +231,8 @@ template <class Traits>
     b.attach(Traits::pending(), placeholder);
   }
   b.set_last_changed(ctx.now);
-  auto next = std::move(b).finish();
-  if (!next) return next.error();
-  return out{std::move(next).value(), std::move(response)};
+  SECRETSTAGE_TRY(next, std::move(b).finish());
+  return out{std::move(next), std::move(response)};
 }
 
 /// The same operation on a store: SecretId resolves among its secrets (name, ARN, partial ARN).
@@ -216,12 +241,10 @@ template <class Traits>
     const basic_store<Traits>& st, const basic_rotate_secret<Traits>& r,
     const basic_context<Traits>& ctx, const rotation_functions& functions) {
   SECRETSTAGE_TRYV(check_request(r, ctx));
-  auto found = st.resolve(r.secret_id);
-  if (!found) return found.error();
-  auto next = apply(*found.value(), r, ctx, functions);
-  if (!next) return next.error();
+  SECRETSTAGE_TRY(found, st.resolve(r.secret_id));
+  SECRETSTAGE_TRY(next, apply(*found, r, ctx, functions));
   return transition<basic_store<Traits>, basic_rotate_secret_response<Traits>>{
-      st.put(std::move(next.value().state)), std::move(next.value().response)};
+      st.put(std::move(next.state)), std::move(next.response)};
 }
 
 /// RotateSecret with the rotation functions the context says the service can invoke

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "../context.hpp"
+#include "../describe.hpp"
 #include "../detail/secret_builder.hpp"
 #include "../detail/validate.hpp"
 #include "../result.hpp"
@@ -15,7 +16,7 @@
 namespace secretstage {
 
 /// TagResource request.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_tag_resource {
   std::string secret_id;
   std::vector<tag> tags{};
@@ -24,7 +25,7 @@ struct basic_tag_resource {
 };
 
 /// TagResource answers with an empty body.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_tag_resource_response {
   friend bool operator==(const basic_tag_resource_response&,
                          const basic_tag_resource_response&) = default;
@@ -32,6 +33,30 @@ struct basic_tag_resource_response {
 
 using tag_resource = basic_tag_resource<>;
 using tag_resource_response = basic_tag_resource_response<>;
+
+/// What TagResource is, for the wire and for printing (describe.hpp); members in the
+/// service model's order.
+template <class Traits>
+struct description_of<basic_tag_resource<Traits>>
+    : request_description<"TagResource", changes_store | on_one_secret,
+                          basic_tag_resource_response<Traits>> {
+  using type = basic_tag_resource<Traits>;
+  using members = type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>,
+                            member<"Tags", &type::tags, wire_shape::tag_list, required>>;
+};
+
+/// TagResource's response members (describe.hpp).
+template <class Traits>
+struct description_of<basic_tag_resource_response<Traits>> : no_output {};
+
+/// The checks of TagResource that precede secret resolution (shape).
+template <class Traits>
+[[nodiscard]] result<void> check_request(const basic_tag_resource<Traits>& r,
+                                         const basic_context<Traits>&) {
+  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
+  SECRETSTAGE_TRYV(detail::check_tags(r.tags));
+  return detail::check_secret_id_characters(r.secret_id);
+}
 
 /// TagResource: attaches tags to the secret's metadata (not to a version).
 ///
@@ -46,15 +71,6 @@ using tag_resource_response = basic_tag_resource_response<>;
 ///   when the tag list changed: LastChangedDate = now ("modified in any way" [API]); when it did
 ///   not (no tags, or the same values again): nothing changes
 /// Versions and labels never change. Cost: O(tags²) on the metadata copy; no version is copied.
-/// The checks of TagResource that precede secret resolution (shape).
-template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_tag_resource<Traits>& r,
-                                         const basic_context<Traits>&) {
-  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
-  SECRETSTAGE_TRYV(detail::check_tags(r.tags));
-  return detail::check_secret_id_characters(r.secret_id);
-}
-
 template <class Traits>
 [[nodiscard]] result<transition<basic_secret<Traits>, basic_tag_resource_response<Traits>>> apply(
     const basic_secret<Traits>& s, const basic_tag_resource<Traits>& r,
@@ -71,17 +87,8 @@ template <class Traits>
   detail::secret_builder<Traits> b(s);
   b.set_meta(std::move(meta));
   b.set_last_changed(ctx.now);
-  auto next = std::move(b).finish();
-  if (!next) return next.error();
-  return out{std::move(next).value(), {}};
-}
-
-/// The same operation on a store: SecretId resolves among its secrets (name, ARN, partial ARN).
-template <class Traits>
-[[nodiscard]] result<transition<basic_store<Traits>, basic_tag_resource_response<Traits>>> apply(
-    const basic_store<Traits>& st, const basic_tag_resource<Traits>& r,
-    const basic_context<Traits>& ctx) {
-  return detail::apply_in_store<basic_tag_resource_response<Traits>>(st, r, ctx);
+  SECRETSTAGE_TRY(next, std::move(b).finish());
+  return out{std::move(next), {}};
 }
 
 }  // namespace secretstage

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "../context.hpp"
+#include "../describe.hpp"
 #include "../detail/algorithm.hpp"
 #include "../detail/secret_builder.hpp"
 #include "../detail/validate.hpp"
@@ -16,7 +17,7 @@
 namespace secretstage {
 
 /// UntagResource request.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_untag_resource {
   std::string secret_id;
   std::vector<std::string> tag_keys{};
@@ -25,7 +26,7 @@ struct basic_untag_resource {
 };
 
 /// UntagResource answers with an empty body.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_untag_resource_response {
   friend bool operator==(const basic_untag_resource_response&,
                          const basic_untag_resource_response&) = default;
@@ -33,6 +34,21 @@ struct basic_untag_resource_response {
 
 using untag_resource = basic_untag_resource<>;
 using untag_resource_response = basic_untag_resource_response<>;
+
+/// What UntagResource is, for the wire and for printing (describe.hpp); members in the
+/// service model's order.
+template <class Traits>
+struct description_of<basic_untag_resource<Traits>>
+    : request_description<"UntagResource", changes_store | on_one_secret,
+                          basic_untag_resource_response<Traits>> {
+  using type = basic_untag_resource<Traits>;
+  using members = type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>,
+                            member<"TagKeys", &type::tag_keys, wire_shape::string_list, required>>;
+};
+
+/// UntagResource's response members (describe.hpp).
+template <class Traits>
+struct description_of<basic_untag_resource_response<Traits>> : no_output {};
 
 namespace detail {
 /// TagKeys: each key 1–128 (TagKeyType); the list itself has no bound in the API model.
@@ -43,6 +59,15 @@ inline result<void> check_tag_keys(const std::vector<std::string>& keys) {
   return ok();
 }
 }  // namespace detail
+
+/// The checks of UntagResource that precede secret resolution (shape).
+template <class Traits>
+[[nodiscard]] result<void> check_request(const basic_untag_resource<Traits>& r,
+                                         const basic_context<Traits>&) {
+  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
+  SECRETSTAGE_TRYV(detail::check_tag_keys(r.tag_keys));
+  return detail::check_secret_id_characters(r.secret_id);
+}
 
 /// UntagResource: removes tags, by key, from the secret's metadata.
 ///
@@ -57,15 +82,6 @@ inline result<void> check_tag_keys(const std::vector<std::string>& keys) {
 ///   unchanged" [API]); when no tag was removed nothing changes at all
 ///   when a tag was removed: LastChangedDate = now ("modified in any way" [API])
 /// Versions and labels never change. Cost: O(tags × keys) on the metadata copy.
-/// The checks of UntagResource that precede secret resolution (shape).
-template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_untag_resource<Traits>& r,
-                                         const basic_context<Traits>&) {
-  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
-  SECRETSTAGE_TRYV(detail::check_tag_keys(r.tag_keys));
-  return detail::check_secret_id_characters(r.secret_id);
-}
-
 template <class Traits>
 [[nodiscard]] result<transition<basic_secret<Traits>, basic_untag_resource_response<Traits>>> apply(
     const basic_secret<Traits>& s, const basic_untag_resource<Traits>& r,
@@ -84,17 +100,8 @@ template <class Traits>
   detail::secret_builder<Traits> b(s);
   b.set_meta(std::move(meta));
   b.set_last_changed(ctx.now);
-  auto next = std::move(b).finish();
-  if (!next) return next.error();
-  return out{std::move(next).value(), {}};
-}
-
-/// The same operation on a store: SecretId resolves among its secrets (name, ARN, partial ARN).
-template <class Traits>
-[[nodiscard]] result<transition<basic_store<Traits>, basic_untag_resource_response<Traits>>> apply(
-    const basic_store<Traits>& st, const basic_untag_resource<Traits>& r,
-    const basic_context<Traits>& ctx) {
-  return detail::apply_in_store<basic_untag_resource_response<Traits>>(st, r, ctx);
+  SECRETSTAGE_TRY(next, std::move(b).finish());
+  return out{std::move(next), {}};
 }
 
 }  // namespace secretstage

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "../context.hpp"
+#include "../describe.hpp"
 #include "../detail/create_version.hpp"
 #include "../detail/secret_builder.hpp"
 #include "../detail/validate.hpp"
@@ -16,7 +17,7 @@
 namespace secretstage {
 
 /// UpdateSecret request.
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_update_secret {
   std::string secret_id;
   std::optional<typename Traits::version_id_type> client_request_token{};
@@ -28,7 +29,7 @@ struct basic_update_secret {
   friend bool operator==(const basic_update_secret&, const basic_update_secret&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_update_secret_response {
   shared_text arn;
   shared_text name;
@@ -41,6 +42,47 @@ struct basic_update_secret_response {
 
 using update_secret = basic_update_secret<>;
 using update_secret_response = basic_update_secret_response<>;
+
+/// What UpdateSecret is, for the wire and for printing (describe.hpp); members in the
+/// service model's order.
+template <class Traits>
+struct description_of<basic_update_secret<Traits>>
+    : request_description<"UpdateSecret", changes_store | on_one_secret,
+                          basic_update_secret_response<Traits>> {
+  using type = basic_update_secret<Traits>;
+  using members =
+      type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>,
+                member<"ClientRequestToken", &type::client_request_token, wire_shape::string>,
+                member<"Description", &type::description, wire_shape::string, quoted>,
+                member<"KmsKeyId", &type::kms_key_id, wire_shape::string, quoted>,
+                member<"SecretBinary", &type::secret_binary, wire_shape::blob, redacted>,
+                member<"SecretString", &type::secret_string, wire_shape::string, redacted>,
+                member<"Type", nullptr, wire_shape::string>>;
+};
+
+/// UpdateSecret's response members (describe.hpp).
+template <class Traits>
+struct description_of<basic_update_secret_response<Traits>> {
+  using type = basic_update_secret_response<Traits>;
+  using members =
+      secret_reference<type, member<"VersionId", &type::version_id, wire_shape::string>>;
+};
+
+/// The checks of UpdateSecret that precede secret resolution (shape, values, token).
+template <class Traits>
+[[nodiscard]] result<void> check_request(const basic_update_secret<Traits>& r,
+                                         const basic_context<Traits>& ctx) {
+  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
+  SECRETSTAGE_TRYV(detail::check_token<Traits>(r.client_request_token));
+  SECRETSTAGE_TRYV(detail::check_metadata(r.description, r.kms_key_id));
+  SECRETSTAGE_TRYV(detail::check_value_lengths(r.secret_string, r.secret_binary));
+  SECRETSTAGE_TRYV(detail::check_secret_id_characters(r.secret_id));
+  SECRETSTAGE_TRYV(detail::check_one_value(r.secret_string, r.secret_binary, false));
+  const bool has_value = r.secret_string || r.secret_binary;
+  if (has_value && !r.client_request_token && !ctx.generated_token)
+    return messages::missing_client_request_token();
+  return ok();
+}
 
 /// UpdateSecret: metadata, and with a value a new AWSCURRENT version.
 ///
@@ -58,22 +100,6 @@ using update_secret_response = basic_update_secret_response<>;
 ///                    AWSPREVIOUS * -> old current, AWSPENDING off the old current
 ///   same token and value again: nothing changes at all (Description included)
 ///   Description / KmsKeyId: replaced when given. Without a value the token is ignored.
-/// The checks of UpdateSecret that precede secret resolution (shape, values, token).
-template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_update_secret<Traits>& r,
-                                         const basic_context<Traits>& ctx) {
-  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
-  SECRETSTAGE_TRYV(detail::check_token<Traits>(r.client_request_token));
-  SECRETSTAGE_TRYV(detail::check_metadata(r.description, r.kms_key_id));
-  SECRETSTAGE_TRYV(detail::check_value_lengths(r.secret_string, r.secret_binary));
-  SECRETSTAGE_TRYV(detail::check_secret_id_characters(r.secret_id));
-  SECRETSTAGE_TRYV(detail::check_one_value(r.secret_string, r.secret_binary, false));
-  const bool has_value = r.secret_string || r.secret_binary;
-  if (has_value && !r.client_request_token && !ctx.generated_token)
-    return messages::missing_client_request_token();
-  return ok();
-}
-
 template <class Traits>
 [[nodiscard]] result<transition<basic_secret<Traits>, basic_update_secret_response<Traits>>> apply(
     const basic_secret<Traits>& s, const basic_update_secret<Traits>& r,
@@ -83,9 +109,8 @@ template <class Traits>
   SECRETSTAGE_TRYV(check_request(r, ctx));
   std::optional<typename Traits::version_id_type> token;
   if (has_value) {
-    auto t = detail::resolve_token(r.client_request_token, ctx);
-    if (!t) return t.error();
-    token = std::move(t).value();
+    SECRETSTAGE_TRY(t, detail::resolve_token(r.client_request_token, ctx));
+    token = std::move(t);
   }
   SECRETSTAGE_TRYV(detail::resolve(s, r.secret_id));
   SECRETSTAGE_TRYV(detail::require_not_deleted(s));
@@ -93,11 +118,10 @@ template <class Traits>
   const basic_secret<Traits>* base = &s;
   std::optional<basic_secret<Traits>> with_version;
   if (token) {
-    auto made = detail::create_version(s, *token, r.secret_string, r.secret_binary, nullptr, ctx.now);
-    if (!made) return made.error();
-    if (made.value().effect == detail::version_effect::unchanged)
-      return out{s, {s.arn(), s.name(), token}};
-    with_version.emplace(std::move(made.value().state));
+    SECRETSTAGE_TRY(made, detail::create_version(s, *token, r.secret_string, r.secret_binary,
+                                                 nullptr, ctx.now));
+    if (made.effect == detail::version_effect::unchanged) return out{s, {s.arn(), s.name(), token}};
+    with_version.emplace(std::move(made.state));
     base = &*with_version;
   }
 
@@ -109,18 +133,10 @@ template <class Traits>
     b.set_meta(std::move(meta));
   }
   b.set_last_changed(ctx.now);
-  auto next = std::move(b).finish();
-  if (!next) return next.error();
-  auto& state = next.value();
+  SECRETSTAGE_TRY(next, std::move(b).finish());
+  auto& state = next;
   basic_update_secret_response<Traits> response{state.arn(), state.name(), token};
   return out{std::move(state), std::move(response)};
-}
-
-/// The same operation on a store: SecretId resolves among its secrets (name, ARN, partial ARN).
-template <class Traits>
-[[nodiscard]] result<transition<basic_store<Traits>, basic_update_secret_response<Traits>>> apply(
-    const basic_store<Traits>& st, const basic_update_secret<Traits>& r, const basic_context<Traits>& ctx) {
-  return detail::apply_in_store<basic_update_secret_response<Traits>>(st, r, ctx);
 }
 
 }  // namespace secretstage

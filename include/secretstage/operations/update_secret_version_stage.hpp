@@ -7,6 +7,7 @@
 #include <string>
 
 #include "../context.hpp"
+#include "../describe.hpp"
 #include "../detail/secret_builder.hpp"
 #include "../detail/validate.hpp"
 #include "../messages.hpp"
@@ -19,7 +20,7 @@ namespace secretstage {
 
 /// UpdateSecretVersionStage request: move label `version_stage` from `remove_from_version_id` to
 /// `move_to_version_id` (either may be absent).
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_update_secret_version_stage {
   std::string secret_id;
   typename Traits::label_type version_stage{};
@@ -30,7 +31,7 @@ struct basic_update_secret_version_stage {
                          const basic_update_secret_version_stage&) = default;
 };
 
-template <class Traits = aws_traits>
+template <secret_traits Traits = aws_traits>
 struct basic_update_secret_version_stage_response {
   shared_text arn;
   shared_text name;
@@ -42,8 +43,44 @@ struct basic_update_secret_version_stage_response {
 using update_secret_version_stage = basic_update_secret_version_stage<>;
 using update_secret_version_stage_response = basic_update_secret_version_stage_response<>;
 
+/// What UpdateSecretVersionStage is, for the wire and for printing (describe.hpp); members in the
+/// service model's order.
+template <class Traits>
+struct description_of<basic_update_secret_version_stage<Traits>>
+    : request_description<"UpdateSecretVersionStage", changes_store | on_one_secret,
+                          basic_update_secret_version_stage_response<Traits>> {
+  using type = basic_update_secret_version_stage<Traits>;
+  using members =
+      type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>,
+                member<"VersionStage", &type::version_stage, wire_shape::string, required>,
+                member<"RemoveFromVersionId", &type::remove_from_version_id, wire_shape::string>,
+                member<"MoveToVersionId", &type::move_to_version_id, wire_shape::string>>;
+};
+
+/// UpdateSecretVersionStage's response members (describe.hpp).
+template <class Traits>
+struct description_of<basic_update_secret_version_stage_response<Traits>> {
+  using type = basic_update_secret_version_stage_response<Traits>;
+  using members = secret_reference<type>;
+};
+
+/// The checks of UpdateSecretVersionStage that precede secret resolution (shape).
+template <class Traits>
+[[nodiscard]] result<void> check_request(const basic_update_secret_version_stage<Traits>& r,
+                                         const basic_context<Traits>&) {
+  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
+  SECRETSTAGE_TRYV(Traits::check_label(r.version_stage, "versionStage"));
+  if (r.remove_from_version_id) {
+    SECRETSTAGE_TRYV(Traits::check_version_id(*r.remove_from_version_id, "removeFromVersionId"));
+  }
+  if (r.move_to_version_id) {
+    SECRETSTAGE_TRYV(Traits::check_version_id(*r.move_to_version_id, "moveToVersionId"));
+  }
+  return detail::check_secret_id_characters(r.secret_id);
+}
+
 /// UpdateSecretVersionStage, label L, RemoveFromVersionId A, MoveToVersionId B; C is the version
-/// carrying L now. Checks, in order (decisions.md):
+/// carrying L now. Checks, in order (docs/semantics.md#updatesecretversionstage):
 ///   SecretId 1–2048; VersionStage 1–256; A, B 32–64                 ValidationException
 ///   SecretId not an ARN and not a valid name                         ValidationException "Invalid name. …"
 ///   SecretId names another secret                                    ResourceNotFoundException
@@ -61,21 +98,6 @@ using update_secret_version_stage_response = basic_update_secret_version_stage_r
 ///   L nowhere, B given:                      L -> B
 ///   L = AWSCURRENT moved A -> B:             also AWSPREVIOUS * -> A
 /// Cost: O(labels) and one version lookup; no version or value is copied.
-/// The checks of UpdateSecretVersionStage that precede secret resolution (shape).
-template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_update_secret_version_stage<Traits>& r,
-                                         const basic_context<Traits>&) {
-  SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
-  SECRETSTAGE_TRYV(Traits::check_label(r.version_stage, "versionStage"));
-  if (r.remove_from_version_id) {
-    SECRETSTAGE_TRYV(Traits::check_version_id(*r.remove_from_version_id, "removeFromVersionId"));
-  }
-  if (r.move_to_version_id) {
-    SECRETSTAGE_TRYV(Traits::check_version_id(*r.move_to_version_id, "moveToVersionId"));
-  }
-  return detail::check_secret_id_characters(r.secret_id);
-}
-
 template <class Traits>
 [[nodiscard]] result<
     transition<basic_secret<Traits>, basic_update_secret_version_stage_response<Traits>>>
@@ -141,17 +163,9 @@ apply(const basic_secret<Traits>& s, const basic_update_secret_version_stage<Tra
     b.detach(label);
   }
   b.set_last_changed(ctx.now);
-  auto next = std::move(b).finish();
-  if (!next) return next.error();
+  SECRETSTAGE_TRY(next, std::move(b).finish());
   basic_update_secret_version_stage_response<Traits> response{s.arn(), s.name()};
-  return out{std::move(next).value(), std::move(response)};
-}
-
-/// The same operation on a store: SecretId resolves among its secrets (name, ARN, partial ARN).
-template <class Traits>
-[[nodiscard]] result<transition<basic_store<Traits>, basic_update_secret_version_stage_response<Traits>>> apply(
-    const basic_store<Traits>& st, const basic_update_secret_version_stage<Traits>& r, const basic_context<Traits>& ctx) {
-  return detail::apply_in_store<basic_update_secret_version_stage_response<Traits>>(st, r, ctx);
+  return out{std::move(next), std::move(response)};
 }
 
 }  // namespace secretstage

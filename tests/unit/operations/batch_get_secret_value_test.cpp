@@ -1,5 +1,6 @@
-// operations/batch_get_secret_value.hpp: BatchGetSecretValue (aws-semantics.md §4.8, §4.7, §4.11;
-// decisions.md "Reads"). Expected messages are typed from the spec.
+// operations/batch_get_secret_value.hpp: BatchGetSecretValue
+// (docs/semantics.md#batchgetsecretvalue, #getsecretvalue, #reads). Expected messages are typed
+// from the spec.
 #include <cstdint>
 #include <memory>
 #include <optional>

@@ -1,6 +1,7 @@
 // operations/cancel_rotate_secret.hpp: rotation off, no label moved, the response's VersionId,
-// the rulings for a secret whose rotation is already off (Q24), errors with their exact texts
-// (typed from decisions.md / aws-semantics.md), and how a cancelled rotation blocks the next one.
+// the rulings for a secret whose rotation is already off, errors with their exact texts
+// (typed from docs/semantics.md#cancelrotatesecret), and how a cancelled rotation blocks the next
+// one.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -33,7 +34,7 @@ const std::string C = "AWSCURRENT", PREV = "AWSPREVIOUS", P = "AWSPENDING";
 const std::string FN = "arn:aws:lambda:us-east-1:123456789012:function:rotate-app";
 const ss::rotation_functions invocable{FN};
 
-// Typed from decisions.md, not from the library.
+// Typed from docs/semantics.md, not from the library.
 const std::string marked_for_deletion =
     "You can't perform this operation on the secret because it was marked for deletion.";
 const std::string in_progress = "A previous rotation isn't complete. That rotation will be reattempted.";
@@ -169,7 +170,7 @@ TEST_CASE("CancelRotateSecret after finished rotations: VersionId only where AWS
   }
 }
 
-TEST_CASE("Q24 ruling: CancelRotateSecret on a secret never configured for rotation succeeds and changes nothing") {
+TEST_CASE("ruling: CancelRotateSecret on a secret never configured for rotation succeeds and changes nothing") {
   session t;
   const auto st = with_app(t);
   const auto out = run(st, cancel, t.next());

@@ -1,4 +1,4 @@
-// operations/create_secret.hpp: CreateSecret from no state (decisions.md, aws-semantics.md §4.1).
+// operations/create_secret.hpp: CreateSecret from no state (docs/semantics.md#createsecret).
 #include <cctype>
 #include <set>
 #include <string>

@@ -1,5 +1,5 @@
-// operations/delete_secret.hpp: DeleteSecret (decisions.md "Deletion, restore, background
-// transitions", aws-semantics.md §4.11, invariants I16, I19, I20).
+// operations/delete_secret.hpp: DeleteSecret (docs/semantics.md#deletesecret, invariants I16,
+// I19, I20).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,7 +22,7 @@ using ss::testing::vid;
 
 namespace {
 
-// Typed from decisions.md / aws-semantics.md §4.11.
+// Typed from docs/semantics.md#deletesecret.
 const std::string window_out_of_range =
     "The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).";
 const std::string force_with_window =
@@ -159,13 +159,13 @@ TEST_CASE("ForceDeleteWithoutRecovery together with RecoveryWindowInDays") {
       CHECK_AWS_ERROR(store_fail(st, del("app", w, true), ctx), ss::errc::invalid_parameter, force_with_window);
     }
   }
-  SUBCASE("window 0 with force: out of range (aws-semantics §4.11), the range check comes first") {
+  SUBCASE("window 0 with force: out of range (docs: #deletesecret), the range check comes first") {
     CHECK_AWS_ERROR(store_fail(st, del("app", 0, true), ctx), ss::errc::invalid_parameter, window_out_of_range);
     CHECK_AWS_ERROR(store_fail(st, del("app", 31, true), ctx), ss::errc::invalid_parameter, window_out_of_range);
   }
 }
 
-TEST_CASE("the window and force/window checks come before secret resolution (decisions.md)") {
+TEST_CASE("the window and force/window checks come before secret resolution (ruling)") {
   const auto st = two_secrets();
   const auto ctx = at_ms(t0 + 9000);
   CHECK_AWS_ERROR(store_fail(st, del("nope", 6), ctx), ss::errc::invalid_parameter, window_out_of_range);

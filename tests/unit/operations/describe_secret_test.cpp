@@ -1,5 +1,5 @@
-// operations/describe_secret.hpp: DescribeSecret (aws-semantics.md §4.10, §1.4 deprecated versions,
-// §4.11 scheduled for deletion; decisions.md "Reads"). Expected messages are typed from the spec.
+// operations/describe_secret.hpp: DescribeSecret (docs/semantics.md#describesecret, #reads,
+// #deprecated-versions). Expected messages are typed from the spec.
 #include <cstdint>
 #include <memory>
 #include <optional>

@@ -1,5 +1,5 @@
-// operations/get_secret_value.hpp: GetSecretValue (decisions.md "Reads", aws-semantics.md §4.7,
-// §1.4 deprecated versions, §4.11 scheduled for deletion). Expected messages are typed from the
+// operations/get_secret_value.hpp: GetSecretValue (docs/semantics.md#getsecretvalue, #reads,
+// #deprecated-versions, #validation for scheduled deletion). Expected messages are typed from the
 // spec, not taken from the library.
 #include <cstdint>
 #include <memory>
@@ -27,7 +27,7 @@ using labels = std::vector<std::string>;
 
 namespace {
 
-// ---- expected texts (decisions.md, aws-semantics.md §4.7) ----------------------------------
+// ---- expected texts (docs/semantics.md#getsecretvalue) ----------------------------------------
 const std::string not_found = "Secrets Manager can't find the specified secret.";
 const std::string marked_for_deletion =
     "You can't perform this operation on the secret because it was marked for deletion.";

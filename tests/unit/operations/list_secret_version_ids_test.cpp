@@ -1,5 +1,6 @@
-// operations/list_secret_version_ids.hpp: ListSecretVersionIds (aws-semantics.md §4.9, §1.4,
-// trace T7; decisions.md "Reads" and "Further rulings"). Expected messages are typed from the spec.
+// operations/list_secret_version_ids.hpp: ListSecretVersionIds (docs/semantics.md
+// #listsecretversionids, #deprecated-versions, trace T7). Expected messages are typed from the
+// spec.
 #include <cstdint>
 #include <memory>
 #include <optional>

@@ -1,5 +1,5 @@
-// operations/list_secrets.hpp and detail/filters.hpp: ListSecrets (aws-semantics.md §4.10, §4.11;
-// the API reference's Filter page; decisions.md "Reads"). Expected messages are typed from the spec.
+// operations/list_secrets.hpp and detail/filters.hpp: ListSecrets (docs/semantics.md#listsecrets,
+// #reads; the API reference's Filter page). Expected messages are typed from the spec.
 #include <cstdint>
 #include <memory>
 #include <optional>

@@ -1,5 +1,5 @@
-// operations/put_secret_value.hpp: PutSecretValue (decisions.md "version creation",
-// aws-semantics.md §4.2, invariants I7–I11).
+// operations/put_secret_value.hpp: PutSecretValue (docs/semantics.md#version-creation,
+// #putsecretvalue, invariants I7–I11).
 #include <optional>
 #include <string>
 #include <utility>

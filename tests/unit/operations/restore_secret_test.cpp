@@ -1,5 +1,4 @@
-// operations/restore_secret.hpp: RestoreSecret (decisions.md "Deletion, restore, background
-// transitions" and "Further rulings", aws-semantics.md §4.12, invariant I16).
+// operations/restore_secret.hpp: RestoreSecret (docs/semantics.md#restoresecret, invariant I16).
 #include <cstdint>
 #include <optional>
 #include <string>

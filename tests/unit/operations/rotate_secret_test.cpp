@@ -1,7 +1,7 @@
 // operations/rotate_secret.hpp: the rotation configuration, the AWSPENDING placeholder, each
-// precondition with its exact error (texts typed from decisions.md / aws-semantics.md §4.5), the
-// check order, and the rulings on Q14 (token = an existing version) and Q23 (RotateImmediately =
-// false). Every call goes through the store; every state is checked against the invariants, and
+// precondition with its exact error (texts typed from docs/semantics.md#rotatesecret), the
+// check order, and the rulings on a token that names an existing version and on RotateImmediately =
+// false. Every call goes through the store; every state is checked against the invariants, and
 // every failed call is shown to change nothing.
 #include <cstdint>
 #include <optional>
@@ -35,7 +35,7 @@ const std::string FN2 = "arn:aws:lambda:us-east-1:123456789012:function:rotate-o
 const std::string DENIED = "arn:aws:lambda:us-east-1:123456789012:function:no-policy";
 const ss::rotation_functions invocable{FN, FN2};
 
-// Typed from decisions.md "Rotation" and aws-semantics.md §4.5 / §3, not from the library.
+// Typed from docs/semantics.md (#rotatesecret, #validation), not from the library.
 const std::string no_function = "No Lambda rotation function ARN is associated with this secret.";
 const std::string in_progress = "A previous rotation isn't complete. That rotation will be reattempted.";
 const std::string cannot_invoke =
@@ -465,9 +465,9 @@ TEST_CASE("RotateSecret check order: lengths → name → rules conflict → tok
   CHECK_AWS_ERROR(refuse(st, rotate(v3, DENIED), t.next()), ss::errc::invalid_request, in_progress);
 }
 
-// ---- Q14: a token that names an existing version -------------------------------------------------
+// ---- ruling: a token that names an existing version ---------------------------------------------
 
-TEST_CASE("Q14 ruling: RotateSecret again with the token of the rotation in progress is a retry") {
+TEST_CASE("ruling: RotateSecret again with the token of the rotation in progress is a retry") {
   session t;
   auto st = with_app(t);
   auto r = rotate(v2);
@@ -500,7 +500,7 @@ TEST_CASE("Q14 ruling: RotateSecret again with the token of the rotation in prog
   }
 }
 
-TEST_CASE("Q14 ruling: RotateSecret with the token of the AWSCURRENT version is a retry of a finished rotation") {
+TEST_CASE("ruling: RotateSecret with the token of the AWSCURRENT version is a retry of a finished rotation") {
   session t;
   auto st = with_app(t);
   auto r = rotate(v1);
@@ -523,7 +523,7 @@ TEST_CASE("Q14 ruling: RotateSecret with the token of the AWSCURRENT version is 
   }
 }
 
-TEST_CASE("Q14 ruling: a token naming any other version → ResourceExistsException, nothing changes") {
+TEST_CASE("ruling: a token naming any other version → ResourceExistsException, nothing changes") {
   session t;
   auto st = with_app(t);
   st = run(st, put(v2), t.next()).state;
@@ -537,9 +537,10 @@ TEST_CASE("Q14 ruling: a token naming any other version → ResourceExistsExcept
   }
 }
 
-// ---- Q23: RotateImmediately = false -------------------------------------------------------------
+// ---- ruling: RotateImmediately = false
+// -----------------------------------------------------------
 
-TEST_CASE("Q23 ruling: RotateImmediately=false stores the configuration and leaves versions and labels alone") {
+TEST_CASE("ruling: RotateImmediately=false stores the configuration and leaves versions and labels alone") {
   session t;
   auto st = with_app(t);
   auto r = rotate(v2);

@@ -1,5 +1,4 @@
-// operations/tag_resource.hpp: TagResource (aws-semantics.md §4.11 table, decisions.md "Request
-// validation").
+// operations/tag_resource.hpp: TagResource (docs/semantics.md#tags, #validation).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -26,7 +25,7 @@ using tags = std::vector<ss::tag>;
 
 namespace {
 
-// Typed from aws-semantics.md §4.11 ([OBS] test_tag_untag_resource_on_deleted_secret).
+// Typed from docs/semantics.md#validation ([OBS] test_tag_untag_resource_on_deleted_secret).
 const std::string marked_for_deletion =
     "You can't perform this operation on the secret because it was marked for deletion.";
 const std::string C = "AWSCURRENT", P = "AWSPREVIOUS";

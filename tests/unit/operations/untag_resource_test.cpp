@@ -1,4 +1,4 @@
-// operations/untag_resource.hpp: UntagResource (aws-semantics.md §4.11 table; API: "If a
+// operations/untag_resource.hpp: UntagResource (docs/semantics.md#tags; API: "If a
 // requested tag is not attached to the secret, no error is returned and the secret metadata is
 // unchanged").
 #include <cstdint>

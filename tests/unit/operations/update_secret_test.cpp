@@ -1,5 +1,5 @@
 // operations/update_secret.hpp: UpdateSecret, metadata only or with a new AWSCURRENT value
-// (decisions.md, aws-semantics.md §4.3, trace T1).
+// (docs/semantics.md#updatesecret, trace T1).
 #include <optional>
 #include <string>
 #include <vector>

@@ -1,6 +1,6 @@
-// operations/update_secret_version_stage.hpp: one TEST_CASE per row of decisions.md's
-// UpdateSecretVersionStage table, then its check order, validation and resolution, then the same
-// moves for a domain without reserved labels.
+// operations/update_secret_version_stage.hpp: one TEST_CASE per row of the table in
+// docs/semantics.md#updatesecretversionstage, then its check order, validation and resolution, then
+// the same moves for a domain without reserved labels.
 #include <optional>
 #include <string>
 #include <vector>
@@ -282,7 +282,7 @@ TEST_CASE("row: more than 20 labels across the secret afterwards → LimitExceed
 
 // ---- check order --------------------------------------------------------------------------------
 
-TEST_CASE("check order: validation → resolution → neither → unknown A → unknown B → … (decisions.md)") {
+TEST_CASE("check order: validation → resolution → neither → unknown A → unknown B → … (ruled order)") {
   const auto s = fixture();
   SUBCASE("validation before resolution") {
     CHECK_AWS_ERROR(fail(s, uvs("", none, v2, "nope")), ss::errc::validation, text::at_least("versionStage", 1));

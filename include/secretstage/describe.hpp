@@ -1,0 +1,173 @@
+#ifndef SECRETSTAGE_DESCRIBE_HPP
+#define SECRETSTAGE_DESCRIBE_HPP
+
+// What each request is, declared once beside its struct (in the spirit of lager's LAGER_STRUCT):
+// its AWS operation name, whether it changes the store, whether it acts on one resolved secret,
+// its response type, and its members in the service model's order, each with its AWS name, the
+// C++ member, its wire shape and whether it is required or secret. Everything else is derived
+// from these declarations: operation_name, the variants of store_operation.hpp and their
+// dispatch, the store overload of apply, the mutating flag, aws_json.hpp's reading, and io.hpp's
+// printing. Adding a member is one line in a description; adding an operation is one
+// description, one entry in store_operation.hpp's list, and its transition.
+//
+//   template <class Traits>
+//   struct description_of<basic_restore_secret<Traits>> {
+//     using type = basic_restore_secret<Traits>;
+//     using response = basic_restore_secret_response<Traits>;
+//     static constexpr std::string_view operation = "RestoreSecret";
+//     static constexpr bool mutates = true, one_secret = true;
+//     using members = type_list<member<"SecretId", &type::secret_id, wire_shape::string,
+//     required>>;
+//   };
+//
+// Kept cheap to parse: no <tuple>, <variant> or <algorithm>; a description is types, read by
+// fold expressions.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <type_traits>
+
+namespace secretstage {
+
+/// A list of types (a description's members, store_operation.hpp's requests).
+template <class... T>
+struct type_list {
+  static constexpr std::size_t size = sizeof...(T);
+};
+
+/// How a member travels on the wire: the model's simple shapes, and the special shapes that
+/// aws_json.hpp reads with a codec of their own.
+enum class wire_shape : std::uint8_t {
+  string,
+  boolean,
+  integer,       ///< a 32-bit Integer
+  long_integer,  ///< a 64-bit Long
+  blob,          ///< base64 on the wire
+  string_list,
+  tag_list,           ///< [{"Key", "Value"}]
+  filter_list,        ///< [{"Key", "Values"}]
+  rotation_rules,     ///< RotationRulesType
+  sort_order,         ///< "asc" | "desc"
+  sort_by,            ///< ListSecrets SortBy, checked and ignored
+  replica_regions,    ///< CreateSecret AddReplicaRegions, checked and ignored
+  rotation_metadata,  ///< RotateSecret ExternalSecretRotationMetadata, checked and ignored
+  date,               ///< a timestamp, epoch seconds on the wire
+  secret_value,       ///< a response's value: SecretString or SecretBinary, whichever it holds
+  structure_list,     ///< a list of described structures
+  stages_map,         ///< {"<VersionId>": ["<label>", …]}
+  exception_name,     ///< an errc as its AWS exception name
+};
+
+/// A member's properties, or-ed together.
+enum member_flag : unsigned {
+  optional_member = 0,
+  required = 1,  ///< absent (or null) on the wire is a ValidationException
+  redacted = 2,  ///< a secret: printed as its size, never its value
+  quoted = 4,    ///< free text, printed in double quotes
+  listing = 8,   ///< a response's top-level list, written even when empty
+};
+
+/// A member name as a template argument.
+template <std::size_t N>
+struct member_name {
+  char text[N]{};
+  // NOLINTNEXTLINE(google-explicit-constructor): written as a string literal in descriptions.
+  constexpr member_name(const char (&s)[N]) noexcept {
+    for (std::size_t i = 0; i < N; ++i) text[i] = s[i];
+  }
+  [[nodiscard]] constexpr std::string_view view() const noexcept { return {text, N - 1}; }
+};
+
+/// One member of a request: its AWS name, the C++ member it is read into (nullptr for a real
+/// AWS member the model type-checks and ignores), its shape, and its flags.
+template <member_name Name, auto Pointer, wire_shape Shape, unsigned Flags = optional_member>
+struct member {
+  static constexpr std::string_view name = Name.view();
+  static constexpr auto pointer = Pointer;
+  static constexpr wire_shape shape = Shape;
+  static constexpr bool is_required = (Flags & required) != 0;
+  static constexpr bool is_redacted = (Flags & redacted) != 0;
+  static constexpr bool is_quoted = (Flags & quoted) != 0;
+  static constexpr bool is_listing = (Flags & listing) != 0;
+  static constexpr bool is_ignored = std::is_same_v<decltype(Pointer), std::nullptr_t>;
+};
+
+template <class... Lists>
+struct concat;
+template <class... T>
+struct concat<type_list<T...>> {
+  using type = type_list<T...>;
+};
+template <class... T, class... U, class... Rest>
+struct concat<type_list<T...>, type_list<U...>, Rest...> : concat<type_list<T..., U...>, Rest...> {
+};
+/// The members of several lists, in order.
+template <class... Lists>
+using concat_t = typename concat<Lists...>::type;
+
+/// The description of a request, a response or a structure in one; specialized beside each.
+/// A response has `members`, and `has_output = false` when its body is empty (no_output).
+template <class T>
+struct description_of {};
+
+/// What a request's description says besides its members, or-ed together.
+enum operation_flag : unsigned {
+  read_only = 0,
+  changes_store = 1,  ///< a success changes the store (LastAccessedDate alone does not count)
+  on_one_secret = 2,  ///< resolves SecretId to one secret and puts its new state back
+};
+
+/// The base of a request's description: its AWS operation name, its flags, its response type.
+template <member_name Operation, unsigned Flags, class Response>
+struct request_description {
+  static constexpr std::string_view operation = Operation.view();
+  static constexpr bool mutates = (Flags & changes_store) != 0;
+  static constexpr bool one_secret = (Flags & on_one_secret) != 0;
+  using response = Response;
+};
+
+/// The members of a response that starts with the secret's ARN and Name, then `More`.
+template <class T, class... More>
+using secret_reference = type_list<member<"ARN", &T::arn, wire_shape::string>,
+                                   member<"Name", &T::name, wire_shape::string>, More...>;
+
+/// The description of a response without output: its body is empty.
+struct no_output {
+  static constexpr bool has_output = false;
+  using members = type_list<>;
+};
+
+/// A type with a description.
+template <class T>
+concept described = requires {
+  description_of<T>::operation;
+};
+
+/// A type with members described (a request, a response, a structure in one).
+template <class T>
+concept described_members = requires {
+  typename description_of<T>::members;
+};
+
+/// A request that resolves one secret of the store and puts its new state back.
+template <class Request>
+concept acts_on_one_secret = described<Request> && description_of<Request>::one_secret;
+
+namespace detail {
+template <class T>
+inline constexpr bool is_optional = false;
+template <class T>
+inline constexpr bool is_optional<std::optional<T>> = true;
+}  // namespace detail
+
+/// The AWS name of an operation ("PutSecretValue", …).
+template <described Request>
+[[nodiscard]] constexpr std::string_view operation_name(const Request&) noexcept {
+  return description_of<Request>::operation;
+}
+
+}  // namespace secretstage
+
+#endif  // SECRETSTAGE_DESCRIBE_HPP

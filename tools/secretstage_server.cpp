@@ -22,6 +22,7 @@
 
 #include <secretstage/service.hpp>
 
+#include "data_dir.hpp"
 #include "rotation_function_spec.hpp"
 
 namespace ss = secretstage;
@@ -43,13 +44,24 @@ store. Point a client at it with --endpoint-url; any credentials are accepted.
                        AWSPENDING or keeps it; value=TEXT fixes the new value (default: a fresh
                        password with GetRandomPassword's defaults). Any other ARN gets AWS's
                        AccessDeniedException.
+  --data-dir DIR       keep the store in DIR across restarts (docs/durability.md): a mutating
+                       request is answered only once its journal record is on disk
+                       (fdatasync, shared by concurrent writers); start-up recovers the latest
+                       snapshot plus the journal, and refuses a damaged file, naming it and the
+                       offset. One server per DIR. The seed of generated values is mixed with
+                       the directory's generation, so no restart repeats a generated value.
+  --data-key-file FILE with --data-dir: encrypt snapshots and journal records with
+                       XChaCha20-Poly1305 under the key in FILE (32 bytes, or 64 hex digits)
+  --compact-bytes N    with --data-dir: write a new snapshot and start a new journal once the
+                       journal holds N bytes (default 67108864; 0: only at start-up)
   --commit-log FILE    append one JSON line per committed mutating request to FILE:
                        {"seq": N, "request_id": "...", "operation": "..."} (never a body)
   --help               print this help and exit
 
 The first line on standard output is "listening on http://127.0.0.1:<port>". Standard error gets
 one line per request: the request id, the operation, the HTTP status and the error code, never a
-body or a secret value. SIGINT and SIGTERM stop the server; it exits with 0.
+body or a secret value. SIGINT and SIGTERM stop the server; it exits with 0. If the data directory cannot be written,
+the requests not yet durable get InternalServiceError and the server exits with 3.
 )";
 
 /// AWS JSON 1.1 bodies: the CLI and SDKs send and expect this content type.
@@ -61,6 +73,9 @@ struct options {
   int port = 0;
   ss::service_options service;
   std::string commit_log;
+  std::string data_dir;
+  std::string data_key_file;
+  std::uint64_t compact_bytes = 64u << 20;
 };
 
 options parse_arguments(int argc, char** argv) {
@@ -99,13 +114,55 @@ options parse_arguments(int argc, char** argv) {
       auto spec = ss::tools::parse_rotation_function_spec(value());
       if (!spec) fail("--rotation-function needs ARN=remove-pending|keep-pending[,value=TEXT]");
       out.service.rotation_functions[spec->arn] = spec->function;
+    } else if (arg == "--data-dir") {
+      out.data_dir = value();
+    } else if (arg == "--data-key-file") {
+      out.data_key_file = value();
+    } else if (arg == "--compact-bytes") {
+      out.compact_bytes = number(arg, value(), ~0ull);
     } else if (arg == "--commit-log") {
       out.commit_log = value();
     } else {
       fail("unknown argument " + std::string(arg));
     }
   }
+  if (!out.data_key_file.empty() && out.data_dir.empty()) fail("--data-key-file needs --data-dir");
   return out;
+}
+
+/// The data directory of --data-dir, recovered, or an exit with a message naming what is wrong.
+std::unique_ptr<ss::tools::data_dir> open_data_dir(const options& o, ss::store& recovered,
+                                                   std::uint64_t& generation) {
+  ss::tools::data_dir::settings settings{o.data_dir, o.compact_bytes, std::nullopt};
+  if (!o.data_key_file.empty()) {
+    std::string text;
+    if (auto e = ss::tools::data_dir::read_key_file(o.data_key_file, text)) {
+      std::cerr << "secretstage-server: " << *e << '\n';
+      std::exit(1);
+    }
+    settings.key = ss::tools::sealer::read_key(std::move(text));
+    if (!settings.key) {
+      std::cerr << "secretstage-server: " << o.data_key_file
+                << " holds no key (32 bytes, or 64 hexadecimal digits)\n";
+      std::exit(1);
+    }
+  }
+  // The context every journal record shares: what the service will build from these options.
+  ss::journal_header header{o.service.region, o.service.account_id, {}};
+  for (const auto& entry : o.service.rotation_functions) header.functions.push_back(entry.first);
+  std::unique_ptr<ss::tools::data_dir> dir;
+  ss::tools::data_dir::opened found;
+  if (auto e = ss::tools::data_dir::open(settings, header, dir, found)) {
+    std::cerr << "secretstage-server: " << *e << '\n';
+    std::exit(1);
+  }
+  if (found.torn) std::cerr << "secretstage-server: " << *found.torn << '\n';
+  std::cerr << "secretstage-server: recovered " << found.store.size() << " secrets ("
+            << found.records << " journal records) from " << o.data_dir << ", generation "
+            << found.generation << '\n';
+  recovered = std::move(found.store);
+  generation = found.generation;
+  return dir;
 }
 
 ss::timestamp wall_clock() {
@@ -181,7 +238,21 @@ int main(int argc, char** argv) {
                                  std::string(operation) + "\"}\n");
     };
   }
-  ss::service service(o.service, observer);
+  std::unique_ptr<ss::tools::data_dir> data;
+  ss::store recovered;
+  ss::service::journal_hook journal;
+  ss::service_options service_options = o.service;
+  if (!o.data_dir.empty()) {
+    std::uint64_t generation = 0;
+    data = open_data_dir(o, recovered, generation);
+    service_options.seed ^= generation * 0x9e3779b97f4a7c15ull;
+    journal = [d = data.get()](const ss::journal_entry& e, const ss::store& published) {
+      return d->append(e, published);
+    };
+    // The writer thread cannot stop the server itself: it asks the signal thread to.
+    data->on_failure([] { ::kill(::getpid(), SIGTERM); });
+  }
+  ss::service service(service_options, observer, std::move(recovered), std::move(journal));
 
   httplib::Server server;
   server.set_tcp_nodelay(true);
@@ -189,16 +260,25 @@ int main(int argc, char** argv) {
   server.set_read_timeout(io_timeout_seconds, 0);
   server.set_write_timeout(io_timeout_seconds, 0);
   server.set_keep_alive_max_count(10'000);
+  // A durable write holds its thread until the sync: more threads than cpp-httplib's default 8,
+  // so that many clients' writes can share one sync (group commit).
+  if (data) server.new_task_queue = [] { return new httplib::ThreadPool(64); };
 
-  server.Post("/", [&service](const httplib::Request& req, httplib::Response& res) {
+  server.Post("/", [&service, &data](const httplib::Request& req, httplib::Response& res) {
     std::string operation;
     try {
       const std::string target = req.get_header_value("X-Amz-Target");
       if (auto op = ss::aws_json::operation_from_target(target))
         operation = std::string(op.value());
       const auto content = ss::aws_json::check_content_type(req.get_header_value("Content-Type"));
-      const ss::service_reply reply = content ? service.handle_target(target, req.body, wall_clock())
-                                              : service.reject(content.error());
+      // Once the log has failed, the store may hold writes that were never durable: answer none.
+      ss::service_reply reply = data && data->failed()
+                                    ? service.reject(ss::messages::internal_service_error(), 500)
+                                : content ? service.handle_target(target, req.body, wall_clock())
+                                          : service.reject(content.error());
+      // A write is answered once its record is durable; reads never wait.
+      if (data && reply.sequence != 0 && !data->wait_durable(reply.journal_ticket))
+        reply = service.reject(ss::messages::internal_service_error(), 500);
       answer(res, reply);
       log_request(reply.request_id, operation, reply.status, error_code_of(reply));
     } catch (...) {
@@ -259,6 +339,11 @@ int main(int argc, char** argv) {
   if (!stopping) pthread_kill(waiter.native_handle(), SIGTERM);  // wake the waiter to end it
   waiter.join();
   if (commit_log != nullptr) std::fclose(commit_log);
+  if (data && data->failed()) {
+    std::cerr << "secretstage-server: " << data->failure()
+              << "; stopped so that a restart recovers what was durable\n";
+    return 3;
+  }
   if (!served && !stopping) {
     std::cerr << "secretstage-server: the server stopped unexpectedly\n";
     return 1;

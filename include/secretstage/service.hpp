@@ -40,6 +40,7 @@
 #include "context.hpp"
 #include "detail/service_random.hpp"
 #include "error.hpp"
+#include "journal.hpp"
 #include "messages.hpp"
 #include "operations/get_random_password.hpp"
 #include "operations/rotate_secret.hpp"
@@ -89,6 +90,8 @@ struct service_reply : aws_json::reply {
   /// The commit sequence number of a successful mutating request (1, 2, …); 0 for a read or a
   /// failure, which commit nothing.
   std::uint64_t sequence = 0;
+  /// What the journal hook returned for this request (0: no hook, or nothing journaled).
+  std::uint64_t journal_ticket = 0;
 };
 
 /// Whether an operation of the service model changes a secret when it succeeds (reads, whose
@@ -144,10 +147,20 @@ class basic_service {
   /// into the service from it.
   using commit_observer = std::function<void(std::uint64_t sequence, std::string_view request_id,
                                              std::string_view op_name)>;
+  /// Called under the exclusive lock for every request that changed the store (a committed write,
+  /// a read that moved LastAccessedDate, a failure that ran due background work), in the order
+  /// they changed it, with the store just published: what a journal records (journal.hpp). Its
+  /// result is the reply's `journal_ticket` (e.g. where a durable log will have synced the
+  /// record). It must not throw: if it does, the ticket is `journal_failed`.
+  using journal_hook = std::function<std::uint64_t(const journal_entry&, const store_type&)>;
+  static constexpr std::uint64_t journal_failed = ~std::uint64_t{0};
 
   explicit basic_service(service_options options = {}, commit_observer observer = {},
-                         store_type initial = {})
-      : options_(std::move(options)), observer_(std::move(observer)), store_(std::move(initial)) {
+                         store_type initial = {}, journal_hook journal = {})
+      : options_(std::move(options)),
+        observer_(std::move(observer)),
+        journal_(std::move(journal)),
+        store_(std::move(initial)) {
     std::vector<std::string> arns;
     for (const auto& entry : options_.rotation_functions) arns.push_back(entry.first);
     functions_ = rotation_functions(std::move(arns));
@@ -171,7 +184,9 @@ class basic_service {
 
       std::optional<result<committed>> read;
       if (!is_mutating_operation(op_name)) read = read_shared(parsed.value(), ctx);
-      auto done = read ? std::move(*read) : commit(parsed.value(), ctx, n, op_name, out.request_id);
+      auto done =
+          read ? std::move(*read)
+               : commit(parsed.value(), ctx, n, op_name, body, out.request_id, out.journal_ticket);
       if (!done) return with_error(std::move(out), done.error());
       out.sequence = done.value().sequence;
       out.body = aws_json::response_body<Traits>(done.value().response);
@@ -222,6 +237,10 @@ class basic_service {
     return commits_;
   }
   [[nodiscard]] const service_options& options() const noexcept { return options_; }
+  /// What every journal record of this service shares (journal.hpp).
+  [[nodiscard]] journal_header journal_context() const {
+    return {options_.region, options_.account_id, functions_.arns()};
+  }
 
  private:
   struct committed {
@@ -365,11 +384,11 @@ class basic_service {
 
   /// The request's transition, moving `st` on in place, with built-in rotation. On a failure `st`
   /// is unchanged, whether the failure is an error or an exception (apply_in_place's guarantee;
-  /// a built-in rotation is computed whole before it replaces `st`).
-  result<basic_store_operation_response<Traits>> run(store_type& st,
-                                                     const basic_store_operation<Traits>& op,
-                                                     const basic_context<Traits>& ctx,
-                                                     std::uint64_t n) const {
+  /// a built-in rotation is computed whole before it replaces `st`). A built-in rotation's value
+  /// and finish variant go to `*builtin_used` for the journal.
+  result<basic_store_operation_response<Traits>> run(
+      store_type& st, const basic_store_operation<Traits>& op, const basic_context<Traits>& ctx,
+      std::uint64_t n, std::optional<builtin_rotation_function>* builtin_used) const {
     const auto* rotate =
         std::get_if<basic_rotate_secret<Traits>>(&static_cast<const request_variant&>(op));
     const builtin_rotation_function* builtin = rotate ? builtin_for(st, *rotate) : nullptr;
@@ -387,6 +406,8 @@ class basic_service {
     }
     auto rotated = rotate_synchronously(st, *rotate, ctx, ctx.functions, *value, builtin->finish);
     if (!rotated) return rotated.error();
+    if (journal_)
+      builtin_used->emplace(builtin_rotation_function{builtin->finish, *value->string()});
     st = std::move(rotated.value().state);
     return basic_store_operation_response<Traits>(std::move(rotated.value().response));
   }
@@ -395,11 +416,12 @@ class basic_service {
   /// or a write.
   result<committed> commit(const basic_store_operation<Traits>& op,
                            const basic_context<Traits>& ctx, std::uint64_t n,
-                           std::string_view op_name, std::string_view request_id) {
+                           std::string_view op_name, std::string_view body,
+                           std::string_view request_id, std::uint64_t& ticket) {
     std::unique_lock<std::shared_mutex> lock(mutex_);
     const auto due_before = next_due_;
     try {
-      return commit_locked(op, ctx, n, op_name, request_id);
+      return commit_locked(op, ctx, n, op_name, body, request_id, ticket);
     } catch (...) {
       next_due_ = due_before;  // nothing was published: the schedule stays that of `store_`
       throw;
@@ -422,7 +444,8 @@ class basic_service {
   /// fails, to an early due time (early is allowed, late is not).
   result<committed> commit_locked(const basic_store_operation<Traits>& op,
                                   const basic_context<Traits>& ctx, std::uint64_t n,
-                                  std::string_view op_name, std::string_view request_id) {
+                                  std::string_view op_name, std::string_view body,
+                                  std::string_view request_id, std::uint64_t& ticket) {
     const bool mutating = is_mutating_operation(op_name);
     std::optional<store_type> staged;
     if (background_due_by(ctx.now)) {
@@ -434,10 +457,22 @@ class basic_service {
     std::optional<store_type> scratch;
     if (before && before->version_count() >= retained_version_count) st = &scratch.emplace(*st);
 
-    auto response = run(*st, op, ctx, n);
+    std::optional<builtin_rotation_function> builtin_used;
+    auto response = run(*st, op, ctx, n, &builtin_used);
+    journal_entry entry{op_name, body, ctx.now, ctx.entropy};
+    if (ctx.generated_token) entry.generated_token = std::string_view(*ctx.generated_token);
+    entry.background_before = staged.has_value();
     if (!response) {
-      if (staged) store_ = std::move(*staged);
+      if (staged) {
+        store_ = std::move(*staged);
+        entry.succeeded = false;
+        ticket = journaled(entry);
+      }
       return response.error();
+    }
+    if (builtin_used) {
+      entry.rotation_value = std::string_view(*builtin_used->value);
+      entry.finish = builtin_used->finish;
     }
     // Reads change no version and no deletion date, and a write changes only the secret it
     // names: fold in when that secret's background work falls due.
@@ -457,8 +492,10 @@ class basic_service {
     if (background_due_by(ctx.now)) {
       *st = background(*st, ctx.now);
       next_due_ = next_background_due(*st);
+      entry.background_after = true;
     }
     if (st != &store_) store_ = std::move(*st);
+    ticket = journaled(entry);
     const std::uint64_t sequence = mutating ? commits_ + 1 : 0;
     if (sequence != 0) {
       commits_ = sequence;
@@ -473,8 +510,19 @@ class basic_service {
     return committed{std::move(response.value()), sequence};
   }
 
+  /// The journal hook's ticket for `entry` on the store just published (lock held).
+  std::uint64_t journaled(const journal_entry& entry) noexcept {
+    if (!journal_) return 0;
+    try {
+      return journal_(entry, store_);
+    } catch (...) {
+      return journal_failed;
+    }
+  }
+
   const service_options options_;
   const commit_observer observer_;
+  const journal_hook journal_;
   rotation_functions functions_;
   std::atomic<std::uint64_t> requests_{0};
 

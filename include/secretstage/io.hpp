@@ -189,7 +189,7 @@ requires described<Request<Traits>> std::ostream& operator<<(std::ostream& os,
                                                              const Request<Traits>& r) {
   using description = description_of<Request<Traits>>;
   os << description::operation << '{';
-  detail::print_members<Traits>(os, r, typename description::members{});
+  detail::print_members<Traits>(os, r, members_of<Request<Traits>>{});
   return os << '}';
 }
 

@@ -572,8 +572,7 @@ template <class Traits, std::size_t I>
 result<basic_store_operation<Traits>> read_alternative(const slot& body) {
   using request =
       std::variant_alternative_t<I, ::secretstage::detail::store_request_variant<Traits>>;
-  SECRETSTAGE_TRY(r,
-                  read_request<Traits, request>(body, typename description_of<request>::members{}));
+  SECRETSTAGE_TRY(r, read_request<Traits, request>(body, members_of<request>{}));
   return basic_store_operation<Traits>(std::move(r));
 }
 
@@ -718,7 +717,7 @@ std::string object_members(const Object& x, type_list<Member...>) {
 /// A described structure as a JSON object: compact, members in byte order of their names.
 template <class Traits, class Object>
 std::string object(const Object& x) {
-  return object_members<Traits>(x, typename description_of<Object>::members{});
+  return object_members<Traits>(x, members_of<Object>{});
 }
 
 }  // namespace wire

@@ -10,13 +10,13 @@
 // write changed alone (`next_background_due_after_write`), so that a service runs the transitions
 // exactly when they have work and a request that makes none due costs no scan of the store.
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "detail/algorithm.hpp"
 #include "detail/secret_builder.hpp"
 #include "secret.hpp"
 #include "store.hpp"
@@ -175,7 +175,7 @@ template <class Traits>
     for (const auto& stage : after.stages()) {
       const auto& id = stage.second;
       if (before->find_version(id) != nullptr) continue;
-      if (std::find(seen.begin(), seen.end(), id) != seen.end()) continue;
+      if (detail::find(seen.begin(), seen.end(), id) != seen.end()) continue;
       seen.push_back(id);
       ++labelled_new;
     }

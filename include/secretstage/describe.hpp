@@ -7,27 +7,31 @@
 // C++ member, its wire shape and whether it is required or secret. Everything else is derived
 // from these declarations: operation_name, the variants of store_operation.hpp and their
 // dispatch, the store overload of apply, the mutating flag, aws_json.hpp's reading, and io.hpp's
-// printing. Adding a member is one line in a description; adding an operation is one
+// printing. Adding a member is one line and one word of `names`; adding an operation is one
 // description, one entry in store_operation.hpp's list, and its transition.
 //
 //   template <class Traits>
 //   struct description_of<basic_restore_secret<Traits>> {
 //     using type = basic_restore_secret<Traits>;
 //     using response = basic_restore_secret_response<Traits>;
-//     static constexpr std::string_view operation = "RestoreSecret";
+//     static constexpr char operation[] = "RestoreSecret";
 //     static constexpr bool mutates = true, one_secret = true;
-//     using members = type_list<member<"SecretId", &type::secret_id, wire_shape::string,
-//     required>>;
+//     static constexpr char names[] = "SecretId";
+//     using members = type_list<member<&type::secret_id, wire_shape::string, required>>;
 //   };
 //
-// Kept cheap to parse: no <tuple>, <variant> or <algorithm>; a description is types, read by
-// fold expressions.
+// Kept cheap to parse, because every TU that includes the umbrella header parses every
+// description while few read one: no <tuple>, <variant> or <algorithm>; a description is types,
+// read by fold expressions; and the AWS names are one string per description, split only where
+// a description is used (members_of), since a string literal as a class-type template argument
+// costs about five times a member's pointer and shape (about 0.35M instructions of cc1plus each).
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 namespace secretstage {
 
@@ -69,22 +73,11 @@ enum member_flag : unsigned {
   listing = 8,   ///< a response's top-level list, written even when empty
 };
 
-/// A member name as a template argument.
-template <std::size_t N>
-struct member_name {
-  char text[N]{};
-  // NOLINTNEXTLINE(google-explicit-constructor): written as a string literal in descriptions.
-  constexpr member_name(const char (&s)[N]) noexcept {
-    for (std::size_t i = 0; i < N; ++i) text[i] = s[i];
-  }
-  [[nodiscard]] constexpr std::string_view view() const noexcept { return {text, N - 1}; }
-};
-
-/// One member of a request: its AWS name, the C++ member it is read into (nullptr for a real
-/// AWS member the model type-checks and ignores), its shape, and its flags.
-template <member_name Name, auto Pointer, wire_shape Shape, unsigned Flags = optional_member>
+/// One member of a request or a response: the C++ member it is read into (nullptr for a real AWS
+/// member the model type-checks and ignores), its shape, and its flags. Its AWS name is the word
+/// at its place in the description's `names`.
+template <auto Pointer, wire_shape Shape, unsigned Flags = optional_member>
 struct member {
-  static constexpr std::string_view name = Name.view();
   static constexpr auto pointer = Pointer;
   static constexpr wire_shape shape = Shape;
   static constexpr bool is_required = (Flags & required) != 0;
@@ -119,23 +112,25 @@ enum operation_flag : unsigned {
   on_one_secret = 2,  ///< resolves SecretId to one secret and puts its new state back
 };
 
-/// The base of a request's description: its AWS operation name, its flags, its response type.
-template <member_name Operation, unsigned Flags, class Response>
+/// The base of a request's description: its flags and its response type. The description
+/// itself declares its AWS operation name, `static constexpr char operation[]`.
+template <unsigned Flags, class Response>
 struct request_description {
-  static constexpr std::string_view operation = Operation.view();
   static constexpr bool mutates = (Flags & changes_store) != 0;
   static constexpr bool one_secret = (Flags & on_one_secret) != 0;
   using response = Response;
 };
 
-/// The members of a response that starts with the secret's ARN and Name, then `More`.
+/// The members of a response that starts with the secret's ARN and Name, then `More`; its
+/// `names` start with "ARN Name".
 template <class T, class... More>
-using secret_reference = type_list<member<"ARN", &T::arn, wire_shape::string>,
-                                   member<"Name", &T::name, wire_shape::string>, More...>;
+using secret_reference =
+    type_list<member<&T::arn, wire_shape::string>, member<&T::name, wire_shape::string>, More...>;
 
 /// The description of a response without output: its body is empty.
 struct no_output {
   static constexpr bool has_output = false;
+  static constexpr char names[] = "";
   using members = type_list<>;
 };
 
@@ -161,6 +156,40 @@ inline constexpr bool is_optional = false;
 template <class T>
 inline constexpr bool is_optional<std::optional<T>> = true;
 }  // namespace detail
+
+namespace detail {
+/// The `i`th of the space-separated words of `names`.
+constexpr std::string_view nth_name(std::string_view names, std::size_t i) noexcept {
+  for (; i > 0; --i) names.remove_prefix(names.find(' ') + 1);
+  return names.substr(0, names.find(' '));
+}
+constexpr std::size_t name_count(std::string_view names) noexcept {
+  std::size_t n = names.empty() ? 0 : 1;
+  for (const char c : names) n += c == ' ' ? 1 : 0;
+  return n;
+}
+
+/// A member with its AWS name, taken from its description's `names`.
+template <class Description, std::size_t I, class Member>
+struct named_member : Member {
+  static constexpr std::string_view name = nth_name(Description::names, I);
+};
+
+template <class Description, class Members, class Indices>
+struct name_members;
+template <class Description, class... Member, std::size_t... I>
+struct name_members<Description, type_list<Member...>, std::index_sequence<I...>> {
+  static_assert(name_count(Description::names) == sizeof...(Member),
+                "a description needs one name per member");
+  using type = type_list<named_member<Description, I, Member>...>;
+};
+}  // namespace detail
+
+/// The members of the type `T` describes, each with its AWS name (`Member::name`).
+template <class T>
+using members_of =
+    typename detail::name_members<description_of<T>, typename description_of<T>::members,
+                                  std::make_index_sequence<description_of<T>::members::size>>::type;
 
 /// The AWS name of an operation ("PutSecretValue", …).
 template <described Request>

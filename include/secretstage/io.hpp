@@ -36,10 +36,6 @@ void print_field(std::ostream& os, bool& first, std::string_view name, const T& 
   os << (first ? "" : ", ") << name << '=' << value;
   first = false;
 }
-template <class Traits, class T>
-void print_id(std::ostream& os, bool& first, std::string_view name, const std::optional<T>& v) {
-  if (v) print_field(os, first, name, Traits::text(*v));
-}
 inline void print_text(std::ostream& os, bool& first, std::string_view name,
                        const std::optional<std::string>& v) {
   if (v) print_field(os, first, name, '"' + *v + '"');
@@ -105,17 +101,19 @@ inline std::string rules_text(const rotation_rules& r) {
 
 namespace detail {
 
-/// A label, a version id or a string as text.
+/// A label, a version id, an ARN or name, or a string as text.
 template <class Traits, class T>
 std::string text_of(const T& v) {
   if constexpr (std::is_same_v<T, std::string>) {
     return v;
+  } else if constexpr (std::is_same_v<T, shared_text>) {
+    return std::string(v.view());
   } else {
     return std::string(Traits::text(v));
   }
 }
 
-/// A present request member as printed: by its shape; a secret as its size only.
+/// A present member as printed: by its shape; a secret as its size only.
 template <class Traits, class Member, class T>
 std::string printed(const T& v) {
   if constexpr (Member::is_redacted) {
@@ -129,8 +127,16 @@ std::string printed(const T& v) {
     return std::to_string(v);
   } else if constexpr (Member::shape == wire_shape::string_list) {
     std::string out = "[";
-    for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + text_of<Traits>(v[i]);
+    bool first = true;
+    for (const auto& item : v) {
+      out += (first ? "" : ", ") + text_of<Traits>(item);
+      first = false;
+    }
     return out + "]";
+  } else if constexpr (Member::shape == wire_shape::date) {
+    std::ostringstream text;
+    text << v;
+    return text.str();
   } else if constexpr (Member::shape == wire_shape::tag_list) {
     return tag_list(v);
   } else if constexpr (Member::shape == wire_shape::filter_list) {
@@ -145,13 +151,17 @@ std::string printed(const T& v) {
 }
 
 /// `Name=value` for a member that is set: an optional when present, a flag when it differs from
-/// the request's default, anything else always; ignored members never.
+/// the request's default, anything else always; ignored members never. A response's secret value
+/// is named after what it holds (SecretString or SecretBinary).
 template <class Traits, class Member, class Request>
 void print_member(std::ostream& os, bool& first, const Request& r) {
   if constexpr (!Member::is_ignored) {
     const auto& field = r.*Member::pointer;
     using field_type = std::remove_cvref_t<decltype(field)>;
-    if constexpr (is_optional<field_type>) {
+    if constexpr (Member::shape == wire_shape::secret_value) {
+      if (field)
+        print_field(os, first, field->is_string() ? "SecretString" : "SecretBinary", *field);
+    } else if constexpr (is_optional<field_type>) {
       if (field) print_field(os, first, Member::name, printed<Traits, Member>(*field));
     } else if constexpr (std::is_same_v<field_type, bool>) {
       print_flag(os, first, Member::name, field, Request{}.*Member::pointer);
@@ -167,7 +177,7 @@ template <class Traits, class Request, class... Member>
 void print_members(std::ostream& os, const Request& r, type_list<Member...>) {
   bool first = true;
   void (*deferred)(std::ostream&, bool&, const Request&) = nullptr;
-  const auto print = [&](auto member) {
+  [[maybe_unused]] const auto print = [&](auto member) {  // unused for a response without members
     using M = decltype(member);
     if constexpr (M::shape == wire_shape::blob && M::is_redacted) {
       deferred = &print_member<Traits, M, Request>;
@@ -189,7 +199,7 @@ requires described<Request<Traits>> std::ostream& operator<<(std::ostream& os,
                                                              const Request<Traits>& r) {
   using description = description_of<Request<Traits>>;
   os << description::operation << '{';
-  detail::print_members<Traits>(os, r, typename description::members{});
+  detail::print_members<Traits>(os, r, members_of<Request<Traits>>{});
   return os << '}';
 }
 
@@ -197,6 +207,35 @@ template <class Traits>
 std::ostream& operator<<(std::ostream& os, const basic_store_operation<Traits>& op) {
   std::visit([&](const auto& r) { os << r; }, static_cast<const detail::store_request_variant<Traits>&>(op));
   return os;
+}
+
+namespace detail {
+/// The AWS operation whose response is `Response`; empty for a type no operation answers.
+template <class Response, class... Request>
+constexpr std::string_view answered_operation(type_list<Request...>) noexcept {
+  std::string_view out;
+  (void)((std::is_same_v<typename description_of<Request>::response, Response> &&
+          (out = description_of<Request>::operation, true)) ||
+         ...);
+  return out;
+}
+template <class Response, class Traits>
+inline constexpr std::string_view response_operation =
+    answered_operation<Response>(store_requests<Traits>{});
+/// A response of one of the store's operations.
+template <class Response, class Traits>
+concept operation_response = secret_traits<Traits> &&
+    (!response_operation<Response, Traits>.empty());
+}  // namespace detail
+
+/// A response: `<Operation>Response{Member=value, …}` with AWS member names, in the order of its
+/// description, unset members left out, secret values redacted.
+template <template <class> class Response, class Traits>
+requires detail::operation_response<Response<Traits>, Traits> std::ostream& operator<<(
+    std::ostream& os, const Response<Traits>& r) {
+  os << detail::response_operation<Response<Traits>, Traits> << "Response{";
+  detail::print_members<Traits>(os, r, members_of<Response<Traits>>{});
+  return os << '}';
 }
 
 /// A timestamp as epoch seconds with milliseconds, as the wire sends dates: `1700000000.250`.
@@ -247,92 +286,8 @@ void print_secret_summary(std::ostream& os, bool& first, const Entry& e) {
 }
 }  // namespace detail
 
-// Responses: `<Operation>Response{Member=value, …}` with AWS member names; values redacted.
+// The listings: entries printed each in its own form.
 
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_create_secret_response<Traits>& r) {
-  bool first = true;
-  os << "CreateSecretResponse{";
-  detail::print_field(os, first, "ARN", r.arn);
-  detail::print_field(os, first, "Name", r.name);
-  detail::print_id<Traits>(os, first, "VersionId", r.version_id);
-  return os << '}';
-}
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_put_secret_value_response<Traits>& r) {
-  bool first = true;
-  os << "PutSecretValueResponse{";
-  detail::print_field(os, first, "ARN", r.arn);
-  detail::print_field(os, first, "Name", r.name);
-  detail::print_field(os, first, "VersionId", Traits::text(r.version_id));
-  detail::print_field(os, first, "VersionStages", detail::label_list<Traits>(r.version_stages));
-  return os << '}';
-}
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_update_secret_response<Traits>& r) {
-  bool first = true;
-  os << "UpdateSecretResponse{";
-  detail::print_field(os, first, "ARN", r.arn);
-  detail::print_field(os, first, "Name", r.name);
-  detail::print_id<Traits>(os, first, "VersionId", r.version_id);
-  return os << '}';
-}
-template <class Traits>
-std::ostream& operator<<(std::ostream& os,
-                         const basic_update_secret_version_stage_response<Traits>& r) {
-  bool first = true;
-  os << "UpdateSecretVersionStageResponse{";
-  detail::print_field(os, first, "ARN", r.arn);
-  detail::print_field(os, first, "Name", r.name);
-  return os << '}';
-}
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_rotate_secret_response<Traits>& r) {
-  bool first = true;
-  os << "RotateSecretResponse{";
-  detail::print_field(os, first, "ARN", r.arn);
-  detail::print_field(os, first, "Name", r.name);
-  detail::print_field(os, first, "VersionId", Traits::text(r.version_id));
-  return os << '}';
-}
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_cancel_rotate_secret_response<Traits>& r) {
-  bool first = true;
-  os << "CancelRotateSecretResponse{";
-  detail::print_field(os, first, "ARN", r.arn);
-  detail::print_field(os, first, "Name", r.name);
-  detail::print_id<Traits>(os, first, "VersionId", r.version_id);
-  return os << '}';
-}
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_delete_secret_response<Traits>& r) {
-  bool first = true;
-  os << "DeleteSecretResponse{";
-  detail::print_field(os, first, "ARN", r.arn);
-  detail::print_field(os, first, "Name", r.name);
-  detail::print_field(os, first, "DeletionDate", r.deletion_date);
-  return os << '}';
-}
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_restore_secret_response<Traits>& r) {
-  bool first = true;
-  os << "RestoreSecretResponse{";
-  detail::print_field(os, first, "ARN", r.arn);
-  detail::print_field(os, first, "Name", r.name);
-  return os << '}';
-}
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_get_secret_value_response<Traits>& r) {
-  bool first = true;
-  os << "GetSecretValueResponse{";
-  detail::print_field(os, first, "ARN", r.arn);
-  detail::print_field(os, first, "Name", r.name);
-  detail::print_field(os, first, "VersionId", Traits::text(r.version_id));
-  if (r.value) detail::print_field(os, first, r.value->is_string() ? "SecretString" : "SecretBinary", *r.value);
-  detail::print_field(os, first, "VersionStages", detail::label_list<Traits>(r.version_stages));
-  detail::print_field(os, first, "CreatedDate", r.created_date);
-  return os << '}';
-}
 template <class Traits>
 std::ostream& operator<<(std::ostream& os, const basic_batch_get_secret_value_response<Traits>& r) {
   bool first = true;
@@ -394,20 +349,6 @@ std::ostream& operator<<(std::ostream& os, const basic_list_secrets_response<Tra
   detail::print_field(os, first, "SecretList", list + "]");
   detail::print_optional(os, first, "NextToken", r.next_token);
   return os << '}';
-}
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_tag_resource_response<Traits>&) {
-  return os << "TagResourceResponse{}";
-}
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_untag_resource_response<Traits>&) {
-  return os << "UntagResourceResponse{}";
-}
-/// The generated password is a secret too: only its length is printed.
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_get_random_password_response<Traits>& r) {
-  return os << "GetRandomPasswordResponse{RandomPassword=<redacted " << r.random_password.size()
-            << " bytes>}";
 }
 template <class Traits>
 std::ostream& operator<<(std::ostream& os, const basic_store_operation_response<Traits>& r) {

@@ -51,9 +51,10 @@ struct api_error {
 template <>
 struct description_of<api_error> {
   using type = api_error;
-  using members = type_list<member<"SecretId", &type::secret_id, wire_shape::string>,
-                            member<"ErrorCode", &type::error_code, wire_shape::exception_name>,
-                            member<"Message", &type::message, wire_shape::string>>;
+  static constexpr char names[] = "SecretId ErrorCode Message";
+  using members = type_list<member<&type::secret_id, wire_shape::string>,
+                            member<&type::error_code, wire_shape::exception_name>,
+                            member<&type::message, wire_shape::string>>;
 };
 
 template <secret_traits Traits = aws_traits>
@@ -74,23 +75,24 @@ using batch_get_secret_value_response = basic_batch_get_secret_value_response<>;
 /// service model's order.
 template <class Traits>
 struct description_of<basic_batch_get_secret_value<Traits>>
-    : request_description<"BatchGetSecretValue", read_only,
-                          basic_batch_get_secret_value_response<Traits>> {
+    : request_description<read_only, basic_batch_get_secret_value_response<Traits>> {
+  static constexpr char operation[] = "BatchGetSecretValue";
   using type = basic_batch_get_secret_value<Traits>;
-  using members = type_list<member<"SecretIdList", &type::secret_id_list, wire_shape::string_list>,
-                            member<"Filters", &type::filters, wire_shape::filter_list>,
-                            member<"MaxResults", &type::max_results, wire_shape::integer>,
-                            member<"NextToken", &type::next_token, wire_shape::string>>;
+  static constexpr char names[] = "SecretIdList Filters MaxResults NextToken";
+  using members = type_list<member<&type::secret_id_list, wire_shape::string_list>,
+                            member<&type::filters, wire_shape::filter_list>,
+                            member<&type::max_results, wire_shape::integer>,
+                            member<&type::next_token, wire_shape::string>>;
 };
 
 /// BatchGetSecretValue's response members (describe.hpp).
 template <class Traits>
 struct description_of<basic_batch_get_secret_value_response<Traits>> {
   using type = basic_batch_get_secret_value_response<Traits>;
-  using members =
-      type_list<member<"SecretValues", &type::secret_values, wire_shape::structure_list, listing>,
-                member<"NextToken", &type::next_token, wire_shape::string>,
-                member<"Errors", &type::errors, wire_shape::structure_list, listing>>;
+  static constexpr char names[] = "SecretValues NextToken Errors";
+  using members = type_list<member<&type::secret_values, wire_shape::structure_list, listing>,
+                            member<&type::next_token, wire_shape::string>,
+                            member<&type::errors, wire_shape::structure_list, listing>>;
 };
 
 namespace detail {

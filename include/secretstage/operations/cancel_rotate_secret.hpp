@@ -44,18 +44,20 @@ using cancel_rotate_secret_response = basic_cancel_rotate_secret_response<>;
 /// service model's order.
 template <class Traits>
 struct description_of<basic_cancel_rotate_secret<Traits>>
-    : request_description<"CancelRotateSecret", changes_store | on_one_secret,
+    : request_description<changes_store | on_one_secret,
                           basic_cancel_rotate_secret_response<Traits>> {
+  static constexpr char operation[] = "CancelRotateSecret";
   using type = basic_cancel_rotate_secret<Traits>;
-  using members = type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>>;
+  static constexpr char names[] = "SecretId";
+  using members = type_list<member<&type::secret_id, wire_shape::string, required>>;
 };
 
 /// CancelRotateSecret's response members (describe.hpp).
 template <class Traits>
 struct description_of<basic_cancel_rotate_secret_response<Traits>> {
   using type = basic_cancel_rotate_secret_response<Traits>;
-  using members =
-      secret_reference<type, member<"VersionId", &type::version_id, wire_shape::string>>;
+  static constexpr char names[] = "ARN Name VersionId";
+  using members = secret_reference<type, member<&type::version_id, wire_shape::string>>;
 };
 
 /// The checks of CancelRotateSecret that precede secret resolution (shape).

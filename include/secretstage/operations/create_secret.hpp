@@ -48,27 +48,30 @@ using create_secret_response = basic_create_secret_response<>;
 /// service model's order.
 template <class Traits>
 struct description_of<basic_create_secret<Traits>>
-    : request_description<"CreateSecret", changes_store, basic_create_secret_response<Traits>> {
+    : request_description<changes_store, basic_create_secret_response<Traits>> {
+  static constexpr char operation[] = "CreateSecret";
   using type = basic_create_secret<Traits>;
+  static constexpr char names[] =
+      "Name ClientRequestToken Description KmsKeyId SecretBinary SecretString Tags "
+      "AddReplicaRegions ForceOverwriteReplicaSecret Type";
   using members =
-      type_list<member<"Name", &type::name, wire_shape::string, required>,
-                member<"ClientRequestToken", &type::client_request_token, wire_shape::string>,
-                member<"Description", &type::description, wire_shape::string, quoted>,
-                member<"KmsKeyId", &type::kms_key_id, wire_shape::string, quoted>,
-                member<"SecretBinary", &type::secret_binary, wire_shape::blob, redacted>,
-                member<"SecretString", &type::secret_string, wire_shape::string, redacted>,
-                member<"Tags", &type::tags, wire_shape::tag_list>,
-                member<"AddReplicaRegions", nullptr, wire_shape::replica_regions>,
-                member<"ForceOverwriteReplicaSecret", nullptr, wire_shape::boolean>,
-                member<"Type", nullptr, wire_shape::string>>;
+      type_list<member<&type::name, wire_shape::string, required>,
+                member<&type::client_request_token, wire_shape::string>,
+                member<&type::description, wire_shape::string, quoted>,
+                member<&type::kms_key_id, wire_shape::string, quoted>,
+                member<&type::secret_binary, wire_shape::blob, redacted>,
+                member<&type::secret_string, wire_shape::string, redacted>,
+                member<&type::tags, wire_shape::tag_list>,
+                member<nullptr, wire_shape::replica_regions>, member<nullptr, wire_shape::boolean>,
+                member<nullptr, wire_shape::string>>;
 };
 
 /// CreateSecret's response members (describe.hpp).
 template <class Traits>
 struct description_of<basic_create_secret_response<Traits>> {
   using type = basic_create_secret_response<Traits>;
-  using members =
-      secret_reference<type, member<"VersionId", &type::version_id, wire_shape::string>>;
+  static constexpr char names[] = "ARN Name VersionId";
+  using members = secret_reference<type, member<&type::version_id, wire_shape::string>>;
 };
 
 /// The ARN AWS gives a secret: arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 chars>,

@@ -48,21 +48,21 @@ using delete_secret_response = basic_delete_secret_response<>;
 /// service model's order.
 template <class Traits>
 struct description_of<basic_delete_secret<Traits>>
-    : request_description<"DeleteSecret", changes_store, basic_delete_secret_response<Traits>> {
+    : request_description<changes_store, basic_delete_secret_response<Traits>> {
+  static constexpr char operation[] = "DeleteSecret";
   using type = basic_delete_secret<Traits>;
-  using members = type_list<
-      member<"SecretId", &type::secret_id, wire_shape::string, required>,
-      member<"RecoveryWindowInDays", &type::recovery_window_in_days, wire_shape::long_integer>,
-      member<"ForceDeleteWithoutRecovery", &type::force_delete_without_recovery,
-             wire_shape::boolean>>;
+  static constexpr char names[] = "SecretId RecoveryWindowInDays ForceDeleteWithoutRecovery";
+  using members = type_list<member<&type::secret_id, wire_shape::string, required>,
+                            member<&type::recovery_window_in_days, wire_shape::long_integer>,
+                            member<&type::force_delete_without_recovery, wire_shape::boolean>>;
 };
 
 /// DeleteSecret's response members (describe.hpp).
 template <class Traits>
 struct description_of<basic_delete_secret_response<Traits>> {
   using type = basic_delete_secret_response<Traits>;
-  using members =
-      secret_reference<type, member<"DeletionDate", &type::deletion_date, wire_shape::date>>;
+  static constexpr char names[] = "ARN Name DeletionDate";
+  using members = secret_reference<type, member<&type::deletion_date, wire_shape::date>>;
 };
 
 namespace detail {

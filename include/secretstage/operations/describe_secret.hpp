@@ -70,26 +70,27 @@ struct basic_describe_secret_response {
 /// The members DescribeSecret's response and a ListSecrets entry share (describe.hpp).
 template <class T>
 using secret_description_members = secret_reference<
-    T, member<"Description", &T::description, wire_shape::string, quoted>,
-    member<"KmsKeyId", &T::kms_key_id, wire_shape::string, quoted>,
-    member<"RotationEnabled", &T::rotation_enabled, wire_shape::boolean>,
-    member<"RotationLambdaARN", &T::rotation_lambda_arn, wire_shape::string, quoted>,
-    member<"RotationRules", &T::rotation_rules, wire_shape::rotation_rules>,
-    member<"LastRotatedDate", &T::last_rotated_date, wire_shape::date>,
-    member<"LastChangedDate", &T::last_changed_date, wire_shape::date>,
-    member<"LastAccessedDate", &T::last_accessed_date, wire_shape::date>,
-    member<"DeletedDate", &T::deleted_date, wire_shape::date>,
-    member<"NextRotationDate", &T::next_rotation_date, wire_shape::date>,
-    member<"Tags", &T::tags, wire_shape::tag_list>,
-    member<"CreatedDate", &T::created_date, wire_shape::date>>;
+    T, member<&T::description, wire_shape::string, quoted>,
+    member<&T::kms_key_id, wire_shape::string, quoted>,
+    member<&T::rotation_enabled, wire_shape::boolean>,
+    member<&T::rotation_lambda_arn, wire_shape::string, quoted>,
+    member<&T::rotation_rules, wire_shape::rotation_rules>,
+    member<&T::last_rotated_date, wire_shape::date>,
+    member<&T::last_changed_date, wire_shape::date>,
+    member<&T::last_accessed_date, wire_shape::date>, member<&T::deleted_date, wire_shape::date>,
+    member<&T::next_rotation_date, wire_shape::date>, member<&T::tags, wire_shape::tag_list>,
+    member<&T::created_date, wire_shape::date>>;
 
 /// DescribeSecret's response members (describe.hpp).
 template <class Traits>
 struct description_of<basic_describe_secret_response<Traits>> {
   using type = basic_describe_secret_response<Traits>;
+  static constexpr char names[] =
+      "ARN Name Description KmsKeyId RotationEnabled RotationLambdaARN RotationRules "
+      "LastRotatedDate LastChangedDate LastAccessedDate DeletedDate NextRotationDate Tags "
+      "CreatedDate VersionIdsToStages";
   using members = concat_t<secret_description_members<type>,
-                           type_list<member<"VersionIdsToStages", &type::version_ids_to_stages,
-                                            wire_shape::stages_map>>>;
+                           type_list<member<&type::version_ids_to_stages, wire_shape::stages_map>>>;
 };
 
 using describe_secret = basic_describe_secret<>;
@@ -99,9 +100,11 @@ using describe_secret_response = basic_describe_secret_response<>;
 /// service model's order.
 template <class Traits>
 struct description_of<basic_describe_secret<Traits>>
-    : request_description<"DescribeSecret", read_only, basic_describe_secret_response<Traits>> {
+    : request_description<read_only, basic_describe_secret_response<Traits>> {
+  static constexpr char operation[] = "DescribeSecret";
   using type = basic_describe_secret<Traits>;
-  using members = type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>>;
+  static constexpr char names[] = "SecretId";
+  using members = type_list<member<&type::secret_id, wire_shape::string, required>>;
 };
 using version_stages_entry = basic_version_stages_entry<>;
 

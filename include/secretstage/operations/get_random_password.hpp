@@ -55,26 +55,28 @@ using get_random_password_response = basic_get_random_password_response<>;
 /// service model's order.
 template <class Traits>
 struct description_of<basic_get_random_password<Traits>>
-    : request_description<"GetRandomPassword", read_only,
-                          basic_get_random_password_response<Traits>> {
+    : request_description<read_only, basic_get_random_password_response<Traits>> {
+  static constexpr char operation[] = "GetRandomPassword";
   using type = basic_get_random_password<Traits>;
-  using members = type_list<
-      member<"PasswordLength", &type::password_length, wire_shape::long_integer>,
-      member<"ExcludeCharacters", &type::exclude_characters, wire_shape::string>,
-      member<"ExcludeNumbers", &type::exclude_numbers, wire_shape::boolean>,
-      member<"ExcludePunctuation", &type::exclude_punctuation, wire_shape::boolean>,
-      member<"ExcludeUppercase", &type::exclude_uppercase, wire_shape::boolean>,
-      member<"ExcludeLowercase", &type::exclude_lowercase, wire_shape::boolean>,
-      member<"IncludeSpace", &type::include_space, wire_shape::boolean>,
-      member<"RequireEachIncludedType", &type::require_each_included_type, wire_shape::boolean>>;
+  static constexpr char names[] =
+      "PasswordLength ExcludeCharacters ExcludeNumbers ExcludePunctuation ExcludeUppercase "
+      "ExcludeLowercase IncludeSpace RequireEachIncludedType";
+  using members = type_list<member<&type::password_length, wire_shape::long_integer>,
+                            member<&type::exclude_characters, wire_shape::string>,
+                            member<&type::exclude_numbers, wire_shape::boolean>,
+                            member<&type::exclude_punctuation, wire_shape::boolean>,
+                            member<&type::exclude_uppercase, wire_shape::boolean>,
+                            member<&type::exclude_lowercase, wire_shape::boolean>,
+                            member<&type::include_space, wire_shape::boolean>,
+                            member<&type::require_each_included_type, wire_shape::boolean>>;
 };
 
 /// GetRandomPassword's response members (describe.hpp).
 template <class Traits>
 struct description_of<basic_get_random_password_response<Traits>> {
   using type = basic_get_random_password_response<Traits>;
-  using members =
-      type_list<member<"RandomPassword", &type::random_password, wire_shape::string, redacted>>;
+  static constexpr char names[] = "RandomPassword";
+  using members = type_list<member<&type::random_password, wire_shape::string, redacted>>;
 };
 
 namespace detail {

@@ -74,23 +74,25 @@ using get_secret_value_response = basic_get_secret_value_response<>;
 /// service model's order.
 template <class Traits>
 struct description_of<basic_get_secret_value<Traits>>
-    : request_description<"GetSecretValue", on_one_secret,
-                          basic_get_secret_value_response<Traits>> {
+    : request_description<on_one_secret, basic_get_secret_value_response<Traits>> {
+  static constexpr char operation[] = "GetSecretValue";
   using type = basic_get_secret_value<Traits>;
-  using members = type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>,
-                            member<"VersionId", &type::version_id, wire_shape::string>,
-                            member<"VersionStage", &type::version_stage, wire_shape::string>>;
+  static constexpr char names[] = "SecretId VersionId VersionStage";
+  using members = type_list<member<&type::secret_id, wire_shape::string, required>,
+                            member<&type::version_id, wire_shape::string>,
+                            member<&type::version_stage, wire_shape::string>>;
 };
 
 /// GetSecretValue's response members (describe.hpp).
 template <class Traits>
 struct description_of<basic_get_secret_value_response<Traits>> {
   using type = basic_get_secret_value_response<Traits>;
-  using members = secret_reference<
-      type, member<"VersionId", &type::version_id, wire_shape::string>,
-      member<"SecretString/SecretBinary", &type::value, wire_shape::secret_value, redacted>,
-      member<"VersionStages", &type::version_stages, wire_shape::string_list>,
-      member<"CreatedDate", &type::created_date, wire_shape::date>>;
+  static constexpr char names[] =
+      "ARN Name VersionId SecretString/SecretBinary VersionStages CreatedDate";
+  using members = secret_reference<type, member<&type::version_id, wire_shape::string>,
+                                   member<&type::value, wire_shape::secret_value, redacted>,
+                                   member<&type::version_stages, wire_shape::string_list>,
+                                   member<&type::created_date, wire_shape::date>>;
 };
 using secret_value_entry = basic_secret_value_entry<>;
 

@@ -54,11 +54,12 @@ struct basic_secret_versions_list_entry {
 template <class Traits>
 struct description_of<basic_secret_versions_list_entry<Traits>> {
   using type = basic_secret_versions_list_entry<Traits>;
-  using members = type_list<member<"VersionId", &type::version_id, wire_shape::string>,
-                            member<"VersionStages", &type::version_stages, wire_shape::string_list>,
-                            member<"LastAccessedDate", &type::last_accessed_date, wire_shape::date>,
-                            member<"CreatedDate", &type::created_date, wire_shape::date>,
-                            member<"KmsKeyIds", &type::kms_key_ids, wire_shape::string_list>>;
+  static constexpr char names[] = "VersionId VersionStages LastAccessedDate CreatedDate KmsKeyIds";
+  using members = type_list<member<&type::version_id, wire_shape::string>,
+                            member<&type::version_stages, wire_shape::string_list>,
+                            member<&type::last_accessed_date, wire_shape::date>,
+                            member<&type::created_date, wire_shape::date>,
+                            member<&type::kms_key_ids, wire_shape::string_list>>;
 };
 
 template <secret_traits Traits = aws_traits>
@@ -81,24 +82,24 @@ using list_secret_version_ids_response = basic_list_secret_version_ids_response<
 /// service model's order.
 template <class Traits>
 struct description_of<basic_list_secret_version_ids<Traits>>
-    : request_description<"ListSecretVersionIds", read_only,
-                          basic_list_secret_version_ids_response<Traits>> {
+    : request_description<read_only, basic_list_secret_version_ids_response<Traits>> {
+  static constexpr char operation[] = "ListSecretVersionIds";
   using type = basic_list_secret_version_ids<Traits>;
-  using members =
-      type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>,
-                member<"MaxResults", &type::max_results, wire_shape::integer>,
-                member<"NextToken", &type::next_token, wire_shape::string>,
-                member<"IncludeDeprecated", &type::include_deprecated, wire_shape::boolean>>;
+  static constexpr char names[] = "SecretId MaxResults NextToken IncludeDeprecated";
+  using members = type_list<member<&type::secret_id, wire_shape::string, required>,
+                            member<&type::max_results, wire_shape::integer>,
+                            member<&type::next_token, wire_shape::string>,
+                            member<&type::include_deprecated, wire_shape::boolean>>;
 };
 
 /// ListSecretVersionIds's response members (describe.hpp).
 template <class Traits>
 struct description_of<basic_list_secret_version_ids_response<Traits>> {
   using type = basic_list_secret_version_ids_response<Traits>;
+  static constexpr char names[] = "ARN Name Versions NextToken";
   using members =
-      secret_reference<type,
-                       member<"Versions", &type::versions, wire_shape::structure_list, listing>,
-                       member<"NextToken", &type::next_token, wire_shape::string>>;
+      secret_reference<type, member<&type::versions, wire_shape::structure_list, listing>,
+                       member<&type::next_token, wire_shape::string>>;
 };
 
 namespace detail {

@@ -62,10 +62,13 @@ struct basic_secret_list_entry {
 template <class Traits>
 struct description_of<basic_secret_list_entry<Traits>> {
   using type = basic_secret_list_entry<Traits>;
+  static constexpr char names[] =
+      "ARN Name Description KmsKeyId RotationEnabled RotationLambdaARN RotationRules "
+      "LastRotatedDate LastChangedDate LastAccessedDate DeletedDate NextRotationDate Tags "
+      "CreatedDate SecretVersionsToStages";
   using members =
       concat_t<secret_description_members<type>,
-               type_list<member<"SecretVersionsToStages", &type::secret_versions_to_stages,
-                                wire_shape::stages_map>>>;
+               type_list<member<&type::secret_versions_to_stages, wire_shape::stages_map>>>;
 };
 
 template <secret_traits Traits = aws_traits>
@@ -86,24 +89,26 @@ using list_secrets_response = basic_list_secrets_response<>;
 /// service model's order.
 template <class Traits>
 struct description_of<basic_list_secrets<Traits>>
-    : request_description<"ListSecrets", read_only, basic_list_secrets_response<Traits>> {
+    : request_description<read_only, basic_list_secrets_response<Traits>> {
+  static constexpr char operation[] = "ListSecrets";
   using type = basic_list_secrets<Traits>;
-  using members = type_list<
-      member<"IncludePlannedDeletion", &type::include_planned_deletion, wire_shape::boolean>,
-      member<"MaxResults", &type::max_results, wire_shape::integer>,
-      member<"NextToken", &type::next_token, wire_shape::string>,
-      member<"Filters", &type::filters, wire_shape::filter_list>,
-      member<"SortOrder", &type::sort_order, wire_shape::sort_order>,
-      member<"SortBy", nullptr, wire_shape::sort_by>>;
+  static constexpr char names[] =
+      "IncludePlannedDeletion MaxResults NextToken Filters SortOrder SortBy";
+  using members = type_list<member<&type::include_planned_deletion, wire_shape::boolean>,
+                            member<&type::max_results, wire_shape::integer>,
+                            member<&type::next_token, wire_shape::string>,
+                            member<&type::filters, wire_shape::filter_list>,
+                            member<&type::sort_order, wire_shape::sort_order>,
+                            member<nullptr, wire_shape::sort_by>>;
 };
 
 /// ListSecrets's response members (describe.hpp).
 template <class Traits>
 struct description_of<basic_list_secrets_response<Traits>> {
   using type = basic_list_secrets_response<Traits>;
-  using members =
-      type_list<member<"SecretList", &type::secret_list, wire_shape::structure_list, listing>,
-                member<"NextToken", &type::next_token, wire_shape::string>>;
+  static constexpr char names[] = "SecretList NextToken";
+  using members = type_list<member<&type::secret_list, wire_shape::structure_list, listing>,
+                            member<&type::next_token, wire_shape::string>>;
 };
 
 namespace detail {

@@ -49,25 +49,26 @@ using put_secret_value_response = basic_put_secret_value_response<>;
 /// service model's order.
 template <class Traits>
 struct description_of<basic_put_secret_value<Traits>>
-    : request_description<"PutSecretValue", changes_store | on_one_secret,
-                          basic_put_secret_value_response<Traits>> {
+    : request_description<changes_store | on_one_secret, basic_put_secret_value_response<Traits>> {
+  static constexpr char operation[] = "PutSecretValue";
   using type = basic_put_secret_value<Traits>;
-  using members =
-      type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>,
-                member<"ClientRequestToken", &type::client_request_token, wire_shape::string>,
-                member<"SecretBinary", &type::secret_binary, wire_shape::blob, redacted>,
-                member<"SecretString", &type::secret_string, wire_shape::string, redacted>,
-                member<"VersionStages", &type::version_stages, wire_shape::string_list>,
-                member<"RotationToken", nullptr, wire_shape::string>>;
+  static constexpr char names[] =
+      "SecretId ClientRequestToken SecretBinary SecretString VersionStages RotationToken";
+  using members = type_list<member<&type::secret_id, wire_shape::string, required>,
+                            member<&type::client_request_token, wire_shape::string>,
+                            member<&type::secret_binary, wire_shape::blob, redacted>,
+                            member<&type::secret_string, wire_shape::string, redacted>,
+                            member<&type::version_stages, wire_shape::string_list>,
+                            member<nullptr, wire_shape::string>>;
 };
 
 /// PutSecretValue's response members (describe.hpp).
 template <class Traits>
 struct description_of<basic_put_secret_value_response<Traits>> {
   using type = basic_put_secret_value_response<Traits>;
-  using members =
-      secret_reference<type, member<"VersionId", &type::version_id, wire_shape::string>,
-                       member<"VersionStages", &type::version_stages, wire_shape::string_list>>;
+  static constexpr char names[] = "ARN Name VersionId VersionStages";
+  using members = secret_reference<type, member<&type::version_id, wire_shape::string>,
+                                   member<&type::version_stages, wire_shape::string_list>>;
 };
 
 /// The checks of PutSecretValue that precede secret resolution (shape, values, token).

@@ -39,16 +39,18 @@ using restore_secret_response = basic_restore_secret_response<>;
 /// service model's order.
 template <class Traits>
 struct description_of<basic_restore_secret<Traits>>
-    : request_description<"RestoreSecret", changes_store | on_one_secret,
-                          basic_restore_secret_response<Traits>> {
+    : request_description<changes_store | on_one_secret, basic_restore_secret_response<Traits>> {
+  static constexpr char operation[] = "RestoreSecret";
   using type = basic_restore_secret<Traits>;
-  using members = type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>>;
+  static constexpr char names[] = "SecretId";
+  using members = type_list<member<&type::secret_id, wire_shape::string, required>>;
 };
 
 /// RestoreSecret's response members (describe.hpp).
 template <class Traits>
 struct description_of<basic_restore_secret_response<Traits>> {
   using type = basic_restore_secret_response<Traits>;
+  static constexpr char names[] = "ARN Name";
   using members = secret_reference<type>;
 };
 

@@ -57,24 +57,27 @@ using rotate_secret_response = basic_rotate_secret_response<>;
 /// service model's order.
 template <class Traits>
 struct description_of<basic_rotate_secret<Traits>>
-    : request_description<"RotateSecret", changes_store, basic_rotate_secret_response<Traits>> {
+    : request_description<changes_store, basic_rotate_secret_response<Traits>> {
+  static constexpr char operation[] = "RotateSecret";
   using type = basic_rotate_secret<Traits>;
+  static constexpr char names[] =
+      "SecretId ClientRequestToken RotationLambdaARN RotationRules ExternalSecretRotationMetadata "
+      "ExternalSecretRotationRoleArn RotateImmediately";
   using members =
-      type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>,
-                member<"ClientRequestToken", &type::client_request_token, wire_shape::string>,
-                member<"RotationLambdaARN", &type::rotation_lambda_arn, wire_shape::string>,
-                member<"RotationRules", &type::rotation_rules, wire_shape::rotation_rules>,
-                member<"ExternalSecretRotationMetadata", nullptr, wire_shape::rotation_metadata>,
-                member<"ExternalSecretRotationRoleArn", nullptr, wire_shape::string>,
-                member<"RotateImmediately", &type::rotate_immediately, wire_shape::boolean>>;
+      type_list<member<&type::secret_id, wire_shape::string, required>,
+                member<&type::client_request_token, wire_shape::string>,
+                member<&type::rotation_lambda_arn, wire_shape::string>,
+                member<&type::rotation_rules, wire_shape::rotation_rules>,
+                member<nullptr, wire_shape::rotation_metadata>, member<nullptr, wire_shape::string>,
+                member<&type::rotate_immediately, wire_shape::boolean>>;
 };
 
 /// RotateSecret's response members (describe.hpp).
 template <class Traits>
 struct description_of<basic_rotate_secret_response<Traits>> {
   using type = basic_rotate_secret_response<Traits>;
-  using members =
-      secret_reference<type, member<"VersionId", &type::version_id, wire_shape::string>>;
+  static constexpr char names[] = "ARN Name VersionId";
+  using members = secret_reference<type, member<&type::version_id, wire_shape::string>>;
 };
 
 namespace detail {

@@ -38,11 +38,12 @@ using tag_resource_response = basic_tag_resource_response<>;
 /// service model's order.
 template <class Traits>
 struct description_of<basic_tag_resource<Traits>>
-    : request_description<"TagResource", changes_store | on_one_secret,
-                          basic_tag_resource_response<Traits>> {
+    : request_description<changes_store | on_one_secret, basic_tag_resource_response<Traits>> {
+  static constexpr char operation[] = "TagResource";
   using type = basic_tag_resource<Traits>;
-  using members = type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>,
-                            member<"Tags", &type::tags, wire_shape::tag_list, required>>;
+  static constexpr char names[] = "SecretId Tags";
+  using members = type_list<member<&type::secret_id, wire_shape::string, required>,
+                            member<&type::tags, wire_shape::tag_list, required>>;
 };
 
 /// TagResource's response members (describe.hpp).

@@ -39,11 +39,12 @@ using untag_resource_response = basic_untag_resource_response<>;
 /// service model's order.
 template <class Traits>
 struct description_of<basic_untag_resource<Traits>>
-    : request_description<"UntagResource", changes_store | on_one_secret,
-                          basic_untag_resource_response<Traits>> {
+    : request_description<changes_store | on_one_secret, basic_untag_resource_response<Traits>> {
+  static constexpr char operation[] = "UntagResource";
   using type = basic_untag_resource<Traits>;
-  using members = type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>,
-                            member<"TagKeys", &type::tag_keys, wire_shape::string_list, required>>;
+  static constexpr char names[] = "SecretId TagKeys";
+  using members = type_list<member<&type::secret_id, wire_shape::string, required>,
+                            member<&type::tag_keys, wire_shape::string_list, required>>;
 };
 
 /// UntagResource's response members (describe.hpp).

@@ -47,25 +47,26 @@ using update_secret_response = basic_update_secret_response<>;
 /// service model's order.
 template <class Traits>
 struct description_of<basic_update_secret<Traits>>
-    : request_description<"UpdateSecret", changes_store | on_one_secret,
-                          basic_update_secret_response<Traits>> {
+    : request_description<changes_store | on_one_secret, basic_update_secret_response<Traits>> {
+  static constexpr char operation[] = "UpdateSecret";
   using type = basic_update_secret<Traits>;
-  using members =
-      type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>,
-                member<"ClientRequestToken", &type::client_request_token, wire_shape::string>,
-                member<"Description", &type::description, wire_shape::string, quoted>,
-                member<"KmsKeyId", &type::kms_key_id, wire_shape::string, quoted>,
-                member<"SecretBinary", &type::secret_binary, wire_shape::blob, redacted>,
-                member<"SecretString", &type::secret_string, wire_shape::string, redacted>,
-                member<"Type", nullptr, wire_shape::string>>;
+  static constexpr char names[] =
+      "SecretId ClientRequestToken Description KmsKeyId SecretBinary SecretString Type";
+  using members = type_list<member<&type::secret_id, wire_shape::string, required>,
+                            member<&type::client_request_token, wire_shape::string>,
+                            member<&type::description, wire_shape::string, quoted>,
+                            member<&type::kms_key_id, wire_shape::string, quoted>,
+                            member<&type::secret_binary, wire_shape::blob, redacted>,
+                            member<&type::secret_string, wire_shape::string, redacted>,
+                            member<nullptr, wire_shape::string>>;
 };
 
 /// UpdateSecret's response members (describe.hpp).
 template <class Traits>
 struct description_of<basic_update_secret_response<Traits>> {
   using type = basic_update_secret_response<Traits>;
-  using members =
-      secret_reference<type, member<"VersionId", &type::version_id, wire_shape::string>>;
+  static constexpr char names[] = "ARN Name VersionId";
+  using members = secret_reference<type, member<&type::version_id, wire_shape::string>>;
 };
 
 /// The checks of UpdateSecret that precede secret resolution (shape, values, token).

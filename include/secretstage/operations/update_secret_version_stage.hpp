@@ -47,20 +47,22 @@ using update_secret_version_stage_response = basic_update_secret_version_stage_r
 /// service model's order.
 template <class Traits>
 struct description_of<basic_update_secret_version_stage<Traits>>
-    : request_description<"UpdateSecretVersionStage", changes_store | on_one_secret,
+    : request_description<changes_store | on_one_secret,
                           basic_update_secret_version_stage_response<Traits>> {
+  static constexpr char operation[] = "UpdateSecretVersionStage";
   using type = basic_update_secret_version_stage<Traits>;
-  using members =
-      type_list<member<"SecretId", &type::secret_id, wire_shape::string, required>,
-                member<"VersionStage", &type::version_stage, wire_shape::string, required>,
-                member<"RemoveFromVersionId", &type::remove_from_version_id, wire_shape::string>,
-                member<"MoveToVersionId", &type::move_to_version_id, wire_shape::string>>;
+  static constexpr char names[] = "SecretId VersionStage RemoveFromVersionId MoveToVersionId";
+  using members = type_list<member<&type::secret_id, wire_shape::string, required>,
+                            member<&type::version_stage, wire_shape::string, required>,
+                            member<&type::remove_from_version_id, wire_shape::string>,
+                            member<&type::move_to_version_id, wire_shape::string>>;
 };
 
 /// UpdateSecretVersionStage's response members (describe.hpp).
 template <class Traits>
 struct description_of<basic_update_secret_version_stage_response<Traits>> {
   using type = basic_update_secret_version_stage_response<Traits>;
+  static constexpr char names[] = "ARN Name";
   using members = secret_reference<type>;
 };
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Two tiers, each from clean build directories, with warnings as errors:
+# Two tiers, each from clean build directories, with warnings as errors (but for the sanitizer builds):
 #
 # ./scripts/test.sh — the everyday tier (about 6 minutes on 2 cores): one CMake + Ninja + g++
 #   build (Debug, -D_GLIBCXX_ASSERTIONS, no benchmarks) in build-cmake-gcc, then ctest: every unit,
@@ -71,9 +71,12 @@ meson_clang() {
 # consumer builds (they install and build other projects), the timing checks (meaningless
 # under instrumentation) and the benchmarks (their smoke pass runs in both Release builds) run in
 # the plain builds only: the ASan build is the longest step, so it compiles only what it tests.
+# Warnings are errors in the two Release builds, which compile everything; the sanitizer builds
+# look for memory and thread errors, and g++'s flow warnings under instrumentation at -O1 are not
+# the code's (the cmake_build default -DSECRETSTAGE_WERROR=ON is overridden below).
 sanitizers() {
   local flags="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -g"
-  cmake_build build-cmake-asan g++ -DCMAKE_BUILD_TYPE=None -DSECRETSTAGE_BUILD_BENCHMARKS=OFF \
+  cmake_build build-cmake-asan g++ -DCMAKE_BUILD_TYPE=None -DSECRETSTAGE_BUILD_BENCHMARKS=OFF -DSECRETSTAGE_WERROR=OFF \
     -DCMAKE_CXX_FLAGS="$flags -D_GLIBCXX_ASSERTIONS" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" &&
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -85,7 +88,7 @@ sanitizers() {
 # the test checks.
 thread_sanitizer() {
   rm -rf build-cmake-tsan
-  CXX=g++ cmake -S . -B build-cmake-tsan -G Ninja -DCMAKE_BUILD_TYPE=None -DSECRETSTAGE_WERROR=ON \
+  CXX=g++ cmake -S . -B build-cmake-tsan -G Ninja -DCMAKE_BUILD_TYPE=None -DSECRETSTAGE_WERROR=OFF \
     -DCMAKE_CXX_FLAGS="-fsanitize=thread -O1 -g" -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread \
     -DSECRETSTAGE_BUILD_BENCHMARKS=OFF &&
     cmake --build build-cmake-tsan -j 2 --target secretstage-server secretstage-replay wire_tests &&

@@ -158,10 +158,20 @@ inline constexpr bool is_optional<std::optional<T>> = true;
 }  // namespace detail
 
 namespace detail {
-/// The `i`th of the space-separated words of `names`.
+/// The `i`th of the space-separated words of `names`. Indexes rather than calling
+/// `string_view::find`: under g++ 12 with -fsanitize=undefined, find's null check on a pointer
+/// into a static member array is not a constant expression.
 constexpr std::string_view nth_name(std::string_view names, std::size_t i) noexcept {
-  for (; i > 0; --i) names.remove_prefix(names.find(' ') + 1);
-  return names.substr(0, names.find(' '));
+  std::size_t begin = 0;
+  for (std::size_t k = 0; k < names.size() && i > 0; ++k) {
+    if (names[k] == ' ') {
+      --i;
+      begin = k + 1;
+    }
+  }
+  std::size_t end = begin;
+  while (end < names.size() && names[end] != ' ') ++end;
+  return names.substr(begin, end - begin);
 }
 constexpr std::size_t name_count(std::string_view names) noexcept {
   std::size_t n = names.empty() ? 0 : 1;

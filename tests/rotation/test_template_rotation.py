@@ -11,13 +11,17 @@ Checks, from the server's answers (the expected labels are AWS's rules, not the 
   - a step delivered again after the rotation finished succeeds and changes nothing;
   - a second rotation moves AWSPREVIOUS to the first rotation's version;
   - a step with a token that is not AWSPENDING fails;
+  - the driver's contract: exec:'s event on standard input and environment, and the Lambda
+    Invoke API's request (against tests/invoker/lambda_endpoint.py);
   - neither the server's log nor the function's messages carry a secret value.
 """
 
 import os
 import secrets
 import shlex
+import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -48,6 +52,58 @@ def drive(endpoint, secret_id, **kwargs):
 def stages(sm, secret_id):
     return {v: sorted(s) for v, s in sm.describe_secret(SecretId=secret_id)
             ["VersionIdsToStages"].items()}
+
+
+def check_driver_contract(endpoint, token):
+    """The event and environment the driver gives a function are rotation_invoker.hpp's: the
+    compact event, members in AWS's order, on standard input; the endpoint and Region variables;
+    the Lambda Invoke API's path, headers and body."""
+    sm = drive_rotation.client(endpoint, REGION)
+    arn = sm.describe_secret(SecretId="template-rotated")["ARN"]
+    expected = ('{"Step":"testSecret","SecretId":"%s","ClientRequestToken":"%s",'
+                '"RotationToken":"rotation-token-1"}' % (arn, token))
+    show = ('exec:printf "%s|%s|%s|%s\\n" "$SECRETS_MANAGER_ENDPOINT" '
+            '"$AWS_ENDPOINT_URL_SECRETS_MANAGER" "$AWS_REGION" "$AWS_DEFAULT_REGION" >&2; '
+            'cat >&2; exit 3')
+    _, results = drive_rotation.drive(endpoint, "template-rotated", FUNCTION_ARN, show,
+                                      region=REGION, token=token, start=False,
+                                      rotation_token="rotation-token-1", steps=["testSecret"],
+                                      report=print)
+    check(results[0][1:3] == ("failed", "exit status 3"), "exec: a non-zero exit fails the step")
+    check(results[0][3] == "%s|%s|%s|%s\n%s" % (endpoint, endpoint, REGION, REGION, expected),
+          "exec: the endpoint and Region variables, and the event on standard input")
+
+    began = time.monotonic()
+    _, results = drive_rotation.drive(endpoint, "template-rotated", FUNCTION_ARN,
+                                      "exec:sleep 30; sleep 30", region=REGION, token=token,
+                                      start=False, steps=["testSecret"], timeout=1, report=print)
+    check(results[0][1] == "timed-out" and time.monotonic() - began < 10,
+          "exec: a step past its timeout is stopped, its process group with it")
+
+    endpoint_process = subprocess.Popen(
+        ["/usr/bin/python3", os.path.join(HERE, "..", "invoker", "lambda_endpoint.py")],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        port = int(endpoint_process.stdout.readline())
+        url = "http://127.0.0.1:%d/2015-03-31/functions/%%s/invocations" % port
+        _, results = drive_rotation.drive(endpoint, "template-rotated", FUNCTION_ARN, url % "ok",
+                                          region=REGION, token=token, start=False, report=print)
+        check([r[1] for r in results] == ["succeeded"] * 4,
+              "Lambda Invoke API: a 200 without X-Amz-Function-Error succeeds")
+        _, results = drive_rotation.drive(endpoint, "template-rotated", FUNCTION_ARN,
+                                          url % "echo", region=REGION, token=token, start=False,
+                                          rotation_token="rotation-token-1",
+                                          steps=["testSecret"], report=print)
+        seen = results[0][3].splitlines()
+        check(results[0][1:3] == ("failed", "function error Unhandled"),
+              "Lambda Invoke API: X-Amz-Function-Error fails the step")
+        check("path /2015-03-31/functions/echo/invocations" in seen
+              and "invocation-type RequestResponse" in seen
+              and "content-type application/json" in seen and "body " + expected in seen,
+              "Lambda Invoke API: the path, the headers and the event as the body")
+    finally:
+        endpoint_process.terminate()
+        endpoint_process.wait()
 
 
 def main():
@@ -108,6 +164,8 @@ def main():
                            steps=["createSecret"])
         check(results[0][1] == "failed" and "not set as AWSPENDING" in results[0][3],
               "a step for a version that is not AWSPENDING fails")
+
+        check_driver_contract(server.endpoint, token2)
 
         log = server.output()
         status = server.stop()

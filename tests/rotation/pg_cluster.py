@@ -233,6 +233,8 @@ class Cluster:
             if self._process.poll() is not None:
                 tail = self._log_tail()
                 self._process = None
+                self._log.close()
+                self._log = None
                 if "could not bind" in tail or "could not create any TCP/IP sockets" in tail:
                     return False
                 raise ClusterError("postgres exited at start-up:\n" + tail)

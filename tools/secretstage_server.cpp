@@ -44,6 +44,12 @@ store. Point a client at it with --endpoint-url; any credentials are accepted.
                        AWSPENDING or keeps it; value=TEXT fixes the new value (default: a fresh
                        password with GetRandomPassword's defaults). Any other ARN gets AWS's
                        AccessDeniedException.
+  --external-rotation-function ARN
+                       register a rotation function whose steps the caller runs (repeatable):
+                       RotateSecret with this ARN starts the rotation as AWS does (a value-less
+                       version carrying AWSPENDING) and answers; nothing invokes the function
+                       (tests/rotation/drive_rotation.py plays that part). A built-in
+                       --rotation-function with the same ARN takes precedence.
   --data-dir DIR       keep the store in DIR across restarts (docs/durability.md): a mutating
                        request is answered only once its journal record is on disk
                        (fdatasync, shared by concurrent writers); start-up recovers the latest
@@ -114,6 +120,10 @@ options parse_arguments(int argc, char** argv) {
       auto spec = ss::tools::parse_rotation_function_spec(value());
       if (!spec) fail("--rotation-function needs ARN=remove-pending|keep-pending[,value=TEXT]");
       out.service.rotation_functions[spec->arn] = spec->function;
+    } else if (arg == "--external-rotation-function") {
+      std::string arn = value();
+      if (arn.empty()) fail("--external-rotation-function needs an ARN");
+      out.service.external_rotation_functions.push_back(std::move(arn));
     } else if (arg == "--data-dir") {
       out.data_dir = value();
     } else if (arg == "--data-key-file") {
@@ -149,7 +159,10 @@ std::unique_ptr<ss::tools::data_dir> open_data_dir(const options& o, ss::store& 
   }
   // The context every journal record shares: what the service will build from these options.
   ss::journal_header header{o.service.region, o.service.account_id, {}};
-  for (const auto& entry : o.service.rotation_functions) header.functions.push_back(entry.first);
+  // Sorted and without duplicates, as the service keeps them (rotation_functions).
+  std::vector<std::string> functions = o.service.external_rotation_functions;
+  for (const auto& entry : o.service.rotation_functions) functions.push_back(entry.first);
+  header.functions = ss::rotation_functions(std::move(functions)).arns();
   std::unique_ptr<ss::tools::data_dir> dir;
   ss::tools::data_dir::opened found;
   if (auto e = ss::tools::data_dir::open(settings, header, dir, found)) {

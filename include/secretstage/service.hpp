@@ -81,6 +81,11 @@ struct service_options {
   /// The built-in rotation functions, by Lambda ARN. RotateSecret with any other ARN gets AWS's
   /// AccessDeniedException and changes nothing.
   std::map<std::string, builtin_rotation_function, std::less<>> rotation_functions{};
+  /// Rotation functions the service can invoke but does not run: RotateSecret with one of these
+  /// ARNs starts the rotation as AWS does (a value-less version carrying AWSPENDING) and answers,
+  /// and the caller invokes the function's steps (tests/rotation/drive_rotation.py does, until
+  /// the service runs users' functions itself, issue 14).
+  std::vector<std::string> external_rotation_functions{};
 };
 
 /// What `basic_service::handle` answers: the HTTP status and AWS JSON body, plus the request id
@@ -163,6 +168,8 @@ class basic_service {
         store_(std::move(initial)) {
     std::vector<std::string> arns;
     for (const auto& entry : options_.rotation_functions) arns.push_back(entry.first);
+    arns.insert(arns.end(), options_.external_rotation_functions.begin(),
+                options_.external_rotation_functions.end());
     functions_ = rotation_functions(std::move(arns));
     next_due_ = next_background_due(store_);
   }

@@ -1,6 +1,7 @@
 // service.hpp: the service around the pure model, driven through its AWS JSON interface.
 // Determinism by seed, raw mode, built-in rotation (both finish variants, fixed and generated
-// values, the stored function), unknown functions (AWS's AccessDeniedException, nothing changes),
+// values, the stored function), external functions (the rotation starts, no step runs), unknown
+// functions (AWS's AccessDeniedException, nothing changes),
 // background collection and purge on the service's clock, commit sequence numbers and the
 // observer, and 8 threads of concurrent PutSecretValue losing nothing. Expected error texts are
 // typed from docs/semantics.md (tests/support/aws_text.hpp), not from the library.
@@ -285,6 +286,59 @@ TEST_CASE("service: RotateSecret with an unregistered function is denied and cha
               "InvalidRequestException",
               "No Lambda rotation function ARN is associated with this secret.");
   CHECK(s.store() == before);
+}
+
+TEST_CASE("service: an external function's rotation starts as AWS's does and runs no step") {
+  const std::string EXT = "arn:aws:lambda:us-east-1:123456789012:function:rotate-outside";
+  ss::service_options options;
+  options.external_rotation_functions = {EXT};
+  ss::service s(options);
+  const std::string v1 =
+      ok(s.handle("CreateSecret", create("app/db", "first"), at(t0))).at("VersionId");
+  const std::string token = "33333333-3333-4333-8333-333333333333";
+  const json started = ok(s.handle(
+      "RotateSecret",
+      json{{"SecretId", "app/db"}, {"RotationLambdaARN", EXT}, {"ClientRequestToken", token}}
+          .dump(),
+      at(t0 + hour)));
+  CHECK(started.at("VersionId") == token);
+  // The placeholder: a version without a value carrying AWSPENDING; AWSCURRENT has not moved.
+  CHECK(labels_of(s, "app/db") == ss::testing::aws_map{{v1, {C}}, {token, {P}}});
+  check_error(s.handle("GetSecretValue",
+                       json{{"SecretId", "app/db"}, {"VersionId", token}}.dump(), at(t0 + hour)),
+              "ResourceNotFoundException", no_value_for_version + token);
+  const json described =
+      ok(s.handle("DescribeSecret", json{{"SecretId", "app/db"}}.dump(), at(t0 + hour)));
+  CHECK(described.at("RotationEnabled") == true);
+  CHECK(described.at("RotationLambdaARN") == EXT);
+  CHECK(!described.contains("LastRotatedDate"));
+  // Nothing runs the steps, so the rotation stays incomplete and blocks the next one.
+  check_error(s.handle("RotateSecret", json{{"SecretId", "app/db"}}.dump(), at(t0 + 2 * hour)),
+              "InvalidRequestException",
+              "A previous rotation isn't complete. That rotation will be reattempted.");
+  // The caller plays the function: createSecret fills the placeholder, finishSecret moves the
+  // labels, as the template's calls do.
+  ok(s.handle("PutSecretValue",
+              json{{"SecretId", "app/db"}, {"ClientRequestToken", token}, {"SecretString", "next"},
+                   {"VersionStages", {P}}}
+                  .dump(),
+              at(t0 + 2 * hour)));
+  ok(s.handle("UpdateSecretVersionStage",
+              json{{"SecretId", "app/db"}, {"VersionStage", C}, {"MoveToVersionId", token},
+                   {"RemoveFromVersionId", v1}}
+                  .dump(),
+              at(t0 + 2 * hour)));
+  ok(s.handle("UpdateSecretVersionStage",
+              json{{"SecretId", "app/db"}, {"VersionStage", P}, {"RemoveFromVersionId", token}}
+                  .dump(),
+              at(t0 + 2 * hour)));
+  CHECK(labels_of(s, "app/db") == ss::testing::aws_map{{v1, {PREV}}, {token, {C}}});
+  CHECK(value_of(s, "app/db", token) == "next");
+  // Any other ARN is still denied.
+  check_error(s.handle("RotateSecret",
+                       json{{"SecretId", "app/db"}, {"RotationLambdaARN", UNKNOWN}}.dump(),
+                       at(t0 + 2 * hour)),
+              "AccessDeniedException", cannot_invoke);
 }
 
 TEST_CASE("service: a failed built-in rotation changes nothing") {

@@ -1,5 +1,6 @@
 // operations/list_secrets.hpp and detail/filters.hpp: ListSecrets (docs/semantics.md#listsecrets,
 // #reads; the API reference's Filter page). Expected messages are typed from the spec.
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -248,8 +249,9 @@ TEST_CASE("filters name and description as AWS answered them (AWS-validated test
   ss::store st;
   const names all4 = {"testing1/one-1", "/testing2/two-1", "testing3/three-1", "/testing4/four-1"};
   const char* descriptions[] = {"a secret", "an secret", "asecret", "thesecret"};
-  for (int i = 0; i < 4; ++i)
-    st = run(st, ss::create_secret{.name = all4[i], .description = descriptions[i]}, at(day0 + i * hour)).state;
+  for (std::size_t i = 0; i < all4.size(); ++i)
+    st = run(st, ss::create_secret{.name = all4[i], .description = descriptions[i]},
+             at(day0 + static_cast<std::int64_t>(i) * hour)).state;
   CHECK(listed(st, {{filter_key::name, {"/"}}}) == names{"/testing2/two-1", "/testing4/four-1"});
   CHECK(listed(st, {{filter_key::name, {"!/"}}}) == names{"testing1/one-1", "testing3/three-1"});
   CHECK(listed(st, {{filter_key::name, {"testing1 one"}}}).empty());  // a name is not split into words

@@ -98,7 +98,8 @@ host, port = url.split("//")[1].split(":")
 def run(k):
     c = http.client.HTTPConnection(host, int(port))
     for i in range(k, n, 16):
-        body = json.dumps({"Name": f"app/service-{i}/db", "SecretString": "x" * 64})
+        body = json.dumps({"Name": f"app/service-{i}/db", "SecretString": "x" * 64,
+                           "ClientRequestToken": "00000000-0000-4000-8000-%012d" % i})
         c.request("POST", "/", body, {"X-Amz-Target": "secretsmanager.CreateSecret",
                                       "Content-Type": "application/x-amz-json-1.1"})
         r = c.getresponse(); r.read()

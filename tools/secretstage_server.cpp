@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <exception>
 #include <iostream>
 #include <memory>
@@ -38,6 +39,12 @@ store. Point a client at it with --endpoint-url; any credentials are accepted.
   --account-id A       account of the ARNs (default 123456789012)
   --seed N             seed of every generated value: ARN characters, ClientRequestTokens the
                        server fills in, rotated passwords, request ids (default 0)
+  --generate-client-request-tokens
+                       fill in a UUIDv4 ClientRequestToken when a CreateSecret, PutSecretValue,
+                       UpdateSecret or RotateSecret request has none, as the AWS CLI and SDKs
+                       do. Without it the server answers such a request as AWS answers a raw
+                       HTTP one: InvalidRequestException (InvalidParameterException for
+                       RotateSecret), "You must provide a ClientRequestToken value. ..."
   --rotation-function ARN=remove-pending|keep-pending[,value=TEXT]
                        register a built-in rotation function (repeatable): RotateSecret with
                        this ARN runs the whole rotation before it answers; finishSecret removes
@@ -86,6 +93,9 @@ struct options {
 
 options parse_arguments(int argc, char** argv) {
   options out;
+  // A raw HTTP request reaches AWS as sent: a missing ClientRequestToken is an error there, so it
+  // is one here unless asked otherwise (the CLI and SDKs always send one).
+  out.service.raw = true;
   auto fail = [](const std::string& message) {
     std::cerr << "secretstage-server: " << message << "\nTry 'secretstage-server --help'.\n";
     std::exit(2);
@@ -112,6 +122,8 @@ options parse_arguments(int argc, char** argv) {
       out.port = static_cast<int>(number(arg, value(), 65535));
     } else if (arg == "--seed") {
       out.service.seed = number(arg, value(), ~0ull);
+    } else if (arg == "--generate-client-request-tokens") {
+      out.service.raw = false;
     } else if (arg == "--region") {
       out.service.region = value();
     } else if (arg == "--account-id") {
@@ -211,6 +223,21 @@ std::string error_code_of(const ss::service_reply& reply) {
   return reply.body.substr(open + 1, close - open - 1);
 }
 
+/// The current time as an HTTP date (RFC 7231 §7.1.1.1 IMF-fixdate, "Sun, 06 Nov 1994 08:49:37
+/// GMT"), built by hand: strftime's names would follow the locale.
+std::string http_date() {
+  static constexpr const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const std::time_t now = std::time(nullptr);
+  std::tm t{};
+  gmtime_r(&now, &t);
+  char text[32];
+  std::snprintf(text, sizeof text, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[t.tm_wday % 7],
+                t.tm_mday, months[t.tm_mon % 12], t.tm_year + 1900, t.tm_hour, t.tm_min, t.tm_sec);
+  return text;
+}
+
 void answer(httplib::Response& res, const ss::service_reply& reply) {
   res.status = reply.status;
   res.set_header("x-amzn-RequestId", reply.request_id);
@@ -273,6 +300,11 @@ int main(int argc, char** argv) {
   server.set_read_timeout(io_timeout_seconds, 0);
   server.set_write_timeout(io_timeout_seconds, 0);
   server.set_keep_alive_max_count(10'000);
+  // Every answer, cpp-httplib's own error answers included, carries the Date an origin server
+  // must send (RFC 7231 §7.1.1.2) and AWS sends.
+  server.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Date", http_date());
+  });
   // A durable write holds its thread until the sync: more threads than cpp-httplib's default 8,
   // so that many clients' writes can share one sync (group commit).
   if (data) server.new_task_queue = [] { return new httplib::ThreadPool(64); };

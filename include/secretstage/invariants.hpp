@@ -88,6 +88,12 @@ template <class Traits>
   return true;
 }
 
+/// I21: a secret that holds a tag is marked as tagged (so its Tags member is listed).
+template <class Traits>
+[[nodiscard]] bool tags_imply_tagged(const basic_secret<Traits>& s) {
+  return s.tags().empty() || s.ever_tagged();
+}
+
 /// The names of the violated single-state invariants (empty when all hold).
 template <class Traits>
 [[nodiscard]] std::vector<std::string_view> check_invariants(const basic_secret<Traits>& s) {
@@ -99,6 +105,7 @@ template <class Traits>
   if (!static_bounds_respected(s)) violated.push_back("I18 static_bounds_respected");
   if (!name_and_arn_well_formed(s)) violated.push_back("I19 name_and_arn_well_formed");
   if (!creation_order_strict(s)) violated.push_back("I10 creation_order_strict");
+  if (!tags_imply_tagged(s)) violated.push_back("I21 tags_imply_tagged");
   return violated;
 }
 
@@ -142,6 +149,13 @@ template <class Traits>
   return true;
 }
 
+/// I21: once tagged, always tagged (removing the last tag leaves "Tags": []).
+template <class Traits>
+[[nodiscard]] bool tagged_stays_tagged(const basic_secret<Traits>& before,
+                                       const basic_secret<Traits>& after) {
+  return !before.ever_tagged() || after.ever_tagged();
+}
+
 /// The names of the violated step invariants (empty when all hold).
 template <class Traits>
 [[nodiscard]] std::vector<std::string_view> check_transition_invariants(
@@ -151,6 +165,7 @@ template <class Traits>
   if (!awsprevious_follows_awscurrent(before, after))
     violated.push_back("I5 awsprevious_follows_awscurrent");
   if (!versions_immutable(before, after)) violated.push_back("I10 versions_immutable");
+  if (!tagged_stays_tagged(before, after)) violated.push_back("I21 tagged_stays_tagged");
   return violated;
 }
 

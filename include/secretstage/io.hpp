@@ -281,7 +281,7 @@ void print_secret_summary(std::ostream& os, bool& first, const Entry& e) {
   print_optional(os, first, "LastAccessedDate", e.last_accessed_date);
   print_optional(os, first, "DeletedDate", e.deleted_date);
   print_optional(os, first, "NextRotationDate", e.next_rotation_date);
-  if (!e.tags.empty()) print_field(os, first, "Tags", tag_list(e.tags));
+  if (e.tags) print_field(os, first, "Tags", tag_list(*e.tags));
   print_field(os, first, "CreatedDate", e.created_date);
 }
 }  // namespace detail

@@ -46,6 +46,9 @@ struct secret_meta : counted {
   std::optional<std::string> kms_key_id;
   timestamp created_date;
   std::vector<tag> tags;  // in the order they were first added
+  /// A tag was attached once. AWS lists Tags from then on, as [] after the last is removed, and
+  /// not at all for a secret never tagged (docs/semantics.md, "Empty lists and maps").
+  bool tagged = false;
   bool rotation_enabled = false;
   std::optional<std::string> rotation_lambda_arn;
   std::optional<rotation_rules> rotation;
@@ -235,6 +238,8 @@ class basic_secret {
     return body().last_rotated;
   }
   [[nodiscard]] const std::vector<tag>& tags() const noexcept { return body().meta->tags; }
+  /// Whether a tag was ever attached (then DescribeSecret and ListSecrets show Tags, maybe []).
+  [[nodiscard]] bool ever_tagged() const noexcept { return body().meta->tagged; }
   [[nodiscard]] bool rotation_enabled() const noexcept { return body().meta->rotation_enabled; }
   [[nodiscard]] const std::optional<std::string>& rotation_lambda_arn() const noexcept {
     return body().meta->rotation_lambda_arn;

@@ -326,7 +326,8 @@ void put_secret(Sink& w, const secret_type& s) {
   put_time_field(w, fields::deleted_date, s.deleted_date());
   put_time_field(w, fields::last_accessed_date, s.last_accessed_date());
   put_time_field(w, fields::last_rotated_date, s.last_rotated_date());
-  if (!s.tags().empty()) {
+  // Present, maybe with count 0, once the secret was tagged: AWS tells the two apart.
+  if (s.ever_tagged()) {
     put_field(w, fields::tags, [&](auto& o) {
       put_varint(o, s.tags().size());
       for (const tag& t : s.tags()) {
@@ -480,11 +481,12 @@ class reader {
     return out;
   }
   std::string_view bytes() { return raw(varint()); }
-  /// A count of items of at least `min_size` bytes each: no more than the field can hold.
-  std::uint64_t count(std::size_t min_size, std::string_view what) {
+  /// A count of items of at least `min_size` bytes each: no more than the field can hold, and
+  /// not 0 (an empty list is left out) unless `empty_allowed`.
+  std::uint64_t count(std::size_t min_size, std::string_view what, bool empty_allowed = false) {
     const std::size_t at = pos_;
     const std::uint64_t n = varint();
-    if (ok() && (n == 0 || n > remaining() / min_size))
+    if (ok() && ((n == 0 && !empty_allowed) || n > remaining() / min_size))
       malformed(at, messages::detail::concat(
                         {"the count of ", what, " is ", std::to_string(n),
                          n == 0 ? " (an empty list is left out)" : ", more than its bytes hold"}));
@@ -664,7 +666,9 @@ inline std::optional<secret_type> read_secret(reader& r) {
         last_rotated = r.time();
         return true;
       case fields::tags: {
-        const std::uint64_t n = r.count(2, "tags");
+        // Count 0: every tag was removed, which AWS shows as "Tags": [] (no field: never tagged).
+        const std::uint64_t n = r.count(2, "tags", true);
+        meta->tagged = true;
         for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
           const std::string_view key = r.bytes();
           const std::string_view value = r.bytes();

@@ -291,6 +291,25 @@ for method, path in (("GET", "/"), ("PUT", "/"), ("DELETE", "/"), ("POST", "/oth
     checked += 1
 
 
+# ---- no ClientRequestToken: AWS refuses a version-creating raw request --------------------------
+# The server answers as AWS does unless started with --generate-client-request-tokens (which
+# with_server.sh does not pass). The requests name existing secrets and are otherwise valid, so
+# only the missing token can refuse them.
+NO_TOKEN = "You must provide a ClientRequestToken value. We recommend a UUID-type value."
+for op, request, code in [
+    ("CreateSecret", {"Name": "new/untokened", "SecretString": "x"}, "InvalidRequestException"),
+    ("CreateSecret", {"Name": "new/untokened", "SecretBinary": "eA=="}, "InvalidRequestException"),
+    ("PutSecretValue", {"SecretId": "fixture/db", "SecretString": "x"}, "InvalidRequestException"),
+    ("PutSecretValue", {"SecretId": "fixture/db", "SecretBinary": "eA=="}, "InvalidRequestException"),
+    ("UpdateSecret", {"SecretId": "fixture/db", "SecretString": "x"}, "InvalidRequestException"),
+    ("RotateSecret", {"SecretId": "fixture/db", "RotationLambdaARN": os.environ.get(
+        "STORY_ROTATION_ARN", "arn:aws:lambda:us-east-1:123456789012:function:f")}, "InvalidParameterException"),
+]:
+    status, parsed, raw = post("secretsmanager." + op, json.dumps(request))
+    expect_error(f"{op} without ClientRequestToken", status, parsed, raw, codes={code})
+    if isinstance(parsed, dict) and parsed.get("Message") != NO_TOKEN:
+        fail(f"{op} without ClientRequestToken", f"message {parsed.get('Message')!r}")
+
 # ---- clients that misbehave on the socket --------------------------------------------------------
 
 def raw_request(target, body):

@@ -298,7 +298,8 @@ def files_suite(binary):
         server = Server(binary, data, ["--compact-bytes", "2000"])
         client = Client(server.port)
         for k in range(40):
-            status, _ = client.call("CreateSecret", {"Name": f"c{k}", "SecretString": f"value-{k}"})
+            status, _ = client.call("CreateSecret", {"Name": f"c{k}", "SecretString": f"value-{k}",
+                                                     "ClientRequestToken": str(uuid.uuid4())})
             check(status == 200, f"compaction: write {k}: {status}")
         client.close()
         server.kill()

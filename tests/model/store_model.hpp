@@ -15,6 +15,7 @@
 // the password's properties).
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -60,6 +61,7 @@ struct secret {
   std::int64_t created_ms = 0;
   std::optional<std::int64_t> last_changed_ms, deleted_ms, last_accessed_ms, last_rotated_ms;
   std::vector<std::pair<std::string, std::string>> tags;  // in the order first added
+  bool ever_tagged = false;  // a tag was attached once: Tags is listed from then on, maybe []
   bool rotation_enabled = false;
   std::optional<std::string> lambda;
   std::optional<rules> rotation;
@@ -268,7 +270,7 @@ struct description {
   std::optional<std::string> lambda;
   std::optional<rules> rotation;
   std::optional<std::int64_t> last_rotated_ms, last_changed_ms, last_accessed_ms, deleted_ms, next_rotation_ms;
-  std::vector<std::pair<std::string, std::string>> tags;
+  std::optional<std::vector<std::pair<std::string, std::string>>> tags;  // absent: never tagged
   std::vector<std::pair<std::string, std::set<std::string>>> stages;  // labelled versions, oldest first
   std::int64_t created_ms = 0;
 };
@@ -380,6 +382,7 @@ inline outcome<id_resp> create_secret(const store& st, const create_req& r, cons
   s.created_ms = e.now_ms;
   s.last_changed_ms = e.now_ms;
   if (r.tags) merge_tags(s.tags, *r.tags);
+  s.ever_tagged = !s.tags.empty();
   o.resp.arn = s.arn;
   o.resp.name = s.name;
   if (has_value) {
@@ -794,7 +797,26 @@ inline bool prefix(std::string_view text, std::string_view p, bool case_sensitiv
 }
 inline bool value_matches(const std::string& key, const std::string& v, const secret& s) {
   if (key == "name") return prefix(s.name, v, true);
-  if (key == "description") return prefix(s.description, v, false);
+  if (key == "description") {
+    // Every word of the value begins some word of the description (words: runs of ASCII letters
+    // and digits, compared lower-cased).
+    auto words = [](const std::string& text) {
+      std::vector<std::string> out(1);
+      for (char c : text) {
+        if (std::isalnum(static_cast<unsigned char>(c)) && static_cast<unsigned char>(c) < 128)
+          out.back() += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        else if (!out.back().empty())
+          out.emplace_back();
+      }
+      if (out.back().empty()) out.pop_back();
+      return out;
+    };
+    const auto have = words(s.description);
+    for (const auto& w : words(v))
+      if (std::none_of(have.begin(), have.end(), [&](const std::string& h) { return h.rfind(w, 0) == 0; }))
+        return false;
+    return true;
+  }
   for (const auto& [k, val] : s.tags)
     if (prefix(key == "tag-key" ? k : val, v, true)) return true;
   return false;
@@ -851,7 +873,7 @@ inline description describe(const secret& s, bool for_describe = false) {
   d.deleted_ms = s.deleted_ms;
   if (s.rotation_enabled && s.rotation && s.rotation->days)
     d.next_rotation_ms = s.last_rotated_ms.value_or(s.created_ms) + *s.rotation->days * day_ms;
-  d.tags = s.tags;
+  if (s.ever_tagged) d.tags = s.tags;
   std::vector<std::pair<std::uint64_t, std::string>> labelled;
   for (const auto& [id, v] : s.versions)
     if (!v.labels.empty()) labelled.emplace_back(v.order, id);
@@ -1016,6 +1038,7 @@ inline outcome<none_resp> tag_resource(const store& st, const std::string& id,
   secret& n = o.next.secrets[s->name];
   merge_tags(n.tags, tags);
   if (n.tags == s->tags) return o;
+  n.ever_tagged = true;
   n.last_changed_ms = e.now_ms;
   o.changed = true;
   return o;

@@ -323,6 +323,7 @@ std::string diff(const sm::store& m, const ss::store& l) {
     date("last_accessed_date", s.last_accessed_ms, ms(ls->last_accessed_date()));
     date("last_rotated_date", s.last_rotated_ms, ms(ls->last_rotated_date()));
     if (s.tags != to_model(ls->tags())) d << p << "tags differ\n";
+    if (s.ever_tagged != ls->ever_tagged()) d << p << "ever_tagged differs\n";
     if (s.rotation_enabled != ls->rotation_enabled()) d << p << "rotation_enabled differs\n";
     if (s.lambda != ls->rotation_lambda_arn()) d << p << "rotation_lambda_arn differs\n";
     if (s.rotation != to_model(ls->rotation())) d << p << "rotation rules differ\n";
@@ -384,7 +385,8 @@ std::string same_description(const sm::description& m, const Entry& l, const Sta
   if (m.deleted_ms != ms(l.deleted_date)) return "DeletedDate";
   if (m.next_rotation_ms != ms(l.next_rotation_date))
     return "NextRotationDate: model " + show_opt(m.next_rotation_ms) + ", library " + show_opt(ms(l.next_rotation_date));
-  if (m.tags != to_model(l.tags)) return "Tags";
+  if (m.tags.has_value() != l.tags.has_value() || (m.tags && *m.tags != to_model(*l.tags)))
+    return "Tags";
   if (m.created_ms != l.created_date.epoch_ms) return "CreatedDate";
   if (m.stages.size() != stages.size()) return "VersionIdsToStages size";
   for (std::size_t i = 0; i < stages.size(); ++i)

@@ -4,13 +4,16 @@ stories are separate tests).
 
 Usage: smoke_test.py <secretstage-server>
 
-Checks: the first stdout line; AWS JSON 1.1 answers (status, Content-Type, x-amzn-RequestId);
+Checks: the first stdout line; AWS JSON 1.1 answers (status, Content-Type, x-amzn-RequestId,
+an RFC 7231 IMF-fixdate Date close to the clock); a version-creating request without a
+ClientRequestToken refused as AWS refuses it, and filled in under --generate-client-request-tokens;
 UnknownOperationException for a missing or foreign X-Amz-Target; 404 for other paths and
 methods; a body that is not JSON; a slow client does not hold up others; concurrent writers
 lose nothing and the commit log lists every commit in order; the request log on stderr never
 shows a body or a value; SIGTERM and SIGINT stop the server with exit status 0.
 """
 
+import calendar
 import http.client
 import json
 import os
@@ -24,6 +27,10 @@ import threading
 import time
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+# RFC 7231 §7.1.1.1: day-name "," SP 2DIGIT SP month SP 4DIGIT SP hh:mm:ss SP "GMT".
+IMF_FIXDATE = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+                         r"\d{4} \d\d:\d\d:\d\d GMT$")
+MISSING_TOKEN = "You must provide a ClientRequestToken value. We recommend a UUID-type value."
 FN = "arn:aws:lambda:us-east-1:123456789012:function:rotate-smoke"
 VALUE_MARK = "value-that-must-never-be-logged"
 failures = []
@@ -84,14 +91,52 @@ class Server:
         return code, log, commits
 
 
+def check_date(headers, what):
+    """The Date header: IMF-fixdate, and the server's clock (within a minute of ours)."""
+    date = headers.get("Date", "")
+    check(IMF_FIXDATE.match(date), "%s: Date is an IMF-fixdate (got %r)" % (what, date))
+    if IMF_FIXDATE.match(date):
+        when = calendar.timegm(time.strptime(date, "%a, %d %b %Y %H:%M:%S GMT"))
+        check(abs(when - time.time()) < 60, "%s: Date is now (got %r)" % (what, date))
+
+
+def crt(n):
+    return "00000000-0000-4000-8000-%012d" % n
+
+
 def main(binary):
     s = Server(binary, "--rotation-function", FN + "=remove-pending,value=" + VALUE_MARK + "-rotated")
 
-    status, headers, body = s.call("CreateSecret", {"Name": "smoke/db", "SecretString": VALUE_MARK})
+    # No ClientRequestToken: AWS refuses every version-creating request sent over raw HTTP.
+    for operation, payload, error in (
+            ("CreateSecret", {"Name": "smoke/untokened", "SecretString": "v"}, "InvalidRequestException"),
+            ("CreateSecret", {"Name": "smoke/untokened", "SecretBinary": "AAEC"}, "InvalidRequestException"),
+            ("PutSecretValue", {"SecretId": "smoke/untokened", "SecretString": "v"}, "InvalidRequestException"),
+            ("UpdateSecret", {"SecretId": "smoke/untokened", "SecretString": "v"}, "InvalidRequestException")):
+        status, headers, body = s.call(operation, payload)
+        check(status == 400 and body == {"__type": error, "Message": MISSING_TOKEN},
+              "%s without a token: 400 %s (got %s %s)" % (operation, error, status, body))
+    status, _, body = s.call("DescribeSecret", {"SecretId": "smoke/untokened"})
+    check(status == 400 and body.get("__type") == "ResourceNotFoundException",
+          "a refused CreateSecret creates nothing (got %s %s)" % (status, body))
+    # Without a value CreateSecret makes no version, so it needs no token.
+    status, _, body = s.call("CreateSecret", {"Name": "smoke/empty"})
+    check(status == 200 and "VersionId" not in body, "CreateSecret without a value needs no token (got %s %s)"
+          % (status, body))
+    status, _, body = s.call("RotateSecret", {"SecretId": "smoke/empty", "RotationLambdaARN": FN})
+    check(status == 400 and body == {"__type": "InvalidParameterException", "Message": MISSING_TOKEN},
+          "RotateSecret without a token: 400 InvalidParameterException (got %s %s)" % (status, body))
+    status, _, body = s.call("DescribeSecret", {"SecretId": "smoke/empty"})
+    check(status == 200 and "RotationEnabled" not in body and "VersionIdsToStages" not in body,
+          "a refused RotateSecret changes nothing (got %s %s)" % (status, body))
+
+    status, headers, body = s.call("CreateSecret", {"Name": "smoke/db", "SecretString": VALUE_MARK,
+                                                    "ClientRequestToken": crt(1)})
     check(status == 200, "CreateSecret answers 200 (got %s %s)" % (status, body))
     check(headers.get("Content-Type") == "application/x-amz-json-1.1", "Content-Type of a success")
     check(UUID.match(headers.get("x-amzn-RequestId", "")), "x-amzn-RequestId is a UUID")
-    check(UUID.match(body.get("VersionId", "")), "the generated ClientRequestToken is a UUIDv4")
+    check(body.get("VersionId") == crt(1), "the version is the ClientRequestToken")
+    check_date(headers, "a success")
 
     status, headers, body = s.call("GetSecretValue", {"SecretId": "smoke/db"})
     check(status == 200 and body.get("SecretString") == VALUE_MARK, "GetSecretValue returns the value")
@@ -101,13 +146,15 @@ def main(binary):
                                      "Message": "Secrets Manager can't find the specified secret."},
           "an unknown secret: 400 ResourceNotFoundException (got %s %s)" % (status, body))
     check(headers.get("Content-Type") == "application/x-amz-json-1.1", "Content-Type of an error")
+    check_date(headers, "an error")
 
-    status, _, body = s.call("RotateSecret", {"SecretId": "smoke/db", "RotationLambdaARN": FN})
+    status, _, body = s.call("RotateSecret", {"SecretId": "smoke/db", "RotationLambdaARN": FN,
+                                              "ClientRequestToken": crt(2)})
     check(status == 200, "RotateSecret with the registered function (got %s %s)" % (status, body))
     status, _, body = s.call("ListSecretVersionIds", {"SecretId": "smoke/db"})
     stages = sorted(sorted(v.get("VersionStages", [])) for v in body.get("Versions", []))
     check(stages == [["AWSCURRENT"], ["AWSPREVIOUS"]], "rotated synchronously (got %s)" % stages)
-    status, _, body = s.call("RotateSecret", {"SecretId": "smoke/db",
+    status, _, body = s.call("RotateSecret", {"SecretId": "smoke/db", "ClientRequestToken": crt(3),
                                               "RotationLambdaARN": FN + "-unknown"})
     check(status == 400 and body.get("__type") == "AccessDeniedException",
           "an unregistered function: AccessDeniedException (got %s %s)" % (status, body))
@@ -122,6 +169,7 @@ def main(binary):
     for method, path in (("GET", "/"), ("POST", "/other"), ("PUT", "/"), ("DELETE", "/x")):
         status, headers, data = s.request(method=method, path=path, target="secretsmanager.ListSecrets")
         check(400 <= status < 500, "%s %s: a 4xx (got %s)" % (method, path, status))
+        check_date(headers, "%s %s" % (method, path))
 
     status, _, data = s.request(target="secretsmanager.CreateSecret", body=b"{not json")
     check(status == 400 and json.loads(data).get("__type") == "SerializationException",
@@ -142,7 +190,8 @@ def main(binary):
 
     def writer(t):
         for i in range(puts_per_thread):
-            status, _, _ = s.call("PutSecretValue", {"SecretId": "smoke/db",
+            status, _, _ = s.call("PutSecretValue", {"SecretId": "smoke/db", "ClientRequestToken": crt(
+                                                          1000 * (t + 1) + i),
                                                       "SecretString": "%s-%d-%d" % (VALUE_MARK, t, i)})
             with lock:
                 statuses.append(status)
@@ -173,13 +222,21 @@ def main(binary):
     check(len(lines) >= 20 and all(UUID.match(l.split(" ")[0]) for l in lines),
           "one log line per request, starting with its request id")
     check(any(l.endswith(" 400 ResourceNotFoundException") for l in lines), "error codes are logged")
-    # CreateSecret, RotateSecret and the puts committed; reads and failures did not.
-    check([c["seq"] for c in commits] == list(range(1, 3 + threads * puts_per_thread)),
+    # Both CreateSecrets, RotateSecret and the puts committed; reads and failures did not.
+    check([c["seq"] for c in commits] == list(range(1, 4 + threads * puts_per_thread)),
           "the commit log numbers every commit in order")
-    check([c["operation"] for c in commits[:2]] == ["CreateSecret", "RotateSecret"], "commit log operations")
+    check([c["operation"] for c in commits[:3]] == ["CreateSecret", "CreateSecret", "RotateSecret"],
+          "commit log operations")
     check(all(set(c) == {"seq", "request_id", "operation"} for c in commits), "commit log members")
 
-    s = Server(binary)
+    # --generate-client-request-tokens: the server fills in a UUIDv4, as the CLI and SDKs do.
+    s = Server(binary, "--generate-client-request-tokens")
+    status, _, body = s.call("CreateSecret", {"Name": "smoke/db", "SecretString": "v"})
+    check(status == 200 and UUID.match(body.get("VersionId", "")),
+          "--generate-client-request-tokens: a UUIDv4 is filled in (got %s %s)" % (status, body))
+    status, _, body = s.call("PutSecretValue", {"SecretId": "smoke/db", "SecretString": "w"})
+    check(status == 200 and UUID.match(body.get("VersionId", "")),
+          "--generate-client-request-tokens: PutSecretValue too (got %s %s)" % (status, body))
     code, _, _ = s.stop(signal.SIGINT)
     check(code == 0, "SIGINT: exit status 0 (got %s)" % code)
 

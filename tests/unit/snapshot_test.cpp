@@ -257,6 +257,7 @@ TEST_CASE("snapshot golden: one secret, derived by hand from the format document
   REQUIRE_MESSAGE(back, back.error().message);
   CHECK(back.value() == s);
   CHECK(ss::check_invariants(back.value()).empty());
+  CHECK(back.value().ever_tagged() == !s.tags().empty());
   // The same secret record, framed as a store by this test, is the store holding it.
   const std::string store_bytes =
       frame(store_kind, field(1, varint(1)) +
@@ -284,6 +285,10 @@ TEST_CASE("snapshot golden: a store built by explicit operations reads back, byt
   const auto* db = back.value().find("prod/db");
   REQUIRE(db != nullptr);
   CHECK(db->tags().size() == 2);
+  CHECK(db->ever_tagged());
+  // Written before a secret could be "tagged, every tag removed": untagged secrets read as never
+  // tagged, so their DescribeSecret still has no Tags member.
+  CHECK_FALSE(back.value().find("empty")->ever_tagged());
   CHECK(db->kms_key_id() == std::optional<std::string>("alias/db"));
   CHECK(db->last_accessed_date().has_value());
   CHECK(db->rotation() == rules(30, "2h", std::nullopt));
@@ -430,13 +435,14 @@ TEST_CASE("snapshot: field order, repetition, unknown tags, missing fields, cano
       snapshot_errc::malformed);
   CHECK(decode_secret_error(frame(secret_kind, name + arn + field(5, fixed(1000, 8) + "x") + next))
             .code == snapshot_errc::malformed);
-  // Defaults written out are refused: an empty description, RotationEnabled 0, an empty list.
+  // Defaults written out are refused: an empty description, RotationEnabled 0, an empty list
+  // (but for Tags, where count 0 records that every tag was removed).
   CHECK(decode_secret_error(frame(secret_kind, name + arn + field(3, "") + created + next)).code ==
         snapshot_errc::malformed);
   CHECK(decode_secret_error(
             frame(secret_kind, name + arn + created + field(11, std::string(1, '\0')) + next))
             .code == snapshot_errc::malformed);
-  CHECK(decode_secret_error(frame(secret_kind, name + arn + created + field(10, varint(0)) + next))
+  CHECK(decode_secret_error(frame(secret_kind, name + arn + created + field(15, varint(0)) + next))
             .code == snapshot_errc::malformed);
   // A version with both a string and a binary value.
   secret_parts both;
@@ -453,6 +459,39 @@ TEST_CASE("snapshot: field order, repetition, unknown tags, missing fields, cano
   CHECK(decode_secret_error(frame(secret_kind, order.record())).code == snapshot_errc::malformed);
   order.labels = {{"AWSCURRENT", 3}, {"L1", 2}};
   CHECK(ss::snapshot::decode_secret(frame(secret_kind, order.record())));
+}
+
+TEST_CASE("snapshot: Tags with count 0 (every tag removed) is kept apart from no Tags field") {
+  const std::string name = field(1, "a"), arn = field(2, arn_a), created = field(5, fixed(1000, 8)),
+                    next = field(14, varint(0));
+  const std::string never = frame(secret_kind, name + arn + created + next);
+  const std::string removed = frame(secret_kind, name + arn + created + field(10, varint(0)) + next);
+  auto a = ss::snapshot::decode_secret(never);
+  auto b = ss::snapshot::decode_secret(removed);
+  REQUIRE_MESSAGE(a, a.error().message);
+  REQUIRE_MESSAGE(b, b.error().message);
+  CHECK_FALSE(a.value().ever_tagged());
+  CHECK(b.value().ever_tagged());
+  CHECK(b.value().tags().empty());
+  CHECK(ss::check_invariants(b.value()).empty());
+  CHECK(ss::snapshot::encode(a.value()) == never);
+  CHECK(ss::snapshot::encode(b.value()) == removed);
+  // Built by operations: tag, then untag the last key.
+  ss::store st;
+  ss::context ctx;
+  ctx.now = ss::timestamp{1000};
+  auto made = ss::apply(st, ss::create_secret{.name = "a"}, ctx);
+  REQUIRE(made.has_value());
+  auto tagged = ss::apply(made.value().state, ss::tag_resource{.secret_id = "a", .tags = {{"k", "v"}}}, ctx);
+  REQUIRE(tagged.has_value());
+  auto untagged = ss::apply(tagged.value().state, ss::untag_resource{.secret_id = "a", .tag_keys = {"k"}}, ctx);
+  REQUIRE(untagged.has_value());
+  const ss::store& bare = untagged.value().state;
+  auto back = ss::snapshot::decode_store(ss::snapshot::encode(bare));
+  REQUIRE_MESSAGE(back, back.error().message);
+  CHECK(back.value() == bare);
+  CHECK(back.value().find("a")->ever_tagged());
+  CHECK(back.value().find("a")->tags().empty());
 }
 
 TEST_CASE("snapshot: well-formed payloads describing impossible states") {

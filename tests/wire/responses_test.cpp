@@ -190,6 +190,25 @@ TEST_CASE("a story through the adapter: each answer's exact body") {
   CHECK(r.body == R"({"ARN":)" + q(A2) + R"(,"Name":"Empty"})");
 }
 
+// LocalStack's AWS-validated test_secret_tags: DescribeSecret of a secret never tagged has no
+// Tags member; once its last tag is removed it has "Tags":[].
+TEST_CASE("Tags on the wire: absent until tagged, [] after the last tag is removed") {
+  session s;
+  s.send("CreateSecret", R"({"Name": "t"})");
+  auto has = [&](std::string_view op, std::string_view needle) {
+    const auto r = s.send(op, op == "ListSecrets" ? "{}" : R"({"SecretId": "t"})");
+    CHECK(r.status == 200);
+    return r.body.find(needle) != std::string::npos;
+  };
+  CHECK_FALSE(has("DescribeSecret", "\"Tags\""));
+  CHECK_FALSE(has("ListSecrets", "\"Tags\""));
+  CHECK(s.send("TagResource", R"({"SecretId": "t", "Tags": [{"Key": "tag1", "Value": "value1"}]})").status == 200);
+  CHECK(has("DescribeSecret", R"("Tags":[{"Key":"tag1","Value":"value1"}])"));
+  CHECK(s.send("UntagResource", R"({"SecretId": "t", "TagKeys": ["tag1"]})").status == 200);
+  CHECK(has("DescribeSecret", R"("Tags":[])"));
+  CHECK(has("ListSecrets", R"("Tags":[])"));
+}
+
 TEST_CASE("SecretBinary round-trips every byte value as base64") {
   session s;
   auto r = s.send("CreateSecret", R"({"Name": "bin", "SecretBinary": ")" + all_bytes_base64 +

@@ -151,6 +151,38 @@ inline result<void> check_filters(const std::vector<filter>& filters) {
   return out;
 }
 
+/// The words of a description as the description filter sees them, lower-cased: maximal runs of
+/// letters and digits (a ruling: AWS says only "words", and its example splits on spaces).
+[[nodiscard]] inline std::vector<std::string> plain_words(std::string_view text) {
+  std::vector<std::string> out;
+  std::string word;
+  for (char c : text) {
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (alnum) {
+      word.push_back(ascii_lower(c));
+    } else if (!word.empty()) {
+      out.push_back(std::move(word));
+      word.clear();
+    }
+  }
+  if (!word.empty()) out.push_back(std::move(word));
+  return out;
+}
+
+/// The description filter: every word of the value begins some word of the description, in any
+/// order, not case-sensitive (the User Guide: "My Description" matches "Description of my
+/// secret"; AWS answered "a secret" with descriptions "a secret" and "an secret", not "asecret").
+/// A value with no word matches every secret, as an empty prefix does.
+[[nodiscard]] inline bool description_matches(std::string_view description, std::string_view value) {
+  const auto have = plain_words(description);
+  for (const auto& w : plain_words(value)) {
+    if (!detail::any_of(have.begin(), have.end(),
+                        [&](const std::string& h) { return starts_with(h, w, true); }))
+      return false;
+  }
+  return true;
+}
+
 /// The Region of an ARN (arn:partition:service:region:account:…), empty if it has none.
 [[nodiscard]] inline std::string_view arn_region(std::string_view arn) noexcept {
   std::size_t at = 0;
@@ -168,7 +200,7 @@ template <class Traits>
 [[nodiscard]] bool value_matches(filter_key key, std::string_view value, const basic_secret<Traits>& s) {
   switch (key) {
     case filter_key::name: return starts_with(s.name(), value, true);
-    case filter_key::description: return starts_with(s.description(), value, false);
+    case filter_key::description: return description_matches(s.description(), value);
     case filter_key::tag_key:
       return detail::any_of(s.tags().begin(), s.tags().end(),
                          [&](const tag& t) { return starts_with(t.key, value, true); });

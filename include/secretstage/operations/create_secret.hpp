@@ -130,7 +130,10 @@ template <class Traits>
   meta->description = r.description.value_or(std::string());
   meta->kms_key_id = r.kms_key_id;
   meta->created_date = ctx.now;
-  if (r.tags) meta->tags = detail::merge_tags({}, *r.tags);
+  if (r.tags) {
+    meta->tags = detail::merge_tags({}, *r.tags);
+    meta->tagged = !meta->tags.empty();
+  }
   detail::secret_builder<Traits> b(std::move(meta));
   b.set_last_changed(ctx.now);
   if (token) {

@@ -58,7 +58,8 @@ struct basic_describe_secret_response {
   /// Present while the secret is scheduled for deletion.
   std::optional<timestamp> deleted_date;
   std::optional<timestamp> next_rotation_date;
-  std::vector<tag> tags;
+  /// Absent for a secret never tagged; [] once its last tag was removed (recorded AWS answers).
+  std::optional<std::vector<tag>> tags;
   /// Labelled versions only, oldest first; deprecated versions are not listed. Empty: absent.
   std::vector<basic_version_stages_entry<Traits>> version_ids_to_stages;
   timestamp created_date;
@@ -155,7 +156,7 @@ void describe_into(Out& out, const basic_secret<Traits>& s) {
   out.last_accessed_date = s.last_accessed_date();
   out.deleted_date = s.deleted_date();
   out.next_rotation_date = next_rotation_date(s);
-  out.tags = s.tags();
+  if (s.ever_tagged()) out.tags = s.tags();
   out.created_date = s.created_date();
 }
 
@@ -177,7 +178,8 @@ template <class Traits>
 /// Effect: none (a pure query; LastAccessedDate is not touched). The state is returned as it is.
 /// Rules of the response: Description absent when empty; RotationEnabled as documented on the
 /// member; NextRotationDate = (LastRotatedDate or CreatedDate) + AutomaticallyAfterDays while
-/// rotation is enabled; VersionIdsToStages lists labelled versions only, oldest first.
+/// rotation is enabled; VersionIdsToStages lists labelled versions only, oldest first; Tags
+/// absent for a secret never tagged, [] once its last tag was removed.
 /// Cost: O(labels · log labels + tags).
 template <class Traits>
 [[nodiscard]] result<transition<basic_secret<Traits>, basic_describe_secret_response<Traits>>> apply(

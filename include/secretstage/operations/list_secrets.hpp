@@ -50,7 +50,9 @@ struct basic_secret_list_entry {
   std::optional<timestamp> last_accessed_date;
   std::optional<timestamp> deleted_date;
   std::optional<timestamp> next_rotation_date;
-  std::vector<tag> tags;
+  /// As DescribeSecret's: absent if never tagged, [] once the last tag was removed (a ruling for
+  /// the entry: the recorded answers show it only for DescribeSecret).
+  std::optional<std::vector<tag>> tags;
   /// Labelled versions only, oldest first. Empty: absent.
   std::vector<basic_version_stages_entry<Traits>> secret_versions_to_stages;
   timestamp created_date;

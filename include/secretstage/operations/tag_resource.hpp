@@ -85,6 +85,7 @@ template <class Traits>
   if (tags == s.tags()) return out{s, {}};
   auto meta = detail::make_ref<detail::secret_meta>(s.meta());
   meta->tags = std::move(tags);
+  meta->tagged = true;
   detail::secret_builder<Traits> b(s);
   b.set_meta(std::move(meta));
   b.set_last_changed(ctx.now);

@@ -134,7 +134,7 @@ TEST_CASE("a new secret with a value: ARN, Name, LastChangedDate, CreatedDate, {
   CHECK_FALSE(r.last_accessed_date.has_value());
   CHECK_FALSE(r.deleted_date.has_value());
   CHECK_FALSE(r.next_rotation_date.has_value());
-  CHECK(r.tags.empty());
+  CHECK_FALSE(r.tags.has_value());  // never tagged: no Tags member
   CHECK(as_map(r.version_ids_to_stages) == stages_map{{v1, {C}}});
   CHECK(r.created_date == ts(day0 - 10 * day));
 }
@@ -146,6 +146,9 @@ TEST_CASE("Description (absent when empty), KmsKeyId and Tags in the order they 
   CHECK(r.description == std::optional<std::string>("db creds"));
   CHECK(r.kms_key_id == std::optional<std::string>("alias/k"));
   CHECK(r.tags == std::vector<ss::tag>{{"team", "a"}, {"env", "prod"}});
+  SUBCASE("CreateSecret with an empty Tags list attaches no tag: no Tags member") {
+    CHECK_FALSE(describe(created({.name = "app", .tags = std::vector<ss::tag>{}})).tags.has_value());
+  }
   SUBCASE("an empty Description is omitted") {
     CHECK_FALSE(describe(created({.name = "app", .description = ""})).description.has_value());
   }

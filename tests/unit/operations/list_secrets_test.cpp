@@ -1,5 +1,6 @@
 // operations/list_secrets.hpp and detail/filters.hpp: ListSecrets (docs/semantics.md#listsecrets,
 // #reads; the API reference's Filter page). Expected messages are typed from the spec.
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -195,6 +196,7 @@ TEST_CASE("each entry carries DescribeSecret's members; SecretVersionsToStages l
   CHECK(prod.secret_versions_to_stages[1].version_stages.contains(C));
   CHECK(prod.description == std::optional<std::string>("Database creds for prod"));
   CHECK(prod.tags == std::vector<ss::tag>{{"team", "payments"}, {"env", "prod"}});
+  CHECK_FALSE(entries.at(1).tags.has_value());  // never tagged
   CHECK(prod.created_date == ts(day0 + hour));
   CHECK(entries.at(1).name == "production");
   CHECK(entries.at(1).secret_versions_to_stages.empty());
@@ -215,12 +217,51 @@ TEST_CASE("filter name: prefix, case-sensitive") {
         names{"gone"});
 }
 
-TEST_CASE("filter description: prefix, not case-sensitive") {
+// The description filter matches words (User Guide, "Find secrets": "My Description" matches
+// "Description of my secret"), each value word a prefix of a description word (AWS answered "a"
+// with "asecret"), not case-sensitive.
+TEST_CASE("filter description: every value word begins a word of the description, any order, not case-sensitive") {
   const auto st = sample();
   CHECK(listed(st, {{filter_key::description, {"data"}}}) == names{"prod/db", "Prod-x", "my-prod"});
   CHECK(listed(st, {{filter_key::description, {"DATA L"}}}) == names{"Prod-x"});
-  CHECK(listed(st, {{filter_key::description, {"creds"}}}) == names{"dev/MyDatabaseSecret"});
-  CHECK(listed(st, {{filter_key::description, {"lake"}}}).empty());  // not at the beginning
+  CHECK(listed(st, {{filter_key::description, {"creds"}}}) == names{"prod/db", "dev/MyDatabaseSecret"});
+  CHECK(listed(st, {{filter_key::description, {"lake"}}}) == names{"Prod-x"});  // a later word
+  CHECK(listed(st, {{filter_key::description, {"prod database"}}}) == names{"prod/db"});  // any order
+  CHECK(listed(st, {{filter_key::description, {"ake"}}}).empty());  // inside a word
+  CHECK(listed(st, {{filter_key::description, {"data tests"}}}).empty());  // every word must match
+  CHECK(listed(st, {{filter_key::description, {"!data"}}}) == names{"production", "dev/MyDatabaseSecret", "same-a", "same-b"});
+}
+
+TEST_CASE("filter description: the User Guide's example") {
+  ss::store st;
+  int n = 0;
+  for (const char* d : {"My Description", "my description", "My basic description", "Description of my secret",
+                        "Descriptive text", "description only"}) {
+    const std::string name = "s" + std::to_string(n++);
+    st = run(st, ss::create_secret{.name = name, .description = d}, at(day0 + n * hour)).state;
+  }
+  CHECK(listed(st, {{filter_key::description, {"My Description"}}}) == names{"s0", "s1", "s2", "s3"});
+}
+
+// LocalStack's test_list_secrets_filtering, validated against AWS: four secrets, and the sets AWS
+// returned for each filter.
+TEST_CASE("filters name and description as AWS answered them (AWS-validated test_list_secrets_filtering)") {
+  ss::store st;
+  const names all4 = {"testing1/one-1", "/testing2/two-1", "testing3/three-1", "/testing4/four-1"};
+  const char* descriptions[] = {"a secret", "an secret", "asecret", "thesecret"};
+  for (std::size_t i = 0; i < all4.size(); ++i)
+    st = run(st, ss::create_secret{.name = all4[i], .description = descriptions[i]},
+             at(day0 + static_cast<std::int64_t>(i) * hour)).state;
+  CHECK(listed(st, {{filter_key::name, {"/"}}}) == names{"/testing2/two-1", "/testing4/four-1"});
+  CHECK(listed(st, {{filter_key::name, {"!/"}}}) == names{"testing1/one-1", "testing3/three-1"});
+  CHECK(listed(st, {{filter_key::name, {"testing1 one"}}}).empty());  // a name is not split into words
+  CHECK(listed(st, {{filter_key::description, {"a"}}}) ==
+        names{"testing1/one-1", "/testing2/two-1", "testing3/three-1"});
+  CHECK(listed(st, {{filter_key::description, {"!a"}}}) == names{"/testing4/four-1"});
+  CHECK(listed(st, {{filter_key::description, {"a secret"}}}) == names{"testing1/one-1", "/testing2/two-1"});
+  CHECK(listed(st, {{filter_key::description, {"a"}}, {filter_key::name, {"secret"}}}).empty());
+  CHECK(listed(st, {{filter_key::description, {"a"}}, {filter_key::name, {"an"}}}).empty());
+  CHECK(listed(st, {{filter_key::description, {"!c"}}}) == all4);
 }
 
 TEST_CASE("filters tag-key and tag-value: prefix, case-sensitive, any tag of the secret") {

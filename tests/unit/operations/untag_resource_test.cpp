@@ -10,6 +10,9 @@
 #include <doctest/doctest.h>
 
 #include <secretstage/operations/delete_secret.hpp>
+#include <secretstage/operations/describe_secret.hpp>
+#include <secretstage/operations/list_secrets.hpp>
+#include <secretstage/operations/tag_resource.hpp>
 #include <secretstage/operations/untag_resource.hpp>
 
 #include "support/aws_text.hpp"
@@ -119,4 +122,49 @@ TEST_CASE("UntagResource in a store") {
   CHECK(res.value().state.find("app")->tags() == tags{{"b", "2"}});
   CHECK(st.find("app")->tags() == tags{{"a", "1"}, {"b", "2"}});
   CHECK(ss::check_store_invariants(res.value().state).empty());
+}
+
+// The sequence AWS answered in LocalStack's AWS-validated test_secret_tags: DescribeSecret of a
+// secret created without tags has no Tags member; after TagResource it lists them; once the last
+// tag is removed it shows "Tags": [] (not an absent member), and again after a second round.
+TEST_CASE("Tags: absent until a tag is attached, [] after the last is removed (recorded AWS answers)") {
+  ss::store st;
+  auto step_store = [&](const auto& request, std::int64_t at) {
+    auto res = apply(st, request, at_ms(at));
+    REQUIRE(res.has_value());
+    st = res.value().state;
+    CHECK(ss::check_store_invariants(st).empty());
+  };
+  auto described_tags = [&] {
+    auto d = apply(st, ss::describe_secret{.secret_id = "app"}, at_ms(t0 + 100));
+    REQUIRE(d.has_value());
+    auto l = apply(st, ss::list_secrets{}, at_ms(t0 + 100));
+    REQUIRE(l.has_value());
+    REQUIRE(l.value().response.secret_list.size() == 1);
+    CHECK(l.value().response.secret_list[0].tags == d.value().response.tags);  // the same rule
+    return d.value().response.tags;
+  };
+  step_store(ss::create_secret{.name = "app"}, t0);
+  CHECK_FALSE(described_tags().has_value());
+  CHECK_FALSE(st.find("app")->ever_tagged());
+  step_store(ss::tag_resource{.secret_id = "app", .tags = tags{{"tag1", "value1"}}}, t0 + 1);
+  CHECK(described_tags() == std::optional<tags>(tags{{"tag1", "value1"}}));
+  step_store(ss::tag_resource{.secret_id = "app", .tags = tags{{"tag2", "value2"}}}, t0 + 2);
+  CHECK(described_tags() == std::optional<tags>(tags{{"tag1", "value1"}, {"tag2", "value2"}}));
+  step_store(untag({"tag1"}), t0 + 3);
+  CHECK(described_tags() == std::optional<tags>(tags{{"tag2", "value2"}}));
+  step_store(untag({"tag2"}), t0 + 4);
+  CHECK(described_tags() == std::optional<tags>(tags{}));  // "Tags": []
+  step_store(ss::tag_resource{.secret_id = "app", .tags = tags{{"tag3", "value3"}, {"tag4", "value4"}}}, t0 + 5);
+  CHECK(described_tags() == std::optional<tags>(tags{{"tag3", "value3"}, {"tag4", "value4"}}));
+  step_store(untag({"tag3", "tag4"}), t0 + 6);
+  CHECK(described_tags() == std::optional<tags>(tags{}));
+  SUBCASE("TagResource with no tags on a never-tagged secret attaches nothing") {
+    ss::store fresh;
+    auto made = apply(fresh, ss::create_secret{.name = "plain"}, at_ms(t0));
+    REQUIRE(made.has_value());
+    auto same = apply(made.value().state, ss::tag_resource{.secret_id = "plain", .tags = tags{}}, at_ms(t0 + 1));
+    REQUIRE(same.has_value());
+    CHECK_FALSE(same.value().state.find("plain")->ever_tagged());
+  }
 }

@@ -6,10 +6,7 @@
 // credentials table every request is verified with sigv4.hpp; without one, the Region is read
 // from the credential scope unchecked and the account is the server's.
 
-#include <arpa/inet.h>
-
 #include <chrono>
-#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -23,7 +20,7 @@
 #include <secretstage/detail/json.hpp>
 #include <secretstage/sigv4.hpp>
 
-#include "stores.hpp"
+#include "request_scope.hpp"
 
 namespace secretstage::tools {
 
@@ -83,15 +80,6 @@ struct request_owner {
   auto who = sigv4::verify(r, *keys, now);
   if (!who) return who.error();
   return request_owner{who.value().account_id, who.value().region};
-}
-
-/// Whether a --listen address is loopback only: 127.0.0.0/8, ::1, or localhost.
-[[nodiscard]] inline bool is_loopback(const std::string& address) noexcept {
-  if (address == "localhost") return true;
-  unsigned char bytes[16] = {};
-  if (::inet_pton(AF_INET, address.c_str(), bytes) == 1) return bytes[0] == 127;
-  static constexpr unsigned char one[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-  return ::inet_pton(AF_INET6, address.c_str(), bytes) == 1 && std::memcmp(bytes, one, 16) == 0;
 }
 
 }  // namespace secretstage::tools

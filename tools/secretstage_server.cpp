@@ -25,6 +25,7 @@
 
 #include "auth.hpp"
 #include "data_dir.hpp"
+#include "request_scope.hpp"
 #include "rotation_function_spec.hpp"
 #include "stores.hpp"
 

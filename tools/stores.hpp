@@ -34,47 +34,9 @@
 #include <secretstage/service.hpp>
 
 #include "data_dir.hpp"
+#include "request_scope.hpp"
 
 namespace secretstage::tools {
-
-/// A Region name as this server accepts one from a request: 1 to 32 of [a-z0-9-]. (sigv4.hpp
-/// accepts any such name too; the bound keeps a directory name short.)
-[[nodiscard]] inline bool valid_region_name(std::string_view region) noexcept {
-  if (region.empty() || region.size() > 32) return false;
-  for (char c : region)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
-  return region != "." && region != "..";
-}
-
-/// An account id: twelve digits.
-[[nodiscard]] inline bool valid_account_id(std::string_view account) noexcept {
-  if (account.size() != 12) return false;
-  for (char c : account)
-    if (c < '0' || c > '9') return false;
-  return true;
-}
-
-/// The Region of an `Authorization: AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/<service>/
-/// aws4_request, ...` header, when its credential has five elements and the Region is a valid
-/// name; nothing otherwise (the request then gets the server's --region). Used for unsigned
-/// servers, where the signature itself is not checked.
-[[nodiscard]] inline std::optional<std::string> scope_region(std::string_view authorization) {
-  constexpr std::string_view key = "Credential=";
-  const std::size_t at = authorization.find(key);
-  if (at == std::string_view::npos) return std::nullopt;
-  std::string_view credential = authorization.substr(at + key.size());
-  credential = credential.substr(0, credential.find_first_of(", \t"));
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  while (parts.size() < 6) {
-    const std::size_t slash = credential.find('/', start);
-    parts.push_back(credential.substr(start, slash == std::string_view::npos ? slash : slash - start));
-    if (slash == std::string_view::npos) break;
-    start = slash + 1;
-  }
-  if (parts.size() != 5 || !valid_region_name(parts[2])) return std::nullopt;
-  return std::string(parts[2]);
-}
 
 /// The stores of one server, by (account, Region).
 class store_registry {

@@ -69,7 +69,8 @@ accepted and every request belongs to --account-id.
   --compact-bytes N    with --data-dir: write a new snapshot and start a new journal once the
                        journal holds N bytes (default 67108864; 0: only at start-up)
   --commit-log FILE    append one JSON line per committed mutating request to FILE:
-                       {"seq": N, "request_id": "...", "operation": "..."} (never a body)
+                       {"seq": N, "request_id": "...", "operation": "...", "account": "...",
+                       "region": "..."} (never a body); N counts per store
   --help               print this help and exit
 
 The first line on standard output is "listening on http(s)://<address>:<port>". Standard error gets
@@ -251,14 +252,23 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  // Called under the service's lock, so the file's lines are in commit order.
-  ss::service::commit_observer observer;
+  // Called under each store's lock, so a store's lines are in its commit order; `seq` counts
+  // per store.
+  std::function<ss::service::commit_observer(const std::string&, const std::string&)> observer_for;
   if (commit_log != nullptr) {
-    observer = [commit_log](std::uint64_t seq, std::string_view request_id,
-                            std::string_view operation) {
-      write_line(commit_log, "{\"seq\": " + std::to_string(seq) + ", \"request_id\": \"" +
-                                 std::string(request_id) + "\", \"operation\": \"" +
-                                 std::string(operation) + "\"}\n");
+    observer_for = [commit_log](const std::string& account, const std::string& region) {
+      std::string store = ", \"account\": ";
+      ss::detail::json::append_string(store, account);
+      store += ", \"region\": ";
+      ss::detail::json::append_string(store, region);
+      store += "}\n";
+      return ss::service::commit_observer([commit_log, store](std::uint64_t seq,
+                                                              std::string_view request_id,
+                                                              std::string_view operation) {
+        write_line(commit_log, "{\"seq\": " + std::to_string(seq) + ", \"request_id\": \"" +
+                                   std::string(request_id) + "\", \"operation\": \"" +
+                                   std::string(operation) + "\"" + store);
+      });
     };
   }
   std::optional<ss::sigv4::credentials> keys;
@@ -274,7 +284,7 @@ int main(int argc, char** argv) {
 
   ss::tools::store_registry::settings settings;
   settings.base = o.service;
-  settings.observer = observer;
+  settings.observer_for = observer_for;
   if (!o.data_dir.empty()) {
     settings.data = ss::tools::data_dir::settings{o.data_dir, o.compact_bytes, read_data_key(o)};
     // A writer thread cannot stop the server itself: it asks the signal thread to.

@@ -45,7 +45,9 @@ class store_registry {
     /// The options of every service; `region` and `account_id` name the server's own store
     /// (--region, --account-id), which exists from the start.
     service_options base;
-    service::commit_observer observer;
+    /// The commit observer of the store of (account, Region), if any (called once per store).
+    std::function<service::commit_observer(const std::string& account, const std::string& region)>
+        observer_for;
     /// --data-dir's settings (`path` is DIR); nothing: in memory only.
     std::optional<data_dir::settings> data;
     /// Called once when a store's log fails (from its writer thread).
@@ -136,7 +138,9 @@ class store_registry {
       };
       if (settings_.on_failure) made->data->on_failure(settings_.on_failure);
     }
-    made->svc = std::make_unique<service>(options, settings_.observer, std::move(recovered),
+    service::commit_observer observer;
+    if (settings_.observer_for) observer = settings_.observer_for(account, region);
+    made->svc = std::make_unique<service>(options, std::move(observer), std::move(recovered),
                                           std::move(journal));
     entry* out = made.get();
     stores_.emplace(key, std::move(made));
@@ -176,7 +180,7 @@ class store_registry {
 
   static std::uint64_t fnv1a(std::string_view s) noexcept {
     std::uint64_t h = 0xcbf29ce484222325ull;
-    for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ull;
+    for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
     return h;
   }
 

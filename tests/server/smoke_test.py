@@ -177,7 +177,10 @@ def main(binary):
     check([c["seq"] for c in commits] == list(range(1, 3 + threads * puts_per_thread)),
           "the commit log numbers every commit in order")
     check([c["operation"] for c in commits[:2]] == ["CreateSecret", "RotateSecret"], "commit log operations")
-    check(all(set(c) == {"seq", "request_id", "operation"} for c in commits), "commit log members")
+    check(all(set(c) == {"seq", "request_id", "operation", "account", "region"} for c in commits),
+          "commit log members")
+    check(all((c["account"], c["region"]) == ("123456789012", "us-east-1") for c in commits),
+          "commit log lines name the store (the defaults --account-id, --region)")
 
     s = Server(binary)
     code, _, _ = s.stop(signal.SIGINT)

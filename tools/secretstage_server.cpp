@@ -49,7 +49,8 @@ accepted and every request belongs to --account-id.
   --tls-cert FILE      serve HTTPS with this PEM certificate (chain); needs --tls-key
   --tls-key FILE       the PEM private key of --tls-cert
   --region R           Region of requests that are not signed (default us-east-1)
-  --account-id A       account of every request without --credentials (default 123456789012)
+  --account-id A       account (12 digits) of every request without --credentials (default
+                       123456789012)
   --seed N             seed of every generated value: ARN characters, ClientRequestTokens the
                        server fills in, rotated passwords, request ids (default 0)
   --rotation-function ARN=remove-pending|keep-pending[,value=TEXT]
@@ -62,8 +63,9 @@ accepted and every request belongs to --account-id.
                        (docs/durability.md): a mutating request is answered only once its
                        journal record is on disk (fdatasync, shared by concurrent writers);
                        start-up recovers every store's latest snapshot plus its journal, and
-                       refuses a damaged file, naming it and the offset. One server per DIR. The seed of generated values is mixed with
-                       the directory's generation, so no restart repeats a generated value.
+                       refuses a damaged file, naming it and the offset. One server per DIR.
+                       The seed of generated values is mixed with each store's generation, so
+                       no restart repeats a generated value.
   --data-key-file FILE with --data-dir: encrypt snapshots and journal records with
                        XChaCha20-Poly1305 under the key in FILE (32 bytes, or 64 hex digits)
   --compact-bytes N    with --data-dir: write a new snapshot and start a new journal once the
@@ -156,7 +158,10 @@ options parse_arguments(int argc, char** argv) {
   }
   if (!out.data_key_file.empty() && out.data_dir.empty()) fail("--data-key-file needs --data-dir");
   if (out.tls_cert.empty() != out.tls_key.empty()) fail("--tls-cert and --tls-key go together");
-  if (!ss::tools::valid_region_name(out.service.region)) fail("--region needs a Region name");
+  if (!ss::tools::valid_region_name(out.service.region))
+    fail("--region needs a Region name (1 to 32 of a-z, 0-9 and '-')");
+  if (!ss::tools::valid_account_id(out.service.account_id))
+    fail("--account-id needs an account id (12 digits)");
   if (!ss::tools::is_loopback(out.listen) && out.credentials_file.empty())
     fail("--listen " + out.listen +
          " is not a loopback address: refusing to serve it without --credentials");

@@ -189,6 +189,10 @@ try:
                        text=True, timeout=30)
     check("--listen 0.0.0.0 without --credentials is refused",
           p.returncode == 2 and "0.0.0.0" in p.stderr and "--credentials" in p.stderr, p.stderr)
+    for flag, bad_value in (("--account-id", "../12345678901"), ("--region", "eu/west-1")):
+        p = subprocess.run([binary, "--port", "0", flag, bad_value], capture_output=True, text=True,
+                           timeout=30)
+        check(f"{flag} {bad_value} (it names a directory) is refused", p.returncode == 2, p.stderr)
     p = subprocess.run([binary, "--port", "0", "--tls-cert", creds], capture_output=True,
                        text=True, timeout=30)
     check("--tls-cert without --tls-key is refused", p.returncode == 2, p.stderr)

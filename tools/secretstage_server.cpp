@@ -1,5 +1,6 @@
-// secretstage-server: an AWS Secrets Manager endpoint on 127.0.0.1 that the AWS CLI and SDKs can
-// talk to (AWS JSON 1.1 over HTTP/1.1, any credentials accepted), serving one in-memory store.
+// secretstage-server: an AWS Secrets Manager endpoint that the AWS CLI and SDKs can talk to (AWS
+// JSON 1.1 over HTTP/1.1 or HTTPS), serving one store per (account, Region); any credentials are
+// accepted unless --credentials names the keys that may call (docs/authentication.md).
 // An example of embedding service.hpp in an HTTP server (cpp-httplib). `--help` lists the options.
 
 #include <pthread.h>
@@ -23,20 +24,34 @@
 
 #include <secretstage/service.hpp>
 
+#include "auth.hpp"
 #include "data_dir.hpp"
+#include "request_scope.hpp"
 #include "rotation_function_spec.hpp"
+#include "stores.hpp"
 
 namespace ss = secretstage;
 
 namespace {
 
 constexpr std::string_view usage = R"(Usage: secretstage-server [OPTION]...
-Serves AWS Secrets Manager (AWS JSON 1.1) on http://127.0.0.1:<port>, backed by one in-memory
-store. Point a client at it with --endpoint-url; any credentials are accepted.
+Serves AWS Secrets Manager (AWS JSON 1.1) on http://127.0.0.1:<port>, one in-memory store per
+account and Region. Point a client at it with --endpoint-url. The Region of a request is the one
+its SigV4 signature is scoped to (aws --region); without --credentials any credentials are
+accepted and every request belongs to --account-id.
 
   --port N             TCP port; 0 (the default) picks a free one
-  --region R           Region of the ARNs (default us-east-1)
-  --account-id A       account of the ARNs (default 123456789012)
+  --listen ADDRESS     address to listen on (default 127.0.0.1); an address other than loopback
+                       needs --credentials
+  --credentials FILE   verify every request's SigV4 signature against the keys in FILE, one line
+                       per key: ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID ('#' starts a comment).
+                       A request gets the account of its key; a missing, unknown or wrong
+                       signature gets AWS's error and changes nothing (docs/authentication.md)
+  --tls-cert FILE      serve HTTPS with this PEM certificate (chain); needs --tls-key
+  --tls-key FILE       the PEM private key of --tls-cert
+  --region R           Region of requests that are not signed (default us-east-1)
+  --account-id A       account (12 digits) of every request without --credentials (default
+                       123456789012)
   --seed N             seed of every generated value: ARN characters, ClientRequestTokens the
                        server fills in, rotated passwords, request ids (default 0)
   --generate-client-request-tokens
@@ -57,24 +72,27 @@ store. Point a client at it with --endpoint-url; any credentials are accepted.
                        version carrying AWSPENDING) and answers; nothing invokes the function
                        (tests/rotation/drive_rotation.py plays that part). A built-in
                        --rotation-function with the same ARN takes precedence.
-  --data-dir DIR       keep the store in DIR across restarts (docs/durability.md): a mutating
-                       request is answered only once its journal record is on disk
-                       (fdatasync, shared by concurrent writers); start-up recovers the latest
-                       snapshot plus the journal, and refuses a damaged file, naming it and the
-                       offset. One server per DIR. The seed of generated values is mixed with
-                       the directory's generation, so no restart repeats a generated value.
+  --data-dir DIR       keep the stores in DIR across restarts, each in DIR/<account>/<region>/
+                       (docs/durability.md): a mutating request is answered only once its
+                       journal record is on disk (fdatasync, shared by concurrent writers);
+                       start-up recovers every store's latest snapshot plus its journal, and
+                       refuses a damaged file, naming it and the offset. One server per DIR.
+                       The seed of generated values is mixed with each store's generation, so
+                       no restart repeats a generated value.
   --data-key-file FILE with --data-dir: encrypt snapshots and journal records with
                        XChaCha20-Poly1305 under the key in FILE (32 bytes, or 64 hex digits)
   --compact-bytes N    with --data-dir: write a new snapshot and start a new journal once the
                        journal holds N bytes (default 67108864; 0: only at start-up)
   --commit-log FILE    append one JSON line per committed mutating request to FILE:
-                       {"seq": N, "request_id": "...", "operation": "..."} (never a body)
+                       {"seq": N, "request_id": "...", "operation": "...", "account": "...",
+                       "region": "..."} (never a body); N counts per store
   --help               print this help and exit
 
-The first line on standard output is "listening on http://127.0.0.1:<port>". Standard error gets
+The first line on standard output is "listening on http(s)://<address>:<port>". Standard error gets
 one line per request: the request id, the operation, the HTTP status and the error code, never a
-body or a secret value. SIGINT and SIGTERM stop the server; it exits with 0. If the data directory cannot be written,
-the requests not yet durable get InternalServiceError and the server exits with 3.
+body, a header other than the operation, or a secret value. SIGINT and SIGTERM stop the server;
+it exits with 0. If the data directory cannot be written, the requests not yet durable get
+InternalServiceError and the server exits with 3.
 )";
 
 /// AWS JSON 1.1 bodies: the CLI and SDKs send and expect this content type.
@@ -84,6 +102,10 @@ constexpr time_t io_timeout_seconds = 10;
 
 struct options {
   int port = 0;
+  std::string listen = "127.0.0.1";
+  std::string credentials_file;
+  std::string tls_cert;
+  std::string tls_key;
   ss::service_options service;
   std::string commit_log;
   std::string data_dir;
@@ -124,6 +146,14 @@ options parse_arguments(int argc, char** argv) {
       out.service.seed = number(arg, value(), ~0ull);
     } else if (arg == "--generate-client-request-tokens") {
       out.service.raw = false;
+    } else if (arg == "--listen") {
+      out.listen = value();
+    } else if (arg == "--credentials") {
+      out.credentials_file = value();
+    } else if (arg == "--tls-cert") {
+      out.tls_cert = value();
+    } else if (arg == "--tls-key") {
+      out.tls_key = value();
     } else if (arg == "--region") {
       out.service.region = value();
     } else if (arg == "--account-id") {
@@ -149,45 +179,32 @@ options parse_arguments(int argc, char** argv) {
     }
   }
   if (!out.data_key_file.empty() && out.data_dir.empty()) fail("--data-key-file needs --data-dir");
+  if (out.tls_cert.empty() != out.tls_key.empty()) fail("--tls-cert and --tls-key go together");
+  if (!ss::tools::valid_region_name(out.service.region))
+    fail("--region needs a Region name (1 to 32 of a-z, 0-9 and '-')");
+  if (!ss::tools::valid_account_id(out.service.account_id))
+    fail("--account-id needs an account id (12 digits)");
+  if (!ss::tools::is_loopback(out.listen) && out.credentials_file.empty())
+    fail("--listen " + out.listen +
+         " is not a loopback address: refusing to serve it without --credentials");
   return out;
 }
 
-/// The data directory of --data-dir, recovered, or an exit with a message naming what is wrong.
-std::unique_ptr<ss::tools::data_dir> open_data_dir(const options& o, ss::store& recovered,
-                                                   std::uint64_t& generation) {
-  ss::tools::data_dir::settings settings{o.data_dir, o.compact_bytes, std::nullopt};
-  if (!o.data_key_file.empty()) {
-    std::string text;
-    if (auto e = ss::tools::data_dir::read_key_file(o.data_key_file, text)) {
-      std::cerr << "secretstage-server: " << *e << '\n';
-      std::exit(1);
-    }
-    settings.key = ss::tools::sealer::read_key(std::move(text));
-    if (!settings.key) {
-      std::cerr << "secretstage-server: " << o.data_key_file
-                << " holds no key (32 bytes, or 64 hexadecimal digits)\n";
-      std::exit(1);
-    }
-  }
-  // The context every journal record shares: what the service will build from these options.
-  ss::journal_header header{o.service.region, o.service.account_id, {}};
-  // Sorted and without duplicates, as the service keeps them (rotation_functions).
-  std::vector<std::string> functions = o.service.external_rotation_functions;
-  for (const auto& entry : o.service.rotation_functions) functions.push_back(entry.first);
-  header.functions = ss::rotation_functions(std::move(functions)).arns();
-  std::unique_ptr<ss::tools::data_dir> dir;
-  ss::tools::data_dir::opened found;
-  if (auto e = ss::tools::data_dir::open(settings, header, dir, found)) {
+/// The data key of --data-key-file, or an exit with a message naming what is wrong.
+std::optional<std::string> read_data_key(const options& o) {
+  if (o.data_key_file.empty()) return std::nullopt;
+  std::string text;
+  if (auto e = ss::tools::data_dir::read_key_file(o.data_key_file, text)) {
     std::cerr << "secretstage-server: " << *e << '\n';
     std::exit(1);
   }
-  if (found.torn) std::cerr << "secretstage-server: " << *found.torn << '\n';
-  std::cerr << "secretstage-server: recovered " << found.store.size() << " secrets ("
-            << found.records << " journal records) from " << o.data_dir << ", generation "
-            << found.generation << '\n';
-  recovered = std::move(found.store);
-  generation = found.generation;
-  return dir;
+  auto key = ss::tools::sealer::read_key(std::move(text));
+  if (!key) {
+    std::cerr << "secretstage-server: " << o.data_key_file
+              << " holds no key (32 bytes, or 64 hexadecimal digits)\n";
+    std::exit(1);
+  }
+  return key;
 }
 
 ss::timestamp wall_clock() {
@@ -244,6 +261,15 @@ void answer(httplib::Response& res, const ss::service_reply& reply) {
   res.set_content(reply.body, content_type);
 }
 
+/// A request refused by authentication: it reaches no store; its request id is the server's own
+/// store's.
+void answer_auth_error(httplib::Response& res, const ss::sigv4::auth_error& e,
+                       std::string request_id) {
+  res.status = e.status();
+  res.set_header("x-amzn-RequestId", request_id);
+  res.set_content(ss::tools::auth_error_body(e), content_type);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -268,33 +294,67 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  // Called under the service's lock, so the file's lines are in commit order.
-  ss::service::commit_observer observer;
+  // Called under each store's lock, so a store's lines are in its commit order; `seq` counts
+  // per store.
+  std::function<ss::service::commit_observer(const std::string&, const std::string&)> observer_for;
   if (commit_log != nullptr) {
-    observer = [commit_log](std::uint64_t seq, std::string_view request_id,
-                            std::string_view operation) {
-      write_line(commit_log, "{\"seq\": " + std::to_string(seq) + ", \"request_id\": \"" +
-                                 std::string(request_id) + "\", \"operation\": \"" +
-                                 std::string(operation) + "\"}\n");
+    observer_for = [commit_log](const std::string& account, const std::string& region) {
+      std::string store = ", \"account\": ";
+      ss::detail::json::append_string(store, account);
+      store += ", \"region\": ";
+      ss::detail::json::append_string(store, region);
+      store += "}\n";
+      return ss::service::commit_observer([commit_log, store](std::uint64_t seq,
+                                                              std::string_view request_id,
+                                                              std::string_view operation) {
+        write_line(commit_log, "{\"seq\": " + std::to_string(seq) + ", \"request_id\": \"" +
+                                   std::string(request_id) + "\", \"operation\": \"" +
+                                   std::string(operation) + "\"" + store);
+      });
     };
   }
-  std::unique_ptr<ss::tools::data_dir> data;
-  ss::store recovered;
-  ss::service::journal_hook journal;
-  ss::service_options service_options = o.service;
-  if (!o.data_dir.empty()) {
-    std::uint64_t generation = 0;
-    data = open_data_dir(o, recovered, generation);
-    service_options.seed ^= generation * 0x9e3779b97f4a7c15ull;
-    journal = [d = data.get()](const ss::journal_entry& e, const ss::store& published) {
-      return d->append(e, published);
-    };
-    // The writer thread cannot stop the server itself: it asks the signal thread to.
-    data->on_failure([] { ::kill(::getpid(), SIGTERM); });
+  std::optional<ss::sigv4::credentials> keys;
+  if (!o.credentials_file.empty()) {
+    keys.emplace();
+    if (auto e = ss::tools::read_credentials(o.credentials_file, *keys)) {
+      std::cerr << "secretstage-server: " << *e << '\n';
+      return 2;
+    }
+    std::cerr << "secretstage-server: " << keys->size() << " keys from " << o.credentials_file
+              << '\n';
   }
-  ss::service service(service_options, observer, std::move(recovered), std::move(journal));
 
-  httplib::Server server;
+  ss::tools::store_registry::settings settings;
+  settings.base = o.service;
+  settings.observer_for = observer_for;
+  if (!o.data_dir.empty()) {
+    settings.data = ss::tools::data_dir::settings{o.data_dir, o.compact_bytes, read_data_key(o)};
+    // A writer thread cannot stop the server itself: it asks the signal thread to.
+    settings.on_failure = [] { ::kill(::getpid(), SIGTERM); };
+  }
+  settings.log = [](const std::string& line) {
+    write_line(stderr, "secretstage-server: " + line + '\n');
+  };
+  std::unique_ptr<ss::tools::store_registry> stores;
+  if (auto e = ss::tools::store_registry::open(std::move(settings), stores)) {
+    std::cerr << "secretstage-server: " << *e << '\n';
+    return 1;
+  }
+  ss::service& home = *stores->home().svc;
+
+  std::unique_ptr<httplib::Server> server_owner;
+  if (!o.tls_cert.empty()) {
+    auto tls = std::make_unique<httplib::SSLServer>(o.tls_cert.c_str(), o.tls_key.c_str());
+    if (!tls->is_valid()) {
+      std::cerr << "secretstage-server: cannot use --tls-cert " << o.tls_cert << " with --tls-key "
+                << o.tls_key << " (unreadable, not PEM, or the key does not match)\n";
+      return 1;
+    }
+    server_owner = std::move(tls);
+  } else {
+    server_owner = std::make_unique<httplib::Server>();
+  }
+  httplib::Server& server = *server_owner;
   server.set_tcp_nodelay(true);
   server.set_payload_max_length(max_body_bytes);
   server.set_read_timeout(io_timeout_seconds, 0);
@@ -307,14 +367,38 @@ int main(int argc, char** argv) {
   });
   // A durable write holds its thread until the sync: more threads than cpp-httplib's default 8,
   // so that many clients' writes can share one sync (group commit).
-  if (data) server.new_task_queue = [] { return new httplib::ThreadPool(64); };
+  if (!o.data_dir.empty()) server.new_task_queue = [] { return new httplib::ThreadPool(64); };
 
-  server.Post("/", [&service, &data](const httplib::Request& req, httplib::Response& res) {
+  const ss::sigv4::credentials* key_table = keys ? &*keys : nullptr;
+  server.Post("/", [&](const httplib::Request& req, httplib::Response& res) {
     std::string operation;
+    ss::service* target_service = &home;
     try {
       const std::string target = req.get_header_value("X-Amz-Target");
       if (auto op = ss::aws_json::operation_from_target(target))
         operation = std::string(op.value());
+      // Who and where: a refused signature reaches no store.
+      auto owner = ss::tools::authenticate(req, key_table, o.service.account_id, o.service.region,
+                                           std::chrono::system_clock::now());
+      if (const auto* refused = std::get_if<ss::sigv4::auth_error>(&owner)) {
+        const std::string request_id = home.next_request_id();
+        answer_auth_error(res, *refused, request_id);
+        log_request(request_id, operation, res.status, refused->name());
+        return;
+      }
+      const auto& who = std::get<ss::tools::request_owner>(owner);
+      std::string open_error;
+      ss::tools::store_registry::entry* store = stores->get(who.account_id, who.region, &open_error);
+      if (store == nullptr) {
+        write_line(stderr, "secretstage-server: " + open_error + '\n');
+        const ss::service_reply reply = home.reject(ss::messages::internal_service_error(), 500);
+        answer(res, reply);
+        log_request(reply.request_id, operation, reply.status, error_code_of(reply));
+        return;
+      }
+      ss::service& service = *store->svc;
+      target_service = &service;
+      ss::tools::data_dir* data = store->data.get();
       const auto content = ss::aws_json::check_content_type(req.get_header_value("Content-Type"));
       // Once the log has failed, the store may hold writes that were never durable: answer none.
       ss::service_reply reply = data && data->failed()
@@ -327,7 +411,8 @@ int main(int argc, char** argv) {
       answer(res, reply);
       log_request(reply.request_id, operation, reply.status, error_code_of(reply));
     } catch (...) {
-      const ss::service_reply reply = service.reject(ss::messages::internal_service_error(), 500);
+      const ss::service_reply reply =
+          target_service->reject(ss::messages::internal_service_error(), 500);
       answer(res, reply);
       log_request(reply.request_id, operation, reply.status, error_code_of(reply));
     }
@@ -337,7 +422,7 @@ int main(int argc, char** argv) {
   // errors cpp-httplib answers itself (400 malformed HTTP, 413 body too large) keep its answer
   // and are only logged.
   server.set_error_handler(httplib::Server::HandlerWithResponse(
-      [&service](const httplib::Request&, httplib::Response& res) {
+      [&service = home](const httplib::Request&, httplib::Response& res) {
         if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
         if (res.status != 404) {
           const std::string request_id = service.next_request_id();
@@ -353,14 +438,14 @@ int main(int argc, char** argv) {
         return httplib::Server::HandlerResponse::Handled;
       }));
   server.set_exception_handler(
-      [&service](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+      [&service = home](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
         answer(res, service.reject(ss::messages::internal_service_error(), 500));
       });
 
-  const int port = o.port == 0 ? server.bind_to_any_port("127.0.0.1")
-                               : (server.bind_to_port("127.0.0.1", o.port) ? o.port : -1);
+  const int port = o.port == 0 ? server.bind_to_any_port(o.listen)
+                               : (server.bind_to_port(o.listen, o.port) ? o.port : -1);
   if (port < 0) {
-    std::cerr << "secretstage-server: cannot listen on 127.0.0.1:" << o.port << '\n';
+    std::cerr << "secretstage-server: cannot listen on " << o.listen << ':' << o.port << '\n';
     if (commit_log != nullptr) std::fclose(commit_log);
     return 1;
   }
@@ -378,14 +463,16 @@ int main(int argc, char** argv) {
     }
   });
 
-  std::cout << "listening on http://127.0.0.1:" << port << std::endl;
+  const bool ipv6 = o.listen.find(':') != std::string::npos;
+  std::cout << "listening on " << (o.tls_cert.empty() ? "http" : "https") << "://"
+            << (ipv6 ? "[" + o.listen + "]" : o.listen) << ':' << port << std::endl;
   const bool served = server.listen_after_bind();
   finished = true;
   if (!stopping) pthread_kill(waiter.native_handle(), SIGTERM);  // wake the waiter to end it
   waiter.join();
   if (commit_log != nullptr) std::fclose(commit_log);
-  if (data && data->failed()) {
-    std::cerr << "secretstage-server: " << data->failure()
+  if (auto failure = stores->failure()) {
+    std::cerr << "secretstage-server: " << *failure
               << "; stopped so that a restart recovers what was durable\n";
     return 3;
   }

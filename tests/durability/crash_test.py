@@ -67,10 +67,14 @@ class Client:
     def __init__(self, port):
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
-    def call(self, op, body):
-        self.conn.request("POST", "/", body=json.dumps(body), headers={
-            "X-Amz-Target": "secretsmanager." + op,
-            "Content-Type": "application/x-amz-json-1.1"})
+    def call(self, op, body, region=None):
+        headers = {"X-Amz-Target": "secretsmanager." + op,
+                   "Content-Type": "application/x-amz-json-1.1"}
+        if region is not None:  # an unsigned server reads only the credential scope's Region
+            headers["Authorization"] = ("AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/" + region +
+                                        "/secretsmanager/aws4_request, SignedHeaders=host, "
+                                        "Signature=00")
+        self.conn.request("POST", "/", body=json.dumps(body), headers=headers)
         r = self.conn.getresponse()
         data = r.read()
         return r.status, json.loads(data) if data else {}
@@ -209,10 +213,13 @@ def crash_suite(binary, rounds, seconds):
 
 
 def files_of(directory):
+    """Every file under `directory`, by its path relative to it."""
     out = {}
-    for leaf in sorted(os.listdir(directory)):
-        with open(os.path.join(directory, leaf), "rb") as f:
-            out[leaf] = f.read()
+    for root, _, leaves in os.walk(directory):
+        for leaf in sorted(leaves):
+            path = os.path.join(root, leaf)
+            with open(path, "rb") as f:
+                out[os.path.relpath(path, directory)] = f.read()
     return out
 
 
@@ -251,8 +258,13 @@ def record_offsets(journal):
     return out
 
 
+def home(data):
+    """The directory of the server's own store (--account-id, --region: the defaults) in DIR."""
+    return os.path.join(data, "123456789012", "us-east-1")
+
+
 def leaf(data, kind):
-    names = [f for f in os.listdir(data) if f.startswith(kind + "-")]
+    names = [f for f in os.listdir(home(data)) if f.startswith(kind + "-")]
     check(len(names) == 1, f"{kind} files: {names}")
     return names[0]
 
@@ -263,7 +275,7 @@ def files_suite(binary):
         # Torn tail: half a record appended (a crash mid-write) is cut off.
         data = os.path.join(work, "torn")
         tokens = populate(binary, data)
-        journal = os.path.join(data, leaf(data, "journal"))
+        journal = os.path.join(home(data), leaf(data, "journal"))
         size = os.path.getsize(journal)
         with open(journal, "rb") as f:
             body = f.read()
@@ -280,11 +292,13 @@ def files_suite(binary):
         print("files: torn tail cut off, every write kept")
 
         # Every file is mode 0600, the directory 0700.
-        for name in os.listdir(data):
-            mode = stat.S_IMODE(os.stat(os.path.join(data, name)).st_mode)
-            check(mode == 0o600, f"{name} has mode {oct(mode)}")
-        check(stat.S_IMODE(os.stat(data).st_mode) == 0o700, "the directory is not 0700")
-        print("files: modes 0600")
+        for root, directories, leaves in os.walk(data):
+            check(stat.S_IMODE(os.stat(root).st_mode) == 0o700, f"{root} is not 0700")
+            for name in leaves:
+                mode = stat.S_IMODE(os.stat(os.path.join(root, name)).st_mode)
+                check(mode == 0o600, f"{name} has mode {oct(mode)}")
+        check(os.path.isdir(home(data)), "no DIR/<account>/<region> directory")
+        print("files: modes 0600, directories 0700")
 
         # A second server on the same directory.
         server = Server(binary, data)
@@ -292,6 +306,39 @@ def files_suite(binary):
         check(code == 1 and "in use by another process" in err, f"second server: {code} {err}")
         check(server.stop() == 0, server.log())
         print("files: a second server refused")
+
+        # Another Region's store: its own directory, recovered after a SIGKILL, apart from the
+        # server's own store.
+        server = Server(binary, data)
+        client = Client(server.port)
+        status, body = client.call("CreateSecret", {"Name": "west", "SecretString": "value-west",
+                                                    "ClientRequestToken": str(uuid.uuid4())},
+                                   region="eu-west-1")
+        check(status == 200 and ":eu-west-1:" in body["ARN"], f"CreateSecret in eu-west-1: {body}")
+        client.close()
+        server.kill()
+        check(os.path.isdir(os.path.join(data, "123456789012", "eu-west-1")), "no eu-west-1 directory")
+        server = Server(binary, data)
+        check("from " + os.path.join(data, "123456789012", "eu-west-1") in server.log(),
+              "eu-west-1 not recovered at start: " + server.log())
+        client = Client(server.port)
+        status, body = client.call("GetSecretValue", {"SecretId": "west"}, region="eu-west-1")
+        check(status == 200 and body["SecretString"] == "value-west", f"eu-west-1 after restart: {body}")
+        status, body = client.call("GetSecretValue", {"SecretId": "west"})
+        check(status == 400 and body["__type"] == "ResourceNotFoundException",
+              f"eu-west-1's secret seen in us-east-1: {status} {body}")
+        client.close()
+        check(server.stop() == 0, server.log())
+        print("files: a second Region's store recovered after SIGKILL, apart from the first")
+
+        # Files of the one-store layout directly in DIR are refused, not ignored.
+        old = os.path.join(work, "old-layout")
+        os.makedirs(old)
+        with open(os.path.join(old, "journal-0000000000000001"), "wb") as f:
+            f.write(b"x")
+        code, err = start_fails(binary, old)
+        check(code == 1 and "one-store layout" in err, f"old layout: {code} {err}")
+        print("files: the one-store layout refused with a message")
 
         # Compaction under load: new generations while writing, then SIGKILL; nothing lost.
         data = os.path.join(work, "compact")
@@ -318,7 +365,7 @@ def files_suite(binary):
         data = os.path.join(work, "mid")
         populate(binary, data)
         journal_leaf = leaf(data, "journal")
-        journal = os.path.join(data, journal_leaf)
+        journal = os.path.join(home(data), journal_leaf)
         with open(journal, "r+b") as f:
             raw = f.read()
             header_end = record_offsets(raw)[0]
@@ -336,7 +383,7 @@ def files_suite(binary):
         populate(binary, data)
         server = Server(binary, data)  # start-up writes the store into a snapshot
         server.kill()
-        snapshot = os.path.join(data, leaf(data, "snapshot"))
+        snapshot = os.path.join(home(data), leaf(data, "snapshot"))
         with open(snapshot, "r+b") as f:
             raw = f.read()
             f.seek(len(raw) // 2)

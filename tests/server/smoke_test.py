@@ -227,7 +227,10 @@ def main(binary):
           "the commit log numbers every commit in order")
     check([c["operation"] for c in commits[:3]] == ["CreateSecret", "CreateSecret", "RotateSecret"],
           "commit log operations")
-    check(all(set(c) == {"seq", "request_id", "operation"} for c in commits), "commit log members")
+    check(all(set(c) == {"seq", "request_id", "operation", "account", "region"} for c in commits),
+          "commit log members")
+    check(all((c["account"], c["region"]) == ("123456789012", "us-east-1") for c in commits),
+          "commit log lines name the store (the defaults --account-id, --region)")
 
     # --generate-client-request-tokens: the server fills in a UUIDv4, as the CLI and SDKs do.
     s = Server(binary, "--generate-client-request-tokens")

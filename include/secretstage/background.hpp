@@ -1,8 +1,9 @@
 #ifndef SECRETSTAGE_BACKGROUND_HPP
 #define SECRETSTAGE_BACKGROUND_HPP
 
-// The two transitions AWS runs in the background, not as API calls
-// (docs/semantics.md#background-transitions). Each is a pure function of (state, now): the caller
+// The transitions AWS runs in the background, not as API calls
+// (docs/semantics.md#background-transitions): deprecated-version collection, purge, and
+// scheduled rotations (docs/semantics.md#scheduled-rotations). Each is a pure function of (state, now): the caller
 // decides when they run, which is how the model makes AWS's nondeterministic timing explicit.
 //
 // Also their schedule, as pure functions a caller keeps between requests: when a transition would
@@ -16,10 +17,16 @@
 #include <utility>
 #include <vector>
 
+#include "context.hpp"
 #include "detail/algorithm.hpp"
 #include "detail/secret_builder.hpp"
+#include "result.hpp"
+#include "rotation.hpp"
+#include "rotation_functions.hpp"
+#include "schedule.hpp"
 #include "secret.hpp"
 #include "store.hpp"
+#include "transition.hpp"
 #include "value.hpp"
 
 namespace secretstage {
@@ -109,6 +116,153 @@ template <class Traits>
   return out;
 }
 
+/// Where inside its window a scheduled rotation runs: AWS rotates "at any time during the
+/// rotation window" and records no more, so the point is a choice (docs/semantics.md#scheduled-rotations).
+enum class scheduled_rotation_point : std::uint8_t {
+  /// The instant the window opens (the default): a test sees the rotation as early as AWS may run it.
+  window_start,
+  /// The window's last second (its end − 1 s, the NextRotationDate DescribeSecret shows): as late
+  /// as AWS may run it.
+  window_last_second,
+};
+
+/// When the scheduled rotation of `s` falls due (std::nullopt: none will unless a request changes
+/// the secret). A rotation is scheduled while all of these hold:
+///   the secret is not scheduled for deletion, RotationEnabled is true, its RotationLambdaARN is
+///   one of `runnable` (the functions the caller runs itself, e.g. a service's built-ins), its
+///   RotationRules validate (schedule_of), and AWSPENDING is on no version but AWSCURRENT's (else
+///   RotateSecret would fail: "A previous rotation isn't complete");
+/// it falls due at `point` of the window next_rotation_window(schedule, last_rotation(s), r)
+/// gives, where r, the reference, is the later of the last rotation and LastChangedDate: a window
+/// that ended before the secret's last change is skipped, and a window already open at r makes
+/// the rotation due at r, not before it — a rotation never lands before the write that made it
+/// possible.
+/// Cost: schedule_of (O(1), or one calendar scan for a cron on days 29–31 or a fifth weekday) and
+/// next_rotation_window.
+template <class Traits>
+[[nodiscard]] std::optional<timestamp> next_scheduled_rotation(
+    const basic_secret<Traits>& s, const rotation_functions& runnable,
+    scheduled_rotation_point point = scheduled_rotation_point::window_start) {
+  if constexpr (!Traits::has_reserved_labels) {
+    return std::nullopt;
+  } else {
+    if (s.deleted_date() || !s.rotation_enabled() || !s.rotation_lambda_arn() ||
+        !runnable.can_invoke(*s.rotation_lambda_arn()))
+      return std::nullopt;
+    const auto* pending = s.holder(Traits::pending());
+    if (pending != nullptr && pending != s.holder(Traits::current())) return std::nullopt;
+    const auto schedule = schedule_of(s);
+    if (!schedule) return std::nullopt;
+    const timestamp last = last_rotation(s);
+    timestamp reference = last;
+    if (s.last_changed_date() && reference < *s.last_changed_date())
+      reference = *s.last_changed_date();
+    const rotation_window w = next_rotation_window(*schedule, last, reference);
+    const timestamp at = point == scheduled_rotation_point::window_start
+                             ? w.start
+                             : timestamp{w.end.epoch_ms - 1000};
+    return at < reference ? reference : at;
+  }
+}
+
+/// A scheduled rotation that has fallen due: the secret and the time it runs at.
+template <secret_traits Traits = aws_traits>
+struct due_rotation {
+  const basic_secret<Traits>* secret;
+  timestamp at;
+};
+
+/// The scheduled rotation of `st` that falls due first by `now` (the earliest time, then the
+/// smallest name), skipping the secrets named in `skip`; std::nullopt when none is due.
+/// Cost: next_scheduled_rotation for every secret.
+template <class Traits>
+[[nodiscard]] std::optional<due_rotation<Traits>> first_due_rotation(
+    const basic_store<Traits>& st, timestamp now, const rotation_functions& runnable,
+    scheduled_rotation_point point = scheduled_rotation_point::window_start,
+    const std::vector<shared_text>& skip = {}) {
+  std::optional<due_rotation<Traits>> first;
+  for (const auto* s : st.secrets()) {  // by name
+    const auto at = next_scheduled_rotation(*s, runnable, point);
+    if (!at || now < *at || (first && !(*at < first->at))) continue;
+    if (detail::find(skip.begin(), skip.end(), s->name()) != skip.end()) continue;
+    first = due_rotation<Traits>{s, *at};
+  }
+  return first;
+}
+
+/// A scheduled rotation the background ran (or tried): the secret, the time, the new version.
+template <secret_traits Traits = aws_traits>
+struct scheduled_rotation {
+  shared_text secret_name;
+  timestamp at;
+  typename Traits::version_id_type version_id;
+  /// Empty when the rotation succeeded; else the error it failed with (the store is unchanged).
+  std::optional<error> failure{};
+
+  friend bool operator==(const scheduled_rotation&, const scheduled_rotation&) = default;
+};
+
+/// What a scheduled rotation is run with: the new version's id (the RotateSecret token), the value
+/// the createSecret step writes, and the finish variant.
+template <secret_traits Traits = aws_traits>
+struct scheduled_rotation_inputs {
+  typename Traits::version_id_type version_id;
+  secret_value value;
+  finish_variant finish = finish_variant::remove_pending;
+};
+
+/// One scheduled rotation of `s` at `at`: exactly what RotateSecret{SecretId = its ARN,
+/// ClientRequestToken = the inputs' version id} by `rotate_synchronously` does at `at` with the
+/// stored function and rules (RotationEnabled stays, the rules stay, a new version with the
+/// value becomes AWSCURRENT, AWSPREVIOUS follows, LastRotatedDate = LastChangedDate = `at`).
+/// `ctx` gives the region, the account and the invocable functions; its time and token are not
+/// used.
+template <class Traits>
+[[nodiscard]] result<transition<basic_store<Traits>, basic_rotate_secret_response<Traits>>>
+run_scheduled_rotation(const basic_store<Traits>& st, const basic_secret<Traits>& s, timestamp at,
+                       const scheduled_rotation_inputs<Traits>& inputs,
+                       const basic_context<Traits>& ctx) {
+  basic_context<Traits> at_ctx = ctx;
+  at_ctx.now = at;
+  at_ctx.generated_token.reset();
+  basic_rotate_secret<Traits> request;
+  request.secret_id = s.arn().str();
+  request.client_request_token = inputs.version_id;
+  return rotate_synchronously(st, request, at_ctx, ctx.functions, inputs.value, inputs.finish);
+}
+
+/// Scheduled rotations: every rotation due by `now` (next_scheduled_rotation with `ctx.functions`
+/// as the runnable functions), earliest first (then by name), each run by run_scheduled_rotation
+/// at its own due time with `inputs(secret, at, k)` (k = 0, 1, … within this call), and repeated
+/// while the secret's next window has also opened by `now` — a clock that jumps N windows ahead
+/// runs N rotations, each at its window. A rotation that fails changes nothing and is recorded
+/// with its error; that secret is not tried again in this call. `removed` lists every rotation
+/// run or tried, in order.
+/// Cost: one store scan per rotation, plus the rotations.
+template <class Traits, class Inputs>
+[[nodiscard]] background_result<basic_store<Traits>, scheduled_rotation<Traits>>
+run_due_rotations(const basic_store<Traits>& st, timestamp now, const basic_context<Traits>& ctx,
+                  Inputs&& inputs,
+                  scheduled_rotation_point point = scheduled_rotation_point::window_start) {
+  background_result<basic_store<Traits>, scheduled_rotation<Traits>> out{st, {}};
+  std::vector<shared_text> failed;
+  for (std::size_t k = 0;; ++k) {
+    const auto due = first_due_rotation(out.state, now, ctx.functions, point, failed);
+    if (!due) break;
+    const scheduled_rotation_inputs<Traits> in = inputs(*due->secret, due->at, k);
+    auto rotated = run_scheduled_rotation(out.state, *due->secret, due->at, in, ctx);
+    scheduled_rotation<Traits> record{due->secret->name(), due->at, in.version_id};
+    if (rotated) {
+      out.state = std::move(rotated.value().state);
+    } else {
+      record.failure = rotated.error();
+      failed.push_back(record.secret_name);
+    }
+    out.removed.push_back(std::move(record));
+  }
+  return out;
+}
+
 /// The earlier of two due times; std::nullopt stands for "never", so it loses to any time.
 [[nodiscard]] constexpr std::optional<timestamp> earlier_due(std::optional<timestamp> a,
                                                              std::optional<timestamp> b) noexcept {
@@ -137,6 +291,15 @@ template <class Traits>
   return timestamp{oldest->epoch_ms + collectable_version_age_ms};
 }
 
+/// next_background_due and the secret's scheduled rotation with `runnable` (see
+/// next_scheduled_rotation), whichever comes first.
+template <class Traits>
+[[nodiscard]] std::optional<timestamp> next_background_due(
+    const basic_secret<Traits>& s, const rotation_functions& runnable,
+    scheduled_rotation_point point = scheduled_rotation_point::window_start) {
+  return earlier_due(next_background_due(s), next_scheduled_rotation(s, runnable, point));
+}
+
 /// The first instant at which collection or purge would change the store: the earliest of its
 /// secrets' (std::nullopt: none has work coming). Exact. Cost: the single-secret form over every
 /// secret, O(n log n) for n secrets besides.
@@ -144,6 +307,17 @@ template <class Traits>
 [[nodiscard]] std::optional<timestamp> next_background_due(const basic_store<Traits>& st) {
   std::optional<timestamp> due;
   for (const auto* s : st.secrets()) due = earlier_due(due, next_background_due(*s));
+  return due;
+}
+
+/// The first instant at which collection, purge or a scheduled rotation with `runnable` would
+/// change the store. Exact, but for a scheduled rotation that then fails (see run_due_rotations).
+template <class Traits>
+[[nodiscard]] std::optional<timestamp> next_background_due(
+    const basic_store<Traits>& st, const rotation_functions& runnable,
+    scheduled_rotation_point point = scheduled_rotation_point::window_start) {
+  std::optional<timestamp> due;
+  for (const auto* s : st.secrets()) due = earlier_due(due, next_background_due(*s, runnable, point));
   return due;
 }
 
@@ -188,6 +362,17 @@ template <class Traits>
       due = earlier_due(due, timestamp{v->created_date().epoch_ms + collectable_version_age_ms});
   }
   return due;
+}
+
+/// next_background_due_after_write with scheduled rotations: also the changed secret's own
+/// scheduled rotation with `runnable`, recomputed from `after` (a write changes no other secret's).
+template <class Traits>
+[[nodiscard]] std::optional<timestamp> next_background_due_after_write(
+    std::optional<timestamp> due, const basic_secret<Traits>* before,
+    const basic_secret<Traits>& after, const rotation_functions& runnable,
+    scheduled_rotation_point point = scheduled_rotation_point::window_start) {
+  return earlier_due(next_background_due_after_write(due, before, after),
+                     next_scheduled_rotation(after, runnable, point));
 }
 
 }  // namespace secretstage

@@ -560,6 +560,63 @@ inline bool rotation_schedule::in_hours() const noexcept {
   return days < 1 ? 1 : days;
 }
 
+// ---- a secret's schedule ------------------------------------------------------------------------
+
+/// The stored RotationRules of `s` as a schedule; std::nullopt when it has none, or when they do
+/// not validate (only a hand-assembled state or an old snapshot can hold such rules: RotateSecret
+/// refuses them).
+template <class Traits>
+[[nodiscard]] std::optional<rotation_schedule> schedule_of(const basic_secret<Traits>& s) {
+  if (!s.rotation()) return std::nullopt;
+  auto parsed = parse_rotation_rules(*s.rotation());
+  if (!parsed) return std::nullopt;
+  return parsed.value();
+}
+
+/// The last rotation the schedule counts from: the latest of LastRotatedDate, the CreatedDate of
+/// the newest version when it has a value (a PutSecretValue or UpdateSecret that wrote one —
+/// "considered a valid rotation" — or a rotation's own new version), and the secret's creation.
+/// A newest version without a value (a rotation started and not finished) counts for nothing.
+/// Cost: O(log32 n).
+template <class Traits>
+[[nodiscard]] timestamp last_rotation(const basic_secret<Traits>& s) noexcept {
+  timestamp last = s.created_date();
+  if (s.last_rotated_date() && last < *s.last_rotated_date()) last = *s.last_rotated_date();
+  if (const auto* v = s.newest_version(); v != nullptr && !v->is_placeholder() &&
+                                          last < v->created_date())
+    last = v->created_date();
+  return last;
+}
+
+/// NextRotationDate of `s` at `now`: while rotation is enabled with valid rules,
+/// next_rotation_date(its schedule, last_rotation(s), now); else absent.
+template <class Traits>
+[[nodiscard]] std::optional<timestamp> next_rotation_date(const basic_secret<Traits>& s,
+                                                          timestamp now) {
+  if (!s.rotation_enabled()) return std::nullopt;
+  const auto schedule = schedule_of(s);
+  if (!schedule) return std::nullopt;
+  return next_rotation_date(*schedule, last_rotation(s), now);
+}
+
+/// RotationRules as DescribeSecret and ListSecrets show them: the stored rules, and, for a
+/// ScheduleExpression once the secret has rotated (it has a LastRotatedDate), the
+/// AutomaticallyAfterDays AWS computes "after every successful rotation":
+/// automatically_after_days(schedule, last rotation, last rotation) (absent for a schedule in
+/// hours). Before any rotation a ScheduleExpression is shown alone (ruling).
+template <class Traits>
+[[nodiscard]] std::optional<rotation_rules> shown_rotation_rules(const basic_secret<Traits>& s) {
+  std::optional<rotation_rules> rules = s.rotation();
+  if (!rules || rules->automatically_after_days || !rules->schedule_expression ||
+      !s.last_rotated_date())
+    return rules;
+  if (const auto schedule = schedule_of(s)) {
+    const timestamp last = last_rotation(s);
+    rules->automatically_after_days = automatically_after_days(*schedule, last, last);
+  }
+  return rules;
+}
+
 }  // namespace secretstage
 
 #endif  // SECRETSTAGE_SCHEDULE_HPP

@@ -266,6 +266,14 @@ class basic_secret {
     return out;
   }
 
+  /// The most recently created version still held (nullptr: none). O(log32 n) unless its
+  /// newest versions were collected, which a secret rebuilt from a snapshot may show.
+  [[nodiscard]] const version_type* newest_version() const noexcept {
+    for (std::uint64_t i = body().next_sequence; i > 0; --i)
+      if (const version_type* v = at_sequence(i - 1)) return v;
+    return nullptr;
+  }
+
   // ---- labels --------------------------------------------------------------------------------
   /// The version carrying `label`, or nullptr when it is attached nowhere.
   [[nodiscard]] const version_type* holder(const label_type& label) const noexcept {

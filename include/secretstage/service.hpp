@@ -15,7 +15,8 @@
 //   4. serialize the response (outside the lock).
 //
 // This file keeps the lock, the commit and the observer. What it builds on is elsewhere: the
-// background schedule (when collection and purge next have work) in background.hpp, the seeded
+// background schedule (when collection, purge and scheduled rotations of secrets with a built-in
+// function next have work) in background.hpp, the seeded
 // streams and UUIDs every generated value comes from in detail/service_random.hpp, so a run is a
 // function of `service_options::seed` and of the sequence of (operation, body, now). The service
 // never logs; its observer sees sequence numbers, request ids and operation names, never a body
@@ -86,6 +87,9 @@ struct service_options {
   /// and the caller invokes the function's steps (tests/rotation/drive_rotation.py does, until
   /// the service runs users' functions itself, issue 14).
   std::vector<std::string> external_rotation_functions{};
+  /// Where inside its window a scheduled rotation of a secret with a built-in function runs
+  /// (background.hpp, docs/semantics.md#scheduled-rotations).
+  scheduled_rotation_point scheduled_rotation = scheduled_rotation_point::window_start;
 };
 
 /// What `basic_service::handle` answers: the HTTP status and AWS JSON body, plus the request id
@@ -171,7 +175,10 @@ class basic_service {
     arns.insert(arns.end(), options_.external_rotation_functions.begin(),
                 options_.external_rotation_functions.end());
     functions_ = rotation_functions(std::move(arns));
-    next_due_ = next_background_due(store_);
+    std::vector<std::string> builtins;
+    for (const auto& entry : options_.rotation_functions) builtins.push_back(entry.first);
+    builtins_ = rotation_functions(std::move(builtins));
+    next_due_ = next_background_due(store_, builtins_, options_.scheduled_rotation);
   }
 
   basic_service(const basic_service&) = delete;
@@ -455,9 +462,10 @@ class basic_service {
                                   std::string_view request_id, std::uint64_t& ticket) {
     const bool mutating = is_mutating_operation(op_name);
     std::optional<store_type> staged;
+    if (background_due_by(ctx.now)) rotate_due(ctx.now, n);
     if (background_due_by(ctx.now)) {
       staged.emplace(background(store_, ctx.now));
-      next_due_ = next_background_due(*staged);
+      next_due_ = next_background_due(*staged, builtins_, options_.scheduled_rotation);
     }
     store_type* st = staged ? &*staged : &store_;
     const auto before = mutating ? secret_named_by(*st, op) : std::nullopt;
@@ -488,7 +496,8 @@ class basic_service {
         if (const auto* touched = st->find(*name)) {
           try {
             next_due_ =
-                next_background_due_after_write(next_due_, before ? &*before : nullptr, *touched);
+                next_background_due_after_write(next_due_, before ? &*before : nullptr, *touched,
+                                                builtins_, options_.scheduled_rotation);
           } catch (...) {
             if (scratch) throw;  // nothing was published
             next_due_ = earlier_due(next_due_, timestamp{ctx.now.epoch_ms + 1});
@@ -498,7 +507,7 @@ class basic_service {
     }
     if (background_due_by(ctx.now)) {
       *st = background(*st, ctx.now);
-      next_due_ = next_background_due(*st);
+      next_due_ = next_background_due(*st, builtins_, options_.scheduled_rotation);
       entry.background_after = true;
     }
     if (st != &store_) store_ = std::move(*st);
@@ -517,6 +526,59 @@ class basic_service {
     return committed{std::move(response.value()), sequence};
   }
 
+  /// Scheduled rotations due by `now` of secrets with a built-in function (lock held), earliest
+  /// first, each at its own due time, as run_due_rotations runs them: each is published and
+  /// journaled as the RotateSecret it is (SecretId = the ARN, ClientRequestToken = the new
+  /// version), with its value, so recovery redoes it as a request. The token and a drawn value
+  /// come from the seeded streams, keyed by the request `n` that found them due and their place
+  /// k in this pass. One that fails is left out of this pass; it changes nothing. The commit
+  /// count and the observer are for requests and do not see these.
+  void rotate_due(timestamp now, std::uint64_t n) {
+    std::vector<shared_text> failed;
+    for (std::uint64_t k = 1;; ++k) {
+      const auto due =
+          first_due_rotation(store_, now, builtins_, options_.scheduled_rotation, failed);
+      if (!due) break;
+      const basic_secret<Traits>& s = *due->secret;
+      const auto builtin = options_.rotation_functions.find(*s.rotation_lambda_arn());
+      const std::uint64_t key = detail::mix_entropy(n, k);
+      std::string token = detail::service_uuid(options_.seed, key,
+                                               detail::service_stream::scheduled_token_high,
+                                               detail::service_stream::scheduled_token_low);
+      std::string value;
+      if (builtin->second.value) {
+        value = *builtin->second.value;
+      } else {
+        basic_context<Traits> draw = context_for(n, now);
+        draw.entropy = detail::service_draw(options_.seed, key,
+                                            detail::service_stream::scheduled_password);
+        auto password = apply(basic_get_random_password<Traits>{}, draw);
+        if (!password) {
+          failed.push_back(s.name());
+          continue;
+        }
+        value = std::move(password.value().random_password);
+      }
+      scheduled_rotation_inputs<Traits> inputs{typename Traits::version_id_type(token),
+                                               secret_value(secret_value::string_tag{}, value),
+                                               builtin->second.finish};
+      auto rotated = run_scheduled_rotation(store_, s, due->at, inputs, context_for(n, now));
+      if (!rotated) {
+        failed.push_back(s.name());
+        continue;
+      }
+      const std::string body = messages::detail::concat({"{\"SecretId\":\"", s.arn().view(),
+                                               "\",\"ClientRequestToken\":\"", token, "\"}"});
+      const timestamp at = due->at;
+      store_ = std::move(rotated.value().state);
+      journal_entry entry{"RotateSecret", body, at, 0};
+      entry.rotation_value = std::string_view(value);
+      entry.finish = inputs.finish;
+      journaled(entry);
+    }
+    next_due_ = next_background_due(store_, builtins_, options_.scheduled_rotation);
+  }
+
   /// The journal hook's ticket for `entry` on the store just published (lock held).
   std::uint64_t journaled(const journal_entry& entry) noexcept {
     if (!journal_) return 0;
@@ -530,7 +592,11 @@ class basic_service {
   const service_options options_;
   const commit_observer observer_;
   const journal_hook journal_;
+  /// Every function RotateSecret may name: built-in and external.
   rotation_functions functions_;
+  /// The built-in ones only: the service runs scheduled rotations of these itself; a secret with
+  /// an external function waits for its caller (tests/rotation/drive_rotation.py).
+  rotation_functions builtins_;
   std::atomic<std::uint64_t> requests_{0};
 
   /// Shared by reads that change nothing, exclusive for everything else.

@@ -6,6 +6,7 @@
 #   plain      examples/stories/rotation.jsonl            → rotation.out
 #   table      the same story with --table                → rotation.table.out
 #   bad-lines  bad-lines.jsonl on standard input (exit 1) → bad-lines.out
+#   scheduled  examples/stories/scheduled-rotation.jsonl   → scheduled-rotation.out
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -29,13 +30,20 @@ case $mode in
     "$replay" --table "${story_args[@]}" "$root/examples/stories/rotation.jsonl" >"$actual" || status=$?
     want_status=0
     ;;
+  scheduled)
+    expected=$here/scheduled-rotation.out
+    "$replay" --rotation-function \
+      arn:aws:lambda:us-east-1:123456789012:function:scheduled-rotation=remove-pending \
+      "$root/examples/stories/scheduled-rotation.jsonl" >"$actual" || status=$?
+    want_status=0
+    ;;
   bad-lines)
     expected=$here/bad-lines.out
     "$replay" --seed 1 <"$here/bad-lines.jsonl" >"$actual" || status=$?
     want_status=1
     ;;
   *)
-    echo "check.sh: unknown mode '$mode' (plain, table or bad-lines)" >&2
+    echo "check.sh: unknown mode '$mode' (plain, table, bad-lines or scheduled)" >&2
     exit 2
     ;;
 esac

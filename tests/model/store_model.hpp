@@ -858,7 +858,40 @@ inline std::vector<const secret*> listed_secrets(const store& st, const std::vec
 
 /// `for_describe`: DescribeSecret hides LastRotatedDate while rotation is disabled (API
 /// reference); a ListSecrets entry shows it whenever the secret has rotated.
-inline description describe(const secret& s, bool for_describe = false) {
+/// The schedule's last rotation: the latest of the creation, the last rotation and the creation of
+/// the newest version when it has a value (a PutSecretValue or UpdateSecret counts as a rotation).
+inline std::int64_t last_rotation_ms(const secret& s) {
+  std::int64_t last = std::max(s.created_ms, s.last_rotated_ms.value_or(s.created_ms));
+  const version* newest = nullptr;
+  for (const auto& entry : s.versions)
+    if (newest == nullptr || entry.second.order > newest->order) newest = &entry.second;
+  if (newest != nullptr && newest->val) last = std::max(last, newest->created_ms);
+  return last;
+}
+
+/// NextRotationDate for the two schedules the test generates, by walking the windows one by one:
+/// AutomaticallyAfterDays N — the whole UTC day N days after the last rotation's day, every N days
+/// on until one has not ended at `now`; rate(4 hours) — an hour from the last rotation's hour + 4 h,
+/// cut at midnight, every 4 hours on. The date is the window's last second.
+inline std::optional<std::int64_t> next_rotation_ms(const secret& s, std::int64_t now_ms) {
+  constexpr std::int64_t hour_ms = 3'600'000;
+  if (!s.rotation_enabled || !s.rotation) return std::nullopt;
+  const std::int64_t last = last_rotation_ms(s);
+  if (s.rotation->days) {
+    std::int64_t start = last / day_ms * day_ms + *s.rotation->days * day_ms;
+    while (start + day_ms <= now_ms) start += *s.rotation->days * day_ms;
+    return start + day_ms - 1000;
+  }
+  if (s.rotation->schedule == std::optional<std::string>("rate(4 hours)")) {
+    for (std::int64_t start = last / hour_ms * hour_ms + 4 * hour_ms;; start += 4 * hour_ms) {
+      const std::int64_t end = std::min(start + hour_ms, start / day_ms * day_ms + day_ms);
+      if (end > now_ms) return end - 1000;
+    }
+  }
+  return std::nullopt;
+}
+
+inline description describe(const secret& s, std::int64_t now_ms, bool for_describe = false) {
   description d;
   d.arn = s.arn;
   d.name = s.name;
@@ -871,8 +904,7 @@ inline description describe(const secret& s, bool for_describe = false) {
   d.last_changed_ms = s.last_changed_ms;
   d.last_accessed_ms = s.last_accessed_ms;
   d.deleted_ms = s.deleted_ms;
-  if (s.rotation_enabled && s.rotation && s.rotation->days)
-    d.next_rotation_ms = s.last_rotated_ms.value_or(s.created_ms) + *s.rotation->days * day_ms;
+  d.next_rotation_ms = next_rotation_ms(s, now_ms);
   if (s.ever_tagged) d.tags = s.tags;
   std::vector<std::pair<std::uint64_t, std::string>> labelled;
   for (const auto& [id, v] : s.versions)
@@ -883,7 +915,8 @@ inline description describe(const secret& s, bool for_describe = false) {
   return d;
 }
 
-inline outcome<description> describe_secret(const store& st, const std::string& id) {
+inline outcome<description> describe_secret(const store& st, const std::string& id,
+                                            std::int64_t now_ms) {
   using R = description;
   if (auto x = id_length(id)) return failed<R>(st, *x);
   if (auto x = id_chars(id)) return failed<R>(st, *x);
@@ -891,7 +924,7 @@ inline outcome<description> describe_secret(const store& st, const std::string& 
   if (s == nullptr) return failed<R>(st, msg::not_found());
   outcome<R> o;
   o.next = st;
-  o.resp = describe(*s, true);
+  o.resp = describe(*s, now_ms, true);
   return o;
 }
 
@@ -903,7 +936,7 @@ struct list_req {
   bool descending = false;
 };
 
-inline outcome<list_resp> list_secrets(const store& st, const list_req& r) {
+inline outcome<list_resp> list_secrets(const store& st, const list_req& r, std::int64_t now_ms) {
   using R = list_resp;
   if (auto x = check_max(r.max_results, 100)) return failed<R>(st, *x);
   if (auto x = check_token_length(r.token)) return failed<R>(st, *x);
@@ -917,7 +950,7 @@ inline outcome<list_resp> list_secrets(const store& st, const list_req& r) {
   if (err) return failed<R>(st, *err);
   outcome<R> o;
   o.next = st;
-  for (std::size_t i = p.begin; i < p.end; ++i) o.resp.secrets.push_back(describe(*listed[i]));
+  for (std::size_t i = p.begin; i < p.end; ++i) o.resp.secrets.push_back(describe(*listed[i], now_ms));
   o.resp.next_key = p.next_key;
   return o;
 }

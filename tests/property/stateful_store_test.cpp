@@ -999,7 +999,7 @@ struct versions_cmd final : api_command<versions_cmd> {
 struct describe_cmd final : api_command<describe_cmd> {
   ss::describe_secret req;
   explicit describe_cmd(const model_state& m) { req.secret_id = *gen_secret_id(m); }
-  sm::outcome<sm::description> predict(const model_state& m) const { return sm::describe_secret(m.st, req.secret_id); }
+  sm::outcome<sm::description> predict(const model_state& m) const { return sm::describe_secret(m.st, req.secret_id, m.now_ms); }
   void run(const model_state& m, system_under_test& sut) const override {
     run_api("DescribeSecret", sut, req, make_context(m, std::nullopt), predict(m),
             [](const sm::description& e, const ss::describe_secret_response& l) {
@@ -1037,7 +1037,7 @@ struct list_cmd final : api_command<list_cmd> {
          {25, rc::gen::just(std::optional<ss::sort_order>(ss::sort_order::desc))}});
   }
   sm::outcome<sm::list_resp> predict(const model_state& m) const {
-    return sm::list_secrets(m.st, to_model(req, {kind_of(req.next_token), ""}));
+    return sm::list_secrets(m.st, to_model(req, {kind_of(req.next_token), ""}), m.now_ms);
   }
   void after_apply(model_state& m, const sm::outcome<sm::list_resp>& o) const {
     if (!o.err) update_cursor(m, o.resp.next_key, [&](pending_page& p) { p.kind = pending_page::list_secrets; p.ls = req; });
@@ -1058,7 +1058,7 @@ struct continue_cmd final : command {
     std::optional<std::string> next;
     switch (p.kind) {
       case pending_page::list_secrets: {
-        auto o = sm::list_secrets(m.st, to_model(p.ls, t));
+        auto o = sm::list_secrets(m.st, to_model(p.ls, t), m.now_ms);
         if (o.err) return;
         next = o.resp.next_key;
         break;
@@ -1088,7 +1088,7 @@ struct continue_cmd final : command {
       case pending_page::list_secrets: {
         auto req = p.ls;
         req.next_token = sut.last_token;
-        run_api("ListSecrets (next page)", sut, req, ctx, sm::list_secrets(m.st, to_model(p.ls, t)), same_list);
+        run_api("ListSecrets (next page)", sut, req, ctx, sm::list_secrets(m.st, to_model(p.ls, t), m.now_ms), same_list);
         break;
       }
       case pending_page::list_versions: {

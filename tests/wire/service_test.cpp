@@ -383,6 +383,85 @@ TEST_CASE("service: deprecated versions are collected on the service's clock") {
   CHECK(remaining.count(first) == 0);
 }
 
+TEST_CASE("service: a scheduled rotation runs when the clock reaches its window, not before") {
+  // Clock injected request by request. cron(0 12 * * ? *) with Duration 2h, configured on
+  // 2026-01-01 at 09:00 without rotating: the first window after the creation (09:00) is
+  // 2026-01-01 12:00–14:00 (docs/rotation-schedules.md); the service rotates at its start.
+  ss::service_options options;
+  options.rotation_functions[FN] = {ss::finish_variant::remove_pending, "scheduled value"};
+  struct owned_entry {
+    std::string op, body;
+    ss::timestamp now;
+    std::uint64_t entropy;
+    std::optional<std::string> token, value;
+    ss::finish_variant finish;
+    bool before, succeeded, after;
+  };
+  std::vector<owned_entry> journal;
+  ss::service s(options, {}, {}, [&](const ss::journal_entry& e, const ss::store&) -> std::uint64_t {
+    journal.push_back({std::string(e.op_name), std::string(e.body), e.now, e.entropy,
+                       e.generated_token ? std::optional<std::string>(*e.generated_token) : std::nullopt,
+                       e.rotation_value ? std::optional<std::string>(*e.rotation_value) : std::nullopt,
+                       e.finish, e.background_before, e.succeeded, e.background_after});
+    return 1;
+  });
+  const std::string get = json{{"SecretId", "app"}}.dump();
+  const std::string describe = json{{"SecretId", "app"}}.dump();
+  ok(s.handle("CreateSecret", create("app", "initial"), at(t0)));
+  ok(s.handle("RotateSecret",
+              json{{"SecretId", "app"}, {"RotationLambdaARN", FN}, {"RotateImmediately", false},
+                   {"RotationRules", {{"ScheduleExpression", "cron(0 12 * * ? *)"}, {"Duration", "2h"}}}}
+                  .dump(),
+              at(t0)));
+  const json before = ok(s.handle("DescribeSecret", describe, at(t0 + 1)));
+  CHECK(before.at("NextRotationDate").get<double>() == t0 + 5 * hour - 1);  // 13:59:59
+  CHECK_FALSE(before.contains("LastRotatedDate"));
+
+  // 11:59:59: not yet.
+  CHECK(ok(s.handle("GetSecretValue", get, at(t0 + 3 * hour - 1))).at("SecretString") == "initial");
+  CHECK(labels_of(s, "app").size() == 1);
+  // 12:00:00: the window opens; the rotation runs before this request, at 12:00.
+  CHECK(ok(s.handle("GetSecretValue", get, at(t0 + 3 * hour))).at("SecretString") == "scheduled value");
+  const json after = ok(s.handle("DescribeSecret", describe, at(t0 + 3 * hour + 30 * 60)));
+  CHECK(after.at("LastRotatedDate").get<double>() == t0 + 3 * hour);
+  // The next window: 2026-01-02 12:00–14:00.
+  CHECK(after.at("NextRotationDate").get<double>() == t0 + day + 5 * hour - 1);
+  CHECK(after.at("RotationRules").at("AutomaticallyAfterDays") == 1);
+  const auto stages = labels_of(s, "app");
+  CHECK(stages.size() == 2);
+  // Nothing more until the next window: a read an hour before it changes nothing.
+  ok(s.handle("GetSecretValue", get, at(t0 + day + 3 * hour - 1)));
+  CHECK(labels_of(s, "app") == stages);
+  // Two days later: the windows of 01-02 and 01-03 have both opened; two rotations, each at its window.
+  ok(s.handle("GetSecretValue", get, at(t0 + 2 * day + 4 * hour)));
+  const json later = ok(s.handle("DescribeSecret", describe, at(t0 + 2 * day + 4 * hour)));
+  CHECK(later.at("LastRotatedDate").get<double>() == t0 + 2 * day + 3 * hour);
+  CHECK(labels_of(s, "app").size() == 4);
+
+  // The journal holds each scheduled rotation as a RotateSecret at its window; redoing the journal
+  // gives the service's store.
+  std::vector<std::int64_t> rotated_at;
+  for (const auto& e : journal)
+    // A scheduled rotation's record has no generated token (the configuring request has one).
+    if (e.op == "RotateSecret" && !e.token && e.value == std::optional<std::string>("scheduled value"))
+      rotated_at.push_back(e.now.epoch_ms / 1000);
+  CHECK(rotated_at == std::vector<std::int64_t>{t0 + 3 * hour, t0 + day + 3 * hour, t0 + 2 * day + 3 * hour});
+  ss::store replica;
+  const auto header = s.journal_context();
+  const ss::rotation_functions functions(header.functions);
+  for (const auto& e : journal) {
+    ss::journal_entry view{e.op, e.body, e.now, e.entropy};
+    if (e.token) view.generated_token = std::string_view(*e.token);
+    if (e.value) view.rotation_value = std::string_view(*e.value);
+    view.finish = e.finish;
+    view.background_before = e.before;
+    view.succeeded = e.succeeded;
+    view.background_after = e.after;
+    REQUIRE(ss::journal::redo(replica, header, functions, view, 0));
+  }
+  CHECK(replica == s.store());
+}
+
 TEST_CASE("service: a secret past its deletion date is purged, and its name is free again") {
   ss::service s;
   const std::string arn = ok(s.handle("CreateSecret", create("app/db", "v0"), at(t0))).at("ARN");

@@ -22,6 +22,9 @@ enum class service_stream : std::uint64_t {
   request_id_high,
   request_id_low,
   password,
+  scheduled_token_high,  // a scheduled rotation's new version id
+  scheduled_token_low,
+  scheduled_password,  // a scheduled rotation's new value
 };
 
 /// The draw of request number `request` from `stream` of the service seeded with `seed`.

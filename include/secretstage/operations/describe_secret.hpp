@@ -12,6 +12,7 @@
 #include "../detail/validate.hpp"
 #include "../label_set.hpp"
 #include "../result.hpp"
+#include "../schedule.hpp"
 #include "../secret.hpp"
 #include "../store.hpp"
 #include "../transition.hpp"
@@ -128,34 +129,23 @@ template <class Traits>
   return out;
 }
 
-/// NextRotationDate (the model's rule; AWS documents none): while rotation is enabled with
-/// RotationRules.AutomaticallyAfterDays = n, the last rotation (or, before any, the creation) plus
-/// n days. Absent when rotation is off or scheduled only by a ScheduleExpression, which the model
-/// does not evaluate.
-template <class Traits>
-[[nodiscard]] std::optional<timestamp> next_rotation_date(const basic_secret<Traits>& s) {
-  if (!s.rotation_enabled() || !s.rotation() || !s.rotation()->automatically_after_days)
-    return std::nullopt;
-  const timestamp base = s.last_rotated_date() ? *s.last_rotated_date() : s.created_date();
-  return base.plus_days(*s.rotation()->automatically_after_days);
-}
-
 /// Fills the members DescribeSecret and a ListSecrets entry share (everything but the
 /// versions-to-stages map, which the two name differently).
+/// NextRotationDate and the shown RotationRules are those at `now` (schedule.hpp).
 template <class Out, class Traits>
-void describe_into(Out& out, const basic_secret<Traits>& s) {
+void describe_into(Out& out, const basic_secret<Traits>& s, timestamp now) {
   out.arn = s.arn();
   out.name = s.name();
   if (!s.description().empty()) out.description = s.description();
   out.kms_key_id = s.kms_key_id();
   if (s.rotation_enabled() || s.rotation_lambda_arn()) out.rotation_enabled = s.rotation_enabled();
   out.rotation_lambda_arn = s.rotation_lambda_arn();
-  out.rotation_rules = s.rotation();
+  out.rotation_rules = shown_rotation_rules(s);
   out.last_rotated_date = s.last_rotated_date();
   out.last_changed_date = s.last_changed_date();
   out.last_accessed_date = s.last_accessed_date();
   out.deleted_date = s.deleted_date();
-  out.next_rotation_date = next_rotation_date(s);
+  out.next_rotation_date = next_rotation_date(s, now);
   if (s.ever_tagged()) out.tags = s.tags();
   out.created_date = s.created_date();
 }
@@ -177,8 +167,10 @@ template <class Traits>
 /// A secret scheduled for deletion is described too, with its DeletedDate (observed on AWS).
 /// Effect: none (a pure query; LastAccessedDate is not touched). The state is returned as it is.
 /// Rules of the response: Description absent when empty; RotationEnabled as documented on the
-/// member; NextRotationDate = (LastRotatedDate or CreatedDate) + AutomaticallyAfterDays while
-/// rotation is enabled; VersionIdsToStages lists labelled versions only, oldest first; Tags
+/// member; NextRotationDate while rotation is enabled: the last second of the schedule's due
+/// window at `now`, counted from the last rotation (schedule.hpp, docs/rotation-schedules.md);
+/// RotationRules with a ScheduleExpression also carry the computed AutomaticallyAfterDays once
+/// the secret has rotated; VersionIdsToStages lists labelled versions only, oldest first; Tags
 /// absent for a secret never tagged, [] once its last tag was removed.
 /// Cost: O(labels · log labels + tags).
 template <class Traits>
@@ -188,7 +180,7 @@ template <class Traits>
   SECRETSTAGE_TRYV(check_request(r, ctx));
   SECRETSTAGE_TRYV(detail::resolve(s, r.secret_id));
   basic_describe_secret_response<Traits> response;
-  detail::describe_into(response, s);
+  detail::describe_into(response, s, ctx.now);
   // DescribeSecret's LastRotatedDate is null once rotation is disabled (API reference); a
   // ListSecrets entry keeps it ("null if the secret hasn't ever rotated").
   if (!s.rotation_enabled()) response.last_rotated_date.reset();

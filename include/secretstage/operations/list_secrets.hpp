@@ -205,7 +205,7 @@ template <class Traits>
   response.secret_list.reserve(p.value().end - p.value().begin);
   for (std::size_t i = p.value().begin; i < p.value().end; ++i) {
     basic_secret_list_entry<Traits> entry;
-    detail::describe_into(entry, *listed[i]);
+    detail::describe_into(entry, *listed[i], ctx.now);
     entry.secret_versions_to_stages = detail::labelled_versions(*listed[i]);
     response.secret_list.push_back(std::move(entry));
   }

@@ -17,6 +17,7 @@
 #include "../messages.hpp"
 #include "../result.hpp"
 #include "../rotation_functions.hpp"
+#include "../schedule.hpp"
 #include "../secret.hpp"
 #include "../store.hpp"
 #include "../transition.hpp"
@@ -146,9 +147,9 @@ template <class Traits>
     SECRETSTAGE_TRYV(detail::check_rotation_rules(*r.rotation_rules));
   }
   SECRETSTAGE_TRYV(detail::check_secret_id_characters(r.secret_id));
-  if (r.rotation_rules && r.rotation_rules->automatically_after_days &&
-      r.rotation_rules->schedule_expression)
-    return messages::rotation_frequency_and_schedule();
+  if (r.rotation_rules) {
+    SECRETSTAGE_TRYV(parse_rotation_rules(*r.rotation_rules));
+  }
   if (!r.client_request_token && !ctx.generated_token)
     return messages::missing_client_request_token_rotate();
   return ok();
@@ -166,6 +167,9 @@ template <class Traits>
 ///   ScheduleExpression 1–256, its pattern                          ValidationException (pattern text [unverified])
 ///   SecretId not an ARN and not a valid name                      ValidationException "Invalid name. …"
 ///   both AutomaticallyAfterDays and ScheduleExpression            InvalidParameterException "You cannot specify both rotation frequency and schedule expression together."
+///   neither; a bad rate()/cron(); windows under four hours apart; a rate over 999 days; Duration
+///   not 1h–24h; a window past midnight UTC or into the next one  InvalidParameterException, schedule.hpp's
+///                                                                 parse_rotation_rules texts (docs/rotation-schedules.md)
 ///   no token and none generated (raw request)                     InvalidParameterException "You must provide a ClientRequestToken value. …"
 ///   SecretId names another secret                                 ResourceNotFoundException "Secrets Manager can't find the specified secret."
 ///   secret scheduled for deletion                                 InvalidRequestException "… it was marked for deletion."

@@ -192,28 +192,65 @@ TEST_CASE("scheduled for deletion: described, with DeletedDate and unchanged Ver
 }
 
 TEST_CASE("rotation members and NextRotationDate") {
+  // The secret was created 2023-11-04 00:00 UTC (day0 − 10 days) with v1; DescribeSecret runs at
+  // day0 = 2023-11-14 00:00 UTC, a Tuesday. Each NextRotationDate below is the last second of the
+  // window AWS's rules give (docs/rotation-schedules.md), counted by hand.
   const auto st = app_store();
   ss::rotation_rules every_30;
   every_30.automatically_after_days = 30;
   const std::string lambda = "arn:aws:lambda:us-east-1:123456789012:function:rot";
-  SUBCASE("enabled, rotated: NextRotationDate = LastRotatedDate + AutomaticallyAfterDays") {
+  auto scheduled = [](std::string expression, std::optional<std::string> duration = std::nullopt) {
+    ss::rotation_rules r;
+    r.schedule_expression = std::move(expression);
+    r.duration = std::move(duration);
+    return r;
+  };
+  SUBCASE("AutomaticallyAfterDays, rotated: the whole day 30 days after the rotation's day") {
+    // Rotated 2023-11-12 → window 2023-12-12 → 2023-12-12T23:59:59Z.
     const auto r = describe(with_rotation(st, true, lambda, every_30, ts(day0 - 2 * day)));
     CHECK(r.rotation_enabled == std::optional<bool>(true));
     CHECK(r.rotation_lambda_arn == std::optional<std::string>(lambda));
     CHECK(r.rotation_rules == std::optional<ss::rotation_rules>(every_30));
     CHECK(r.last_rotated_date == ts(day0 - 2 * day));
-    CHECK(r.next_rotation_date == ts(day0 + 28 * day));
+    CHECK(r.next_rotation_date == ts(day0 + 28 * day + day - 1));
   }
-  SUBCASE("enabled, never rotated: from CreatedDate") {
+  SUBCASE("AutomaticallyAfterDays, never rotated: counted from CreatedDate") {
+    // Created 2023-11-04 → 2023-12-04T23:59:59Z.
     const auto r = describe(with_rotation(st, true, lambda, every_30, std::nullopt));
-    CHECK(r.next_rotation_date == ts(day0 + 20 * day));
+    CHECK(r.next_rotation_date == ts(day0 + 20 * day + day - 1));
   }
-  SUBCASE("a ScheduleExpression only: no NextRotationDate") {
-    ss::rotation_rules scheduled;
-    scheduled.schedule_expression = "rate(10 days)";
-    const auto r = describe(with_rotation(st, true, lambda, scheduled, std::nullopt));
-    CHECK(r.rotation_enabled == std::optional<bool>(true));
-    CHECK_FALSE(r.next_rotation_date.has_value());
+  SUBCASE("a PutSecretValue after the rotation counts as a rotation") {
+    // Rotated 2023-11-12, value written 2023-11-13 05:00 → window 2023-12-13.
+    const auto configured = with_rotation(st, true, lambda, every_30, ts(day0 - 2 * day));
+    const auto written = run(configured, put(v2), at(day0 - day + 5 * hour)).state;
+    CHECK(describe(written).next_rotation_date == ts(day0 + 29 * day + day - 1));
+  }
+  SUBCASE("rate(10 days), never rotated: the window 2023-11-14 is open now, so its last second") {
+    const auto r = describe(with_rotation(st, true, lambda, scheduled("rate(10 days)"), std::nullopt));
+    CHECK(r.next_rotation_date == ts(day0 + day - 1));
+    // No rotation yet: the expression is shown alone.
+    CHECK(r.rotation_rules == std::optional<ss::rotation_rules>(scheduled("rate(10 days)")));
+  }
+  SUBCASE("rate(10 days), rotated 2023-11-12: window 2023-11-22; AutomaticallyAfterDays 10 shown") {
+    const auto r = describe(with_rotation(st, true, lambda, scheduled("rate(10 days)"), ts(day0 - 2 * day)));
+    CHECK(r.next_rotation_date == ts(day0 + 8 * day + day - 1));
+    auto shown = scheduled("rate(10 days)");
+    shown.automatically_after_days = 10;
+    CHECK(r.rotation_rules == std::optional<ss::rotation_rules>(shown));
+  }
+  SUBCASE("cron(0 16 1,15 * ? *) with Duration 2h, rotated 2023-11-12: 2023-11-15 16:00–18:00") {
+    const auto r = describe(with_rotation(st, true, lambda, scheduled("cron(0 16 1,15 * ? *)", "2h"),
+                                          ts(day0 - 2 * day)));
+    CHECK(r.next_rotation_date == ts(day0 + day + 18 * hour - 1));
+    auto shown = scheduled("cron(0 16 1,15 * ? *)", "2h");
+    shown.automatically_after_days = 3;  // 2023-11-12 → 2023-11-15
+    CHECK(r.rotation_rules == std::optional<ss::rotation_rules>(shown));
+  }
+  SUBCASE("rate(6 hours), rotated 2023-11-12 00:00: the window 2023-11-14 00:00–01:00 is open now") {
+    const auto r = describe(with_rotation(st, true, lambda, scheduled("rate(6 hours)"), ts(day0 - 2 * day)));
+    CHECK(r.next_rotation_date == ts(day0 + hour - 1));
+    // A schedule in hours has no AutomaticallyAfterDays.
+    CHECK(r.rotation_rules == std::optional<ss::rotation_rules>(scheduled("rate(6 hours)")));
   }
   SUBCASE("turned off after being configured: RotationEnabled false, no NextRotationDate") {
     const auto r = describe(with_rotation(st, false, lambda, every_30, ts(day0 - 2 * day)));

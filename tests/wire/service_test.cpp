@@ -341,6 +341,30 @@ TEST_CASE("service: an external function's rotation starts as AWS's does and run
               "AccessDeniedException", cannot_invoke);
 }
 
+TEST_CASE("service: a scheduled secret with an external function is left to its caller") {
+  // The service runs scheduled rotations only of functions it runs itself. A secret whose
+  // function is external keeps its schedule (NextRotationDate), but when the window opens nothing
+  // happens in the service: the rotation RotateSecret started stays as the caller left it.
+  const std::string EXT = "arn:aws:lambda:us-east-1:123456789012:function:rotate-outside";
+  ss::service_options options;
+  options.external_rotation_functions = {EXT};
+  ss::service s(options);
+  const std::string v1 =
+      ok(s.handle("CreateSecret", create("app/db", "first"), at(t0))).at("VersionId");
+  ok(s.handle("RotateSecret",
+              json{{"SecretId", "app/db"}, {"RotationLambdaARN", EXT}, {"RotateImmediately", false},
+                   {"RotationRules", {{"ScheduleExpression", "rate(1 days)"}}}}
+                  .dump(),
+              at(t0)));
+  const json described = ok(s.handle("DescribeSecret", json{{"SecretId", "app/db"}}.dump(), at(t0)));
+  CHECK(described.contains("NextRotationDate"));
+  const ss::store before = s.store();
+  // Three days on, past several windows: the read answers and nothing rotated.
+  CHECK(ok(s.handle("GetSecretValue", json{{"SecretId", "app/db"}}.dump(), at(t0 + 3 * day)))
+            .at("SecretString") == "first");
+  CHECK(labels_of(s, "app/db") == ss::testing::aws_map{{v1, {C}}});
+}
+
 TEST_CASE("service: a failed built-in rotation changes nothing") {
   ss::service_options options;
   options.rotation_functions[FN] = {ss::finish_variant::remove_pending, "new"};

@@ -78,7 +78,7 @@ using secret_description_members = secret_reference<
     member<&T::last_rotated_date, wire_shape::date>,
     member<&T::last_changed_date, wire_shape::date>,
     member<&T::last_accessed_date, wire_shape::date>, member<&T::deleted_date, wire_shape::date>,
-    member<&T::next_rotation_date, wire_shape::date>, member<&T::tags, wire_shape::tag_list>,
+    member<&T::next_rotation_date, wire_shape::date>, member<&T::tags, wire_shape::tag_list, unless_empty>,
     member<&T::created_date, wire_shape::date>>;
 
 /// DescribeSecret's response members (describe.hpp).

@@ -71,6 +71,8 @@ enum member_flag : unsigned {
   redacted = 2,  ///< a secret: printed as its size, never its value
   quoted = 4,    ///< free text, printed in double quotes
   listing = 8,   ///< a response's top-level list, written even when empty
+  unless_empty = 16,  ///< a list printed only when it has entries
+  printed_last = 32,  ///< printed after the other members (the wire keeps the description's order)
 };
 
 /// One member of a request or a response: the C++ member it is read into (nullptr for a real AWS
@@ -80,6 +82,7 @@ template <auto Pointer, wire_shape Shape, unsigned Flags = optional_member>
 struct member {
   static constexpr auto pointer = Pointer;
   static constexpr wire_shape shape = Shape;
+  static constexpr unsigned flags = Flags;
   static constexpr bool is_required = (Flags & required) != 0;
   static constexpr bool is_redacted = (Flags & redacted) != 0;
   static constexpr bool is_quoted = (Flags & quoted) != 0;
@@ -101,7 +104,9 @@ template <class... Lists>
 using concat_t = typename concat<Lists...>::type;
 
 /// The description of a request, a response or a structure in one; specialized beside each.
-/// A response has `members`, and `has_output = false` when its body is empty (no_output).
+/// A response has `members`, and `has_output = false` when its body is empty (no_output). A
+/// structure listed in a response may spell how io.hpp prints it, `printed` (see
+/// detail::formatted there); without it, it prints as `{Member=value, …}`.
 template <class T>
 struct description_of {};
 

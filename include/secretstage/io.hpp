@@ -40,14 +40,6 @@ inline void print_text(std::ostream& os, bool& first, std::string_view name,
                        const std::optional<std::string>& v) {
   if (v) print_field(os, first, name, '"' + *v + '"');
 }
-inline void print_redacted(std::ostream& os, bool& first, std::string_view name, std::size_t n) {
-  print_field(os, first, name, "<redacted " + std::to_string(n) + " bytes>");
-}
-inline void print_values(std::ostream& os, bool& first, const std::optional<std::string>& s,
-                         const std::optional<binary>& b) {
-  if (s) print_redacted(os, first, "SecretString", s->size());
-  if (b) print_redacted(os, first, "SecretBinary", b->size());
-}
 template <class Traits, class Range>
 std::string label_list(const Range& labels) {
   std::string out = "[";
@@ -113,6 +105,9 @@ std::string text_of(const T& v) {
   }
 }
 
+template <class Traits, class T>
+std::string printed_structure(const T& x);
+
 /// A present member as printed: by its shape; a secret as its size only.
 template <class Traits, class Member, class T>
 std::string printed(const T& v) {
@@ -145,6 +140,18 @@ std::string printed(const T& v) {
     return rules_text(v);
   } else if constexpr (Member::shape == wire_shape::sort_order) {
     return v == sort_order::asc ? "asc" : "desc";
+  } else if constexpr (Member::shape == wire_shape::exception_name) {
+    return std::string(exception_name(v));
+  } else if constexpr (Member::shape == wire_shape::stages_map) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < v.size(); ++i)
+      out += (i ? ", " : "") + text_of<Traits>(v[i].version_id) + ": " +
+             label_list<Traits>(v[i].version_stages);
+    return out + "}";
+  } else if constexpr (Member::shape == wire_shape::structure_list) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + printed_structure<Traits>(v[i]);
+    return out + "]";
   } else {
     static_assert(Member::shape != Member::shape, "no printed form for this shape");
   }
@@ -165,6 +172,8 @@ void print_member(std::ostream& os, bool& first, const Request& r) {
       if (field) print_field(os, first, Member::name, printed<Traits, Member>(*field));
     } else if constexpr (std::is_same_v<field_type, bool>) {
       print_flag(os, first, Member::name, field, Request{}.*Member::pointer);
+    } else if constexpr ((Member::flags & unless_empty) != 0) {
+      if (!field.empty()) print_field(os, first, Member::name, printed<Traits, Member>(field));
     } else {
       print_field(os, first, Member::name, printed<Traits, Member>(field));
     }
@@ -172,14 +181,16 @@ void print_member(std::ostream& os, bool& first, const Request& r) {
 }
 
 /// Every member in the description's order, except that a secret's value prints SecretString
-/// before SecretBinary (the model's order has SecretBinary first), as it always has.
+/// before SecretBinary (the model's order has SecretBinary first), and members flagged
+/// `printed_last` come after the others, as they always have.
 template <class Traits, class Request, class... Member>
 void print_members(std::ostream& os, const Request& r, type_list<Member...>) {
   bool first = true;
   void (*deferred)(std::ostream&, bool&, const Request&) = nullptr;
   [[maybe_unused]] const auto print = [&](auto member) {  // unused for a response without members
     using M = decltype(member);
-    if constexpr (M::shape == wire_shape::blob && M::is_redacted) {
+    if constexpr ((M::flags & printed_last) != 0) {
+    } else if constexpr (M::shape == wire_shape::blob && M::is_redacted) {
       deferred = &print_member<Traits, M, Request>;
     } else {
       print_member<Traits, M>(os, first, r);
@@ -188,8 +199,101 @@ void print_members(std::ostream& os, const Request& r, type_list<Member...>) {
   };
   (print(Member{}), ...);
   if (deferred != nullptr) deferred(os, first, r);
+  [[maybe_unused]] const auto print_last = [&](auto member) {
+    using M = decltype(member);
+    if constexpr ((M::flags & printed_last) != 0) print_member<Traits, M>(os, first, r);
+  };
+  (print_last(Member{}), ...);
 }
 
+/// The printed text of the member of `x` named `name`; nothing for an absent optional.
+template <class Traits, class T, class... Member>
+std::optional<std::string> member_text(const T& x, std::string_view name, type_list<Member...>) {
+  std::optional<std::string> out;
+  [[maybe_unused]] const auto one = [&](auto member) {
+    using M = decltype(member);
+    if constexpr (!M::is_ignored) {
+      if (M::name != name) return;
+      const auto& field = x.*M::pointer;
+      if constexpr (is_optional<std::remove_cvref_t<decltype(field)>>) {
+        if (field) out = printed<Traits, M>(*field);
+      } else {
+        out = printed<Traits, M>(field);
+      }
+    }
+  };
+  (one(Member{}), ...);
+  return out;
+}
+
+/// A structure in the form its description's `printed` spells: `{Member}` is that member's
+/// printed text, other characters stand for themselves, and a `[…]` part is left out when a
+/// member in it is absent.
+template <class Traits, class T>
+std::string formatted(const T& x, std::string_view form) {
+  std::string out;
+  std::size_t part = 0;  // where the current […] part began in `out`
+  bool part_complete = true;
+  for (std::size_t i = 0; i < form.size(); ++i) {
+    if (form[i] == '[') {
+      part = out.size();
+      part_complete = true;
+    } else if (form[i] == ']') {
+      if (!part_complete) out.resize(part);
+      part_complete = true;
+    } else if (form[i] == '{') {
+      const std::size_t end = form.find('}', i);
+      const auto text = member_text<Traits>(x, form.substr(i + 1, end - i - 1), members_of<T>{});
+      if (text) {
+        out += *text;
+      } else {
+        part_complete = false;
+      }
+      i = end;
+    } else {
+      out += form[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace detail
+
+namespace detail {
+/// The AWS operation whose response is `Response`; empty for a type no operation answers.
+template <class Response, class... Request>
+constexpr std::string_view answered_operation(type_list<Request...>) noexcept {
+  std::string_view out;
+  (void)((std::is_same_v<typename description_of<Request>::response, Response> &&
+          (out = description_of<Request>::operation, true)) ||
+         ...);
+  return out;
+}
+template <class Response, class Traits>
+inline constexpr std::string_view response_operation =
+    answered_operation<Response>(store_requests<Traits>{});
+/// A response of one of the store's operations.
+template <class Response, class Traits>
+concept operation_response = secret_traits<Traits> &&
+    (!response_operation<Response, Traits>.empty());
+
+/// An entry of a list: a response of an operation as that response prints
+/// (`GetSecretValueResponse{…}`), a structure whose description spells a `printed` form in that
+/// form, any other structure as `{Member=value, …}`.
+template <class Traits, class T>
+std::string printed_structure(const T& x) {
+  std::ostringstream os;
+  if constexpr (operation_response<T, Traits>) {
+    os << x;
+  } else if constexpr (requires { description_of<T>::printed; }) {
+    return formatted<Traits>(x, description_of<T>::printed);
+  } else {
+    os << '{';
+    print_members<Traits>(os, x, members_of<T>{});
+    os << '}';
+  }
+  return os.str();
+}
 }  // namespace detail
 
 /// A request: `<Operation>{Member=value, …}` with AWS member names, unset members left out,
@@ -209,24 +313,6 @@ std::ostream& operator<<(std::ostream& os, const basic_store_operation<Traits>& 
   return os;
 }
 
-namespace detail {
-/// The AWS operation whose response is `Response`; empty for a type no operation answers.
-template <class Response, class... Request>
-constexpr std::string_view answered_operation(type_list<Request...>) noexcept {
-  std::string_view out;
-  (void)((std::is_same_v<typename description_of<Request>::response, Response> &&
-          (out = description_of<Request>::operation, true)) ||
-         ...);
-  return out;
-}
-template <class Response, class Traits>
-inline constexpr std::string_view response_operation =
-    answered_operation<Response>(store_requests<Traits>{});
-/// A response of one of the store's operations.
-template <class Response, class Traits>
-concept operation_response = secret_traits<Traits> &&
-    (!response_operation<Response, Traits>.empty());
-}  // namespace detail
 
 /// A response: `<Operation>Response{Member=value, …}` with AWS member names, in the order of its
 /// description, unset members left out, secret values redacted.
@@ -253,103 +339,14 @@ inline std::ostream& operator<<(std::ostream& os, const secret_value& v) {
 }
 
 namespace detail {
-template <class Traits>
-std::string version_stage_list(const std::vector<basic_version_stages_entry<Traits>>& entries) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < entries.size(); ++i)
-    out += (i ? ", " : "") + std::string(Traits::text(entries[i].version_id)) + ": " +
-           label_list<Traits>(entries[i].version_stages);
-  return out + "}";
-}
 template <class T>
 std::string to_text(const T& v) {
   std::ostringstream os;
   os << v;
   return os.str();
 }
-template <class Entry>
-void print_secret_summary(std::ostream& os, bool& first, const Entry& e) {
-  print_field(os, first, "ARN", e.arn);
-  print_field(os, first, "Name", e.name);
-  print_text(os, first, "Description", e.description);
-  print_text(os, first, "KmsKeyId", e.kms_key_id);
-  if (e.rotation_enabled) print_field(os, first, "RotationEnabled", bool_text(*e.rotation_enabled));
-  print_text(os, first, "RotationLambdaARN", e.rotation_lambda_arn);
-  if (e.rotation_rules) print_field(os, first, "RotationRules", rules_text(*e.rotation_rules));
-  print_optional(os, first, "LastRotatedDate", e.last_rotated_date);
-  print_optional(os, first, "LastChangedDate", e.last_changed_date);
-  print_optional(os, first, "LastAccessedDate", e.last_accessed_date);
-  print_optional(os, first, "DeletedDate", e.deleted_date);
-  print_optional(os, first, "NextRotationDate", e.next_rotation_date);
-  if (e.tags) print_field(os, first, "Tags", tag_list(*e.tags));
-  print_field(os, first, "CreatedDate", e.created_date);
-}
 }  // namespace detail
 
-// The listings: entries printed each in its own form.
-
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_batch_get_secret_value_response<Traits>& r) {
-  bool first = true;
-  os << "BatchGetSecretValueResponse{";
-  std::string values = "[";
-  for (std::size_t i = 0; i < r.secret_values.size(); ++i)
-    values += (i ? ", " : "") + detail::to_text(r.secret_values[i]);
-  detail::print_field(os, first, "SecretValues", values + "]");
-  detail::print_optional(os, first, "NextToken", r.next_token);
-  if (!r.errors.empty()) {
-    std::string errors = "[";
-    for (std::size_t i = 0; i < r.errors.size(); ++i)
-      errors += (i ? ", " : "") + r.errors[i].secret_id + ": " +
-                std::string(exception_name(r.errors[i].error_code)) + ": " + r.errors[i].message;
-    detail::print_field(os, first, "Errors", errors + "]");
-  }
-  return os << '}';
-}
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_list_secret_version_ids_response<Traits>& r) {
-  bool first = true;
-  os << "ListSecretVersionIdsResponse{";
-  std::string versions = "[";
-  for (std::size_t i = 0; i < r.versions.size(); ++i) {
-    const auto& v = r.versions[i];
-    versions += (i ? ", " : "") + std::string(Traits::text(v.version_id)) + " " +
-                detail::label_list<Traits>(v.version_stages) + " created " + detail::to_text(v.created_date);
-    if (v.last_accessed_date) versions += " accessed " + detail::to_text(*v.last_accessed_date);
-  }
-  detail::print_field(os, first, "Versions", versions + "]");
-  detail::print_optional(os, first, "NextToken", r.next_token);
-  detail::print_field(os, first, "ARN", r.arn);
-  detail::print_field(os, first, "Name", r.name);
-  return os << '}';
-}
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_describe_secret_response<Traits>& r) {
-  bool first = true;
-  os << "DescribeSecretResponse{";
-  detail::print_secret_summary(os, first, r);
-  detail::print_field(os, first, "VersionIdsToStages", detail::version_stage_list<Traits>(r.version_ids_to_stages));
-  return os << '}';
-}
-template <class Traits>
-std::ostream& operator<<(std::ostream& os, const basic_list_secrets_response<Traits>& r) {
-  bool first = true;
-  os << "ListSecretsResponse{";
-  std::string list = "[";
-  for (std::size_t i = 0; i < r.secret_list.size(); ++i) {
-    std::ostringstream entry;
-    bool entry_first = true;
-    entry << '{';
-    detail::print_secret_summary(entry, entry_first, r.secret_list[i]);
-    detail::print_field(entry, entry_first, "SecretVersionsToStages",
-                        detail::version_stage_list<Traits>(r.secret_list[i].secret_versions_to_stages));
-    entry << '}';
-    list += (i ? ", " : "") + entry.str();
-  }
-  detail::print_field(os, first, "SecretList", list + "]");
-  detail::print_optional(os, first, "NextToken", r.next_token);
-  return os << '}';
-}
 template <class Traits>
 std::ostream& operator<<(std::ostream& os, const basic_store_operation_response<Traits>& r) {
   std::visit([&](const auto& response) { os << response; },

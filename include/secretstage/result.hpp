@@ -3,6 +3,8 @@
 
 // The only header that includes Boost. std_result.hpp (not outcome.hpp or result.hpp) keeps the
 // parse cost of a TU that includes the umbrella header low; see benchmarks/compile_time.
+#include <utility>
+
 #include <boost/outcome/std_result.hpp>
 #include <boost/outcome/try.hpp>
 #include <boost/version.hpp>
@@ -26,19 +28,25 @@ using result = outcome::std_result<T, error>;
 
 }  // namespace secretstage
 
-/// Propagates the failure of a `result<void>` expression. Spelled the same on Outcome v2.1 and
-/// v2.2 (the variable-declaring form of BOOST_OUTCOME_TRY differs between them). Always use it as
-/// a braced statement: it expands to more than one statement.
-#define SECRETSTAGE_TRYV(...) BOOST_OUTCOME_TRYV(__VA_ARGS__)
+// The two propagation macros are plain statements rather than BOOST_OUTCOME_TRY's expansion
+// (a __COUNTER__ name, try_operation_has_value / try_operation_return_as /
+// try_operation_extract_value): the umbrella header's templates use them about 160 times, and
+// Outcome's spelling cost the parser about 0.2M instructions more a use (benchmarks/README.md,
+// header parse cost). They read the same on Outcome v2.1 and v2.2.
+
+/// Propagates the failure of a `result<void>` expression from the enclosing function (which
+/// returns a result with the same error type). One statement.
+#define SECRETSTAGE_TRYV(...)                                \
+  if (auto&& secretstage_tryv_ = (__VA_ARGS__); secretstage_tryv_) { \
+  } else                                                     \
+    return std::move(secretstage_tryv_).error()
 
 /// `SECRETSTAGE_TRY(v, expr);` declares `v` as (a reference to) the value of the result `expr`,
-/// or returns its failure from the enclosing function. Outcome v2.2 (Boost 1.76+) spells the
-/// declaration `auto &&v`, v2.1 (Boost 1.74) plain `v`. Its failure path is not constexpr:
+/// or returns its failure from the enclosing function. Its failure path is not constexpr:
 /// constexpr functions propagate by hand. Expands to more than one statement.
-#if BOOST_VERSION >= 107600
-#define SECRETSTAGE_TRY(var, ...) BOOST_OUTCOME_TRY(auto&& var, __VA_ARGS__)
-#else
-#define SECRETSTAGE_TRY(var, ...) BOOST_OUTCOME_TRY(var, __VA_ARGS__)
-#endif
+#define SECRETSTAGE_TRY(var, ...)                                                \
+  auto&& var##_secretstage_try_ = (__VA_ARGS__);                                 \
+  if (!var##_secretstage_try_) return std::move(var##_secretstage_try_).error(); \
+  auto&& var = std::move(var##_secretstage_try_).value()
 
 #endif  // SECRETSTAGE_RESULT_HPP

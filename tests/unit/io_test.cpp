@@ -188,3 +188,102 @@ TEST_CASE("the table of a secret without versions is just the header") {
   REQUIRE(lines.size() == 1);
   CHECK(lines[0].rfind("version", 0) == 0);
 }
+
+// The four listing responses. Expected text written from the printing rules (AWS member names,
+// unset members left out, lists in brackets, entries in their own form), not from the output.
+namespace {
+ss::label_set_for<ss::aws_traits> stages(std::initializer_list<std::string> l) {
+  return ss::label_set_for<ss::aws_traits>::from(l).value();
+}
+ss::timestamp ms(std::int64_t v) { return ss::timestamp{v}; }
+}  // namespace
+
+TEST_CASE("ListSecretVersionIds prints each version as id, labels and dates, then the token, ARN and Name") {
+  ss::list_secret_version_ids_response r;
+  r.arn = ss::shared_text("arn:a");
+  r.name = ss::shared_text("n");
+  r.versions.push_back({.version_id = "v1", .version_stages = stages({"x", "AWSCURRENT"}),
+                        .last_accessed_date = ms(86'400'000), .created_date = ms(1500),
+                        .kms_key_ids = {"DefaultEncryptionKey"}});
+  r.versions.push_back({.version_id = "v2", .version_stages = {}, .last_accessed_date = std::nullopt,
+                        .created_date = ms(2000), .kms_key_ids = {"DefaultEncryptionKey"}});
+  r.next_token = "tok";
+  CHECK(print(r) ==
+        "ListSecretVersionIdsResponse{Versions=[v1 [AWSCURRENT, x] created 1.500 accessed 86400.000, "
+        "v2 [] created 2.000], NextToken=tok, ARN=arn:a, Name=n}");
+  r.versions.clear();
+  r.next_token.reset();
+  CHECK(print(r) == "ListSecretVersionIdsResponse{Versions=[], ARN=arn:a, Name=n}");
+}
+
+TEST_CASE("DescribeSecret prints the set members, Tags when there are some, and VersionIdsToStages always") {
+  ss::describe_secret_response r;
+  r.arn = ss::shared_text("arn:a");
+  r.name = ss::shared_text("n");
+  r.description = "d";
+  r.rotation_enabled = false;
+  r.rotation_lambda_arn = "lam";
+  r.rotation_rules = ss::rotation_rules{.automatically_after_days = 30, .duration = std::nullopt,
+                                        .schedule_expression = "rate(1 day)"};
+  r.last_changed_date = ms(5000);
+  r.created_date = ms(1000);
+  r.version_ids_to_stages = {{"v1", stages({"AWSCURRENT"})}, {"v2", stages({"AWSPREVIOUS"})}};
+  CHECK(print(r) ==
+        "DescribeSecretResponse{ARN=arn:a, Name=n, Description=\"d\", RotationEnabled=false, "
+        "RotationLambdaARN=\"lam\", RotationRules={AutomaticallyAfterDays=30, ScheduleExpression=rate(1 day)}, "
+        "LastChangedDate=5.000, CreatedDate=1.000, VersionIdsToStages={v1: [AWSCURRENT], v2: [AWSPREVIOUS]}}");
+  ss::describe_secret_response bare;
+  bare.arn = ss::shared_text("arn:b");
+  bare.name = ss::shared_text("b");
+  bare.kms_key_id = "key";
+  bare.tags = {{"k", "v"}, {"a", "b"}};
+  bare.deleted_date = ms(9000);
+  bare.created_date = ms(2000);
+  CHECK(print(bare) ==
+        "DescribeSecretResponse{ARN=arn:b, Name=b, KmsKeyId=\"key\", DeletedDate=9.000, Tags=[k=v, a=b], "
+        "CreatedDate=2.000, VersionIdsToStages={}}");
+}
+
+TEST_CASE("ListSecrets prints each entry in braces, as DescribeSecret prints its members") {
+  ss::list_secrets_response r;
+  CHECK(print(r) == "ListSecretsResponse{SecretList=[]}");
+  ss::secret_list_entry a;
+  a.arn = ss::shared_text("arn:a");
+  a.name = ss::shared_text("a");
+  a.tags = {{"k", "v"}};
+  a.created_date = ms(1000);
+  a.secret_versions_to_stages = {{"v1", stages({"AWSCURRENT"})}};
+  ss::secret_list_entry b;
+  b.arn = ss::shared_text("arn:b");
+  b.name = ss::shared_text("b");
+  b.kms_key_id = "key";
+  b.deleted_date = ms(9000);
+  b.created_date = ms(2000);
+  r.secret_list = {a, b};
+  r.next_token = "t";
+  CHECK(print(r) ==
+        "ListSecretsResponse{SecretList=[{ARN=arn:a, Name=a, Tags=[k=v], CreatedDate=1.000, "
+        "SecretVersionsToStages={v1: [AWSCURRENT]}}, {ARN=arn:b, Name=b, KmsKeyId=\"key\", DeletedDate=9.000, "
+        "CreatedDate=2.000, SecretVersionsToStages={}}], NextToken=t}");
+}
+
+TEST_CASE("BatchGetSecretValue prints each value as GetSecretValue's response, then Errors when there are some") {
+  ss::batch_get_secret_value_response r;
+  CHECK(print(r) == "BatchGetSecretValueResponse{SecretValues=[]}");
+  ss::secret_value_entry e;
+  e.arn = ss::shared_text("arn:a");
+  e.name = ss::shared_text("a");
+  e.version_id = "v1";
+  e.version_stages = stages({"AWSCURRENT"});
+  e.created_date = ms(1000);
+  r.secret_values = {e};
+  r.errors = {{"missing", ss::errc::resource_not_found, "Secrets Manager can't find the specified secret."}};
+  CHECK(print(r) ==
+        "BatchGetSecretValueResponse{SecretValues=[GetSecretValueResponse{ARN=arn:a, Name=a, VersionId=v1, "
+        "VersionStages=[AWSCURRENT], CreatedDate=1.000}], Errors=[missing: ResourceNotFoundException: "
+        "Secrets Manager can't find the specified secret.]}");
+  r.errors.clear();
+  r.next_token = "t";
+  CHECK(print(r) == "BatchGetSecretValueResponse{SecretValues=[GetSecretValueResponse{ARN=arn:a, Name=a, "
+                    "VersionId=v1, VersionStages=[AWSCURRENT], CreatedDate=1.000}], NextToken=t}");
+}

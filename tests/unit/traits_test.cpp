@@ -106,6 +106,8 @@ using namespace traits_test;
 
 // The two traits types the tests run with.
 static_assert(ss::secret_traits<ss::aws_traits>);
+// secret_traits accepts aws_traits by name; it meets every requirement all the same.
+static_assert(ss::detail::traits_requirements<ss::aws_traits>);
 static_assert(ss::secret_traits<ss::testing::tiny_traits>);
 static_assert(ss::secret_traits<plain>);  // no reserved labels: current() & co. not needed
 

@@ -52,6 +52,7 @@ template <>
 struct description_of<api_error> {
   using type = api_error;
   static constexpr char names[] = "SecretId ErrorCode Message";
+  static constexpr char printed[] = "{SecretId}: {ErrorCode}: {Message}";
   using members = type_list<member<&type::secret_id, wire_shape::string>,
                             member<&type::error_code, wire_shape::exception_name>,
                             member<&type::message, wire_shape::string>>;
@@ -92,7 +93,7 @@ struct description_of<basic_batch_get_secret_value_response<Traits>> {
   static constexpr char names[] = "SecretValues NextToken Errors";
   using members = type_list<member<&type::secret_values, wire_shape::structure_list, listing>,
                             member<&type::next_token, wire_shape::string>,
-                            member<&type::errors, wire_shape::structure_list, listing>>;
+                            member<&type::errors, wire_shape::structure_list, listing | unless_empty>>;
 };
 
 namespace detail {

@@ -55,6 +55,8 @@ template <class Traits>
 struct description_of<basic_secret_versions_list_entry<Traits>> {
   using type = basic_secret_versions_list_entry<Traits>;
   static constexpr char names[] = "VersionId VersionStages LastAccessedDate CreatedDate KmsKeyIds";
+  static constexpr char printed[] =
+      "{VersionId} {VersionStages} created {CreatedDate}[ accessed {LastAccessedDate}]";
   using members = type_list<member<&type::version_id, wire_shape::string>,
                             member<&type::version_stages, wire_shape::string_list>,
                             member<&type::last_accessed_date, wire_shape::date>,
@@ -97,9 +99,10 @@ template <class Traits>
 struct description_of<basic_list_secret_version_ids_response<Traits>> {
   using type = basic_list_secret_version_ids_response<Traits>;
   static constexpr char names[] = "ARN Name Versions NextToken";
-  using members =
-      secret_reference<type, member<&type::versions, wire_shape::structure_list, listing>,
-                       member<&type::next_token, wire_shape::string>>;
+  using members = type_list<member<&type::arn, wire_shape::string, printed_last>,
+                            member<&type::name, wire_shape::string, printed_last>,
+                            member<&type::versions, wire_shape::structure_list, listing>,
+                            member<&type::next_token, wire_shape::string>>;
 };
 
 namespace detail {

@@ -250,7 +250,7 @@ TEST_CASE("ListSecrets prints each entry in braces, as DescribeSecret prints its
   ss::secret_list_entry a;
   a.arn = ss::shared_text("arn:a");
   a.name = ss::shared_text("a");
-  a.tags = {{"k", "v"}};
+  a.tags = std::vector<ss::tag>{{"k", "v"}};
   a.created_date = ms(1000);
   a.secret_versions_to_stages = {{"v1", stages({"AWSCURRENT"})}};
   ss::secret_list_entry b;

@@ -11,6 +11,7 @@
 
 #include "detail/algorithm.hpp"
 #include "detail/validate.hpp"
+#include "policy.hpp"
 #include "secret.hpp"
 #include "store.hpp"
 
@@ -88,6 +89,13 @@ template <class Traits>
   return true;
 }
 
+/// I21: a secret's resource policy, when it has one, is a document PutResourcePolicy accepts
+/// (length, JSON, the IAM grammar: policy::validate_policy_document).
+template <class Traits>
+[[nodiscard]] bool resource_policy_accepted(const basic_secret<Traits>& s) {
+  return !s.resource_policy() || static_cast<bool>(policy::validate_policy_document(*s.resource_policy()));
+}
+
 /// The names of the violated single-state invariants (empty when all hold).
 template <class Traits>
 [[nodiscard]] std::vector<std::string_view> check_invariants(const basic_secret<Traits>& s) {
@@ -99,6 +107,7 @@ template <class Traits>
   if (!static_bounds_respected(s)) violated.push_back("I18 static_bounds_respected");
   if (!name_and_arn_well_formed(s)) violated.push_back("I19 name_and_arn_well_formed");
   if (!creation_order_strict(s)) violated.push_back("I10 creation_order_strict");
+  if (!resource_policy_accepted(s)) violated.push_back("I21 resource_policy_accepted");
   return violated;
 }
 

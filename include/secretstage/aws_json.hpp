@@ -10,7 +10,7 @@
 //
 // Reading a request (parse_request) goes in the order of AWS's front end; the first failing step
 // decides, and nothing is thrown (only std::bad_alloc propagates):
-//   1. the operation is one of the 16 of store_operation.hpp
+//   1. the operation is one of the 20 of store_operation.hpp
 //        else UnknownOperationException, no message
 //   2. the body is one JSON value, valid UTF-8, nested at most 64 deep; an empty (or
 //      all-whitespace) body or `null` reads as {}
@@ -46,7 +46,7 @@
 //     sorts by CreatedDate).
 //   - ClientRequestToken is never generated here: a request without one uses ctx.generated_token
 //     (what an SDK would have sent), or, left empty, is rejected as AWS rejects a raw request.
-//   - An operation of the service that the model lacks (e.g. GetResourcePolicy) is unknown here.
+//   - An operation of the service that the model lacks (e.g. ReplicateSecretToRegions) is unknown here.
 //
 // Cost: time linear in the body (unknown members are skipped, never built); memory for the
 // members read, so a server should cap the body size as AWS caps its requests.

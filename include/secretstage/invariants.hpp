@@ -11,6 +11,7 @@
 
 #include "detail/algorithm.hpp"
 #include "detail/validate.hpp"
+#include "policy.hpp"
 #include "secret.hpp"
 #include "store.hpp"
 
@@ -94,6 +95,13 @@ template <class Traits>
   return s.tags().empty() || s.ever_tagged();
 }
 
+/// I22: a secret's resource policy, when it has one, is a document PutResourcePolicy accepts
+/// (length, JSON, the IAM grammar: policy::validate_policy_document).
+template <class Traits>
+[[nodiscard]] bool resource_policy_accepted(const basic_secret<Traits>& s) {
+  return !s.resource_policy() || static_cast<bool>(policy::validate_policy_document(*s.resource_policy()));
+}
+
 /// The names of the violated single-state invariants (empty when all hold).
 template <class Traits>
 [[nodiscard]] std::vector<std::string_view> check_invariants(const basic_secret<Traits>& s) {
@@ -106,6 +114,7 @@ template <class Traits>
   if (!name_and_arn_well_formed(s)) violated.push_back("I19 name_and_arn_well_formed");
   if (!creation_order_strict(s)) violated.push_back("I10 creation_order_strict");
   if (!tags_imply_tagged(s)) violated.push_back("I21 tags_imply_tagged");
+  if (!resource_policy_accepted(s)) violated.push_back("I22 resource_policy_accepted");
   return violated;
 }
 

@@ -463,6 +463,19 @@ std::string format_table(const basic_secret<Traits>& s) {
   return os.str();
 }
 
+/// ValidateResourcePolicy's answer: its findings each as `CheckName: ErrorMessage`.
+template <class Traits>
+std::ostream& operator<<(std::ostream& os, const basic_validate_resource_policy_response<Traits>& r) {
+  bool first = true;
+  os << "ValidateResourcePolicyResponse{";
+  detail::print_field(os, first, "PolicyValidationPassed", detail::bool_text(r.policy_validation_passed));
+  std::string errors = "[";
+  for (std::size_t i = 0; i < r.validation_errors.size(); ++i)
+    errors += (i ? ", " : "") + r.validation_errors[i].check_name + ": " + r.validation_errors[i].error_message;
+  detail::print_field(os, first, "ValidationErrors", errors + "]");
+  return os << '}';
+}
+
 }  // namespace secretstage
 
 #endif  // SECRETSTAGE_IO_HPP

@@ -87,8 +87,10 @@ inline error secret_not_found() {
   return {errc::resource_not_found, "Secrets Manager can't find the specified secret."};
 }
 
-/// [OBS] TagResource/UntagResource (2026); by ruling, every operation refused on a secret scheduled
-/// for deletion uses it (docs/semantics.md#validation).
+/// [OBS] TagResource/UntagResource (2026); [OBS/INF] GetResourcePolicy and DeleteResourcePolicy
+/// (Terraform's provider matches this text from them); by ruling, every operation refused on a
+/// secret scheduled for deletion uses it (docs/semantics.md#validation), [unverified] for
+/// PutResourcePolicy and ValidateResourcePolicy with a SecretId (docs/semantics.md#resource-policies).
 inline error marked_for_deletion() {
   return {errc::invalid_request,
           "You can't perform this operation on the secret because it was marked for deletion."};

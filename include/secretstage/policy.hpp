@@ -5,9 +5,9 @@
 // text: the checks behind PutResourcePolicy (with BlockPublicPolicy) and ValidateResourcePolicy.
 // No state and no operation here: the operations that store a policy call these.
 //
-// Opt-in, not in the umbrella header: until the four policy operations exist nothing in the core
-// needs it. Its cost is small (the JSON scanner of detail/json.hpp, <vector>, <optional>), so the
-// operations can include it when they are added.
+// The four policy operations (operations/put_resource_policy.hpp, get_resource_policy.hpp,
+// delete_resource_policy.hpp, validate_resource_policy.hpp) call these, so the umbrella header
+// brings it in. Its cost is small: the JSON scanner of detail/json.hpp, <vector>, <optional>.
 //
 // What AWS checks and in which order (docs/resource-policies.md has each rule with its evidence;
 // [API] the API model, [UG] the Secrets Manager User Guide, [OBS] a recorded AWS answer,
@@ -401,6 +401,17 @@ inline std::optional<statement> parse_statement(json::value v) {
 
 }  // namespace detail
 
+/// Rule 1 alone: the request constraint on ResourcePolicy, which AWS checks with the request's
+/// other member constraints, before it looks at the secret (the operations' check_request).
+inline result<void> check_length(std::string_view text) {
+  const std::size_t length = detail::utf16_length(text);
+  if (length < min_document_length)
+    return messages::length_at_least(member_name, min_document_length);
+  if (length > max_document_length)
+    return messages::length_at_most(member_name, max_document_length);
+  return ok();
+}
+
 /// Rules 1–3: the document as AWS accepts it, or AWS's error. Rule 1 fails with
 /// ValidationException ("1 validation error detected: Value at 'resourcePolicy' failed to satisfy
 /// constraint: Member must have length less than or equal to 20480", or "greater than or equal
@@ -419,11 +430,7 @@ inline std::optional<statement> parse_statement(json::value v) {
 /// unsupported principal.", which needs IAM), whether a service principal is a real service.
 inline result<document> parse_document(std::string_view text) {
   namespace json = secretstage::detail::json;
-  const std::size_t length = detail::utf16_length(text);
-  if (length < min_document_length)
-    return messages::length_at_least(member_name, min_document_length);
-  if (length > max_document_length)
-    return messages::length_at_most(member_name, max_document_length);
+  SECRETSTAGE_TRYV(check_length(text));
   // [ruling] the text is a JSON string's contents, not a byte stream: a leading U+FEFF is a
   // character before the value, as Java's JSON parsers read a String.
   if (json::skip_bom(text) != 0 || !json::is_valid(text)) return messages::malformed_policy();

@@ -52,6 +52,8 @@ struct secret_meta : counted {
   bool rotation_enabled = false;
   std::optional<std::string> rotation_lambda_arn;
   std::optional<rotation_rules> rotation;
+  /// The resource policy attached by PutResourcePolicy, as given (policy.hpp checked it).
+  std::optional<std::string> resource_policy;
 
   friend bool operator==(const secret_meta&, const secret_meta&) = default;
 };
@@ -246,6 +248,11 @@ class basic_secret {
   }
   [[nodiscard]] const std::optional<rotation_rules>& rotation() const noexcept {
     return body().meta->rotation;
+  }
+  /// The resource-based policy document (PutResourcePolicy), exactly as it was given; none
+  /// until one is put and after DeleteResourcePolicy.
+  [[nodiscard]] const std::optional<std::string>& resource_policy() const noexcept {
+    return body().meta->resource_policy;
   }
   [[nodiscard]] const detail::secret_meta& meta() const noexcept { return *body().meta; }
 

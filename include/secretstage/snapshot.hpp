@@ -1,7 +1,7 @@
 #ifndef SECRETSTAGE_SNAPSHOT_HPP
 #define SECRETSTAGE_SNAPSHOT_HPP
 
-// A durable form of a store and of a secret: snapshot format v1, byte by byte in
+// A durable form of a store and of a secret: snapshot format v2 (which reads v1), byte by byte in
 // docs/snapshot-format.md. Opt-in (not in the umbrella header).
 //
 //   std::string bytes = snapshot::encode(store);          // every member, one canonical form
@@ -37,6 +37,7 @@
 #include "detail/validate.hpp"
 #include "invariants.hpp"
 #include "messages.hpp"
+#include "policy.hpp"
 #include "result.hpp"
 #include "secret.hpp"
 #include "store.hpp"
@@ -127,8 +128,10 @@ namespace snapshot {
 /// The bytes every snapshot starts with: not text (0x89), "SSTG", and CR LF and Ctrl-Z, which
 /// a text-mode transfer would alter.
 inline constexpr std::string_view magic{"\x89SSTG\r\n\x1a", 8};
-/// The format version this library writes. It reads every version from 1 to this one.
-inline constexpr std::uint16_t format_version = 1;
+/// The newest format version this library writes. It reads every version from 1 to this one,
+/// and writes the lowest version that holds the state: 1 unless a secret has a field of
+/// version 2 (a resource policy), so a state v1 can hold keeps its v1 bytes.
+inline constexpr std::uint16_t format_version = 2;
 /// The header: magic, version (u16), kind (u8), flags (u8), payload length (u64), header CRC (u32).
 inline constexpr std::size_t header_size = 24;
 /// The trailer: the CRC-32C of everything before it.
@@ -142,7 +145,8 @@ namespace store_field {
 inline constexpr std::uint64_t creations = 1;
 inline constexpr std::uint64_t secrets = 2;
 }  // namespace store_field
-/// Field tags of a secret record (§4). Tags from 17 on are for later versions (rotation progress).
+/// Field tags of a secret record (§4): 1–16 in format version 1; 17–31 are reserved for the
+/// rotation progress (issue 14); 32, the resource policy, is format version 2.
 namespace secret_field {
 inline constexpr std::uint64_t name = 1;
 inline constexpr std::uint64_t arn = 2;
@@ -160,6 +164,7 @@ inline constexpr std::uint64_t rotation_rules = 13;
 inline constexpr std::uint64_t next_sequence = 14;
 inline constexpr std::uint64_t versions = 15;
 inline constexpr std::uint64_t labels = 16;
+inline constexpr std::uint64_t resource_policy = 32;
 }  // namespace secret_field
 /// Field tags of a version record (§5).
 namespace version_field {
@@ -242,11 +247,17 @@ using version_type = basic_version<aws_traits>;
 
 struct counter {
   std::size_t size = 0;
+  /// The lowest format version that holds what was counted: the header's version.
+  std::uint16_t version = 1;
   void raw(std::string_view bytes) noexcept { size += bytes.size(); }
+  void needs(std::uint16_t v) noexcept {
+    if (v > version) version = v;
+  }
 };
 struct appender {
   std::string& out;
   void raw(std::string_view bytes) { out.append(bytes); }
+  void needs(std::uint16_t) noexcept {}
 };
 
 template <class Sink>
@@ -374,6 +385,10 @@ void put_secret(Sink& w, const secret_type& s) {
       }
     });
   }
+  if (s.resource_policy()) {
+    w.needs(2);
+    put_text_field(w, fields::resource_policy, *s.resource_policy());
+  }
 }
 
 template <class Sink>
@@ -401,7 +416,7 @@ std::string frame(snapshot::kind k, const Payload& payload) {
   out.reserve(snapshot::header_size + c.size + snapshot::trailer_size);
   appender w{out};
   w.raw(snapshot::magic);
-  put_fixed(w, snapshot::format_version, 2);
+  put_fixed(w, c.version, 2);
   put_u8(w, static_cast<std::uint8_t>(k));
   put_u8(w, 0);
   put_fixed(w, c.size, 8);
@@ -429,6 +444,14 @@ class reader {
       : in_(in), pos_(begin), end_(end) {}
 
   [[nodiscard]] bool ok() const noexcept { return !error_; }
+  /// The format version of the file being read (its header's), and the highest version of a
+  /// field read so far: a file must be written in the lowest version that holds its content.
+  [[nodiscard]] std::uint16_t version() const noexcept { return version_; }
+  void set_version(std::uint16_t v) noexcept { version_ = v; }
+  [[nodiscard]] std::uint16_t highest_used() const noexcept { return highest_; }
+  void uses(std::uint16_t v) noexcept {
+    if (v > highest_) highest_ = v;
+  }
   [[nodiscard]] std::size_t pos() const noexcept { return pos_; }
   [[nodiscard]] std::size_t remaining() const noexcept { return end_ - pos_; }
   [[nodiscard]] snapshot_error take_error() && { return std::move(*error_); }
@@ -521,6 +544,8 @@ class reader {
   std::size_t pos_;
   std::size_t end_;
   std::optional<snapshot_error> error_;
+  std::uint16_t version_ = 1;
+  std::uint16_t highest_ = 1;
 };
 
 /// Reads the fields of a record up to the current limit: tags strictly increasing (each at most
@@ -545,8 +570,9 @@ void read_fields(reader& r, std::string_view record, OnField&& on_field) {
     const std::size_t saved = r.enter(length);
     if (!r.ok()) return;
     if (!on_field(tag, at)) {
-      r.malformed(at, messages::detail::concat(
-                          {record, " has no field ", std::to_string(tag), " in format version 1"}));
+      r.malformed(at, messages::detail::concat({record, " has no field ", std::to_string(tag),
+                                                " in format version ",
+                                                std::to_string(r.version())}));
       return;
     }
     r.leave(saved, at, messages::detail::concat({record, " field ", std::to_string(tag)}));
@@ -619,6 +645,8 @@ inline void check_metadata_bounds(reader& r, std::size_t at, const secret_meta& 
   secretstage::detail::stable_sort(keys.begin(), keys.end());
   for (std::size_t i = 1; i < keys.size(); ++i)
     if (keys[i - 1] == keys[i]) return fail("two tags have the same key");
+  if (m.resource_policy && !policy::validate_policy_document(*m.resource_policy))
+    return fail("its resource policy is not one PutResourcePolicy accepts");
 }
 
 /// The secret record up to the current limit, rebuilt through secret_builder and checked.
@@ -713,6 +741,11 @@ inline std::optional<secret_type> read_secret(reader& r) {
         }
         return true;
       }
+      case fields::resource_policy:
+        if (r.version() < 2) return false;
+        r.uses(2);
+        meta->resource_policy = std::string(r.raw(r.remaining()));
+        return true;
       case fields::labels: {
         labels_at = field_at;
         const std::uint64_t n = r.count(3, "labels");
@@ -857,11 +890,28 @@ inline snapshot_result<std::pair<std::size_t, std::size_t>> open_frame(std::stri
   return std::pair<std::size_t, std::size_t>{snapshot::header_size, end};
 }
 
+/// The format version of a snapshot whose frame open_frame accepted.
+inline std::uint16_t file_version(std::string_view in) noexcept {
+  return static_cast<std::uint16_t>(get_fixed(in, 8, 2));
+}
+
+/// Each state has one encoding: a file of version n > 1 must use a field of version n (a writer
+/// writes the lowest version that holds the state).
+inline void require_lowest_version(reader& r) {
+  if (r.ok() && r.highest_used() != r.version())
+    r.malformed(8, messages::detail::concat(
+                       {"format version ", std::to_string(r.version()),
+                        " is written only for a state that needs it, and this one has no field "
+                        "newer than version ",
+                        std::to_string(r.highest_used())}));
+}
+
 }  // namespace detail::snapshot_codec
 
 namespace snapshot {
 
-/// The snapshot of a store: format v1, every secret with every member, the creation count. The
+/// The snapshot of a store: every secret with every member, the creation count; format v1, or
+/// v2 when a secret has a resource policy. The
 /// same store always gives the same bytes (fields, secrets, versions and labels in a fixed order).
 /// The result holds secret values in clear: encrypt it or keep it where the values may be.
 [[nodiscard]] inline std::string encode(const basic_store<aws_traits>& st) {
@@ -880,7 +930,9 @@ namespace snapshot {
   auto bounds = detail::snapshot_codec::open_frame(bytes, kind::store);
   if (!bounds) return bounds.error();
   detail::snapshot_codec::reader r(bytes, bounds.value().first, bounds.value().second);
+  r.set_version(detail::snapshot_codec::file_version(bytes));
   auto st = detail::snapshot_codec::read_store(r);
+  detail::snapshot_codec::require_lowest_version(r);
   if (!r.ok()) return std::move(r).take_error();
   return std::move(*st);
 }
@@ -890,7 +942,9 @@ namespace snapshot {
   auto bounds = detail::snapshot_codec::open_frame(bytes, kind::secret);
   if (!bounds) return bounds.error();
   detail::snapshot_codec::reader r(bytes, bounds.value().first, bounds.value().second);
+  r.set_version(detail::snapshot_codec::file_version(bytes));
   auto s = detail::snapshot_codec::read_secret(r);
+  detail::snapshot_codec::require_lowest_version(r);
   if (!r.ok()) return std::move(r).take_error();
   return std::move(*s);
 }

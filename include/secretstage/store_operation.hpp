@@ -10,12 +10,15 @@
 #include "operations/batch_get_secret_value.hpp"
 #include "operations/cancel_rotate_secret.hpp"
 #include "operations/create_secret.hpp"
+#include "operations/delete_resource_policy.hpp"
 #include "operations/delete_secret.hpp"
 #include "operations/describe_secret.hpp"
 #include "operations/get_random_password.hpp"
+#include "operations/get_resource_policy.hpp"
 #include "operations/get_secret_value.hpp"
 #include "operations/list_secret_version_ids.hpp"
 #include "operations/list_secrets.hpp"
+#include "operations/put_resource_policy.hpp"
 #include "operations/put_secret_value.hpp"
 #include "operations/restore_secret.hpp"
 #include "operations/rotate_secret.hpp"
@@ -23,6 +26,7 @@
 #include "operations/untag_resource.hpp"
 #include "operations/update_secret.hpp"
 #include "operations/update_secret_version_stage.hpp"
+#include "operations/validate_resource_policy.hpp"
 #include "store.hpp"
 
 namespace secretstage {
@@ -41,7 +45,9 @@ using store_requests =
               basic_get_secret_value<Traits>, basic_batch_get_secret_value<Traits>,
               basic_list_secret_version_ids<Traits>, basic_describe_secret<Traits>,
               basic_list_secrets<Traits>, basic_tag_resource<Traits>, basic_untag_resource<Traits>,
-              basic_get_random_password<Traits>>;
+              basic_get_random_password<Traits>, basic_put_resource_policy<Traits>,
+              basic_get_resource_policy<Traits>, basic_delete_resource_policy<Traits>,
+              basic_validate_resource_policy<Traits>>;
 
 // The requests and their responses, in the same order.
 template <class Traits>

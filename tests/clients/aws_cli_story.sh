@@ -165,6 +165,56 @@ fails "an unknown secret" GetSecretValue ResourceNotFoundException \
   "Secrets Manager can't find the specified secret." \
   get-secret-value --secret-id story/nothing
 
+# Resource policies (docs/semantics.md#resource-policies).
+POLICY='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}'
+PUBLIC='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}'
+
+ok "get-resource-policy before any policy: no ResourcePolicy" "story/db	None" \
+  get-resource-policy --secret-id story/db --query '[Name, ResourcePolicy]' --output text
+
+ok "put-resource-policy with --block-public-policy" "story/db" \
+  put-resource-policy --secret-id story/db --resource-policy "$POLICY" --block-public-policy \
+  --query Name --output text
+
+ok "get-resource-policy returns the policy exactly as put" "$POLICY" \
+  get-resource-policy --secret-id story/db --query ResourcePolicy --output text
+
+fails "a public policy is refused under --block-public-policy" PutResourcePolicy \
+  PublicPolicyException \
+  "You can't attach a resource-based policy that allows broad access to the secret." \
+  put-resource-policy --secret-id story/db --resource-policy "$PUBLIC" --block-public-policy
+
+ok "the refused policy left the stored one in place" "$POLICY" \
+  get-resource-policy --secret-id story/db --query ResourcePolicy --output text
+
+fails "a document that is not a policy" PutResourcePolicy MalformedPolicyDocumentException \
+  "This policy has invalid syntax." \
+  put-resource-policy --secret-id story/db --resource-policy '{"Statement":[]}'
+
+ok "validate-resource-policy: a policy for one account passes" "True" \
+  validate-resource-policy --secret-id story/db --resource-policy "$POLICY" \
+  --query PolicyValidationPassed --output text
+
+ok "validate-resource-policy without a secret: the broad-access finding" \
+  "False	BROAD_ACCESS" \
+  validate-resource-policy --resource-policy "$PUBLIC" \
+  --query '[PolicyValidationPassed, ValidationErrors[0].CheckName]' --output text
+
+ok "delete-resource-policy" "story/db" \
+  delete-resource-policy --secret-id story/db --query Name --output text
+
+ok "after delete-resource-policy there is no ResourcePolicy" "None" \
+  get-resource-policy --secret-id story/db --query ResourcePolicy --output text
+
+ok "delete-resource-policy again succeeds (nothing to delete)" "story/db" \
+  delete-resource-policy --secret-id story/db --query Name --output text
+
+ok "without --block-public-policy a public policy is stored" "story/db" \
+  put-resource-policy --secret-id story/db --resource-policy "$PUBLIC" --query Name --output text
+
+ok "and read back" "$PUBLIC" \
+  get-resource-policy --secret-id story/db --query ResourcePolicy --output text
+
 if [[ $failures -ne 0 ]]; then
   echo "aws_cli_story: $failures failure(s)" >&2
   exit 1

@@ -4,6 +4,7 @@ secretstage-server (see with_server.sh), plus what only an SDK shows: binary val
 SDK-generated ClientRequestToken, error codes and messages as ClientError carries them, HTTP status.
 Every expectation comes from docs/semantics.md."""
 
+import json
 import os
 import re
 import sys
@@ -159,6 +160,43 @@ check("after restore the value is readable again",
 expect_error("an unknown secret", "ResourceNotFoundException",
              "Secrets Manager can't find the specified secret.",
              sm.describe_secret, SecretId="story/nothing")
+
+# Resource policies (docs/semantics.md#resource-policies).
+POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+    "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}, indent=2)
+PUBLIC = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": "*", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]})
+arn = sm.describe_secret(SecretId="story/db")["ARN"]
+got = sm.get_resource_policy(SecretId="story/db")
+check("get_resource_policy before any policy: ARN and Name, no ResourcePolicy",
+      (got["ARN"], got["Name"], "ResourcePolicy" in got) == (arn, "story/db", False), repr(got))
+put = sm.put_resource_policy(SecretId=arn, ResourcePolicy=POLICY, BlockPublicPolicy=True)
+check("put_resource_policy by ARN answers ARN and Name", (put["ARN"], put["Name"]) == (arn, "story/db"), repr(put))
+check("get_resource_policy returns the text exactly as put (indentation kept)",
+      sm.get_resource_policy(SecretId="story/db").get("ResourcePolicy") == POLICY)
+expect_error("a public policy under BlockPublicPolicy", "PublicPolicyException",
+             "You can't attach a resource-based policy that allows broad access to the secret.",
+             sm.put_resource_policy, SecretId="story/db", ResourcePolicy=PUBLIC, BlockPublicPolicy=True)
+expect_error("not a policy", "MalformedPolicyDocumentException", "This policy has invalid syntax.",
+             sm.put_resource_policy, SecretId="story/db", ResourcePolicy="not json")
+expect_error("a policy for an unknown secret", "ResourceNotFoundException",
+             "Secrets Manager can't find the specified secret.",
+             sm.put_resource_policy, SecretId="story/nothing", ResourcePolicy=POLICY)
+validated = sm.validate_resource_policy(ResourcePolicy=POLICY)
+check("validate_resource_policy: passed, with an empty ValidationErrors list",
+      (validated["PolicyValidationPassed"], validated["ValidationErrors"]) == (True, []), repr(validated))
+validated = sm.validate_resource_policy(SecretId="story/db", ResourcePolicy=PUBLIC)
+check("validate_resource_policy: the broad-access finding",
+      (validated["PolicyValidationPassed"], [e["CheckName"] for e in validated["ValidationErrors"]])
+      == (False, ["BROAD_ACCESS"]), repr(validated))
+check("validate_resource_policy stored nothing",
+      sm.get_resource_policy(SecretId="story/db").get("ResourcePolicy") == POLICY)
+sm.delete_resource_policy(SecretId="story/db")
+check("after delete_resource_policy there is no ResourcePolicy",
+      "ResourcePolicy" not in sm.get_resource_policy(SecretId="story/db"))
+again = sm.delete_resource_policy(SecretId="story/db")
+check("delete_resource_policy again succeeds", again["Name"] == "story/db", repr(again))
 
 names = sorted(s["Name"] for s in sm.list_secrets()["SecretList"])
 check("list_secrets lists both secrets", names == ["story/binary", "story/db"], repr(names))

@@ -2,7 +2,8 @@
 // the kind (bit 1: a secret, else a store) and how the rest is taken (bit 0):
 //   0  as a whole snapshot file, as it would be read from disk;
 //   1  as the payload of one, framed here with a valid header and valid checksums, so that the
-//      fuzzer explores the record parser instead of stopping at the CRC.
+//      fuzzer explores the record parser instead of stopping at the CRC; bit 2 picks the format
+//      version of that header (set: 2, the resource policy's; clear: 1).
 // Decoding must return (never crash, never allocate more than the input warrants: libFuzzer's
 // -rss_limit_mb and -malloc_limit_mb catch that). When it succeeds:
 //   - the value passes check_store_invariants / check_invariants;
@@ -32,12 +33,12 @@ namespace {
   std::abort();
 }
 
-std::string framed(bool secret, std::string_view payload) {
+std::string framed(bool secret, std::uint16_t version, std::string_view payload) {
   std::string out(ss::snapshot::magic);
   auto put = [&](std::uint64_t v, int n) {
     for (int i = 0; i < n; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xffu));
   };
-  put(ss::snapshot::format_version, 2);
+  put(version, 2);
   out.push_back(secret ? '\x02' : '\x01');
   out.push_back('\0');
   put(payload.size(), 8);
@@ -75,7 +76,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   const bool secret = (data[0] & 2u) != 0;
   const std::string_view rest(reinterpret_cast<const char*>(data + 1), size - 1);
-  const std::string bytes = (data[0] & 1u) != 0 ? framed(secret, rest) : std::string(rest);
+  const std::string bytes = (data[0] & 1u) != 0 ? framed(secret, (data[0] & 4u) != 0 ? 2 : 1, rest) : std::string(rest);
   if (secret) {
     round_trip(bytes, [](std::string_view b) { return ss::snapshot::decode_secret(b); });
   } else {

@@ -34,7 +34,7 @@ struct step {
 
 rc::Gen<step> gen_step() {
   return rc::gen::build<step>(
-      rc::gen::set(&step::kind, rc::gen::inRange(0, 13)),
+      rc::gen::set(&step::kind, rc::gen::inRange(0, 15)),
       rc::gen::set(&step::name, rc::gen::inRange(0, 3)),
       rc::gen::set(&step::token, rc::gen::inRange(0, 6)),
       rc::gen::set(&step::value, rc::gen::inRange(0, 4)),
@@ -90,6 +90,16 @@ std::pair<std::string, std::string> request(const step& s) {
                   q("tok-" + std::to_string(s.token) + "-" + std::string(32, 'a')) + "}"};
     case 11:
       return {"CancelRotateSecret", "{\"SecretId\":" + id + "}"};
+    case 12:  // a policy for one account, or (refused under BlockPublicPolicy) for everyone
+      return {"PutResourcePolicy",
+              "{\"SecretId\":" + id + ",\"BlockPublicPolicy\":" + (s.value % 2 == 0 ? "true" : "false") +
+                  ",\"ResourcePolicy\":" +
+                  q(std::string("{\\\"Statement\\\":{\\\"Effect\\\":\\\"Allow\\\",\\\"Principal\\\":") +
+                    (s.token % 2 == 0 ? "\\\"*\\\"" : "{\\\"AWS\\\":\\\"arn:aws:iam::123456789012:root\\\"}") +
+                    ",\\\"Action\\\":\\\"secretsmanager:GetSecretValue\\\",\\\"Resource\\\":\\\"*\\\"}}") +
+                  "}"};
+    case 13:
+      return {"DeleteResourcePolicy", "{\"SecretId\":" + id + "}"};
     default:
       return {"ListSecrets", "{}"};
   }

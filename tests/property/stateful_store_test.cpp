@@ -1,5 +1,5 @@
 // Model-based stateful property test of a whole store: random sequences over 2–3 secret names of
-// every store operation (the 16 of store_operation.hpp), the four rotation steps of rotation.hpp,
+// every store operation (the 20 of store_operation.hpp), the four rotation steps of rotation.hpp,
 // "advance the clock" (minutes, ~24 h, ~7 and ~30 days, ±1 ms around the boundaries) and "run the
 // background transitions" (collect_deprecated_versions + purge_deleted_secrets), each compared
 // with the naive store model in tests/model/store_model.hpp: success or the exact error (AWS type
@@ -324,6 +324,7 @@ std::string diff(const sm::store& m, const ss::store& l) {
     date("last_rotated_date", s.last_rotated_ms, ms(ls->last_rotated_date()));
     if (s.tags != to_model(ls->tags())) d << p << "tags differ\n";
     if (s.ever_tagged != ls->ever_tagged()) d << p << "ever_tagged differs\n";
+    if (s.resource_policy != ls->resource_policy()) d << p << "resource policies differ\n";
     if (s.rotation_enabled != ls->rotation_enabled()) d << p << "rotation_enabled differs\n";
     if (s.lambda != ls->rotation_lambda_arn()) d << p << "rotation_lambda_arn differs\n";
     if (s.rotation != to_model(ls->rotation())) d << p << "rotation rules differ\n";
@@ -1148,6 +1149,105 @@ struct untag_cmd final : api_command<untag_cmd> {
   void show(std::ostream& os) const override { os << req; }
 };
 
+// ---- commands: resource policies ----------------------------------------------------------------------
+
+/// Documents and what docs/resource-policies.md says of each (typed by hand, not computed).
+const std::vector<sm::policy_doc>& policy_docs() {
+  static const std::vector<sm::policy_doc> docs = {
+      {R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]})"},
+      {R"({"Statement":{"Effect":"Allow","Principal":"*","Action":"secretsmanager:GetSecretValue","Resource":"*"}})",
+       false, true},
+      {R"({"Statement":{"Effect":"Allow","Principal":"*","Action":"secretsmanager:*","Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}}})"},
+      {R"({"Statement":[{"Effect":"Deny","Principal":"*","Action":"secretsmanager:*","Resource":"*"}]})", false, false,
+       true},
+      {R"({"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"secretsmanager:DeleteResourcePolicy","Resource":"*"}]})",
+       false, true, true},
+      {"not json", true},
+      {R"({"Version":"2019-10-19","Statement":{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}})", true},
+      {"{}", true},
+      {""},  // too short: the length check comes first
+  };
+  return docs;
+}
+
+struct put_policy_cmd final : api_command<put_policy_cmd> {
+  ss::put_resource_policy req;
+  sm::policy_doc doc;
+  explicit put_policy_cmd(const model_state& m) {
+    req.secret_id = *gen_secret_id(m);
+    doc = *rc::gen::elementOf(policy_docs());
+    req.resource_policy = doc.text;
+    req.block_public_policy = *rc::gen::arbitrary<bool>();
+  }
+  sm::outcome<sm::id_resp> predict(const model_state& m) const {
+    return sm::put_resource_policy(m.st, req.secret_id, doc, req.block_public_policy,
+                                   to_env(make_context(m, std::nullopt)));
+  }
+  void run(const model_state& m, system_under_test& sut) const override {
+    run_api("PutResourcePolicy", sut, req, make_context(m, std::nullopt), predict(m),
+            [](const sm::id_resp& e, const ss::put_resource_policy_response& l) {
+              return same_id(e, l.arn, l.name, std::nullopt);
+            });
+  }
+  void show(std::ostream& os) const override { os << req; }
+};
+
+struct get_policy_cmd final : api_command<get_policy_cmd> {
+  ss::get_resource_policy req;
+  explicit get_policy_cmd(const model_state& m) { req.secret_id = *gen_secret_id(m); }
+  sm::outcome<sm::policy_resp> predict(const model_state& m) const {
+    return sm::get_resource_policy(m.st, req.secret_id);
+  }
+  void run(const model_state& m, system_under_test& sut) const override {
+    run_api("GetResourcePolicy", sut, req, make_context(m, std::nullopt), predict(m),
+            [](const sm::policy_resp& e, const ss::get_resource_policy_response& l) {
+              if (e.arn != l.arn.view() || e.name != l.name.view()) return std::string("ARN or Name differ");
+              if (e.policy != l.resource_policy) return std::string("ResourcePolicy differs");
+              return std::string();
+            });
+  }
+  void show(std::ostream& os) const override { os << req; }
+};
+
+struct delete_policy_cmd final : api_command<delete_policy_cmd> {
+  ss::delete_resource_policy req;
+  explicit delete_policy_cmd(const model_state& m) { req.secret_id = *gen_secret_id(m); }
+  sm::outcome<sm::id_resp> predict(const model_state& m) const {
+    return sm::delete_resource_policy(m.st, req.secret_id, to_env(make_context(m, std::nullopt)));
+  }
+  void run(const model_state& m, system_under_test& sut) const override {
+    run_api("DeleteResourcePolicy", sut, req, make_context(m, std::nullopt), predict(m),
+            [](const sm::id_resp& e, const ss::delete_resource_policy_response& l) {
+              return same_id(e, l.arn, l.name, std::nullopt);
+            });
+  }
+  void show(std::ostream& os) const override { os << req; }
+};
+
+struct validate_policy_cmd final : api_command<validate_policy_cmd> {
+  ss::validate_resource_policy req;
+  sm::policy_doc doc;
+  explicit validate_policy_cmd(const model_state& m) {
+    if (*rc::gen::inRange(0, 3) != 0) req.secret_id = *gen_secret_id(m);
+    doc = *rc::gen::elementOf(policy_docs());
+    req.resource_policy = doc.text;
+  }
+  sm::outcome<sm::validation_resp> predict(const model_state& m) const {
+    return sm::validate_resource_policy(m.st, req.secret_id, doc);
+  }
+  void run(const model_state& m, system_under_test& sut) const override {
+    run_api("ValidateResourcePolicy", sut, req, make_context(m, std::nullopt), predict(m),
+            [](const sm::validation_resp& e, const ss::validate_resource_policy_response& l) {
+              if (e.passed != l.policy_validation_passed) return std::string("PolicyValidationPassed differs");
+              std::vector<std::pair<std::string, std::string>> got;
+              for (const auto& v : l.validation_errors) got.emplace_back(v.check_name, v.error_message);
+              if (e.errors != got) return std::string("ValidationErrors differ");
+              return std::string();
+            });
+  }
+  void show(std::ostream& os) const override { os << req; }
+};
+
 struct password_cmd final : command {
   ss::get_random_password req;
   explicit password_cmd(const model_state&) {
@@ -1304,7 +1404,8 @@ TEST_CASE("store: random operation sequences agree with the store model") {
                                           stage_cmd, rotate_cmd, rotate_cmd, rotate_sync_cmd, cancel_cmd, step_cmd, step_cmd, step_cmd,
                                           delete_cmd, delete_cmd, restore_cmd, get_cmd, batch_cmd, versions_cmd,
                                           describe_cmd, list_cmd, list_cmd, continue_cmd, continue_cmd, continue_cmd,
-                                          continue_cmd, tag_cmd, untag_cmd, password_cmd,
+                                          continue_cmd, tag_cmd, untag_cmd, password_cmd, put_policy_cmd,
+                                          put_policy_cmd, get_policy_cmd, delete_policy_cmd, validate_policy_cmd,
                                           clock_cmd, clock_cmd, background_cmd, bulk_cmd>());
     RC_TAG(sut.last_outcome.substr(0, sut.last_outcome.find(' ')));
   });

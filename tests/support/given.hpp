@@ -101,13 +101,15 @@ struct snapshot {
   std::optional<timestamp> last_changed, deleted;
   std::vector<version_row> versions;
   std::vector<std::pair<typename Traits::label_type, typename Traits::version_id_type>> stages;
+  std::optional<std::string> resource_policy;
   friend bool operator==(const snapshot&, const snapshot&) = default;
 };
 
 template <class Traits>
 snapshot<Traits> snapshot_of(const basic_secret<Traits>& s) {
   snapshot<Traits> out{s.name().str(), s.arn().str(), s.description(), s.kms_key_id(),
-                       s.last_changed_date(), s.deleted_date(), {}, s.stages()};
+                       s.last_changed_date(), s.deleted_date(), {}, s.stages(),
+                       s.resource_policy()};
   for (const auto* v : s.versions()) {
     typename snapshot<Traits>::version_row row{v->id(), v->value() != nullptr, std::string(),
                                                v->created_date().epoch_ms, v->sequence()};

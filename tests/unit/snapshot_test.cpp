@@ -338,10 +338,10 @@ TEST_CASE("snapshot: foreign input is not a snapshot") {
 TEST_CASE("snapshot: a newer format version is refused with a clear error") {
   const std::string payload = field(1, varint(0));
   CHECK(ss::snapshot::decode_store(frame(store_kind, payload, 1)));
-  const auto newer = decode_store_error(frame(store_kind, payload, 2));
+  const auto newer = decode_store_error(frame(store_kind, payload, 3));
   CHECK(newer.code == snapshot_errc::unsupported_version);
   CHECK(newer.message ==
-        "snapshot format version 2 is newer than this reader, which reads versions 1 to 1");
+        "snapshot format version 3 is newer than this reader, which reads versions 1 to 2");
   CHECK(decode_store_error(frame(store_kind, payload, 0)).code ==
         snapshot_errc::unsupported_version);
   CHECK(decode_store_error(frame(store_kind, payload, 0xffff)).code ==
@@ -626,4 +626,84 @@ TEST_CASE("snapshot: bytes per secret") {
   auto back = ss::snapshot::decode_store(bytes_out);
   REQUIRE(back);
   CHECK(back.value() == st);
+}
+
+// ---- format v2: the resource policy (docs/snapshot-format.md §4, §6)
+// ----------------------------------------------------------------
+
+namespace {
+const std::string policy_text =
+    R"({"Version":"2012-10-17","Statement":{"Effect":"Allow",)"
+    R"("Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"secretsmanager:GetSecretValue",)"
+    R"("Resource":"*"}})";
+ss::secret with_policy(const ss::secret& s, const std::string& text) {
+  ss::context ctx;
+  ctx.now = ss::timestamp{1000};
+  auto r = ss::apply(s, ss::put_resource_policy{.secret_id = "a", .resource_policy = text}, ctx);
+  REQUIRE_MESSAGE(r, r.error().message);
+  return r.value().state;
+}
+}  // namespace
+
+TEST_CASE("snapshot v2: a resource policy is field 32, and only then is the file version 2") {
+  const ss::secret plain = one_secret();
+  CHECK(ss::snapshot::encode(plain).substr(8, 2) == fixed(1, 2));  // still v1 without a policy
+  const ss::secret s = with_policy(plain, policy_text);
+  const std::string bytes = ss::snapshot::encode(s);
+  CHECK(bytes.substr(8, 2) == fixed(2, 2));
+  // Written by hand from the document: the v1 record, then field 32 with the text as given.
+  secret_parts parts;
+  parts.extra = field(32, policy_text);
+  CHECK(bytes == frame(secret_kind, parts.record(), 2));
+  auto back = ss::snapshot::decode_secret(bytes);
+  REQUIRE_MESSAGE(back, back.error().message);
+  CHECK(back.value() == s);
+  CHECK(back.value().resource_policy() == std::optional<std::string>(policy_text));
+  SUBCASE("a store with one policy among several secrets is v2; removing it goes back to v1") {
+    ss::store st = ss::store().with_creations(1).put(s);
+    const std::string store_bytes = ss::snapshot::encode(st);
+    CHECK(store_bytes.substr(8, 2) == fixed(2, 2));
+    auto store_back = ss::snapshot::decode_store(store_bytes);
+    REQUIRE_MESSAGE(store_back, store_back.error().message);
+    CHECK(store_back.value() == st);
+    ss::context ctx;
+    ctx.now = ss::timestamp{2000};
+    auto removed = ss::apply(st, ss::delete_resource_policy{.secret_id = "a"}, ctx);
+    REQUIRE(removed);
+    CHECK(ss::snapshot::encode(removed.value().state).substr(8, 2) == fixed(1, 2));
+  }
+}
+
+TEST_CASE("snapshot v2: what a reader refuses") {
+  secret_parts parts;
+  parts.extra = field(32, policy_text);
+  SUBCASE("field 32 in a version 1 file: an unknown field") {
+    const auto e = decode_secret_error(frame(secret_kind, parts.record(), 1));
+    CHECK(e.code == snapshot_errc::malformed);
+    CHECK(e.message.find("secret record has no field 32 in format version 1") != std::string::npos);
+  }
+  SUBCASE("a version 2 file with nothing of version 2: not the state's one encoding") {
+    secret_parts plain;
+    const auto e = decode_secret_error(frame(secret_kind, plain.record(), 2));
+    CHECK(e.code == snapshot_errc::malformed);
+    CHECK(e.offset == 8);
+    const auto st = decode_store_error(frame(store_kind, field(1, varint(0)), 2));
+    CHECK(st.code == snapshot_errc::malformed);
+  }
+  SUBCASE("a policy that PutResourcePolicy would refuse: an impossible state") {
+    secret_parts bad;
+    bad.extra = field(32, R"({"Statement":[]})");
+    const auto e = decode_secret_error(frame(secret_kind, bad.record(), 2));
+    CHECK(e.code == snapshot_errc::invalid_state);
+    secret_parts empty;
+    empty.extra = field(32, "");
+    CHECK(decode_secret_error(frame(secret_kind, empty.record(), 2)).code == snapshot_errc::invalid_state);
+  }
+  SUBCASE("the golden v1 files still decode, and encode to the same bytes") {
+    const std::string golden = parse_hex(read_file(golden_path("one_secret_v1.hex")));
+    auto back = ss::snapshot::decode_secret(golden);
+    REQUIRE(back);
+    CHECK_FALSE(back.value().resource_policy().has_value());
+    CHECK(ss::snapshot::encode(back.value()) == golden);
+  }
 }

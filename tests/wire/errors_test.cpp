@@ -323,7 +323,7 @@ std::vector<bad_request> everything() {
   for (auto* group : {&malformed, &wrong_types, &violations})
     for (auto& r : (*group)()) all.push_back(std::move(r));
   for (std::string_view op : {"secretsmanager.GetSecretValue", "getSecretValue", "GetSecretValues",
-                              "", "DeleteResourcePolicy"})
+                              "", "ReplicateSecretToRegions"})
     all.push_back({std::string(op), "{}", "UnknownOperationException", ""});
   return all;
 }
@@ -375,7 +375,7 @@ TEST_CASE("an X-Amz-Target that names no operation") {
   for (std::string_view target :
        {"", "secretsmanager.", "secretsmanager.Unknown", "SecretsManager.GetSecretValue",
         "secretsmanager.getSecretValue", "secretsmanager.GetSecretValue ", "kms.Decrypt",
-        "GetSecretValue", "secretsmanager.PutResourcePolicy"}) {
+        "GetSecretValue", "secretsmanager.ReplicateSecretToRegions"}) {
     CAPTURE(target);
     auto op = aj::operation_from_target(target);
     REQUIRE_FALSE(op.has_value());

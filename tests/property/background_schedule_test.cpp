@@ -351,11 +351,11 @@ struct rotating_store {
                                              ss::secret_value(ss::secret_value::string_tag{}, "r"),
                                              ss::finish_variant::remove_pending};
     });
-    for (const auto& [name, t] : expected) {
+    for (const auto& entry : expected) {  // not a structured binding: clang 14 cannot capture one
       const auto first = std::find_if(rotated.removed.begin(), rotated.removed.end(),
-                                      [&](const auto& r) { return r.secret_name == name; });
+                                      [&](const auto& r) { return r.secret_name == entry.first; });
       RC_ASSERT(first != rotated.removed.end());
-      RC_ASSERT(first->at.epoch_ms == t);
+      RC_ASSERT(first->at.epoch_ms == entry.second);
     }
     for (const auto& r : rotated.removed) {
       RC_ASSERT(r.at.epoch_ms <= now.epoch_ms);

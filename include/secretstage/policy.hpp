@@ -104,6 +104,14 @@ struct validation {
 namespace detail {
 namespace json = secretstage::detail::json;
 
+// The functions below that are not constexpr are templates over an unused D (always void) whose
+// types are spelled with deferred_t (result.hpp), so that a translation unit that includes this
+// header without calling them does not compile their bodies.
+template <class D>
+using value_t = deferred_t<json::value, D>;
+template <class T, class D>
+using list_t = deferred_t<std::optional<std::vector<T>>, D>;
+
 /// The length of `text` in UTF-16 code units, as AWS's Java front end counts a string
 /// (String.length()): a character above U+FFFF counts 2. An ill-formed UTF-8 part counts 1, as
 /// the U+FFFD it would decode to.
@@ -152,7 +160,8 @@ namespace json = secretstage::detail::json;
 
 /// A string, or a non-empty array of strings [IAM: <action_string_list>, <resource_string_list>,
 /// principal values]; nullopt otherwise.
-inline std::optional<std::vector<std::string>> string_list(json::value v) {
+template <class D = void>
+list_t<std::string, D> string_list(value_t<D> v) {
   std::vector<std::string> out;
   if (v.type() == json::kind::string) {
     out.push_back(v.string());
@@ -160,7 +169,7 @@ inline std::optional<std::vector<std::string>> string_list(json::value v) {
   }
   if (v.type() != json::kind::array) return std::nullopt;
   bool ok = true;
-  v.for_each_element([&](json::value e) {
+  v.for_each_element([&](value_t<D> e) {
     if (e.type() != json::kind::string) {
       ok = false;
       return;
@@ -173,8 +182,9 @@ inline std::optional<std::vector<std::string>> string_list(json::value v) {
 
 /// A condition value list [IAM: <condition_value_list>]: strings, numbers or booleans, one or a
 /// non-empty array.
-inline std::optional<std::vector<std::string>> condition_values(json::value v) {
-  const auto scalar = [](json::value e) -> std::optional<std::string> {
+template <class D = void>
+list_t<std::string, D> condition_values(value_t<D> v) {
+  const auto scalar = [](value_t<D> e) -> deferred_t<std::optional<std::string>, D> {
     switch (e.type()) {
       case json::kind::string:
         return e.string();
@@ -193,7 +203,7 @@ inline std::optional<std::vector<std::string>> condition_values(json::value v) {
     return out;
   }
   bool ok = true;
-  v.for_each_element([&](json::value e) {
+  v.for_each_element([&](value_t<D> e) {
     auto one = ok ? scalar(e) : std::nullopt;
     if (!one) {
       ok = false;
@@ -207,10 +217,11 @@ inline std::optional<std::vector<std::string>> condition_values(json::value v) {
 
 /// The members of an object, or nullopt when a key repeats ([ruling]: which of two values IAM
 /// would take is not documented, so a repeated key is malformed).
-inline std::optional<std::vector<std::pair<std::string, json::value>>> members(json::value v) {
+template <class D = void>
+list_t<std::pair<std::string, json::value>, D> members(value_t<D> v) {
   std::vector<std::pair<std::string, json::value>> out;
   bool unique = true;
-  v.for_each_member([&](std::string key, json::value value) {
+  v.for_each_member([&](std::string key, value_t<D> value) {
     for (const auto& m : out)
       if (m.first == key) unique = false;
     out.emplace_back(std::move(key), value);
@@ -298,7 +309,8 @@ struct operator_parts {
   return t == "AWS" || t == "Service" || t == "Federated" || t == "CanonicalUser";
 }
 
-inline std::optional<principal_set> parse_principal(json::value v) {
+template <class D = void>
+deferred_t<std::optional<principal_set>, D> parse_principal(value_t<D> v) {
   principal_set out;
   if (v.type() == json::kind::string) {
     if (v.string() != "*") return std::nullopt;
@@ -306,11 +318,11 @@ inline std::optional<principal_set> parse_principal(json::value v) {
     return out;
   }
   if (v.type() != json::kind::object) return std::nullopt;
-  auto ms = members(v);
+  auto ms = members<D>(v);
   if (!ms || ms->empty()) return std::nullopt;
   for (auto& [type, value] : *ms) {
     if (!is_principal_type(type)) return std::nullopt;
-    auto values = string_list(value);
+    auto values = string_list<D>(value);
     if (!values) return std::nullopt;
     for (auto& one : *values) {
       if (one.empty()) return std::nullopt;
@@ -320,17 +332,18 @@ inline std::optional<principal_set> parse_principal(json::value v) {
   return out;
 }
 
-inline std::optional<std::vector<condition>> parse_conditions(json::value v) {
+template <class D = void>
+list_t<condition, D> parse_conditions(value_t<D> v) {
   if (v.type() != json::kind::object) return std::nullopt;
-  auto ops = members(v);
+  auto ops = members<D>(v);
   if (!ops || ops->empty()) return std::nullopt;
-  std::vector<condition> out;
+  deferred_t<std::vector<condition>, D> out;
   for (auto& [op, block] : *ops) {
     if (!split_operator(op) || block.type() != json::kind::object) return std::nullopt;
-    auto keys = members(block);
+    auto keys = members<D>(block);
     if (!keys || keys->empty()) return std::nullopt;
     for (auto& [key, value] : *keys) {
-      auto values = condition_values(value);
+      auto values = condition_values<D>(value);
       if (key.empty() || !values) return std::nullopt;
       out.push_back(condition{op, std::move(key), std::move(*values)});
     }
@@ -340,10 +353,11 @@ inline std::optional<std::vector<condition>> parse_conditions(json::value v) {
 
 /// Action/NotAction or Resource/NotResource: the first of the pair seen, a list whose every item
 /// is `valid`, stored with which form it was.
-inline bool take_list(json::value v, bool negated_form, bool (*valid)(std::string_view), bool& seen,
-                      std::vector<std::string>& items, bool& negated) {
+template <class D = void>
+bool take_list(value_t<D> v, bool negated_form, bool (*valid)(std::string_view), bool& seen,
+               deferred_t<std::vector<std::string>, D>& items, bool& negated) {
   if (seen) return false;
-  auto list = string_list(v);
+  auto list = string_list<D>(v);
   if (!list) return false;
   for (const auto& item : *list)
     if (!valid(item)) return false;
@@ -357,11 +371,12 @@ inline bool take_list(json::value v, bool negated_form, bool (*valid)(std::strin
 /// (Resource | NotResource), Condition? }: every element at most once, no other member. A
 /// resource policy must name its principal [IAM: "You must use the Principal element in
 /// resource-based policies"].
-inline std::optional<statement> parse_statement(json::value v) {
+template <class D = void>
+deferred_t<std::optional<statement>, D> parse_statement(value_t<D> v) {
   if (v.type() != json::kind::object) return std::nullopt;
-  auto ms = members(v);
+  auto ms = members<D>(v);
   if (!ms) return std::nullopt;
-  statement out;
+  deferred_t<statement, D> out;
   bool has_effect = false, has_principal = false, has_action = false, has_resource = false;
   for (auto& [key, value] : *ms) {
     if (key == "Sid") {
@@ -375,20 +390,21 @@ inline std::optional<statement> parse_statement(json::value v) {
       has_effect = true;
     } else if (key == "Principal" || key == "NotPrincipal") {
       if (has_principal) return std::nullopt;
-      auto p = parse_principal(value);
+      auto p = parse_principal<D>(value);
       if (!p) return std::nullopt;
       out.principal = std::move(*p);
       out.not_principal = key == "NotPrincipal";
       has_principal = true;
     } else if (key == "Action" || key == "NotAction") {
-      if (!take_list(value, key == "NotAction", is_action, has_action, out.actions, out.not_action))
+      if (!take_list<D>(value, key == "NotAction", is_action, has_action, out.actions,
+                        out.not_action))
         return std::nullopt;
     } else if (key == "Resource" || key == "NotResource") {
-      if (!take_list(value, key == "NotResource", is_resource, has_resource, out.resources,
-                     out.not_resource))
+      if (!take_list<D>(value, key == "NotResource", is_resource, has_resource, out.resources,
+                        out.not_resource))
         return std::nullopt;
     } else if (key == "Condition") {
-      auto cs = parse_conditions(value);
+      auto cs = parse_conditions<D>(value);
       if (!cs) return std::nullopt;
       out.conditions = std::move(*cs);
     } else {
@@ -403,7 +419,8 @@ inline std::optional<statement> parse_statement(json::value v) {
 
 /// Rule 1 alone: the request constraint on ResourcePolicy, which AWS checks with the request's
 /// other member constraints, before it looks at the secret (the operations' check_request).
-inline result<void> check_length(std::string_view text) {
+template <class D = void>
+deferred_t<result<void>, D> check_length(std::string_view text) {
   const std::size_t length = detail::utf16_length(text);
   if (length < min_document_length)
     return messages::length_at_least(member_name, min_document_length);
@@ -428,17 +445,18 @@ inline result<void> check_length(std::string_view text) {
 ///               with optional ForAnyValue:/ForAllValues: and IfExists
 /// Not checked [ruling]: whether a principal exists ("This resource policy contains an
 /// unsupported principal.", which needs IAM), whether a service principal is a real service.
-inline result<document> parse_document(std::string_view text) {
+template <class D = void>
+deferred_t<result<document>, D> parse_document(std::string_view text) {
   namespace json = secretstage::detail::json;
-  SECRETSTAGE_TRYV(check_length(text));
+  SECRETSTAGE_TRYV(check_length<D>(text));
   // [ruling] the text is a JSON string's contents, not a byte stream: a leading U+FEFF is a
   // character before the value, as Java's JSON parsers read a String.
   if (json::skip_bom(text) != 0 || !json::is_valid(text)) return messages::malformed_policy();
-  const json::value root = json::root(text);
+  const detail::value_t<D> root = json::root(text);
   if (root.type() != json::kind::object) return messages::malformed_policy();
-  auto ms = detail::members(root);
+  auto ms = detail::members<D>(root);
   if (!ms) return messages::malformed_policy();
-  document out;
+  deferred_t<document, D> out;
   bool has_statement = false;
   for (auto& [key, value] : *ms) {
     if (key == "Version") {
@@ -452,14 +470,14 @@ inline result<document> parse_document(std::string_view text) {
     } else if (key == "Statement") {
       has_statement = true;
       if (value.type() == json::kind::object) {
-        auto s = detail::parse_statement(value);
+        auto s = detail::parse_statement<D>(value);
         if (!s) return messages::malformed_policy();
         out.statements.push_back(std::move(*s));
       } else if (value.type() == json::kind::array) {
         bool ok = true;
-        value.for_each_element([&](json::value e) {
+        value.for_each_element([&](detail::value_t<D> e) {
           if (!ok) return;
-          auto s = detail::parse_statement(e);
+          auto s = detail::parse_statement<D>(e);
           if (!s) {
             ok = false;
             return;
@@ -479,8 +497,9 @@ inline result<document> parse_document(std::string_view text) {
 }
 
 /// Rules 1–3 without the parsed document.
-inline result<void> validate_policy_document(std::string_view text) {
-  auto parsed = parse_document(text);
+template <class D = void>
+deferred_t<result<void>, D> validate_policy_document(std::string_view text) {
+  auto parsed = parse_document<D>(text);
   if (!parsed) return parsed.error();
   return ok();
 }
@@ -525,7 +544,8 @@ namespace detail {
 /// aws:SourceIp IpAddress) on a restricting key with only fixed values. IfExists does not restrict
 /// (a request without the key passes), nor does ForAllValues: (an empty set passes), nor a
 /// negated operator.
-[[nodiscard]] inline bool restricts(const condition& c, bool negated) {
+template <class D = void>
+[[nodiscard]] bool restricts(const deferred_t<condition, D>& c, bool negated) {
   const auto parts = split_operator(c.op);
   if (!parts || parts->if_exists || parts->qualifier == "ForAllValues") return false;
   if (!is_restricting_key(c.key) || c.values.empty()) return false;
@@ -548,7 +568,8 @@ namespace detail {
 
 /// Everyone: Principal "*" or a "*" among its values [IAM: {"AWS": "*"} is everyone]; an Allow
 /// with NotPrincipal grants everyone but the listed principals.
-[[nodiscard]] inline bool applies_to_everyone(const statement& s) {
+template <class D = void>
+[[nodiscard]] bool applies_to_everyone(const deferred_t<statement, D>& s) {
   if (s.not_principal) return s.effect == effect::allow;
   if (s.principal.everyone) return true;
   for (const auto& [type, value] : s.principal.entries)
@@ -558,7 +579,8 @@ namespace detail {
 
 /// Whether the statement's actions can include `action` ("secretsmanager:<Name>", or
 /// "secretsmanager:*" for "some Secrets Manager action"). NotAction: anything it does not list.
-[[nodiscard]] inline bool covers_action(const statement& s, std::string_view action) {
+template <class D = void>
+[[nodiscard]] bool covers_action(const deferred_t<statement, D>& s, std::string_view action) {
   bool listed = false;
   for (const auto& a : s.actions) {
     if (action.substr(action.size() - 1) == "*") {
@@ -585,8 +607,9 @@ namespace detail {
 /// rule): Deny to everyone, on every Secrets Manager action, unconditional except for one negated
 /// restricting condition (e.g. StringNotEquals aws:SourceAccount "111122223333"). It confines
 /// every Allow of the policy to that origin.
-[[nodiscard]] inline bool confines_everything(const statement& s) {
-  if (s.effect != effect::deny || s.not_principal || !applies_to_everyone(s)) return false;
+template <class D = void>
+[[nodiscard]] bool confines_everything(const deferred_t<statement, D>& s) {
+  if (s.effect != effect::deny || s.not_principal || !applies_to_everyone<D>(s)) return false;
   if (s.not_action || s.not_resource || s.conditions.size() != 1) return false;
   bool all_actions = false;
   for (const auto& a : s.actions)
@@ -594,7 +617,7 @@ namespace detail {
   bool all_resources = false;
   for (const auto& r : s.resources)
     if (r == "*") all_resources = true;
-  return all_actions && all_resources && restricts(s.conditions.front(), true);
+  return all_actions && all_resources && restricts<D>(s.conditions.front(), true);
 }
 
 }  // namespace detail
@@ -611,15 +634,16 @@ namespace detail {
 ///             a fixed aws:SourceAccount, aws:SourceArn, aws:SourceVpc, aws:SourceVpce [UG], ...);
 ///   not public ⇐ Deny statements never grant; a Deny that confines every request to a fixed
 ///             origin (detail::confines_everything) makes every Allow non-public [ruling].
-[[nodiscard]] inline bool is_public_policy(const document& doc) {
+template <class D = void>
+[[nodiscard]] bool is_public_policy(const deferred_t<document, D>& doc) {
   for (const auto& s : doc.statements)
-    if (detail::confines_everything(s)) return false;
+    if (detail::confines_everything<D>(s)) return false;
   for (const auto& s : doc.statements) {
-    if (s.effect != effect::allow || !detail::applies_to_everyone(s)) continue;
-    if (!detail::covers_action(s, "secretsmanager:*")) continue;
+    if (s.effect != effect::allow || !detail::applies_to_everyone<D>(s)) continue;
+    if (!detail::covers_action<D>(s, "secretsmanager:*")) continue;
     bool restricted = false;
     for (const auto& c : s.conditions)
-      if (detail::restricts(c, false)) restricted = true;
+      if (detail::restricts<D>(c, false)) restricted = true;
     if (!restricted) return true;
   }
   return false;
@@ -631,13 +655,14 @@ namespace detail {
 /// leaves nobody able to change the policy again. [ruling] NotResource and resource patterns are
 /// not analysed (the secret's ARN is not known here), and the check is ValidateResourcePolicy's
 /// only: PutResourcePolicy stores such a policy.
-[[nodiscard]] inline bool locks_out(const document& doc) {
+template <class D = void>
+[[nodiscard]] bool locks_out(const deferred_t<document, D>& doc) {
   for (const auto& s : doc.statements) {
     if (s.effect != effect::deny || s.not_principal || s.not_resource ||
-        !detail::applies_to_everyone(s) || !s.conditions.empty())
+        !detail::applies_to_everyone<D>(s) || !s.conditions.empty())
       continue;
-    if (!detail::covers_action(s, "secretsmanager:PutResourcePolicy") &&
-        !detail::covers_action(s, "secretsmanager:DeleteResourcePolicy"))
+    if (!detail::covers_action<D>(s, "secretsmanager:PutResourcePolicy") &&
+        !detail::covers_action<D>(s, "secretsmanager:DeleteResourcePolicy"))
       continue;
     for (const auto& r : s.resources)
       if (r == "*") return true;
@@ -649,10 +674,12 @@ namespace detail {
 /// by default [API]), PublicPolicyException "You can't attach a resource-based policy that allows
 /// broad access to the secret." [UG] when is_public_policy(). Without it, a public policy is stored
 /// [OBS]. The document is stored as given, not normalized [OBS: GetResourcePolicy returns it].
-inline result<void> check_put_resource_policy(std::string_view text, bool block_public_policy) {
-  auto parsed = parse_document(text);
+template <class D = void>
+deferred_t<result<void>, D> check_put_resource_policy(std::string_view text,
+                                                      bool block_public_policy) {
+  auto parsed = parse_document<D>(text);
   if (!parsed) return parsed.error();
-  if (block_public_policy && is_public_policy(parsed.value()))
+  if (block_public_policy && is_public_policy<D>(parsed.value()))
     return messages::public_policy_blocked();
   return ok();
 }
@@ -662,14 +689,15 @@ inline result<void> check_put_resource_policy(std::string_view text, bool block_
 /// passes them gets PolicyValidationPassed and one ValidationErrors entry per finding, in this
 /// order: broad access (is_public_policy) [UG text, ruling name], lockout (locks_out) [UG text,
 /// ruling name]. No finding: {true, []} [API example: "ValidationErrors": []].
-inline result<validation> validate_resource_policy(std::string_view text) {
-  auto parsed = parse_document(text);
+template <class D = void>
+deferred_t<result<validation>, D> validate_resource_policy(std::string_view text) {
+  auto parsed = parse_document<D>(text);
   if (!parsed) return parsed.error();
-  validation out;
-  if (is_public_policy(parsed.value()))
+  deferred_t<validation, D> out;
+  if (is_public_policy<D>(parsed.value()))
     out.errors.push_back(
         {std::string(messages::broad_access_check), messages::broad_access_text()});
-  if (locks_out(parsed.value()))
+  if (locks_out<D>(parsed.value()))
     out.errors.push_back({std::string(messages::lockout_check), messages::lockout_text()});
   out.passed = out.errors.empty();
   return out;
@@ -679,7 +707,8 @@ inline result<validation> validate_resource_policy(std::string_view text) {
 /// values as strings. parse_document(to_json(d)) is d up to the order of principal types,
 /// condition operators and keys, and to_json of it is to_json(d) again (when it still fits rule
 /// 1). For tests and the fuzz target: the operations store the text as given.
-[[nodiscard]] inline std::string to_json(const document& doc) {
+template <class D = void>
+[[nodiscard]] deferred_t<std::string, D> to_json(const deferred_t<document, D>& doc) {
   namespace json = secretstage::detail::json;
   const auto list = [](const std::vector<std::string>& items) {
     std::string out = "[";

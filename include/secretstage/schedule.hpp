@@ -296,8 +296,12 @@ inline constexpr std::string_view weekday_names[12] = {"SUN", "MON", "TUE", "WED
   return count == n;
 }
 
-[[nodiscard]] inline result<cron_schedule> parse_cron(std::string_view expression,
-                                                      std::string_view body) {
+// The functions that return a result are templates over an unused D (always void) whose result
+// types are spelled with deferred_t (result.hpp): a translation unit that includes this header
+// (the umbrella does) without parsing a schedule does not compile their bodies.
+template <class D = void>
+[[nodiscard]] deferred_t<result<cron_schedule>, D> parse_cron(std::string_view expression,
+                                                              std::string_view body) {
   const auto invalid = [&] { return messages::invalid_schedule_expression(expression); };
   std::string_view f[6];
   if (!split_fields(body, f, 6)) return invalid();
@@ -343,8 +347,9 @@ inline constexpr std::string_view weekday_names[12] = {"SUN", "MON", "TUE", "WED
 }
 
 /// `rate(N unit)`: N a positive integer (at most 9 digits), unit hour, hours, day or days.
-[[nodiscard]] inline result<rotation_schedule> parse_rate(std::string_view expression,
-                                                          std::string_view body) {
+template <class D = void>
+[[nodiscard]] deferred_t<result<rotation_schedule>, D> parse_rate(std::string_view expression,
+                                                                  std::string_view body) {
   std::string_view f[2];
   if (!split_fields(body, f, 2) || f[0].size() > 9) {
     return messages::invalid_schedule_expression(expression);
@@ -387,10 +392,11 @@ inline bool rotation_schedule::in_hours() const noexcept {
 ///   a window reaching into the next one    InvalidParameterException rotation_window_overlaps_next
 /// Cost: O(1), except for a cron on days 29–31 or a fifth weekday, which is checked day by day
 /// over one 400-year Gregorian cycle (about 146,000 cheap steps).
-[[nodiscard]] inline result<rotation_schedule> parse_schedule_expression(
+template <class D = void>
+[[nodiscard]] deferred_t<result<rotation_schedule>, D> parse_schedule_expression(
     std::string_view expression, const std::optional<std::string>& duration = std::nullopt) {
   namespace d = detail::schedule;
-  rotation_schedule s;
+  deferred_t<rotation_schedule, D> s;
   const auto body_of = [&](std::string_view prefix) -> std::optional<std::string_view> {
     if (expression.size() < prefix.size() + 1 || expression.substr(0, prefix.size()) != prefix ||
         expression.back() != ')')
@@ -398,7 +404,7 @@ inline bool rotation_schedule::in_hours() const noexcept {
     return expression.substr(prefix.size(), expression.size() - prefix.size() - 1);
   };
   if (const auto body = body_of("rate(")) {
-    auto r = d::parse_rate(expression, *body);
+    auto r = d::parse_rate<D>(expression, *body);
     if (!r) return r.error();
     s = r.value();
     const std::int64_t hours =
@@ -406,7 +412,7 @@ inline bool rotation_schedule::in_hours() const noexcept {
     if (hours < d::min_hours_between_rotations) return messages::rotation_too_frequent();
     if (hours > d::max_rate_days * 24) return messages::rotation_period_too_long();
   } else if (const auto cron_body = body_of("cron(")) {
-    auto c = d::parse_cron(expression, *cron_body);
+    auto c = d::parse_cron<D>(expression, *cron_body);
     if (!c) return c.error();
     s.type = rotation_schedule::kind::cron;
     s.cron = c.value();
@@ -452,20 +458,22 @@ inline bool rotation_schedule::in_hours() const noexcept {
 /// (InvalidParameterException rotation_schedule_required); AutomaticallyAfterDays 1–1000
 /// (ValidationException, AWS's range text); then parse_schedule_expression's checks, or, with
 /// AutomaticallyAfterDays, the Duration's (1–24 hours; the window starts at midnight UTC).
-[[nodiscard]] inline result<rotation_schedule> parse_rotation_rules(const rotation_rules& rules) {
+template <class D = void>
+[[nodiscard]] deferred_t<result<rotation_schedule>, D> parse_rotation_rules(
+    const deferred_t<rotation_rules, D>& rules) {
   if (rules.automatically_after_days && rules.schedule_expression)
     return messages::rotation_frequency_and_schedule();
   if (rules.schedule_expression)
-    return parse_schedule_expression(*rules.schedule_expression, rules.duration);
+    return parse_schedule_expression<D>(*rules.schedule_expression, rules.duration);
   if (!rules.automatically_after_days) return messages::rotation_schedule_required();
   const std::int64_t days = *rules.automatically_after_days;
   constexpr std::string_view member = "rotationRules.automaticallyAfterDays";
   if (days < 1) return messages::value_at_least(member, days, 1);
   if (days > 1000) return messages::value_at_most(member, days, 1000);
   // The Duration is checked as a rate in days checks it; a rate of one day is always valid.
-  auto r = parse_schedule_expression("rate(1 day)", rules.duration);
+  auto r = parse_schedule_expression<D>("rate(1 day)", rules.duration);
   if (!r) return r.error();
-  rotation_schedule s = r.value();
+  deferred_t<rotation_schedule, D> s = r.value();
   s.type = rotation_schedule::kind::automatically_after_days;
   s.interval = days;
   return s;

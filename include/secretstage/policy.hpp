@@ -105,7 +105,7 @@ namespace detail {
 namespace json = secretstage::detail::json;
 
 // The functions below that are not constexpr are templates over an unused D (always void) whose
-// types are spelled with deferred_t (result.hpp), so that a translation unit that includes this
+// types are spelled with deferred_t (detail/deferred.hpp), so that a translation unit that includes this
 // header without calling them does not compile their bodies.
 template <class D>
 using value_t = deferred_t<json::value, D>;
@@ -219,7 +219,7 @@ list_t<std::string, D> condition_values(value_t<D> v) {
 /// would take is not documented, so a repeated key is malformed).
 template <class D = void>
 list_t<std::pair<std::string, json::value>, D> members(value_t<D> v) {
-  std::vector<std::pair<std::string, json::value>> out;
+  deferred_t<std::vector<std::pair<std::string, json::value>>, D> out;
   bool unique = true;
   v.for_each_member([&](std::string key, value_t<D> value) {
     for (const auto& m : out)
@@ -232,7 +232,8 @@ list_t<std::pair<std::string, json::value>, D> members(value_t<D> v) {
 
 /// [IAM] the condition operators of the IAM reference (reference_policies_elements_condition_
 /// operators), before the optional "IfExists" suffix and "ForAnyValue:"/"ForAllValues:" prefix.
-[[nodiscard]] constexpr bool is_condition_operator(std::string_view op) noexcept {
+template <class D = void>
+[[nodiscard]] constexpr bool is_condition_operator(deferred_t<std::string_view, D> op) noexcept {
   constexpr std::string_view known[] = {"StringEquals",
                                         "StringNotEquals",
                                         "StringEqualsIgnoreCase",
@@ -272,7 +273,9 @@ struct operator_parts {
   bool if_exists = false;
 };
 
-[[nodiscard]] constexpr std::optional<operator_parts> split_operator(std::string_view op) noexcept {
+template <class D = void>
+[[nodiscard]] constexpr deferred_t<std::optional<operator_parts>, D> split_operator(
+    deferred_t<std::string_view, D> op) noexcept {
   operator_parts parts;
   for (std::string_view q : {std::string_view("ForAnyValue:"), std::string_view("ForAllValues:")}) {
     if (op.substr(0, q.size()) == q) {
@@ -286,13 +289,14 @@ struct operator_parts {
     parts.if_exists = true;
     op.remove_suffix(suffix.size());
   }
-  if (!is_condition_operator(op) || (op == "Null" && parts.if_exists)) return std::nullopt;
+  if (!is_condition_operator<D>(op) || (op == "Null" && parts.if_exists)) return std::nullopt;
   parts.base = op;
   return parts;
 }
 
 /// [IAM] an action is "*" or "<service prefix>:<action name>", both non-empty.
-[[nodiscard]] constexpr bool is_action(std::string_view a) noexcept {
+template <class D = void>
+[[nodiscard]] constexpr bool is_action(deferred_t<std::string_view, D> a) noexcept {
   if (a == "*") return true;
   const std::size_t colon = a.find(':');
   return colon != std::string_view::npos && colon != 0 && colon + 1 < a.size() &&
@@ -300,12 +304,14 @@ struct operator_parts {
 }
 
 /// [IAM] a resource is "*" or an ARN.
-[[nodiscard]] constexpr bool is_resource(std::string_view r) noexcept {
+template <class D = void>
+[[nodiscard]] constexpr bool is_resource(deferred_t<std::string_view, D> r) noexcept {
   return r == "*" || r.substr(0, 4) == "arn:";
 }
 
 /// [IAM] the principal types of a Principal object.
-[[nodiscard]] constexpr bool is_principal_type(std::string_view t) noexcept {
+template <class D = void>
+[[nodiscard]] constexpr bool is_principal_type(deferred_t<std::string_view, D> t) noexcept {
   return t == "AWS" || t == "Service" || t == "Federated" || t == "CanonicalUser";
 }
 
@@ -321,7 +327,7 @@ deferred_t<std::optional<principal_set>, D> parse_principal(value_t<D> v) {
   auto ms = members<D>(v);
   if (!ms || ms->empty()) return std::nullopt;
   for (auto& [type, value] : *ms) {
-    if (!is_principal_type(type)) return std::nullopt;
+    if (!is_principal_type<D>(type)) return std::nullopt;
     auto values = string_list<D>(value);
     if (!values) return std::nullopt;
     for (auto& one : *values) {
@@ -339,7 +345,7 @@ list_t<condition, D> parse_conditions(value_t<D> v) {
   if (!ops || ops->empty()) return std::nullopt;
   deferred_t<std::vector<condition>, D> out;
   for (auto& [op, block] : *ops) {
-    if (!split_operator(op) || block.type() != json::kind::object) return std::nullopt;
+    if (!split_operator<D>(op) || block.type() != json::kind::object) return std::nullopt;
     auto keys = members<D>(block);
     if (!keys || keys->empty()) return std::nullopt;
     for (auto& [key, value] : *keys) {
@@ -384,7 +390,7 @@ deferred_t<std::optional<statement>, D> parse_statement(value_t<D> v) {
       out.sid = value.string();
     } else if (key == "Effect") {
       if (value.type() != json::kind::string) return std::nullopt;
-      const std::string e = value.string();
+      const deferred_t<std::string, D> e = value.string();
       if (e != "Allow" && e != "Deny") return std::nullopt;  // [UG] "AllowSomething" is refused
       out.effect = e == "Allow" ? effect::allow : effect::deny;
       has_effect = true;
@@ -396,11 +402,11 @@ deferred_t<std::optional<statement>, D> parse_statement(value_t<D> v) {
       out.not_principal = key == "NotPrincipal";
       has_principal = true;
     } else if (key == "Action" || key == "NotAction") {
-      if (!take_list<D>(value, key == "NotAction", is_action, has_action, out.actions,
+      if (!take_list<D>(value, key == "NotAction", is_action<D>, has_action, out.actions,
                         out.not_action))
         return std::nullopt;
     } else if (key == "Resource" || key == "NotResource") {
-      if (!take_list<D>(value, key == "NotResource", is_resource, has_resource, out.resources,
+      if (!take_list<D>(value, key == "NotResource", is_resource<D>, has_resource, out.resources,
                         out.not_resource))
         return std::nullopt;
     } else if (key == "Condition") {
@@ -461,7 +467,7 @@ deferred_t<result<document>, D> parse_document(std::string_view text) {
   for (auto& [key, value] : *ms) {
     if (key == "Version") {
       if (value.type() != json::kind::string) return messages::malformed_policy();
-      std::string v = value.string();
+      deferred_t<std::string, D> v = value.string();
       if (v != "2012-10-17" && v != "2008-10-17") return messages::malformed_policy();
       out.version = std::move(v);
     } else if (key == "Id") {
@@ -546,10 +552,10 @@ namespace detail {
 /// negated operator.
 template <class D = void>
 [[nodiscard]] bool restricts(const deferred_t<condition, D>& c, bool negated) {
-  const auto parts = split_operator(c.op);
+  const auto parts = split_operator<D>(c.op);
   if (!parts || parts->if_exists || parts->qualifier == "ForAllValues") return false;
   if (!is_restricting_key(c.key) || c.values.empty()) return false;
-  const std::string_view base = parts->base;
+  const deferred_t<std::string_view, D> base = parts->base;
   if (iequals(c.key, "aws:SourceIp")) {
     if (base != (negated ? "NotIpAddress" : "IpAddress")) return false;
     for (const auto& v : c.values)
@@ -580,7 +586,8 @@ template <class D = void>
 /// Whether the statement's actions can include `action` ("secretsmanager:<Name>", or
 /// "secretsmanager:*" for "some Secrets Manager action"). NotAction: anything it does not list.
 template <class D = void>
-[[nodiscard]] bool covers_action(const deferred_t<statement, D>& s, std::string_view action) {
+[[nodiscard]] bool covers_action(const deferred_t<statement, D>& s,
+                                 deferred_t<std::string_view, D> action) {
   bool listed = false;
   for (const auto& a : s.actions) {
     if (action.substr(action.size() - 1) == "*") {

@@ -9,6 +9,7 @@
 #include <boost/outcome/try.hpp>
 #include <boost/version.hpp>
 
+#include "detail/deferred.hpp"
 #include "error.hpp"
 
 namespace secretstage {
@@ -25,23 +26,6 @@ using result = outcome::std_result<T, error>;
 
 /// A successful `result<void>`.
 [[nodiscard]] inline result<void> ok() noexcept { return outcome::success(); }
-
-namespace detail {
-template <class T, class>
-struct deferred {
-  using type = T;
-};
-}  // namespace detail
-
-/// `T`, spelled as a type that depends on `D`. A header's plain (non-template) inline function is
-/// compiled in every translation unit that includes it, used or not, and a body that returns a
-/// `result`, fills a `std::vector` or an `std::optional` instantiates all of it there. Such a
-/// function becomes `template <class D = void>` with its parameter and return types written
-/// `deferred_t<T, D>`: callers see the same signature (`D` cannot be deduced, so it is always
-/// `void`), and the compiler checks the body only where the function is called
-/// (benchmarks/README.md, header parse cost; policy.hpp and schedule.hpp use it).
-template <class T, class D>
-using deferred_t = typename detail::deferred<T, D>::type;
 
 }  // namespace secretstage
 

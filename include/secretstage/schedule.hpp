@@ -297,7 +297,7 @@ inline constexpr std::string_view weekday_names[12] = {"SUN", "MON", "TUE", "WED
 }
 
 // The functions that return a result are templates over an unused D (always void) whose result
-// types are spelled with deferred_t (result.hpp): a translation unit that includes this header
+// types are spelled with deferred_t (detail/deferred.hpp): a translation unit that includes this header
 // (the umbrella does) without parsing a schedule does not compile their bodies.
 template <class D = void>
 [[nodiscard]] deferred_t<result<cron_schedule>, D> parse_cron(std::string_view expression,

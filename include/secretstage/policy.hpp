@@ -104,9 +104,9 @@ struct validation {
 namespace detail {
 namespace json = secretstage::detail::json;
 
-// The functions below that are not constexpr are templates over an unused D (always void) whose
-// types are spelled with deferred_t (detail/deferred.hpp), so that a translation unit that includes this
-// header without calling them does not compile their bodies.
+// The functions below that compare strings or build containers are templates over an unused D
+// (always void) with their types spelled deferred_t (detail/deferred.hpp), so that a translation
+// unit that includes this header without calling them does not compile their bodies.
 template <class D>
 using value_t = deferred_t<json::value, D>;
 template <class T, class D>
@@ -457,8 +457,9 @@ deferred_t<result<document>, D> parse_document(std::string_view text) {
   SECRETSTAGE_TRYV(check_length<D>(text));
   // [ruling] the text is a JSON string's contents, not a byte stream: a leading U+FEFF is a
   // character before the value, as Java's JSON parsers read a String.
-  if (json::skip_bom(text) != 0 || !json::is_valid(text)) return messages::malformed_policy();
-  const detail::value_t<D> root = json::root(text);
+  if (json::skip_bom<D>(text) != 0 || !json::is_valid<D>(text))
+    return messages::malformed_policy();
+  const detail::value_t<D> root = json::root<D>(text);
   if (root.type() != json::kind::object) return messages::malformed_policy();
   auto ms = detail::members<D>(root);
   if (!ms) return messages::malformed_policy();
@@ -717,8 +718,11 @@ deferred_t<result<validation>, D> validate_resource_policy(std::string_view text
 template <class D = void>
 [[nodiscard]] deferred_t<std::string, D> to_json(const deferred_t<document, D>& doc) {
   namespace json = secretstage::detail::json;
-  const auto list = [](const std::vector<std::string>& items) {
-    std::string out = "[";
+  using string = deferred_t<std::string, D>;
+  using strings = deferred_t<std::vector<std::string>, D>;
+  using writer = deferred_t<json::object_writer, D>;
+  const auto list = [](const strings& items) {
+    string out = "[";
     for (std::size_t i = 0; i < items.size(); ++i) {
       if (i != 0) out.push_back(',');
       json::append_string(out, items[i]);
@@ -726,24 +730,24 @@ template <class D = void>
     out.push_back(']');
     return out;
   };
-  std::string statements = "[";
+  string statements = "[";
   for (std::size_t i = 0; i < doc.statements.size(); ++i) {
     const statement& s = doc.statements[i];
-    json::object_writer w;
+    writer w;
     if (s.sid) w.add("Sid", json::quoted(*s.sid));
     w.add("Effect", s.effect == effect::allow ? "\"Allow\"" : "\"Deny\"");
     if (s.principal.everyone) {
       w.add(s.not_principal ? "NotPrincipal" : "Principal", "\"*\"");
     } else {
-      std::vector<std::string> types;
+      strings types;
       for (const auto& [type, value] : s.principal.entries) {
         bool seen = false;
         for (const auto& t : types) seen = seen || t == type;
         if (!seen) types.push_back(type);
       }
-      json::object_writer p;
+      writer p;
       for (const auto& t : types) {
-        std::vector<std::string> values;
+        strings values;
         for (const auto& [type, value] : s.principal.entries)
           if (type == t) values.push_back(value);
         p.add(t, list(values));
@@ -753,15 +757,15 @@ template <class D = void>
     w.add(s.not_action ? "NotAction" : "Action", list(s.actions));
     w.add(s.not_resource ? "NotResource" : "Resource", list(s.resources));
     if (!s.conditions.empty()) {
-      std::vector<std::string> ops;
+      strings ops;
       for (const auto& c : s.conditions) {
         bool seen = false;
         for (const auto& o : ops) seen = seen || o == c.op;
         if (!seen) ops.push_back(c.op);
       }
-      json::object_writer cw;
+      writer cw;
       for (const auto& o : ops) {
-        json::object_writer kw;
+        writer kw;
         for (const auto& c : s.conditions)
           if (c.op == o) kw.add(c.key, list(c.values));
         cw.add(o, std::move(kw).str());
@@ -772,7 +776,7 @@ template <class D = void>
     statements.append(std::move(w).str());
   }
   statements.push_back(']');
-  json::object_writer top;
+  writer top;
   if (doc.version) top.add("Version", json::quoted(*doc.version));
   if (doc.id) top.add("Id", json::quoted(*doc.id));
   top.add("Statement", std::move(statements));

@@ -24,10 +24,10 @@
 
 namespace secretstage::detail::json {
 
-// The functions that are not constexpr, and object_writer, are templates over an unused D
-// (always void) with their types spelled deferred_t<T, D> (deferred.hpp): the umbrella header
-// includes this one for policy.hpp, and a translation unit that writes no JSON does not compile
-// them.
+// The functions that are not constexpr, those that compare strings, and object_writer are
+// templates over an unused D (always void) with their types spelled deferred_t<T, D>
+// (deferred.hpp): the umbrella header includes this one for policy.hpp, and a translation unit
+// that reads or writes no JSON does not compile them.
 
 /// The deepest nesting of arrays and objects a body may have. A Secrets Manager request needs 4
 /// (ListSecrets: body → Filters → Filter → Values); the rest is headroom for unknown members.
@@ -120,7 +120,8 @@ void append_utf8(deferred_t<std::string, D>& out, std::uint32_t cp) {
 }
 
 /// `i` just past a leading UTF-8 byte-order mark, if there is one (JSON parsers skip it).
-[[nodiscard]] constexpr std::size_t skip_bom(std::string_view s) noexcept {
+template <class D = void>
+[[nodiscard]] constexpr std::size_t skip_bom(deferred_t<std::string_view, D> s) noexcept {
   return s.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
 }
 
@@ -205,11 +206,12 @@ inline constexpr std::size_t fail = static_cast<std::size_t>(-1);
 /// Whether `text` is exactly one JSON value (RFC 8259), optionally preceded by a UTF-8
 /// byte-order mark and surrounded by whitespace, with every string valid UTF-8 and at most
 /// `max_depth` nested arrays and objects. Linear time, constant space, no recursion.
-[[nodiscard]] constexpr bool is_valid(std::string_view s) noexcept {
+template <class D = void>
+[[nodiscard]] constexpr bool is_valid(deferred_t<std::string_view, D> s) noexcept {
   static_assert(max_depth <= 64, "the nesting stack is one 64-bit word");
   std::uint64_t in_object = 0;  // bit d: the container at depth d+1 is an object
   std::size_t depth = 0;
-  std::size_t i = skip_space(s, skip_bom(s));
+  std::size_t i = skip_space(s, skip_bom<D>(s));
   bool need_value = true;
   while (true) {
     if (need_value) {
@@ -473,8 +475,10 @@ class value {
 };
 
 /// The value of text that is_valid() accepted.
-[[nodiscard]] constexpr value root(std::string_view valid_text) noexcept {
-  std::size_t i = skip_space(valid_text, skip_bom(valid_text));
+template <class D = void>
+[[nodiscard]] constexpr deferred_t<value, D> root(
+    deferred_t<std::string_view, D> valid_text) noexcept {
+  std::size_t i = skip_space(valid_text, skip_bom<D>(valid_text));
   std::size_t end = valid_text.size();
   while (end > i && is_space(valid_text[end - 1])) --end;
   return value(valid_text.substr(i, end - i));

@@ -457,8 +457,7 @@ deferred_t<result<document>, D> parse_document(std::string_view text) {
   SECRETSTAGE_TRYV(check_length<D>(text));
   // [ruling] the text is a JSON string's contents, not a byte stream: a leading U+FEFF is a
   // character before the value, as Java's JSON parsers read a String.
-  if (json::skip_bom<D>(text) != 0 || !json::is_valid<D>(text))
-    return messages::malformed_policy();
+  if (json::skip_bom<D>(text) != 0 || !json::is_valid<D>(text)) return messages::malformed_policy();
   const detail::value_t<D> root = json::root<D>(text);
   if (root.type() != json::kind::object) return messages::malformed_policy();
   auto ms = detail::members<D>(root);

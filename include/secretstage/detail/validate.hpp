@@ -91,7 +91,7 @@ deferred_t<result<void>, D> check_secret_id(std::string_view id) {
 
 template <class D = void>
 deferred_t<result<void>, D> check_value_lengths(const std::optional<std::string>& s,
-                                        const std::optional<binary>& b) {
+                                                const std::optional<binary>& b) {
   if (s) {
     SECRETSTAGE_TRYV(check_length<D>("secretString", s->size(), 1, max_value));
   }
@@ -103,7 +103,7 @@ deferred_t<result<void>, D> check_value_lengths(const std::optional<std::string>
 
 template <class D = void>
 deferred_t<result<void>, D> check_metadata(const std::optional<std::string>& description,
-                                   const std::optional<std::string>& kms_key_id) {
+                                           const std::optional<std::string>& kms_key_id) {
   if (description) {
     SECRETSTAGE_TRYV(check_length<D>("description", description->size(), 0, max_description));
   }
@@ -163,7 +163,7 @@ result<void> check_stage_list(const std::optional<std::vector<typename Traits::l
 /// Both values: InvalidParameterException. Neither: an error only where a value is required.
 template <class D = void>
 deferred_t<result<void>, D> check_one_value(const std::optional<std::string>& s,
-                                    const std::optional<binary>& b, bool required) {
+                                            const std::optional<binary>& b, bool required) {
   if (s && b) return messages::both_secret_string_and_binary();
   if (required && !s && !b) return messages::missing_secret_value();
   return ok();

@@ -7,7 +7,9 @@
 //
 // The four policy operations (operations/put_resource_policy.hpp, get_resource_policy.hpp,
 // delete_resource_policy.hpp, validate_resource_policy.hpp) call these, so the umbrella header
-// brings it in. Its cost is small: the JSON scanner of detail/json.hpp, <vector>, <optional>.
+// brings it in. Its functions are templates over an unused D (detail/deferred.hpp), compiled
+// only where they are called; a file that includes the umbrella pays for the types and the
+// parse (about 90M instructions, and detail/json.hpp another 31M: benchmarks/README.md).
 //
 // What AWS checks and in which order (docs/resource-policies.md has each rule with its evidence;
 // [API] the API model, [UG] the Secrets Manager User Guide, [OBS] a recorded AWS answer,

@@ -99,12 +99,19 @@ inline constexpr auto operation_names =
     wire::names_of(::secretstage::detail::store_requests<aws_traits>{});
 static_assert(wire::all_distinct(operation_names), "two operations share an AWS name");
 
+// The functions below that are not templates of their own are templates over an unused D (always
+// void) with their types spelled deferred_t (detail/deferred.hpp): a translation unit compiles
+// them only where it calls them (benchmarks/README.md, header parse cost). Callers see the same
+// signatures.
+
 /// "secretsmanager.PutSecretValue" -> "PutSecretValue" (a view into the argument); any other
 /// target, including another service's or a different case -> UnknownOperationException.
-[[nodiscard]] inline result<std::string_view> operation_from_target(std::string_view x_amz_target) {
+template <class D = void>
+[[nodiscard]] deferred_t<result<std::string_view>, D> operation_from_target(
+    deferred_t<std::string_view, D> x_amz_target) {
   constexpr std::string_view prefix = "secretsmanager.";
   if (x_amz_target.substr(0, prefix.size()) == prefix) {
-    const std::string_view name = x_amz_target.substr(prefix.size());
+    const deferred_t<std::string_view, D> name = x_amz_target.substr(prefix.size());
     for (std::string_view known : operation_names)
       if (name == known) return name;
   }
@@ -113,23 +120,24 @@ static_assert(wire::all_distinct(operation_names), "two operations share an AWS 
 
 /// A date as AWS's JSON writes it: epoch seconds, Java's Double.toString of the millisecond
 /// value ("1.523477145713E9", "1.5234048E9", "0.0"; plain notation below 10^7 seconds).
-[[nodiscard]] inline std::string format_date(timestamp t) {
+template <class D = void>
+[[nodiscard]] deferred_t<std::string, D> format_date(deferred_t<timestamp, D> t) {
   const bool negative = t.epoch_ms < 0;
   const std::uint64_t ms = negative ? std::uint64_t{0} - static_cast<std::uint64_t>(t.epoch_ms)
                                     : static_cast<std::uint64_t>(t.epoch_ms);
   if (ms == 0) return "0.0";
-  std::string out = negative ? "-" : "";
-  const auto strip = [](std::string digits) {
+  deferred_t<std::string, D> out = negative ? "-" : "";
+  const auto strip = [](deferred_t<std::string, D> digits) {
     while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
     return digits;
   };
   if (ms < 10'000'000'000ull) {  // below 10^7 seconds
-    std::string fraction = std::to_string(ms % 1000);
+    deferred_t<std::string, D> fraction = std::to_string(ms % 1000);
     fraction.insert(0, 3 - fraction.size(), '0');
     out.append(std::to_string(ms / 1000)).append(".").append(strip(fraction));
     return out;
   }
-  const std::string digits = std::to_string(ms);
+  const deferred_t<std::string, D> digits = std::to_string(ms);
   out.push_back(digits[0]);
   out.append(".").append(strip(digits.substr(1)));
   out.append("E").append(std::to_string(digits.size() - 4));  // 10^(digits-1) ms = 10^(digits-4) s
@@ -138,12 +146,13 @@ static_assert(wire::all_distinct(operation_names), "two operations share an AWS 
 
 /// {"__type":"<Code>","Message":"<text>"}; an exception without a message (SerializationException
 /// for an unreadable body, UnknownOperationException) has no Message member, as AWS sends them.
-[[nodiscard]] inline std::string error_body(const error& e) {
-  std::string out = "{\"__type\":";
-  detail::json::append_string(out, e.name());
+template <class D = void>
+[[nodiscard]] deferred_t<std::string, D> error_body(const deferred_t<error, D>& e) {
+  deferred_t<std::string, D> out = "{\"__type\":";
+  detail::json::append_string<D>(out, e.name());
   if (!e.message.empty()) {
     out.append(",\"Message\":");
-    detail::json::append_string(out, e.message);
+    detail::json::append_string<D>(out, e.message);
   }
   out.push_back('}');
   return out;
@@ -154,7 +163,9 @@ static_assert(wire::all_distinct(operation_names), "two operations share an AWS 
 /// (empty), is UnknownOperationException: AWS's JSON front end does not dispatch a request of
 /// another content type (Kinesis answered `application/octet-stream` so, disneystreaming/smithy4s
 /// #167) [unverified for Secrets Manager].
-[[nodiscard]] inline result<void> check_content_type(std::string_view content_type) {
+template <class D = void>
+[[nodiscard]] deferred_t<result<void>, D> check_content_type(
+    deferred_t<std::string_view, D> content_type) {
   const auto semicolon = content_type.find(';');
   std::string_view media = content_type.substr(0, semicolon);
   while (!media.empty() && (media.front() == ' ' || media.front() == '\t')) media.remove_prefix(1);
@@ -586,7 +597,10 @@ result<basic_store_operation<Traits>> read_operation(std::size_t index, const sl
 
 // ---- writing ----------------------------------------------------------------------------------
 
-inline std::string date(timestamp t) { return format_date(t); }
+template <class D = void>
+deferred_t<std::string, D> date(deferred_t<timestamp, D> t) {
+  return format_date<D>(t);
+}
 inline std::string boolean(bool b) { return b ? "true" : "false"; }
 
 /// A label, a version id or a string as wire text.

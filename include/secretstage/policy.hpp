@@ -7,7 +7,9 @@
 //
 // The four policy operations (operations/put_resource_policy.hpp, get_resource_policy.hpp,
 // delete_resource_policy.hpp, validate_resource_policy.hpp) call these, so the umbrella header
-// brings it in. Its cost is small: the JSON scanner of detail/json.hpp, <vector>, <optional>.
+// brings it in. Its functions are templates over an unused D (detail/deferred.hpp), compiled
+// only where they are called; a file that includes the umbrella pays for the types and the
+// parse (about 90M instructions, and detail/json.hpp another 31M: benchmarks/README.md).
 //
 // What AWS checks and in which order (docs/resource-policies.md has each rule with its evidence;
 // [API] the API model, [UG] the Secrets Manager User Guide, [OBS] a recorded AWS answer,
@@ -104,6 +106,14 @@ struct validation {
 namespace detail {
 namespace json = secretstage::detail::json;
 
+// The functions below that compare strings or build containers are templates over an unused D
+// (always void) with their types spelled deferred_t (detail/deferred.hpp), so that a translation
+// unit that includes this header without calling them does not compile their bodies.
+template <class D>
+using value_t = deferred_t<json::value, D>;
+template <class T, class D>
+using list_t = deferred_t<std::optional<std::vector<T>>, D>;
+
 /// The length of `text` in UTF-16 code units, as AWS's Java front end counts a string
 /// (String.length()): a character above U+FFFF counts 2. An ill-formed UTF-8 part counts 1, as
 /// the U+FFFD it would decode to.
@@ -152,7 +162,8 @@ namespace json = secretstage::detail::json;
 
 /// A string, or a non-empty array of strings [IAM: <action_string_list>, <resource_string_list>,
 /// principal values]; nullopt otherwise.
-inline std::optional<std::vector<std::string>> string_list(json::value v) {
+template <class D = void>
+list_t<std::string, D> string_list(value_t<D> v) {
   std::vector<std::string> out;
   if (v.type() == json::kind::string) {
     out.push_back(v.string());
@@ -160,7 +171,7 @@ inline std::optional<std::vector<std::string>> string_list(json::value v) {
   }
   if (v.type() != json::kind::array) return std::nullopt;
   bool ok = true;
-  v.for_each_element([&](json::value e) {
+  v.for_each_element([&](value_t<D> e) {
     if (e.type() != json::kind::string) {
       ok = false;
       return;
@@ -173,8 +184,9 @@ inline std::optional<std::vector<std::string>> string_list(json::value v) {
 
 /// A condition value list [IAM: <condition_value_list>]: strings, numbers or booleans, one or a
 /// non-empty array.
-inline std::optional<std::vector<std::string>> condition_values(json::value v) {
-  const auto scalar = [](json::value e) -> std::optional<std::string> {
+template <class D = void>
+list_t<std::string, D> condition_values(value_t<D> v) {
+  const auto scalar = [](value_t<D> e) -> deferred_t<std::optional<std::string>, D> {
     switch (e.type()) {
       case json::kind::string:
         return e.string();
@@ -193,7 +205,7 @@ inline std::optional<std::vector<std::string>> condition_values(json::value v) {
     return out;
   }
   bool ok = true;
-  v.for_each_element([&](json::value e) {
+  v.for_each_element([&](value_t<D> e) {
     auto one = ok ? scalar(e) : std::nullopt;
     if (!one) {
       ok = false;
@@ -207,10 +219,11 @@ inline std::optional<std::vector<std::string>> condition_values(json::value v) {
 
 /// The members of an object, or nullopt when a key repeats ([ruling]: which of two values IAM
 /// would take is not documented, so a repeated key is malformed).
-inline std::optional<std::vector<std::pair<std::string, json::value>>> members(json::value v) {
-  std::vector<std::pair<std::string, json::value>> out;
+template <class D = void>
+list_t<std::pair<std::string, json::value>, D> members(value_t<D> v) {
+  deferred_t<std::vector<std::pair<std::string, json::value>>, D> out;
   bool unique = true;
-  v.for_each_member([&](std::string key, json::value value) {
+  v.for_each_member([&](std::string key, value_t<D> value) {
     for (const auto& m : out)
       if (m.first == key) unique = false;
     out.emplace_back(std::move(key), value);
@@ -221,7 +234,8 @@ inline std::optional<std::vector<std::pair<std::string, json::value>>> members(j
 
 /// [IAM] the condition operators of the IAM reference (reference_policies_elements_condition_
 /// operators), before the optional "IfExists" suffix and "ForAnyValue:"/"ForAllValues:" prefix.
-[[nodiscard]] constexpr bool is_condition_operator(std::string_view op) noexcept {
+template <class D = void>
+[[nodiscard]] constexpr bool is_condition_operator(deferred_t<std::string_view, D> op) noexcept {
   constexpr std::string_view known[] = {"StringEquals",
                                         "StringNotEquals",
                                         "StringEqualsIgnoreCase",
@@ -261,7 +275,9 @@ struct operator_parts {
   bool if_exists = false;
 };
 
-[[nodiscard]] constexpr std::optional<operator_parts> split_operator(std::string_view op) noexcept {
+template <class D = void>
+[[nodiscard]] constexpr deferred_t<std::optional<operator_parts>, D> split_operator(
+    deferred_t<std::string_view, D> op) noexcept {
   operator_parts parts;
   for (std::string_view q : {std::string_view("ForAnyValue:"), std::string_view("ForAllValues:")}) {
     if (op.substr(0, q.size()) == q) {
@@ -275,13 +291,14 @@ struct operator_parts {
     parts.if_exists = true;
     op.remove_suffix(suffix.size());
   }
-  if (!is_condition_operator(op) || (op == "Null" && parts.if_exists)) return std::nullopt;
+  if (!is_condition_operator<D>(op) || (op == "Null" && parts.if_exists)) return std::nullopt;
   parts.base = op;
   return parts;
 }
 
 /// [IAM] an action is "*" or "<service prefix>:<action name>", both non-empty.
-[[nodiscard]] constexpr bool is_action(std::string_view a) noexcept {
+template <class D = void>
+[[nodiscard]] constexpr bool is_action(deferred_t<std::string_view, D> a) noexcept {
   if (a == "*") return true;
   const std::size_t colon = a.find(':');
   return colon != std::string_view::npos && colon != 0 && colon + 1 < a.size() &&
@@ -289,16 +306,19 @@ struct operator_parts {
 }
 
 /// [IAM] a resource is "*" or an ARN.
-[[nodiscard]] constexpr bool is_resource(std::string_view r) noexcept {
+template <class D = void>
+[[nodiscard]] constexpr bool is_resource(deferred_t<std::string_view, D> r) noexcept {
   return r == "*" || r.substr(0, 4) == "arn:";
 }
 
 /// [IAM] the principal types of a Principal object.
-[[nodiscard]] constexpr bool is_principal_type(std::string_view t) noexcept {
+template <class D = void>
+[[nodiscard]] constexpr bool is_principal_type(deferred_t<std::string_view, D> t) noexcept {
   return t == "AWS" || t == "Service" || t == "Federated" || t == "CanonicalUser";
 }
 
-inline std::optional<principal_set> parse_principal(json::value v) {
+template <class D = void>
+deferred_t<std::optional<principal_set>, D> parse_principal(value_t<D> v) {
   principal_set out;
   if (v.type() == json::kind::string) {
     if (v.string() != "*") return std::nullopt;
@@ -306,11 +326,11 @@ inline std::optional<principal_set> parse_principal(json::value v) {
     return out;
   }
   if (v.type() != json::kind::object) return std::nullopt;
-  auto ms = members(v);
+  auto ms = members<D>(v);
   if (!ms || ms->empty()) return std::nullopt;
   for (auto& [type, value] : *ms) {
-    if (!is_principal_type(type)) return std::nullopt;
-    auto values = string_list(value);
+    if (!is_principal_type<D>(type)) return std::nullopt;
+    auto values = string_list<D>(value);
     if (!values) return std::nullopt;
     for (auto& one : *values) {
       if (one.empty()) return std::nullopt;
@@ -320,17 +340,18 @@ inline std::optional<principal_set> parse_principal(json::value v) {
   return out;
 }
 
-inline std::optional<std::vector<condition>> parse_conditions(json::value v) {
+template <class D = void>
+list_t<condition, D> parse_conditions(value_t<D> v) {
   if (v.type() != json::kind::object) return std::nullopt;
-  auto ops = members(v);
+  auto ops = members<D>(v);
   if (!ops || ops->empty()) return std::nullopt;
-  std::vector<condition> out;
+  deferred_t<std::vector<condition>, D> out;
   for (auto& [op, block] : *ops) {
-    if (!split_operator(op) || block.type() != json::kind::object) return std::nullopt;
-    auto keys = members(block);
+    if (!split_operator<D>(op) || block.type() != json::kind::object) return std::nullopt;
+    auto keys = members<D>(block);
     if (!keys || keys->empty()) return std::nullopt;
     for (auto& [key, value] : *keys) {
-      auto values = condition_values(value);
+      auto values = condition_values<D>(value);
       if (key.empty() || !values) return std::nullopt;
       out.push_back(condition{op, std::move(key), std::move(*values)});
     }
@@ -340,10 +361,11 @@ inline std::optional<std::vector<condition>> parse_conditions(json::value v) {
 
 /// Action/NotAction or Resource/NotResource: the first of the pair seen, a list whose every item
 /// is `valid`, stored with which form it was.
-inline bool take_list(json::value v, bool negated_form, bool (*valid)(std::string_view), bool& seen,
-                      std::vector<std::string>& items, bool& negated) {
+template <class D = void>
+bool take_list(value_t<D> v, bool negated_form, bool (*valid)(std::string_view), bool& seen,
+               deferred_t<std::vector<std::string>, D>& items, bool& negated) {
   if (seen) return false;
-  auto list = string_list(v);
+  auto list = string_list<D>(v);
   if (!list) return false;
   for (const auto& item : *list)
     if (!valid(item)) return false;
@@ -357,11 +379,12 @@ inline bool take_list(json::value v, bool negated_form, bool (*valid)(std::strin
 /// (Resource | NotResource), Condition? }: every element at most once, no other member. A
 /// resource policy must name its principal [IAM: "You must use the Principal element in
 /// resource-based policies"].
-inline std::optional<statement> parse_statement(json::value v) {
+template <class D = void>
+deferred_t<std::optional<statement>, D> parse_statement(value_t<D> v) {
   if (v.type() != json::kind::object) return std::nullopt;
-  auto ms = members(v);
+  auto ms = members<D>(v);
   if (!ms) return std::nullopt;
-  statement out;
+  deferred_t<statement, D> out;
   bool has_effect = false, has_principal = false, has_action = false, has_resource = false;
   for (auto& [key, value] : *ms) {
     if (key == "Sid") {
@@ -369,26 +392,27 @@ inline std::optional<statement> parse_statement(json::value v) {
       out.sid = value.string();
     } else if (key == "Effect") {
       if (value.type() != json::kind::string) return std::nullopt;
-      const std::string e = value.string();
+      const deferred_t<std::string, D> e = value.string();
       if (e != "Allow" && e != "Deny") return std::nullopt;  // [UG] "AllowSomething" is refused
       out.effect = e == "Allow" ? effect::allow : effect::deny;
       has_effect = true;
     } else if (key == "Principal" || key == "NotPrincipal") {
       if (has_principal) return std::nullopt;
-      auto p = parse_principal(value);
+      auto p = parse_principal<D>(value);
       if (!p) return std::nullopt;
       out.principal = std::move(*p);
       out.not_principal = key == "NotPrincipal";
       has_principal = true;
     } else if (key == "Action" || key == "NotAction") {
-      if (!take_list(value, key == "NotAction", is_action, has_action, out.actions, out.not_action))
+      if (!take_list<D>(value, key == "NotAction", is_action<D>, has_action, out.actions,
+                        out.not_action))
         return std::nullopt;
     } else if (key == "Resource" || key == "NotResource") {
-      if (!take_list(value, key == "NotResource", is_resource, has_resource, out.resources,
-                     out.not_resource))
+      if (!take_list<D>(value, key == "NotResource", is_resource<D>, has_resource, out.resources,
+                        out.not_resource))
         return std::nullopt;
     } else if (key == "Condition") {
-      auto cs = parse_conditions(value);
+      auto cs = parse_conditions<D>(value);
       if (!cs) return std::nullopt;
       out.conditions = std::move(*cs);
     } else {
@@ -403,7 +427,8 @@ inline std::optional<statement> parse_statement(json::value v) {
 
 /// Rule 1 alone: the request constraint on ResourcePolicy, which AWS checks with the request's
 /// other member constraints, before it looks at the secret (the operations' check_request).
-inline result<void> check_length(std::string_view text) {
+template <class D = void>
+deferred_t<result<void>, D> check_length(std::string_view text) {
   const std::size_t length = detail::utf16_length(text);
   if (length < min_document_length)
     return messages::length_at_least(member_name, min_document_length);
@@ -428,22 +453,23 @@ inline result<void> check_length(std::string_view text) {
 ///               with optional ForAnyValue:/ForAllValues: and IfExists
 /// Not checked [ruling]: whether a principal exists ("This resource policy contains an
 /// unsupported principal.", which needs IAM), whether a service principal is a real service.
-inline result<document> parse_document(std::string_view text) {
+template <class D = void>
+deferred_t<result<document>, D> parse_document(std::string_view text) {
   namespace json = secretstage::detail::json;
-  SECRETSTAGE_TRYV(check_length(text));
+  SECRETSTAGE_TRYV(check_length<D>(text));
   // [ruling] the text is a JSON string's contents, not a byte stream: a leading U+FEFF is a
   // character before the value, as Java's JSON parsers read a String.
-  if (json::skip_bom(text) != 0 || !json::is_valid(text)) return messages::malformed_policy();
-  const json::value root = json::root(text);
+  if (json::skip_bom<D>(text) != 0 || !json::is_valid<D>(text)) return messages::malformed_policy();
+  const detail::value_t<D> root = json::root<D>(text);
   if (root.type() != json::kind::object) return messages::malformed_policy();
-  auto ms = detail::members(root);
+  auto ms = detail::members<D>(root);
   if (!ms) return messages::malformed_policy();
-  document out;
+  deferred_t<document, D> out;
   bool has_statement = false;
   for (auto& [key, value] : *ms) {
     if (key == "Version") {
       if (value.type() != json::kind::string) return messages::malformed_policy();
-      std::string v = value.string();
+      deferred_t<std::string, D> v = value.string();
       if (v != "2012-10-17" && v != "2008-10-17") return messages::malformed_policy();
       out.version = std::move(v);
     } else if (key == "Id") {
@@ -452,14 +478,14 @@ inline result<document> parse_document(std::string_view text) {
     } else if (key == "Statement") {
       has_statement = true;
       if (value.type() == json::kind::object) {
-        auto s = detail::parse_statement(value);
+        auto s = detail::parse_statement<D>(value);
         if (!s) return messages::malformed_policy();
         out.statements.push_back(std::move(*s));
       } else if (value.type() == json::kind::array) {
         bool ok = true;
-        value.for_each_element([&](json::value e) {
+        value.for_each_element([&](detail::value_t<D> e) {
           if (!ok) return;
-          auto s = detail::parse_statement(e);
+          auto s = detail::parse_statement<D>(e);
           if (!s) {
             ok = false;
             return;
@@ -479,8 +505,9 @@ inline result<document> parse_document(std::string_view text) {
 }
 
 /// Rules 1–3 without the parsed document.
-inline result<void> validate_policy_document(std::string_view text) {
-  auto parsed = parse_document(text);
+template <class D = void>
+deferred_t<result<void>, D> validate_policy_document(std::string_view text) {
+  auto parsed = parse_document<D>(text);
   if (!parsed) return parsed.error();
   return ok();
 }
@@ -525,11 +552,12 @@ namespace detail {
 /// aws:SourceIp IpAddress) on a restricting key with only fixed values. IfExists does not restrict
 /// (a request without the key passes), nor does ForAllValues: (an empty set passes), nor a
 /// negated operator.
-[[nodiscard]] inline bool restricts(const condition& c, bool negated) {
-  const auto parts = split_operator(c.op);
+template <class D = void>
+[[nodiscard]] bool restricts(const deferred_t<condition, D>& c, bool negated) {
+  const auto parts = split_operator<D>(c.op);
   if (!parts || parts->if_exists || parts->qualifier == "ForAllValues") return false;
   if (!is_restricting_key(c.key) || c.values.empty()) return false;
-  const std::string_view base = parts->base;
+  const deferred_t<std::string_view, D> base = parts->base;
   if (iequals(c.key, "aws:SourceIp")) {
     if (base != (negated ? "NotIpAddress" : "IpAddress")) return false;
     for (const auto& v : c.values)
@@ -548,7 +576,8 @@ namespace detail {
 
 /// Everyone: Principal "*" or a "*" among its values [IAM: {"AWS": "*"} is everyone]; an Allow
 /// with NotPrincipal grants everyone but the listed principals.
-[[nodiscard]] inline bool applies_to_everyone(const statement& s) {
+template <class D = void>
+[[nodiscard]] bool applies_to_everyone(const deferred_t<statement, D>& s) {
   if (s.not_principal) return s.effect == effect::allow;
   if (s.principal.everyone) return true;
   for (const auto& [type, value] : s.principal.entries)
@@ -558,7 +587,9 @@ namespace detail {
 
 /// Whether the statement's actions can include `action` ("secretsmanager:<Name>", or
 /// "secretsmanager:*" for "some Secrets Manager action"). NotAction: anything it does not list.
-[[nodiscard]] inline bool covers_action(const statement& s, std::string_view action) {
+template <class D = void>
+[[nodiscard]] bool covers_action(const deferred_t<statement, D>& s,
+                                 deferred_t<std::string_view, D> action) {
   bool listed = false;
   for (const auto& a : s.actions) {
     if (action.substr(action.size() - 1) == "*") {
@@ -585,8 +616,9 @@ namespace detail {
 /// rule): Deny to everyone, on every Secrets Manager action, unconditional except for one negated
 /// restricting condition (e.g. StringNotEquals aws:SourceAccount "111122223333"). It confines
 /// every Allow of the policy to that origin.
-[[nodiscard]] inline bool confines_everything(const statement& s) {
-  if (s.effect != effect::deny || s.not_principal || !applies_to_everyone(s)) return false;
+template <class D = void>
+[[nodiscard]] bool confines_everything(const deferred_t<statement, D>& s) {
+  if (s.effect != effect::deny || s.not_principal || !applies_to_everyone<D>(s)) return false;
   if (s.not_action || s.not_resource || s.conditions.size() != 1) return false;
   bool all_actions = false;
   for (const auto& a : s.actions)
@@ -594,7 +626,7 @@ namespace detail {
   bool all_resources = false;
   for (const auto& r : s.resources)
     if (r == "*") all_resources = true;
-  return all_actions && all_resources && restricts(s.conditions.front(), true);
+  return all_actions && all_resources && restricts<D>(s.conditions.front(), true);
 }
 
 }  // namespace detail
@@ -611,15 +643,16 @@ namespace detail {
 ///             a fixed aws:SourceAccount, aws:SourceArn, aws:SourceVpc, aws:SourceVpce [UG], ...);
 ///   not public ⇐ Deny statements never grant; a Deny that confines every request to a fixed
 ///             origin (detail::confines_everything) makes every Allow non-public [ruling].
-[[nodiscard]] inline bool is_public_policy(const document& doc) {
+template <class D = void>
+[[nodiscard]] bool is_public_policy(const deferred_t<document, D>& doc) {
   for (const auto& s : doc.statements)
-    if (detail::confines_everything(s)) return false;
+    if (detail::confines_everything<D>(s)) return false;
   for (const auto& s : doc.statements) {
-    if (s.effect != effect::allow || !detail::applies_to_everyone(s)) continue;
-    if (!detail::covers_action(s, "secretsmanager:*")) continue;
+    if (s.effect != effect::allow || !detail::applies_to_everyone<D>(s)) continue;
+    if (!detail::covers_action<D>(s, "secretsmanager:*")) continue;
     bool restricted = false;
     for (const auto& c : s.conditions)
-      if (detail::restricts(c, false)) restricted = true;
+      if (detail::restricts<D>(c, false)) restricted = true;
     if (!restricted) return true;
   }
   return false;
@@ -631,13 +664,14 @@ namespace detail {
 /// leaves nobody able to change the policy again. [ruling] NotResource and resource patterns are
 /// not analysed (the secret's ARN is not known here), and the check is ValidateResourcePolicy's
 /// only: PutResourcePolicy stores such a policy.
-[[nodiscard]] inline bool locks_out(const document& doc) {
+template <class D = void>
+[[nodiscard]] bool locks_out(const deferred_t<document, D>& doc) {
   for (const auto& s : doc.statements) {
     if (s.effect != effect::deny || s.not_principal || s.not_resource ||
-        !detail::applies_to_everyone(s) || !s.conditions.empty())
+        !detail::applies_to_everyone<D>(s) || !s.conditions.empty())
       continue;
-    if (!detail::covers_action(s, "secretsmanager:PutResourcePolicy") &&
-        !detail::covers_action(s, "secretsmanager:DeleteResourcePolicy"))
+    if (!detail::covers_action<D>(s, "secretsmanager:PutResourcePolicy") &&
+        !detail::covers_action<D>(s, "secretsmanager:DeleteResourcePolicy"))
       continue;
     for (const auto& r : s.resources)
       if (r == "*") return true;
@@ -649,10 +683,12 @@ namespace detail {
 /// by default [API]), PublicPolicyException "You can't attach a resource-based policy that allows
 /// broad access to the secret." [UG] when is_public_policy(). Without it, a public policy is stored
 /// [OBS]. The document is stored as given, not normalized [OBS: GetResourcePolicy returns it].
-inline result<void> check_put_resource_policy(std::string_view text, bool block_public_policy) {
-  auto parsed = parse_document(text);
+template <class D = void>
+deferred_t<result<void>, D> check_put_resource_policy(std::string_view text,
+                                                      bool block_public_policy) {
+  auto parsed = parse_document<D>(text);
   if (!parsed) return parsed.error();
-  if (block_public_policy && is_public_policy(parsed.value()))
+  if (block_public_policy && is_public_policy<D>(parsed.value()))
     return messages::public_policy_blocked();
   return ok();
 }
@@ -662,14 +698,15 @@ inline result<void> check_put_resource_policy(std::string_view text, bool block_
 /// passes them gets PolicyValidationPassed and one ValidationErrors entry per finding, in this
 /// order: broad access (is_public_policy) [UG text, ruling name], lockout (locks_out) [UG text,
 /// ruling name]. No finding: {true, []} [API example: "ValidationErrors": []].
-inline result<validation> validate_resource_policy(std::string_view text) {
-  auto parsed = parse_document(text);
+template <class D = void>
+deferred_t<result<validation>, D> validate_resource_policy(std::string_view text) {
+  auto parsed = parse_document<D>(text);
   if (!parsed) return parsed.error();
-  validation out;
-  if (is_public_policy(parsed.value()))
+  deferred_t<validation, D> out;
+  if (is_public_policy<D>(parsed.value()))
     out.errors.push_back(
         {std::string(messages::broad_access_check), messages::broad_access_text()});
-  if (locks_out(parsed.value()))
+  if (locks_out<D>(parsed.value()))
     out.errors.push_back({std::string(messages::lockout_check), messages::lockout_text()});
   out.passed = out.errors.empty();
   return out;
@@ -679,10 +716,14 @@ inline result<validation> validate_resource_policy(std::string_view text) {
 /// values as strings. parse_document(to_json(d)) is d up to the order of principal types,
 /// condition operators and keys, and to_json of it is to_json(d) again (when it still fits rule
 /// 1). For tests and the fuzz target: the operations store the text as given.
-[[nodiscard]] inline std::string to_json(const document& doc) {
+template <class D = void>
+[[nodiscard]] deferred_t<std::string, D> to_json(const deferred_t<document, D>& doc) {
   namespace json = secretstage::detail::json;
-  const auto list = [](const std::vector<std::string>& items) {
-    std::string out = "[";
+  using string = deferred_t<std::string, D>;
+  using strings = deferred_t<std::vector<std::string>, D>;
+  using writer = deferred_t<json::object_writer, D>;
+  const auto list = [](const strings& items) {
+    string out = "[";
     for (std::size_t i = 0; i < items.size(); ++i) {
       if (i != 0) out.push_back(',');
       json::append_string(out, items[i]);
@@ -690,24 +731,24 @@ inline result<validation> validate_resource_policy(std::string_view text) {
     out.push_back(']');
     return out;
   };
-  std::string statements = "[";
+  string statements = "[";
   for (std::size_t i = 0; i < doc.statements.size(); ++i) {
     const statement& s = doc.statements[i];
-    json::object_writer w;
+    writer w;
     if (s.sid) w.add("Sid", json::quoted(*s.sid));
     w.add("Effect", s.effect == effect::allow ? "\"Allow\"" : "\"Deny\"");
     if (s.principal.everyone) {
       w.add(s.not_principal ? "NotPrincipal" : "Principal", "\"*\"");
     } else {
-      std::vector<std::string> types;
+      strings types;
       for (const auto& [type, value] : s.principal.entries) {
         bool seen = false;
         for (const auto& t : types) seen = seen || t == type;
         if (!seen) types.push_back(type);
       }
-      json::object_writer p;
+      writer p;
       for (const auto& t : types) {
-        std::vector<std::string> values;
+        strings values;
         for (const auto& [type, value] : s.principal.entries)
           if (type == t) values.push_back(value);
         p.add(t, list(values));
@@ -717,15 +758,15 @@ inline result<validation> validate_resource_policy(std::string_view text) {
     w.add(s.not_action ? "NotAction" : "Action", list(s.actions));
     w.add(s.not_resource ? "NotResource" : "Resource", list(s.resources));
     if (!s.conditions.empty()) {
-      std::vector<std::string> ops;
+      strings ops;
       for (const auto& c : s.conditions) {
         bool seen = false;
         for (const auto& o : ops) seen = seen || o == c.op;
         if (!seen) ops.push_back(c.op);
       }
-      json::object_writer cw;
+      writer cw;
       for (const auto& o : ops) {
-        json::object_writer kw;
+        writer kw;
         for (const auto& c : s.conditions)
           if (c.op == o) kw.add(c.key, list(c.values));
         cw.add(o, std::move(kw).str());
@@ -736,7 +777,7 @@ inline result<validation> validate_resource_policy(std::string_view text) {
     statements.append(std::move(w).str());
   }
   statements.push_back(']');
-  json::object_writer top;
+  writer top;
   if (doc.version) top.add("Version", json::quoted(*doc.version));
   if (doc.id) top.add("Id", json::quoted(*doc.id));
   top.add("Statement", std::move(statements));

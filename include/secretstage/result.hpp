@@ -9,6 +9,7 @@
 #include <boost/outcome/try.hpp>
 #include <boost/version.hpp>
 
+#include "detail/deferred.hpp"
 #include "error.hpp"
 
 namespace secretstage {

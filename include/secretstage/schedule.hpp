@@ -69,6 +69,11 @@ struct rotation_window {
   friend bool operator==(const rotation_window&, const rotation_window&) = default;
 };
 
+// The functions here that are not constexpr, and the parsers, are templates over an unused D
+// (always void) with their types spelled deferred_t (detail/deferred.hpp): a translation unit that
+// includes this header (the umbrella does) without computing a schedule does not compile them.
+// Callers see the same signatures.
+
 namespace detail::schedule {
 
 inline constexpr std::int64_t ms_per_hour = 3'600'000;
@@ -142,7 +147,8 @@ struct civil {
 
 /// The longest run of days without a firing day, over one whole 400-year Gregorian cycle (after
 /// which weekdays and leap years repeat), or a value above 400 years when no day ever fires.
-[[nodiscard]] inline std::int64_t longest_gap_in_days(const cron_schedule& c) noexcept {
+template <class D = void>
+[[nodiscard]] std::int64_t longest_gap_in_days(const deferred_t<cron_schedule, D>& c) noexcept {
   constexpr std::int64_t cycle = 146097;
   constexpr std::int64_t first = 10957;  // 2000-01-01
   std::int64_t previous = -1;
@@ -176,7 +182,8 @@ struct civil {
 
 /// The first instant on the hour strictly after `t` that the cron selects. A validated cron
 /// fires at least once every 366 days, so the search ends.
-[[nodiscard]] inline timestamp next_firing(const cron_schedule& c, timestamp t) noexcept {
+template <class D = void>
+[[nodiscard]] timestamp next_firing(const deferred_t<cron_schedule, D>& c, timestamp t) noexcept {
   const std::int64_t from = floor_hour(t.epoch_ms) + ms_per_hour;
   std::int64_t day = day_of({from});
   auto hour = static_cast<unsigned>((from - day * timestamp::ms_per_day) / ms_per_hour);
@@ -228,13 +235,13 @@ inline constexpr std::string_view weekday_names[12] = {"SUN", "MON", "TUE", "WED
 
 /// A field of values `lo`–`hi`: comma-separated items, each `*`, `v`, `a-b`, with an optional
 /// `/step` (`*/s`, `v/s`: from v to hi). Returns the bit set, or nullopt when invalid.
-[[nodiscard]] constexpr std::optional<std::uint32_t> parse_set(std::string_view field, int lo,
-                                                               int hi,
-                                                               const std::string_view* names) {
+template <class D = void>
+[[nodiscard]] constexpr deferred_t<std::optional<std::uint32_t>, D> parse_set(
+    deferred_t<std::string_view, D> field, int lo, int hi, const std::string_view* names) {
   std::uint32_t bits = 0;
   while (true) {
     const std::size_t comma = field.find(',');
-    std::string_view item = field.substr(0, comma);
+    deferred_t<std::string_view, D> item = field.substr(0, comma);
     int step = 1;
     const std::size_t slash = item.find('/');
     const bool stepped = slash != std::string_view::npos;
@@ -296,15 +303,16 @@ inline constexpr std::string_view weekday_names[12] = {"SUN", "MON", "TUE", "WED
   return count == n;
 }
 
-[[nodiscard]] inline result<cron_schedule> parse_cron(std::string_view expression,
-                                                      std::string_view body) {
+template <class D = void>
+[[nodiscard]] deferred_t<result<cron_schedule>, D> parse_cron(
+    deferred_t<std::string_view, D> expression, std::string_view body) {
   const auto invalid = [&] { return messages::invalid_schedule_expression(expression); };
-  std::string_view f[6];
+  deferred_t<std::string_view, D> f[6];
   if (!split_fields(body, f, 6)) return invalid();
   if (f[0] != "0" || f[5] != "*") return invalid();
   cron_schedule c;
-  const auto hours = parse_set(f[1], 0, 23, nullptr);
-  const auto months = parse_set(f[3], 1, 12, month_names);
+  const auto hours = parse_set<D>(f[1], 0, 23, nullptr);
+  const auto months = parse_set<D>(f[3], 1, 12, month_names);
   if (!hours || !months) return invalid();
   c.hours = *hours;
   c.months = static_cast<std::uint16_t>(*months);
@@ -314,7 +322,7 @@ inline constexpr std::string_view weekday_names[12] = {"SUN", "MON", "TUE", "WED
     if (f[2] == "L") {
       c.rule = cron_schedule::day_rule::last_day_of_month;
     } else {
-      const auto days = parse_set(f[2], 1, 31, nullptr);
+      const auto days = parse_set<D>(f[2], 1, 31, nullptr);
       if (!days) return invalid();
       c.days_of_month = *days;
     }
@@ -334,7 +342,7 @@ inline constexpr std::string_view weekday_names[12] = {"SUN", "MON", "TUE", "WED
     c.rule = cron_schedule::day_rule::last_weekday_of_month;
     c.weekday = static_cast<std::uint8_t>(w);
   } else {
-    const auto days = parse_set(f[4], 1, 7, weekday_names);
+    const auto days = parse_set<D>(f[4], 1, 7, weekday_names);
     if (!days) return invalid();
     c.rule = cron_schedule::day_rule::days_of_week;
     c.days_of_week = static_cast<std::uint8_t>(*days);
@@ -343,9 +351,10 @@ inline constexpr std::string_view weekday_names[12] = {"SUN", "MON", "TUE", "WED
 }
 
 /// `rate(N unit)`: N a positive integer (at most 9 digits), unit hour, hours, day or days.
-[[nodiscard]] inline result<rotation_schedule> parse_rate(std::string_view expression,
-                                                          std::string_view body) {
-  std::string_view f[2];
+template <class D = void>
+[[nodiscard]] deferred_t<result<rotation_schedule>, D> parse_rate(
+    deferred_t<std::string_view, D> expression, std::string_view body) {
+  deferred_t<std::string_view, D> f[2];
   if (!split_fields(body, f, 2) || f[0].size() > 9) {
     return messages::invalid_schedule_expression(expression);
   }
@@ -387,18 +396,21 @@ inline bool rotation_schedule::in_hours() const noexcept {
 ///   a window reaching into the next one    InvalidParameterException rotation_window_overlaps_next
 /// Cost: O(1), except for a cron on days 29–31 or a fifth weekday, which is checked day by day
 /// over one 400-year Gregorian cycle (about 146,000 cheap steps).
-[[nodiscard]] inline result<rotation_schedule> parse_schedule_expression(
-    std::string_view expression, const std::optional<std::string>& duration = std::nullopt) {
+template <class D = void>
+[[nodiscard]] deferred_t<result<rotation_schedule>, D> parse_schedule_expression(
+    deferred_t<std::string_view, D> expression,
+    const std::optional<std::string>& duration = std::nullopt) {
   namespace d = detail::schedule;
-  rotation_schedule s;
-  const auto body_of = [&](std::string_view prefix) -> std::optional<std::string_view> {
+  deferred_t<rotation_schedule, D> s;
+  const auto body_of =
+      [&](std::string_view prefix) -> deferred_t<std::optional<std::string_view>, D> {
     if (expression.size() < prefix.size() + 1 || expression.substr(0, prefix.size()) != prefix ||
         expression.back() != ')')
       return std::nullopt;
     return expression.substr(prefix.size(), expression.size() - prefix.size() - 1);
   };
   if (const auto body = body_of("rate(")) {
-    auto r = d::parse_rate(expression, *body);
+    auto r = d::parse_rate<D>(expression, *body);
     if (!r) return r.error();
     s = r.value();
     const std::int64_t hours =
@@ -406,11 +418,11 @@ inline bool rotation_schedule::in_hours() const noexcept {
     if (hours < d::min_hours_between_rotations) return messages::rotation_too_frequent();
     if (hours > d::max_rate_days * 24) return messages::rotation_period_too_long();
   } else if (const auto cron_body = body_of("cron(")) {
-    auto c = d::parse_cron(expression, *cron_body);
+    auto c = d::parse_cron<D>(expression, *cron_body);
     if (!c) return c.error();
     s.type = rotation_schedule::kind::cron;
     s.cron = c.value();
-    if (d::may_skip_a_year(s.cron) && d::longest_gap_in_days(s.cron) > 366)
+    if (d::may_skip_a_year(s.cron) && d::longest_gap_in_days<D>(s.cron) > 366)
       return messages::invalid_schedule_expression(expression);
     if (d::smallest_hour_gap(s.cron.hours, true) < d::min_hours_between_rotations)
       return messages::rotation_too_frequent();
@@ -452,20 +464,22 @@ inline bool rotation_schedule::in_hours() const noexcept {
 /// (InvalidParameterException rotation_schedule_required); AutomaticallyAfterDays 1–1000
 /// (ValidationException, AWS's range text); then parse_schedule_expression's checks, or, with
 /// AutomaticallyAfterDays, the Duration's (1–24 hours; the window starts at midnight UTC).
-[[nodiscard]] inline result<rotation_schedule> parse_rotation_rules(const rotation_rules& rules) {
+template <class D = void>
+[[nodiscard]] deferred_t<result<rotation_schedule>, D> parse_rotation_rules(
+    const deferred_t<rotation_rules, D>& rules) {
   if (rules.automatically_after_days && rules.schedule_expression)
     return messages::rotation_frequency_and_schedule();
   if (rules.schedule_expression)
-    return parse_schedule_expression(*rules.schedule_expression, rules.duration);
+    return parse_schedule_expression<D>(*rules.schedule_expression, rules.duration);
   if (!rules.automatically_after_days) return messages::rotation_schedule_required();
   const std::int64_t days = *rules.automatically_after_days;
   constexpr std::string_view member = "rotationRules.automaticallyAfterDays";
   if (days < 1) return messages::value_at_least(member, days, 1);
   if (days > 1000) return messages::value_at_most(member, days, 1000);
   // The Duration is checked as a rate in days checks it; a rate of one day is always valid.
-  auto r = parse_schedule_expression("rate(1 day)", rules.duration);
+  auto r = parse_schedule_expression<D>("rate(1 day)", rules.duration);
   if (!r) return r.error();
-  rotation_schedule s = r.value();
+  deferred_t<rotation_schedule, D> s = r.value();
   s.type = rotation_schedule::kind::automatically_after_days;
   s.interval = days;
   return s;
@@ -490,8 +504,9 @@ inline bool rotation_schedule::in_hours() const noexcept {
 ///   schedule is due (rate: every N days or hours on from the first; cron: its next time) (ruling)
 /// Precondition: `s` comes from parse_schedule_expression or parse_rotation_rules.
 /// Cost: O(1) for rates; a day-by-day search of at most two years for a cron.
-[[nodiscard]] inline rotation_window next_rotation_window(const rotation_schedule& s,
-                                                          timestamp last_rotation, timestamp now) {
+template <class D = void>
+[[nodiscard]] rotation_window next_rotation_window(const deferred_t<rotation_schedule, D>& s,
+                                                   timestamp last_rotation, timestamp now) {
   namespace d = detail::schedule;
   const std::int64_t day = timestamp::ms_per_day, hour = d::ms_per_hour;
   switch (s.type) {
@@ -521,7 +536,7 @@ inline bool rotation_schedule::in_hours() const noexcept {
       timestamp after = last_rotation;
       if (now.epoch_ms - day > after.epoch_ms) after = {now.epoch_ms - day};
       while (true) {
-        const timestamp start = d::next_firing(s.cron, after);
+        const timestamp start = d::next_firing<D>(s.cron, after);
         if (start.epoch_ms == INT64_MAX) return {start, start};  // a cron that never fires
         const std::int64_t length = s.duration_hours ? *s.duration_hours * hour
                                     : s.in_hours()
@@ -538,9 +553,10 @@ inline bool rotation_schedule::in_hours() const noexcept {
 /// NextRotationDate as DescribeSecret shows it: the last second of the due window (its end minus
 /// one second). One recording of real AWS shows exactly that for a day window ("T23:59:59"); the
 /// same rule for every other kind of window, and inside a window, is a ruling.
-[[nodiscard]] inline timestamp next_rotation_date(const rotation_schedule& s,
-                                                  timestamp last_rotation, timestamp now) {
-  return {next_rotation_window(s, last_rotation, now).end.epoch_ms - 1000};
+template <class D = void>
+[[nodiscard]] timestamp next_rotation_date(const deferred_t<rotation_schedule, D>& s,
+                                           timestamp last_rotation, timestamp now) {
+  return {next_rotation_window<D>(s, last_rotation, now).end.epoch_ms - 1000};
 }
 
 /// AutomaticallyAfterDays as DescribeSecret computes it from the schedule "after every successful
@@ -548,15 +564,16 @@ inline bool rotation_schedule::in_hours() const noexcept {
 /// cron in days, the whole days from the last rotation's day to the day of the due window, at
 /// least 1 (ruling); absent for a schedule in hours, which no whole number of days 1–1000
 /// describes (ruling).
-[[nodiscard]] inline std::optional<std::int64_t> automatically_after_days(
-    const rotation_schedule& s, timestamp last_rotation, timestamp now) {
+template <class D = void>
+[[nodiscard]] deferred_t<std::optional<std::int64_t>, D> automatically_after_days(
+    const deferred_t<rotation_schedule, D>& s, timestamp last_rotation, timestamp now) {
   namespace d = detail::schedule;
   if (s.type == rotation_schedule::kind::automatically_after_days ||
       s.type == rotation_schedule::kind::rate_days)
     return s.interval;
   if (s.in_hours()) return std::nullopt;
   const std::int64_t days =
-      d::day_of(next_rotation_window(s, last_rotation, now).start) - d::day_of(last_rotation);
+      d::day_of(next_rotation_window<D>(s, last_rotation, now).start) - d::day_of(last_rotation);
   return days < 1 ? 1 : days;
 }
 

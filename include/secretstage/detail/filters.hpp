@@ -66,8 +66,12 @@ inline constexpr std::size_t max_filter_value = 512;
 
 // ---- request shape --------------------------------------------------------------------------
 
+// The checks that return a result and the word splitters are templates over an unused D (always
+// void) with their types spelled deferred_t (deferred.hpp): compiled only where they are called.
+
 /// MaxResults within 1..max: ValidationException (AWS's range text, member 'maxResults').
-inline result<void> check_max_results(const std::optional<int>& n, int max) {
+template <class D = void>
+deferred_t<result<void>, D> check_max_results(const std::optional<int>& n, int max) {
   if (!n) return ok();
   if (*n < 1) return messages::value_at_least("maxResults", *n, 1);
   if (*n > max) return messages::value_at_most("maxResults", *n, max);
@@ -75,9 +79,10 @@ inline result<void> check_max_results(const std::optional<int>& n, int max) {
 }
 
 /// NextToken: 1–4096 characters.
-inline result<void> check_next_token(const std::optional<std::string>& token) {
+template <class D = void>
+deferred_t<result<void>, D> check_next_token(const std::optional<std::string>& token) {
   if (!token) return ok();
-  return check_length("nextToken", token->size(), 1, max_next_token);
+  return check_length<D>("nextToken", token->size(), 1, max_next_token);
 }
 
 /// FilterValueStringType's pattern, as the API reference writes it.
@@ -91,15 +96,18 @@ inline constexpr std::string_view filter_value_pattern = R"(^\!?[a-zA-Z0-9 :_@\/
 
 /// Filters: at most 10; each with 1–10 values of at most 512 characters of the pattern's set.
 /// Members are named as AWS names list members ("filters.1.member.values.2.member").
-inline result<void> check_filters(const std::vector<filter>& filters) {
-  SECRETSTAGE_TRYV(check_length("filters", filters.size(), 0, max_filters));
+template <class D = void>
+deferred_t<result<void>, D> check_filters(const deferred_t<std::vector<filter>, D>& filters) {
+  SECRETSTAGE_TRYV(check_length<D>("filters", filters.size(), 0, max_filters));
   for (std::size_t i = 0; i < filters.size(); ++i) {
-    const std::string member = "filters." + std::to_string(i + 1) + ".member.values";
-    SECRETSTAGE_TRYV(check_length(member, filters[i].values.size(), 1, max_filter_values));
+    const deferred_t<std::string, D> member =
+        "filters." + std::to_string(i + 1) + ".member.values";
+    SECRETSTAGE_TRYV(check_length<D>(member, filters[i].values.size(), 1, max_filter_values));
     for (std::size_t j = 0; j < filters[i].values.size(); ++j) {
-      const std::string& value = filters[i].values[j];
-      const std::string value_member = member + "." + std::to_string(j + 1) + ".member";
-      SECRETSTAGE_TRYV(check_length(value_member, value.size(), 0, max_filter_value));
+      const auto& value = filters[i].values[j];
+      const deferred_t<std::string, D> value_member =
+          member + "." + std::to_string(j + 1) + ".member";
+      SECRETSTAGE_TRYV(check_length<D>(value_member, value.size(), 0, max_filter_value));
       if (!detail::all_of(value.begin(), value.end(), is_filter_value_char))
         return messages::pattern_mismatch(value_member, value, filter_value_pattern);
     }
@@ -128,7 +136,9 @@ inline result<void> check_filters(const std::vector<filter>& filters) {
 /// every other character separates words, and a new word also begins where a lower-case letter is
 /// followed by an upper-case one and where letters and digits meet ("credsDatabase#892" ->
 /// creds, database, 892, the User Guide's example).
-[[nodiscard]] inline std::vector<std::string> search_words(std::string_view text) {
+template <class D = void>
+[[nodiscard]] deferred_t<std::vector<std::string>, D> search_words(
+    deferred_t<std::string_view, D> text) {
   enum kind { other, lower, upper, digit };
   auto kind_of = [](char c) {
     if (c >= 'a' && c <= 'z') return lower;
@@ -136,8 +146,8 @@ inline result<void> check_filters(const std::vector<filter>& filters) {
     if (c >= '0' && c <= '9') return digit;
     return other;
   };
-  std::vector<std::string> out;
-  std::string word;
+  deferred_t<std::vector<std::string>, D> out;
+  deferred_t<std::string, D> word;
   kind prev = other;
   for (char c : text) {
     const kind k = kind_of(c);
@@ -153,9 +163,11 @@ inline result<void> check_filters(const std::vector<filter>& filters) {
 
 /// The words of a description as the description filter sees them, lower-cased: maximal runs of
 /// letters and digits (a ruling: AWS says only "words", and its example splits on spaces).
-[[nodiscard]] inline std::vector<std::string> plain_words(std::string_view text) {
-  std::vector<std::string> out;
-  std::string word;
+template <class D = void>
+[[nodiscard]] deferred_t<std::vector<std::string>, D> plain_words(
+    deferred_t<std::string_view, D> text) {
+  deferred_t<std::vector<std::string>, D> out;
+  deferred_t<std::string, D> word;
   for (char c : text) {
     const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     if (alnum) {
@@ -173,9 +185,11 @@ inline result<void> check_filters(const std::vector<filter>& filters) {
 /// order, not case-sensitive (the User Guide: "My Description" matches "Description of my
 /// secret"; AWS answered "a secret" with descriptions "a secret" and "an secret", not "asecret").
 /// A value with no word matches every secret, as an empty prefix does.
-[[nodiscard]] inline bool description_matches(std::string_view description, std::string_view value) {
-  const auto have = plain_words(description);
-  for (const auto& w : plain_words(value)) {
+template <class D = void>
+[[nodiscard]] bool description_matches(deferred_t<std::string_view, D> description,
+                                       std::string_view value) {
+  const auto have = plain_words<D>(description);
+  for (const auto& w : plain_words<D>(value)) {
     if (!detail::any_of(have.begin(), have.end(),
                         [&](const std::string& h) { return starts_with(h, w, true); }))
       return false;
@@ -273,8 +287,10 @@ inline void append_hex(std::string& out, std::uint64_t v) {
 
 /// A hash of everything that decides a filtered listing's content and order: a token issued for
 /// one query does not fit another.
-inline std::uint64_t query_hash(const std::vector<filter>& filters, std::string_view extra) {
-  std::string key(extra);
+template <class D = void>
+std::uint64_t query_hash(const deferred_t<std::vector<filter>, D>& filters,
+                         std::string_view extra) {
+  deferred_t<std::string, D> key(extra);
   for (const auto& f : filters) {
     key.append("|").append(filter_key_name(f.key));
     for (const auto& v : f.values) key.append(":").append(std::to_string(v.size())).append(":").append(v);

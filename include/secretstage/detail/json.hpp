@@ -20,7 +20,14 @@
 #include <utility>
 #include <vector>
 
+#include "deferred.hpp"
+
 namespace secretstage::detail::json {
+
+// The functions that are not constexpr, those that compare strings, and object_writer are
+// templates over an unused D (always void) with their types spelled deferred_t<T, D>
+// (deferred.hpp): the umbrella header includes this one for policy.hpp, and a translation unit
+// that reads or writes no JSON does not compile them.
 
 /// The deepest nesting of arrays and objects a body may have. A Secrets Manager request needs 4
 /// (ListSecrets: body → Filters → Filter → Values); the rest is headroom for unknown members.
@@ -68,7 +75,8 @@ struct utf8_step {
   return {true, n};
 }
 
-inline void append_utf8(std::string& out, std::uint32_t cp) {
+template <class D = void>
+void append_utf8(deferred_t<std::string, D>& out, std::uint32_t cp) {
   if (cp < 0x80) {
     out.push_back(static_cast<char>(cp));
   } else if (cp < 0x800) {
@@ -112,7 +120,8 @@ inline void append_utf8(std::string& out, std::uint32_t cp) {
 }
 
 /// `i` just past a leading UTF-8 byte-order mark, if there is one (JSON parsers skip it).
-[[nodiscard]] constexpr std::size_t skip_bom(std::string_view s) noexcept {
+template <class D = void>
+[[nodiscard]] constexpr std::size_t skip_bom(deferred_t<std::string_view, D> s) noexcept {
   return s.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
 }
 
@@ -197,11 +206,12 @@ inline constexpr std::size_t fail = static_cast<std::size_t>(-1);
 /// Whether `text` is exactly one JSON value (RFC 8259), optionally preceded by a UTF-8
 /// byte-order mark and surrounded by whitespace, with every string valid UTF-8 and at most
 /// `max_depth` nested arrays and objects. Linear time, constant space, no recursion.
-[[nodiscard]] constexpr bool is_valid(std::string_view s) noexcept {
+template <class D = void>
+[[nodiscard]] constexpr bool is_valid(deferred_t<std::string_view, D> s) noexcept {
   static_assert(max_depth <= 64, "the nesting stack is one 64-bit word");
   std::uint64_t in_object = 0;  // bit d: the container at depth d+1 is an object
   std::size_t depth = 0;
-  std::size_t i = skip_space(s, skip_bom(s));
+  std::size_t i = skip_space(s, skip_bom<D>(s));
   bool need_value = true;
   while (true) {
     if (need_value) {
@@ -295,8 +305,9 @@ enum class kind : std::uint8_t { null, boolean, number, string, array, object };
 }
 
 /// The decoded contents of the string literal `literal` (quotes included), from validated text.
-[[nodiscard]] inline std::string decode_string(std::string_view literal) {
-  std::string out;
+template <class D = void>
+[[nodiscard]] deferred_t<std::string, D> decode_string(deferred_t<std::string_view, D> literal) {
+  deferred_t<std::string, D> out;
   out.reserve(literal.size() - 2);
   for (std::size_t i = 1; i + 1 < literal.size();) {
     const char c = literal[i];
@@ -331,7 +342,7 @@ enum class kind : std::uint8_t { null, boolean, number, string, array, object };
           cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
           i += 6;
         }
-        append_utf8(out, cp);
+        append_utf8<D>(out, cp);
         break;
       }
       default:
@@ -368,7 +379,10 @@ class value {
   [[nodiscard]] constexpr bool is_null() const noexcept { return type() == kind::null; }
   [[nodiscard]] constexpr bool boolean() const noexcept { return text_[0] == 't'; }
   /// The string's decoded contents (UTF-8).
-  [[nodiscard]] std::string string() const { return decode_string(text_); }
+  template <class D = void>
+  [[nodiscard]] deferred_t<std::string, D> string() const {
+    return decode_string<D>(text_);
+  }
 
   /// Whether the number has neither a fraction nor an exponent (a JSON "integer").
   [[nodiscard]] constexpr bool is_integral() const noexcept {
@@ -446,7 +460,7 @@ class value {
     if (text_[i] == '}') return;
     while (true) {
       const std::size_t key_end = value_end(text_, i);
-      std::string key = decode_string(text_.substr(i, key_end - i));
+      std::string key = decode_string<deferred_t<void, F>>(text_.substr(i, key_end - i));
       i = skip_space(text_, skip_space(text_, key_end) + 1);  // ':'
       const std::size_t end = value_end(text_, i);
       f(std::move(key), value(text_.substr(i, end - i)));
@@ -461,8 +475,10 @@ class value {
 };
 
 /// The value of text that is_valid() accepted.
-[[nodiscard]] constexpr value root(std::string_view valid_text) noexcept {
-  std::size_t i = skip_space(valid_text, skip_bom(valid_text));
+template <class D = void>
+[[nodiscard]] constexpr deferred_t<value, D> root(
+    deferred_t<std::string_view, D> valid_text) noexcept {
+  std::size_t i = skip_space(valid_text, skip_bom<D>(valid_text));
   std::size_t end = valid_text.size();
   while (end > i && is_space(valid_text[end - 1])) --end;
   return value(valid_text.substr(i, end - i));
@@ -473,7 +489,8 @@ class value {
 /// Appends `s` as a JSON string literal: `"` `\` and control characters escaped (\b \f \n \r \t,
 /// else \u00xx), other characters as UTF-8, and each ill-formed UTF-8 part replaced by U+FFFD
 /// (the output of nlohmann/json's dump with error_handler_t::replace, so writing never fails).
-inline void append_string(std::string& out, std::string_view s) {
+template <class D = void>
+void append_string(deferred_t<std::string, D>& out, deferred_t<std::string_view, D> s) {
   static constexpr char hex[] = "0123456789abcdef";
   out.push_back('"');
   for (std::size_t i = 0; i < s.size();) {
@@ -524,16 +541,18 @@ inline void append_string(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
-[[nodiscard]] inline std::string quoted(std::string_view s) {
-  std::string out;
+template <class D = void>
+[[nodiscard]] deferred_t<std::string, D> quoted(deferred_t<std::string_view, D> s) {
+  deferred_t<std::string, D> out;
   out.reserve(s.size() + 2);
-  append_string(out, s);
+  append_string<D>(out, s);
   return out;
 }
 
 /// The members of one JSON object, written with their keys in byte order (the order of AWS's
 /// API reference): add them in any order, then take str().
-class object_writer {
+template <class D = void>
+class basic_object_writer {
  public:
   /// `rendered` is the member's value as JSON text.
   void add(std::string_view key, std::string rendered) {
@@ -551,7 +570,7 @@ class object_writer {
     out.push_back('{');
     for (std::size_t i = 0; i < members_.size(); ++i) {
       if (i != 0) out.push_back(',');
-      append_string(out, members_[i].key);
+      append_string<D>(out, members_[i].key);
       out.push_back(':');
       out.append(members_[i].rendered);
     }
@@ -564,8 +583,9 @@ class object_writer {
     std::string_view key;
     std::string rendered;
   };
-  std::vector<member> members_;
+  deferred_t<std::vector<member>, D> members_;
 };
+using object_writer = basic_object_writer<>;
 
 // ---- base64 (RFC 4648 §4, with padding) -------------------------------------------------------
 
@@ -581,8 +601,10 @@ inline constexpr std::string_view base64_alphabet =
   return -1;
 }
 
-[[nodiscard]] inline std::string base64_encode(const std::vector<std::uint8_t>& bytes) {
-  std::string out;
+template <class D = void>
+[[nodiscard]] deferred_t<std::string, D> base64_encode(
+    const deferred_t<std::vector<std::uint8_t>, D>& bytes) {
+  deferred_t<std::string, D> out;
   out.reserve((bytes.size() + 2) / 3 * 4);
   std::size_t i = 0;
   for (; i + 3 <= bytes.size(); i += 3) {
@@ -624,8 +646,9 @@ struct base64_decoded {
 /// Decodes canonical, padded base64 from UTF-8 text. The checks run in the order the AWS
 /// deserializer's recorded messages imply: length first, then the last non-pad character, then
 /// the others.
-[[nodiscard]] inline base64_decoded base64_decode(std::string_view s) {
-  base64_decoded out;
+template <class D = void>
+[[nodiscard]] deferred_t<base64_decoded, D> base64_decode(deferred_t<std::string_view, D> s) {
+  deferred_t<base64_decoded, D> out;
   for (char c : s) {
     const auto b = static_cast<unsigned char>(c);
     if ((b & 0xC0) != 0x80) out.length += b >= 0xF0 ? 2 : 1;  // a 4-byte sequence: a pair

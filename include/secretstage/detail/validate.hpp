@@ -26,8 +26,12 @@ inline constexpr std::size_t max_value = 65536;
 inline constexpr std::size_t max_description = 2048;
 inline constexpr std::size_t max_kms_key_id = 2048;
 
-inline result<void> check_length(std::string_view member, std::size_t n, std::size_t min,
-                                 std::size_t max) {
+// The checks below that return a result, compare strings or build containers are templates over
+// an unused D (always void) with their types spelled deferred_t (deferred.hpp): a translation
+// unit compiles them only where it calls them (benchmarks/README.md, header parse cost).
+template <class D = void>
+deferred_t<result<void>, D> check_length(std::string_view member, std::size_t n, std::size_t min,
+                                         std::size_t max) {
   if (n < min) return messages::length_at_least(member, min);
   if (n > max) return messages::length_at_most(member, max);
   return ok();
@@ -49,71 +53,83 @@ inline constexpr name_chars name_char_table{};
 }
 
 /// CreateSecret Name: 1–512 characters of [A-Za-z0-9/_+=.@-].
-inline result<void> check_name(std::string_view name) {
-  SECRETSTAGE_TRYV(check_length("name", name.size(), 1, max_name));
+template <class D = void>
+deferred_t<result<void>, D> check_name(std::string_view name) {
+  SECRETSTAGE_TRYV(check_length<D>("name", name.size(), 1, max_name));
   for (char c : name)
     if (!is_name_char(c)) return messages::invalid_name();
   return ok();
 }
 
-[[nodiscard]] inline bool is_arn(std::string_view id) noexcept { return id.substr(0, 4) == "arn:"; }
+template <class D = void>
+[[nodiscard]] bool is_arn(deferred_t<std::string_view, D> id) noexcept {
+  return id.substr(0, 4) == "arn:";
+}
 
 /// SecretId: 1–2048 characters. Its characters are checked separately, after the lengths of
 /// every member (AWS's framework validates lengths before the service reads the request).
-inline result<void> check_secret_id_length(std::string_view id) {
-  return check_length("secretId", id.size(), 1, max_secret_id);
+template <class D = void>
+deferred_t<result<void>, D> check_secret_id_length(std::string_view id) {
+  return check_length<D>("secretId", id.size(), 1, max_secret_id);
 }
 
 /// A SecretId that is not an ARN must be a valid name.
-inline result<void> check_secret_id_characters(std::string_view id) {
-  if (!is_arn(id))
+template <class D = void>
+deferred_t<result<void>, D> check_secret_id_characters(std::string_view id) {
+  if (!is_arn<D>(id))
     for (char c : id)
       if (!is_name_char(c)) return messages::invalid_name();
   return ok();
 }
 
 /// Both SecretId checks, for requests whose other members carry no length constraint.
-inline result<void> check_secret_id(std::string_view id) {
-  SECRETSTAGE_TRYV(check_secret_id_length(id));
-  return check_secret_id_characters(id);
+template <class D = void>
+deferred_t<result<void>, D> check_secret_id(std::string_view id) {
+  SECRETSTAGE_TRYV(check_secret_id_length<D>(id));
+  return check_secret_id_characters<D>(id);
 }
 
-inline result<void> check_value_lengths(const std::optional<std::string>& s,
-                                        const std::optional<binary>& b) {
+template <class D = void>
+deferred_t<result<void>, D> check_value_lengths(const std::optional<std::string>& s,
+                                                const std::optional<binary>& b) {
   if (s) {
-    SECRETSTAGE_TRYV(check_length("secretString", s->size(), 1, max_value));
+    SECRETSTAGE_TRYV(check_length<D>("secretString", s->size(), 1, max_value));
   }
   if (b) {
-    SECRETSTAGE_TRYV(check_length("secretBinary", b->size(), 1, max_value));
+    SECRETSTAGE_TRYV(check_length<D>("secretBinary", b->size(), 1, max_value));
   }
   return ok();
 }
 
-inline result<void> check_metadata(const std::optional<std::string>& description,
-                                   const std::optional<std::string>& kms_key_id) {
+template <class D = void>
+deferred_t<result<void>, D> check_metadata(const std::optional<std::string>& description,
+                                           const std::optional<std::string>& kms_key_id) {
   if (description) {
-    SECRETSTAGE_TRYV(check_length("description", description->size(), 0, max_description));
+    SECRETSTAGE_TRYV(check_length<D>("description", description->size(), 0, max_description));
   }
   if (kms_key_id) {
-    SECRETSTAGE_TRYV(check_length("kmsKeyId", kms_key_id->size(), 0, max_kms_key_id));
+    SECRETSTAGE_TRYV(check_length<D>("kmsKeyId", kms_key_id->size(), 0, max_kms_key_id));
   }
   return ok();
 }
 
 /// Tags: key 1–128, value 0–256 characters; at most 50 per request.
-inline result<void> check_tags(const std::vector<tag>& tags) {
-  SECRETSTAGE_TRYV(check_length("tags", tags.size(), 0, 50));
+template <class D = void>
+deferred_t<result<void>, D> check_tags(const std::vector<tag>& tags) {
+  SECRETSTAGE_TRYV(check_length<D>("tags", tags.size(), 0, 50));
   for (std::size_t i = 0; i < tags.size(); ++i) {
-    const std::string member = "tags." + std::to_string(i + 1) + ".member.";
-    SECRETSTAGE_TRYV(check_length(member + "key", tags[i].key.size(), 1, 128));
-    SECRETSTAGE_TRYV(check_length(member + "value", tags[i].value.size(), 0, 256));
+    const deferred_t<std::string, D> member = "tags." + std::to_string(i + 1) + ".member.";
+    SECRETSTAGE_TRYV(check_length<D>(member + "key", tags[i].key.size(), 1, 128));
+    SECRETSTAGE_TRYV(check_length<D>(member + "value", tags[i].value.size(), 0, 256));
   }
   return ok();
 }
 
 /// `existing` with `added` applied: a key already present takes the new value in place; new keys
 /// are appended in the order given (the last of repeated keys wins).
-inline std::vector<tag> merge_tags(std::vector<tag> existing, const std::vector<tag>& added) {
+template <class D = void>
+deferred_t<std::vector<tag>, D> merge_tags(deferred_t<std::vector<tag>, D> existing,
+                                           const deferred_t<std::vector<tag>, D>& added) {
   for (const auto& t : added) {
     auto at = detail::find_if(existing.begin(), existing.end(), [&](const tag& e) { return e.key == t.key; });
     if (at != existing.end()) {
@@ -145,8 +161,9 @@ result<void> check_stage_list(const std::optional<std::vector<typename Traits::l
 }
 
 /// Both values: InvalidParameterException. Neither: an error only where a value is required.
-inline result<void> check_one_value(const std::optional<std::string>& s,
-                                    const std::optional<binary>& b, bool required) {
+template <class D = void>
+deferred_t<result<void>, D> check_one_value(const std::optional<std::string>& s,
+                                            const std::optional<binary>& b, bool required) {
   if (s && b) return messages::both_secret_string_and_binary();
   if (required && !s && !b) return messages::missing_secret_value();
   return ok();
@@ -177,10 +194,12 @@ result<typename Traits::version_id_type> resolve_token(
 /// Whether `id` names this secret: its name, its ARN, or its partial ARN (the ARN without the
 /// "-XXXXXX" suffix). As AWS documents, a partial ARN whose name ends in a hyphen and six
 /// characters is read as a complete ARN, and so does not match.
-[[nodiscard]] inline bool names_secret(const secret_meta& m, std::string_view id) noexcept {
+template <class D = void>
+[[nodiscard]] bool names_secret(const deferred_t<secret_meta, D>& m,
+                                deferred_t<std::string_view, D> id) noexcept {
   const std::string_view arn = m.arn;
   if (key_equal{}(id, m.name.view()) || key_equal{}(id, arn)) return true;
-  return arn.size() > 7 && is_arn(id) && id == arn.substr(0, arn.size() - 7) &&
+  return arn.size() > 7 && is_arn<D>(id) && id == arn.substr(0, arn.size() - 7) &&
          !ends_like_arn_suffix(m.name.view());
 }
 
@@ -202,8 +221,10 @@ inline value_ref make_value(const std::optional<std::string>& s,
   return detail::make_ref<const secret_value>(secret_value::binary_tag{}, detail::copy_value_binary(*b));
 }
 
-[[nodiscard]] inline bool same_value(const secret_value& v, const std::optional<std::string>& s,
-                                     const std::optional<binary>& b) noexcept {
+template <class D = void>
+[[nodiscard]] bool same_value(const deferred_t<secret_value, D>& v,
+                              const std::optional<std::string>& s,
+                              const std::optional<binary>& b) noexcept {
   if (s) return v.string() != nullptr && *v.string() == *s;
   return b && v.bytes() != nullptr && *v.bytes() == *b;
 }

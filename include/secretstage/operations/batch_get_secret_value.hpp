@@ -102,14 +102,18 @@ inline constexpr std::size_t max_batch_ids = 20;
 inline constexpr int max_batch_page = 20;
 
 /// SecretIdList: 1–20 ids, each 1–2048 characters and a valid name unless an ARN.
-inline result<void> check_secret_id_list(const std::vector<std::string>& ids) {
-  SECRETSTAGE_TRYV(check_length("secretIdList", ids.size(), 1, max_batch_ids));
+/// A template over an unused D (always void) with its types deferred_t (detail/deferred.hpp):
+/// compiled only where it is called.
+template <class D = void>
+deferred_t<result<void>, D> check_secret_id_list(
+    const deferred_t<std::vector<std::string>, D>& ids) {
+  SECRETSTAGE_TRYV(check_length<D>("secretIdList", ids.size(), 1, max_batch_ids));
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    SECRETSTAGE_TRYV(check_length("secretIdList." + std::to_string(i + 1) + ".member", ids[i].size(), 1,
-                                  max_secret_id));
+    SECRETSTAGE_TRYV(check_length<D>("secretIdList." + std::to_string(i + 1) + ".member",
+                                     ids[i].size(), 1, max_secret_id));
   }
   for (const auto& id : ids)
-    if (!is_arn(id))
+    if (!is_arn<D>(id))
       for (char c : id)
         if (!is_name_char(c)) return messages::invalid_name();
   return ok();

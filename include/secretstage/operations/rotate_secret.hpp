@@ -108,7 +108,10 @@ inline constexpr std::string_view schedule_expression_pattern = "[0-9A-Za-z\\(\\
 
 /// RotationRulesType: AutomaticallyAfterDays 1–1000; Duration 2–3 characters of [0-9]+h;
 /// ScheduleExpression 1–256 characters of the pattern above.
-inline result<void> check_rotation_rules(const rotation_rules& rules) {
+/// A template over an unused D (always void) with its types deferred_t (detail/deferred.hpp):
+/// compiled only where it is called.
+template <class D = void>
+deferred_t<result<void>, D> check_rotation_rules(const deferred_t<rotation_rules, D>& rules) {
   if (const auto& days = rules.automatically_after_days) {
     constexpr std::string_view member = "rotationRules.automaticallyAfterDays";
     if (*days < min_rotation_days)
@@ -118,13 +121,13 @@ inline result<void> check_rotation_rules(const rotation_rules& rules) {
   }
   if (const auto& duration = rules.duration) {
     constexpr std::string_view member = "rotationRules.duration";
-    SECRETSTAGE_TRYV(check_length(member, duration->size(), 2, 3));
+    SECRETSTAGE_TRYV(check_length<D>(member, duration->size(), 2, 3));
     if (!is_duration(*duration))
       return messages::pattern_mismatch(member, *duration, duration_pattern);
   }
   if (const auto& schedule = rules.schedule_expression) {
     constexpr std::string_view member = "rotationRules.scheduleExpression";
-    SECRETSTAGE_TRYV(check_length(member, schedule->size(), 1, 256));
+    SECRETSTAGE_TRYV(check_length<D>(member, schedule->size(), 1, 256));
     if (!is_schedule_expression(*schedule))
       return messages::pattern_mismatch(member, *schedule, schedule_expression_pattern);
   }

@@ -53,9 +53,12 @@ struct description_of<basic_untag_resource_response<Traits>> : no_output {};
 
 namespace detail {
 /// TagKeys: each key 1–128 (TagKeyType); the list itself has no bound in the API model.
-inline result<void> check_tag_keys(const std::vector<std::string>& keys) {
+/// (A template over an unused D, always void, with its types deferred_t: detail/deferred.hpp.)
+template <class D = void>
+deferred_t<result<void>, D> check_tag_keys(const deferred_t<std::vector<std::string>, D>& keys) {
   for (std::size_t i = 0; i < keys.size(); ++i) {
-    SECRETSTAGE_TRYV(check_length("tagKeys." + std::to_string(i + 1) + ".member", keys[i].size(), 1, 128));
+    SECRETSTAGE_TRYV(
+        check_length<D>("tagKeys." + std::to_string(i + 1) + ".member", keys[i].size(), 1, 128));
   }
   return ok();
 }

@@ -6,7 +6,10 @@
 //
 // One row per secret: its snapshot record (snapshot::encode of the secret, kind 2: the same
 // record a store's snapshot holds, with its CRC), a version counter, the account and Region, and
-// when its background work next falls due. The primary key (account, region, name) makes the
+// when its background work next falls due. Every write of a row gives it a new version from one
+// sequence, so a (name, version) pair names one record forever (a secret purged and created
+// again does not start over): each server keeps the secrets it decoded by (account, Region,
+// name, version) and decodes a row again only when its version moved. The primary key (account, region, name) makes the
 // database enforce name uniqueness among live secrets and secrets scheduled for deletion (both
 // are rows; a purged secret's row is deleted).
 //
@@ -43,6 +46,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -68,6 +72,7 @@ struct pg_migration {
 };
 inline constexpr pg_migration pg_migrations[] = {
     {1,
+     "CREATE SEQUENCE secretstage_row_versions;"
      "CREATE TABLE secretstage_secrets ("
      " account text NOT NULL,"
      " region text NOT NULL,"
@@ -215,6 +220,12 @@ class pg_backend {
     std::int64_t version;
     basic_secret<aws_traits> secret;
   };
+  /// A row as written: nothing, deleted.
+  struct written_row {
+    std::string name;
+    std::int64_t version;
+    std::optional<basic_secret<aws_traits>> secret;
+  };
 
   explicit pg_backend(settings s) : settings_(std::move(s)) {
     std::random_device device;
@@ -305,6 +316,39 @@ class pg_backend {
       return;
     std::lock_guard<std::mutex> lock(pool_mutex_);
     if (pool_.size() < 128) pool_.push_back(std::move(c));
+  }
+
+  // ---- decoded secrets, by (account, Region, name) and row version --------------------------
+
+  std::optional<basic_secret<aws_traits>> recall(const std::string& account,
+                                                 const std::string& region,
+                                                 const std::string& name, std::int64_t version) {
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    const auto at = cache_.find(cache_key(account, region, name));
+    if (at == cache_.end() || at->second.first != version) return std::nullopt;
+    return at->second.second;
+  }
+
+  /// A row as committed (version -1: deleted).
+  void remember(const std::string& account, const std::string& region, written_row r) {
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    std::string key = cache_key(account, region, r.name);
+    const auto at = cache_.find(key);
+    if (!r.secret) {
+      if (at != cache_.end()) cache_.erase(at);
+      return;
+    }
+    if (at != cache_.end()) {
+      if (at->second.first < r.version) at->second = {r.version, std::move(*r.secret)};
+      return;
+    }
+    if (cache_.size() >= max_cached) cache_.clear();
+    cache_.emplace(std::move(key), std::make_pair(r.version, std::move(*r.secret)));
+  }
+
+  static std::string cache_key(const std::string& account, const std::string& region,
+                               const std::string& name) {
+    return account + '/' + region + '/' + name;  // unambiguous: account and Region have no '/'
   }
 
   void drop_pool() {
@@ -429,6 +473,11 @@ class pg_backend {
     }
     for (int i = 0; i < PQntuples(rows.get()); ++i) {
       std::string name(PQgetvalue(rows.get(), i, 0), static_cast<std::size_t>(PQgetlength(rows.get(), i, 0)));
+      const std::int64_t version = get_i64(rows.get(), i, 1);
+      if (auto known = recall(account, region, name, version)) {
+        out.push_back(row{std::move(name), version, std::move(*known)});
+        continue;
+      }
       const std::string_view bytes(PQgetvalue(rows.get(), i, 2),
                                    static_cast<std::size_t>(PQgetlength(rows.get(), i, 2)));
       auto decoded = snapshot::decode_secret(bytes);
@@ -438,7 +487,8 @@ class pg_backend {
                         ", Region " + region + ") does not decode: " + decoded.error().message);
         return false;
       }
-      out.push_back(row{std::move(name), get_i64(rows.get(), i, 1), std::move(decoded.value())});
+      remember(account, region, written_row{name, version, decoded.value()});
+      out.push_back(row{std::move(name), version, std::move(decoded.value())});
     }
     return true;
   }
@@ -446,13 +496,20 @@ class pg_backend {
   /// UPDATE/DELETE/INSERT of what the request changed, each row under its read version.
   outcome write_back(PGconn* c, const std::string& account, const std::string& region,
                      const std::vector<row>& read, const basic_store<aws_traits>& after,
-                     bool* wrote) {
+                     bool* wrote, std::vector<written_row>& written) {
+    // `secret`: what the row holds once the request commits (nothing: deleted), for the cache.
     auto run = [&](const char* sql, int n, const char* const* values, const int* lengths,
-                   const int* formats) -> outcome {
+                   const int* formats, const std::string& name,
+                   const basic_secret<aws_traits>* secret) -> outcome {
       pq_result r = exec_params(c, sql, n, values, lengths, formats, 0);
-      if (!ok(r, PGRES_COMMAND_OK)) return is_conflict(r) ? outcome::conflict : outcome::failed;
+      if (!ok(r, PGRES_COMMAND_OK) && !ok(r, PGRES_TUPLES_OK))
+        return is_conflict(r) ? outcome::conflict : outcome::failed;
       if (std::string_view(PQcmdTuples(r.get())) != "1") return outcome::conflict;
       *wrote = true;
+      if (secret != nullptr && PQntuples(r.get()) == 1)
+        written.push_back({name, std::atoll(PQgetvalue(r.get(), 0, 0)), *secret});
+      else
+        written.push_back({name, -1, std::nullopt});
       return outcome::done;
     };
     rotation_functions builtins;
@@ -472,7 +529,7 @@ class pg_backend {
         const char* values[] = {account.c_str(), region.c_str(), was.name.c_str(), version.c_str()};
         const outcome o = run("DELETE FROM secretstage_secrets WHERE account = $1 AND "
                               "region = $2 AND name = $3 AND version = $4::bigint",
-                              4, values, nullptr, nullptr);
+                              4, values, nullptr, nullptr, was.name, nullptr);
         if (o != outcome::done) return o;
         continue;
       }
@@ -485,9 +542,10 @@ class pg_backend {
       const int lengths[] = {0, 0, 0, 0, static_cast<int>(record.size()), 0, 0};
       const int formats[] = {0, 0, 0, 0, 1, 0, 0};
       const outcome o = run("UPDATE secretstage_secrets SET record = $5, arn = $6, "
-                            "due_ms = $7::bigint, version = version + 1 WHERE account = $1 AND "
-                            "region = $2 AND name = $3 AND version = $4::bigint",
-                            7, values, lengths, formats);
+                            "due_ms = $7::bigint, version = nextval('secretstage_row_versions') "
+                            "WHERE account = $1 AND region = $2 AND name = $3 AND "
+                            "version = $4::bigint RETURNING version",
+                            7, values, lengths, formats, was.name, is);
       if (o != outcome::done) return o;
     }
     for (const auto* s : after.secrets()) {
@@ -503,8 +561,9 @@ class pg_backend {
       const int lengths[] = {0, 0, 0, 0, static_cast<int>(record.size()), 0};
       const int formats[] = {0, 0, 0, 0, 1, 0};
       const outcome o = run("INSERT INTO secretstage_secrets (account, region, name, arn, "
-                            "version, record, due_ms) VALUES ($1, $2, $3, $4, 1, $5, $6::bigint)",
-                            6, values, lengths, formats);
+                            "version, record, due_ms) VALUES ($1, $2, $3, $4, "
+                            "nextval('secretstage_row_versions'), $5, $6::bigint) RETURNING version",
+                            6, values, lengths, formats, name, s);
       if (o != outcome::done) return o;
     }
     return outcome::done;
@@ -528,10 +587,12 @@ class pg_backend {
     reply = svc->handle(op_name, body, now);
     if (reply.status == 500) return outcome::failed;
     const basic_store<aws_traits> after = svc->store();
-    const outcome written = write_back(c, account, region, read, after, wrote);
-    if (written != outcome::done) return written;
+    std::vector<written_row> written;
+    const outcome o = write_back(c, account, region, read, after, wrote, written);
+    if (o != outcome::done) return o;
     pq_result commit = exec(c, "COMMIT");
     if (!ok(commit, PGRES_COMMAND_OK)) return is_conflict(commit) ? outcome::conflict : outcome::failed;
+    for (written_row& w : written) remember(account, region, std::move(w));
     return outcome::done;
   }
 
@@ -597,6 +658,9 @@ class pg_backend {
   settings settings_;
   std::uint64_t nonce_ = 0;
   std::atomic<std::uint64_t> draws_{0};
+  static constexpr std::size_t max_cached = 100000;
+  std::mutex cache_mutex_;
+  std::map<std::string, std::pair<std::int64_t, basic_secret<aws_traits>>> cache_;
   std::mutex pool_mutex_;
   std::vector<connection> pool_;
   pg_counters counters_;

@@ -105,13 +105,14 @@ report() {  # report <label> <wrk outputs…>: summed requests/s, p50/p99 of the
 }
 
 conflicts() {  # conflicts <server names…>: the summed database counters of their exit lines
-  local requests=0 retried=0 line
+  local requests=0 retried=0 exhausted=0 line
   for name in "$@"; do
     line=$(grep 'database: .* requests' "$work/$name.err" | tail -n 1)
     requests=$((requests + $(sed -E 's/.*database: ([0-9]+) requests.*/\1/' <<<"$line")))
     retried=$((retried + $(sed -E 's/.* ([0-9]+) conflicts retried.*/\1/' <<<"$line")))
+    exhausted=$((exhausted + $(sed -E 's/.* ([0-9]+) out of attempts.*/\1/' <<<"$line")))
   done
-  awk -v r="$requests" -v c="$retried" 'BEGIN { printf "    conflicts retried: %d in %d requests (%.2f per request)\n", c, r, (r ? c / r : 0) }'
+  awk -v r="$requests" -v c="$retried" -v x="$exhausted" 'BEGIN { printf "    conflicts retried: %d in %d requests (%.2f per request); out of attempts (InternalServiceError): %d\n", c, r, (r ? c / r : 0), x }'
 }
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), load average $(cut -d' ' -f1-3 /proc/loadavg)"

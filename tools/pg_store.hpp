@@ -43,6 +43,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -111,6 +112,10 @@ class pg_backend {
     service_options base;
     /// Attempts of one request before InternalServiceError.
     int max_attempts = 32;
+    /// Connections this server opens at most; a request waits (up to 10 s, then
+    /// InternalServiceError) for one to be free. Several servers share the database's
+    /// max_connections (PostgreSQL's default: 100).
+    std::size_t max_connections = 16;
     /// One line per event worth telling (never a value or a password).
     std::function<void(const std::string&)> log;
   };
@@ -119,7 +124,7 @@ class pg_backend {
   static std::optional<std::string> open(settings s, std::unique_ptr<pg_backend>& out) {
     std::unique_ptr<pg_backend> b(new pg_backend(std::move(s)));
     std::string error;
-    connection c = b->connect(&error);
+    connection c = b->acquire(&error);
     if (!c) return "cannot connect to the database: " + error;
     if (auto e = b->migrate(c.get())) return e;
     b->release(std::move(c));
@@ -297,25 +302,55 @@ class pg_backend {
     return c;
   }
 
+  /// A pooled connection, or a new one while fewer than max_connections are open; waits up to
+  /// 10 s for one to be released. nullptr and `*error` when none can be had.
   connection acquire(std::string* error) {
     {
-      std::lock_guard<std::mutex> lock(pool_mutex_);
+      std::unique_lock<std::mutex> lock(pool_mutex_);
+      const bool free = pool_ready_.wait_for(lock, std::chrono::seconds(10), [&] {
+        return !pool_.empty() || open_ < settings_.max_connections;
+      });
+      if (!free) {
+        if (error != nullptr)
+          *error = "all " + std::to_string(settings_.max_connections) +
+                   " database connections stayed busy for 10 s";
+        return nullptr;
+      }
       if (!pool_.empty()) {
         connection c = std::move(pool_.back());
         pool_.pop_back();
         return c;
       }
+      ++open_;
     }
-    return connect(error);
+    connection c = connect(error);
+    if (!c) {
+      std::lock_guard<std::mutex> lock(pool_mutex_);
+      --open_;
+      pool_ready_.notify_one();
+    }
+    return c;
   }
 
   /// Back to the pool if it is healthy and idle; closed otherwise.
   void release(connection c) {
-    if (!c || PQstatus(c.get()) != CONNECTION_OK ||
-        PQtransactionStatus(c.get()) != PQTRANS_IDLE)
+    if (!c) return;
+    if (PQstatus(c.get()) != CONNECTION_OK || PQtransactionStatus(c.get()) != PQTRANS_IDLE) {
+      discard(c);
       return;
+    }
     std::lock_guard<std::mutex> lock(pool_mutex_);
-    if (pool_.size() < 128) pool_.push_back(std::move(c));
+    pool_.push_back(std::move(c));
+    pool_ready_.notify_one();
+  }
+
+  /// Closes a connection that was acquired.
+  void discard(connection& c) {
+    if (!c) return;
+    c.reset();
+    std::lock_guard<std::mutex> lock(pool_mutex_);
+    --open_;
+    pool_ready_.notify_one();
   }
 
   // ---- decoded secrets, by (account, Region, name) and row version --------------------------
@@ -355,6 +390,8 @@ class pg_backend {
     std::vector<connection> dead;
     std::lock_guard<std::mutex> lock(pool_mutex_);
     dead.swap(pool_);
+    open_ -= dead.size();
+    pool_ready_.notify_all();
   }
 
   static std::string first_line(const char* text) {
@@ -610,13 +647,13 @@ class pg_backend {
         // The database went away since this connection was pooled (a restart): every pooled
         // connection is as dead. One fresh connection, once; nothing was applied.
         drop_pool();
-        c.reset();
+        discard(c);
         if (reconnected) {
           error = "the connection to the database is lost";
           break;
         }
         reconnected = true;
-        c = connect(&error);
+        c = acquire(&error);
         --k;
         continue;
       }
@@ -663,6 +700,8 @@ class pg_backend {
   std::map<std::string, std::pair<std::int64_t, basic_secret<aws_traits>>> cache_;
   std::mutex pool_mutex_;
   std::vector<connection> pool_;
+  std::size_t open_ = 0;  // connections acquired or pooled
+  std::condition_variable pool_ready_;
   pg_counters counters_;
 };
 

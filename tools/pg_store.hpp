@@ -25,7 +25,9 @@
 //      primary key), then COMMIT.
 // A write that finds the row changed (no row updated, a serialization failure, a unique
 // violation) rolls everything back and runs the request again on the fresh rows, at most
-// `max_attempts` times, then answers InternalServiceError. Requests on different secrets touch
+// `max_attempts` times, then answers InternalServiceError; a retry on one secret locks its row
+// as it reads it (READ COMMITTED, FOR UPDATE), so it waits its turn behind the current writer
+// instead of losing every race to newer requests. Requests on different secrets touch
 // different rows and never wait for each other. A database that is gone answers
 // InternalServiceError; the pool reconnects on the next request. Nothing is half-applied: each
 // request is one transaction.
@@ -480,7 +482,7 @@ class pg_backend {
   /// The rows of `sc` within the open transaction, or false (a database error or a record that
   /// does not decode: `*conflict` says whether the request may run again).
   bool read_rows(PGconn* c, const std::string& account, const std::string& region,
-                 const scope& sc, std::vector<row>& out, bool* conflict) {
+                 const scope& sc, bool lock, std::vector<row>& out, bool* conflict) {
     *conflict = false;
     if (sc.kind == scope::none) return true;
     pq_result rows;
@@ -498,11 +500,14 @@ class pg_backend {
                                                   at != std::string::npos)
         name_part = sc.id.substr(at + 8);
       const char* values[] = {account.c_str(), region.c_str(), sc.id.c_str(), name_part.c_str()};
-      rows = exec_params(c,
-                         "SELECT name, version, record FROM secretstage_secrets "
-                         "WHERE account = $1 AND region = $2 AND (name = $3 OR arn = $3 OR "
-                         "name = $4 OR (length($4) > 7 AND name = left($4, -7)))",
-                         4, values, nullptr, nullptr, 1);
+      static constexpr const char* one_secret[2] = {
+          "SELECT name, version, record FROM secretstage_secrets WHERE account = $1 AND "
+          "region = $2 AND (name = $3 OR arn = $3 OR name = $4 OR "
+          "(length($4) > 7 AND name = left($4, -7)))",
+          "SELECT name, version, record FROM secretstage_secrets WHERE account = $1 AND "
+          "region = $2 AND (name = $3 OR arn = $3 OR name = $4 OR "
+          "(length($4) > 7 AND name = left($4, -7))) FOR UPDATE"};
+      rows = exec_params(c, one_secret[lock ? 1 : 0], 4, values, nullptr, nullptr, 1);
     }
     if (!ok(rows, PGRES_TUPLES_OK)) {
       *conflict = is_conflict(rows);
@@ -606,17 +611,23 @@ class pg_backend {
     return outcome::done;
   }
 
-  /// One attempt: BEGIN, read, run, write back, COMMIT.
+  /// One attempt: BEGIN, read, run, write back, COMMIT. `retry`: an earlier attempt lost a race
+  /// on this one secret; this one reads the latest committed row and locks it (READ COMMITTED,
+  /// FOR UPDATE), so a retried request waits for the current writer instead of racing every new
+  /// one again (without it, a request could lose all its attempts to fresh requests). Its writes
+  /// still check the version read.
   outcome attempt(PGconn* c, const std::string& account, const std::string& region,
-                  const scope& sc, std::string_view op_name, std::string_view body, timestamp now,
-                  service_reply& reply, bool* wrote) {
+                  const scope& sc, bool retry, std::string_view op_name, std::string_view body,
+                  timestamp now, service_reply& reply, bool* wrote) {
     *wrote = false;
-    pq_result begin = exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+    const bool lock = retry && sc.kind == scope::one;
+    pq_result begin = exec(c, lock ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                                   : "BEGIN ISOLATION LEVEL REPEATABLE READ");
     if (!ok(begin, PGRES_COMMAND_OK))
       return PQstatus(c) != CONNECTION_OK ? outcome::stale : outcome::failed;
     std::vector<row> read;
     bool conflict = false;
-    if (!read_rows(c, account, region, sc, read, &conflict))
+    if (!read_rows(c, account, region, sc, lock, read, &conflict))
       return conflict ? outcome::conflict : outcome::failed;
     basic_store<aws_traits> st;
     for (const row& r : read) st.put_in_place(r.secret);
@@ -641,8 +652,10 @@ class pg_backend {
     service_reply reply;
     bool wrote = false;
     bool reconnected = false;
+    int conflicts = 0;
     for (int k = 0; c && k < settings_.max_attempts; ++k) {
-      const outcome o = attempt(c.get(), account, region, sc, op_name, body, now, reply, &wrote);
+      const outcome o =
+          attempt(c.get(), account, region, sc, conflicts > 0, op_name, body, now, reply, &wrote);
       if (o == outcome::stale) {
         // The database went away since this connection was pooled (a restart): every pooled
         // connection is as dead. One fresh connection, once; nothing was applied.
@@ -673,6 +686,7 @@ class pg_backend {
         break;
       }
       counters_.conflicts.fetch_add(1, std::memory_order_relaxed);
+      ++conflicts;
       if (k + 1 == settings_.max_attempts) {
         counters_.exhausted.fetch_add(1, std::memory_order_relaxed);
         error.clear();
@@ -680,7 +694,8 @@ class pg_backend {
       }
       // Past a few attempts, back off a little (jittered) so a hot secret's writers spread out.
       if (k >= 2) {
-        const auto micros = 50 * (1 << std::min(k, 8)) + splitmix(nonce_ + draws_.fetch_add(1)) % 200;
+        const auto micros =
+            50 * (1 << std::min(k, 8)) + splitmix(nonce_ + draws_.fetch_add(1)) % 200;
         std::this_thread::sleep_for(std::chrono::microseconds(micros));
       }
     }

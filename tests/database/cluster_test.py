@@ -72,12 +72,18 @@ class Server:
         self.port = int(port)
 
     def stop(self, sig=signal.SIGTERM):
+        """Stops the server; a server that ends other than with status 0 on SIGTERM (a
+        sanitizer's report, a crash) is a failure. Its log."""
         if self.process.poll() is None:
             self.process.send_signal(sig)
             self.process.wait(30)
+            check(self.process.returncode == 0 or sig != signal.SIGTERM,
+                  "a server stopped with status %d" % self.process.returncode)
         self.log.flush()
         self.log.seek(0)
-        return self.log.read()
+        log = self.log.read()
+        check("Sanitizer" not in log, "a sanitizer report: " + log[-3000:])
+        return log
 
 
 class Client:

@@ -47,6 +47,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -142,6 +143,7 @@ class pg_backend {
   [[nodiscard]] service_reply handle(const std::string& account, const std::string& region,
                                      std::string_view target, std::string_view body,
                                      timestamp now) {
+    now.epoch_ms += clock_offset_ms_;
     counters_.transactions.fetch_add(1, std::memory_order_relaxed);
     const auto op = aws_json::operation_from_target(target);
     if (!op) return make_service(account, region)->handle_target(target, body, now);
@@ -153,6 +155,7 @@ class pg_backend {
   /// background lock (one server at a time); a server that cannot get it does nothing. Returns
   /// how many secrets it changed.
   std::size_t sweep(timestamp now) {
+    now.epoch_ms += clock_offset_ms_;
     std::string error;
     connection c = acquire(&error);
     if (!c) return 0;
@@ -235,6 +238,10 @@ class pg_backend {
   };
 
   explicit pg_backend(settings s) : settings_(std::move(s)) {
+    // A test aid (docs/durability.md): SECRETSTAGE_TEST_CLOCK_OFFSET_MS moves this server's clock,
+    // so a test sees background work fall due days ahead without waiting for it.
+    if (const char* offset = std::getenv("SECRETSTAGE_TEST_CLOCK_OFFSET_MS"))
+      clock_offset_ms_ = std::strtoll(offset, nullptr, 10);
     std::random_device device;
     nonce_ = (std::uint64_t{device()} << 32) ^ device() ^
              static_cast<std::uint64_t>(
@@ -708,6 +715,7 @@ class pg_backend {
   }
 
   settings settings_;
+  std::int64_t clock_offset_ms_ = 0;
   std::uint64_t nonce_ = 0;
   std::atomic<std::uint64_t> draws_{0};
   static constexpr std::size_t max_cached = 100000;

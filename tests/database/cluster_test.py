@@ -18,6 +18,9 @@ load: three servers on one database; 8 client threads spread across them do PutS
 restart: the same load on two servers while the database is stopped and started again: during
   the outage requests get 500 InternalServiceError; after it they succeed again; every
   acknowledged write is there, a write answered 500 is there whole or not at all.
+background: servers whose clock runs ahead (SECRETSTAGE_TEST_CLOCK_OFFSET_MS) find a scheduled
+  rotation (built-in function) and a purge due for secrets no request touches: their sweeps do
+  each, exactly once between two servers.
 migration: a database whose schema version is newer than the server's is refused with a message
   naming both versions; a second server on a migrated database starts.
 """
@@ -55,9 +58,10 @@ def check(condition, what):
 
 
 class Server:
-    def __init__(self, pg, database="postgres", extra=()):
+    def __init__(self, pg, database="postgres", extra=(), clock_offset_ms=0):
         env = dict(os.environ)
         env["PGPASSWORD"] = pg.password
+        env["SECRETSTAGE_TEST_CLOCK_OFFSET_MS"] = str(clock_offset_ms)
         uri = "postgresql://%s@%s:%d/%s" % (pg.superuser, pg.host, pg.port, database)
         self.log = open(os.path.join(pg.directory, "server-%s.log" % uuid.uuid4().hex[:8]), "w+")
         self.process = subprocess.Popen(
@@ -398,6 +402,76 @@ def suite_restart(pg):
         print(counters(s.stop()))
 
 
+ROTATION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:bg-rotation"
+DAY_MS = 86400 * 1000
+
+
+def sql(pg, text):
+    done = pg_cluster.run_psql(pg.host, pg.port, pg.superuser, pg.password, "postgres", text)
+    check(done.returncode == 0, "psql: " + done.stderr)
+    return done.stdout.strip()
+
+
+def swept(log):
+    line = counters(log)
+    return int(line.split(" secrets swept")[0].rsplit(" ", 1)[1]) if line else -1
+
+
+def suite_background(pg):
+    """Background work of secrets nobody asks for: done by the sweep of whichever server holds
+    the lock, once. Servers whose clocks run ahead (SECRETSTAGE_TEST_CLOCK_OFFSET_MS) see it
+    due."""
+    builtin = ["--rotation-function", ROTATION_ARN + "=remove-pending,value=rotated"]
+    first = Server(pg, extra=builtin)
+    c = Client(first)
+    status, _ = c.call("CreateSecret", {"Name": "bg/rotating", "SecretString": "v0",
+                                        "ClientRequestToken": str(uuid.uuid4())})
+    check(status == 200, "CreateSecret bg/rotating")
+    status, body = c.call("RotateSecret", {
+        "SecretId": "bg/rotating", "RotationLambdaARN": ROTATION_ARN,
+        "ClientRequestToken": str(uuid.uuid4()), "RotationRules": {"AutomaticallyAfterDays": 1}})
+    check(status == 200, "RotateSecret: %s %r" % (status, body))
+    status, _ = c.call("CreateSecret", {"Name": "bg/deleted", "SecretString": "x",
+                                        "ClientRequestToken": str(uuid.uuid4())})
+    check(status == 200, "CreateSecret bg/deleted")
+    status, _ = c.call("DeleteSecret", {"SecretId": "bg/deleted", "RecoveryWindowInDays": 7})
+    check(status == 200, "DeleteSecret bg/deleted")
+    check(len(versions(c, "bg/rotating")) == 2, "the rotation made one version")
+    first.stop()
+    row = "SELECT version FROM secretstage_secrets WHERE name = 'bg/rotating'"
+    before = sql(pg, row)
+
+    # A day and a half later: one scheduled rotation is due. Two servers sweep; no request.
+    ahead = [Server(pg, extra=builtin, clock_offset_ms=int(1.5 * DAY_MS)) for _ in range(2)]
+    deadline = time.monotonic() + 15
+    while sql(pg, row) == before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    check(sql(pg, row) != before, "no sweep rotated bg/rotating")
+    time.sleep(2.5)  # more sweeps of both servers: none may rotate again
+    logs = [s.stop() for s in ahead]
+    check(sum(swept(log) for log in logs) == 1,
+          "secrets swept: %r" % [counters(log) for log in logs])
+    check(sql(pg, "SELECT count(*) FROM secretstage_secrets WHERE name = 'bg/deleted'") == "1",
+          "bg/deleted purged before its date")
+
+    # Eight days later: bg/deleted's recovery window is over; the sweep purges it.
+    later = [Server(pg, extra=builtin, clock_offset_ms=8 * DAY_MS) for _ in range(2)]
+    deadline = time.monotonic() + 15
+    gone = "SELECT count(*) FROM secretstage_secrets WHERE name = 'bg/deleted'"
+    while sql(pg, gone) != "0" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    check(sql(pg, gone) == "0", "no sweep purged bg/deleted")
+    c = Client(later[0])
+    status, body = c.call("DescribeSecret", {"SecretId": "bg/deleted"})
+    check(status == 400 and error_type(body) == "ResourceNotFoundException",
+          "bg/deleted after its purge: %s %r" % (status, body))
+    stages = versions(c, "bg/rotating")
+    current = [v for v, labels in stages.items() if "AWSCURRENT" in labels]
+    check(len(current) == 1, "bg/rotating: AWSCURRENT on %r" % current)
+    for s in later:
+        s.stop()
+
+
 def suite_migration(pg):
     pg.check("CREATE DATABASE newer; CREATE DATABASE fresh;")
     first = Server(pg, "fresh")
@@ -435,7 +509,8 @@ def suite_migration(pg):
 def main():
     pg_cluster.sigterm_exits()
     with pg_cluster.Cluster() as pg:
-        {"load": suite_load, "restart": suite_restart, "migration": suite_migration}[SUITE](pg)
+        {"load": suite_load, "restart": suite_restart, "migration": suite_migration,
+         "background": suite_background}[SUITE](pg)
     if failures:
         print("%d failures" % len(failures), file=sys.stderr)
         return 1

@@ -500,6 +500,21 @@ def suite_migration(pg):
     check("schema is at version 2, newer than this secretstage-server's (1)" in done.stderr,
           "a newer schema: %r" % done.stderr)
     check(pg.password not in done.stderr, "the password is in the message")
+    # A wrong password: refused at start, with libpq's reason and without the password.
+    env["PGPASSWORD"] = "not-" + pg.password
+    done = subprocess.run(
+        [SERVER, "--database", "postgresql://%s@%s:%d/fresh" % (pg.superuser, pg.host, pg.port)],
+        capture_output=True, text=True, env=env, timeout=30)
+    check(done.returncode == 1 and "cannot connect to the database" in done.stderr
+          and "password authentication failed" in done.stderr,
+          "a wrong password: %d %r" % (done.returncode, done.stderr))
+    check(env["PGPASSWORD"] not in done.stderr, "the wrong password is in the message")
+    # --database keeps the stores in the database: not with --data-dir or --commit-log.
+    for other in (["--data-dir", pg.directory], ["--commit-log", os.devnull]):
+        done = subprocess.run([SERVER, "--database", "postgresql://x@127.0.0.1:1/x"] + other,
+                              capture_output=True, text=True, timeout=30)
+        check(done.returncode == 2 and "--database" in done.stderr,
+              "--database with %s: %d %r" % (other[0], done.returncode, done.stderr))
     tables = pg_cluster.run_psql(pg.host, pg.port, pg.superuser, pg.password, "newer",
                                  "SELECT count(*) FROM pg_tables WHERE tablename ="
                                  " 'secretstage_secrets'")

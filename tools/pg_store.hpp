@@ -159,42 +159,12 @@ class pg_backend {
     std::string error;
     connection c = acquire(&error);
     if (!c) return 0;
-    pq_result locked = exec(c.get(), "SELECT pg_try_advisory_lock(" +
-                                         std::to_string(pg_background_lock) + ")");
-    if (!ok(locked, PGRES_TUPLES_OK) || std::string_view(PQgetvalue(locked.get(), 0, 0)) != "t") {
-      release(std::move(c));
-      return 0;
+    try {
+      return sweep_on(c, now);
+    } catch (...) {
+      discard(c);  // only resource exhaustion throws; the lock goes with the connection
+      throw;
     }
-    std::vector<std::array<std::string, 3>> due;
-    {
-      const std::string at = std::to_string(now.epoch_ms);
-      const char* values[] = {at.c_str()};
-      pq_result rows = exec_params(c.get(),
-                                   "SELECT account, region, name FROM secretstage_secrets "
-                                   "WHERE due_ms <= $1::bigint ORDER BY due_ms LIMIT 1000",
-                                   1, values, nullptr, nullptr, 0);
-      if (ok(rows, PGRES_TUPLES_OK))
-        for (int i = 0; i < PQntuples(rows.get()); ++i)
-          due.push_back({PQgetvalue(rows.get(), i, 0), PQgetvalue(rows.get(), i, 1),
-                         PQgetvalue(rows.get(), i, 2)});
-    }
-    std::size_t changed = 0;
-    for (const auto& [account, region, name] : due) {
-      // A request that changes nothing but runs what is due (service.hpp runs background work
-      // before any request that finds it due), on this one secret, through the same CAS.
-      scope sc;
-      sc.kind = scope::one;
-      sc.id = name;
-      bool wrote = false;
-      (void)transact(account, region, sc, "GetRandomPassword", "{}", now, &wrote);
-      if (wrote) ++changed;
-    }
-    pq_result unlocked = exec(c.get(), "SELECT pg_advisory_unlock(" +
-                                           std::to_string(pg_background_lock) + ")");
-    (void)unlocked;
-    release(std::move(c));
-    counters_.swept.fetch_add(changed, std::memory_order_relaxed);
-    return changed;
   }
 
   [[nodiscard]] const pg_counters& counters() const noexcept { return counters_; }
@@ -209,6 +179,22 @@ class pg_backend {
   }
 
  private:
+  /// The sweep's work: each secret due, as its own compare-and-swap transaction.
+  std::size_t sweep_due(const std::vector<std::array<std::string, 3>>& due, timestamp now) {
+    std::size_t changed = 0;
+    for (const auto& [account, region, name] : due) {
+      // A request that changes nothing but runs what is due (service.hpp runs background work
+      // before any request that finds it due), on this one secret, through the same CAS.
+      scope sc;
+      sc.kind = scope::one;
+      sc.id = name;
+      bool wrote = false;
+      (void)transact(account, region, sc, "GetRandomPassword", "{}", now, &wrote);
+      if (wrote) ++changed;
+    }
+    return changed;
+  }
+
   struct pq_conn_deleter {
     void operator()(PGconn* c) const noexcept { PQfinish(c); }
   };
@@ -294,6 +280,36 @@ class pg_backend {
         },
         static_cast<const detail::store_request_variant<aws_traits>&>(parsed.value()));
     return out;
+  }
+
+  /// The sweep under the background lock, if this server gets it.
+  std::size_t sweep_on(connection& c, timestamp now) {
+    pq_result locked = exec(c.get(), "SELECT pg_try_advisory_lock(" +
+                                         std::to_string(pg_background_lock) + ")");
+    if (!ok(locked, PGRES_TUPLES_OK) || std::string_view(PQgetvalue(locked.get(), 0, 0)) != "t") {
+      release(std::move(c));
+      return 0;
+    }
+    std::vector<std::array<std::string, 3>> due;
+    {
+      const std::string at = std::to_string(now.epoch_ms);
+      const char* values[] = {at.c_str()};
+      pq_result rows = exec_params(c.get(),
+                                   "SELECT account, region, name FROM secretstage_secrets "
+                                   "WHERE due_ms <= $1::bigint ORDER BY due_ms LIMIT 1000",
+                                   1, values, nullptr, nullptr, 0);
+      if (ok(rows, PGRES_TUPLES_OK))
+        for (int i = 0; i < PQntuples(rows.get()); ++i)
+          due.push_back({PQgetvalue(rows.get(), i, 0), PQgetvalue(rows.get(), i, 1),
+                         PQgetvalue(rows.get(), i, 2)});
+    }
+    const std::size_t changed = sweep_due(due, now);
+    pq_result unlocked = exec(c.get(), "SELECT pg_advisory_unlock(" +
+                                           std::to_string(pg_background_lock) + ")");
+    (void)unlocked;
+    release(std::move(c));
+    counters_.swept.fetch_add(changed, std::memory_order_relaxed);
+    return changed;
   }
 
   // ---- connections ------------------------------------------------------------------------
@@ -656,6 +672,17 @@ class pg_backend {
                          bool* wrote_out = nullptr) {
     std::string error;
     connection c = acquire(&error);
+    try {
+      return transact_on(c, error, account, region, sc, op_name, body, now, wrote_out);
+    } catch (...) {
+      discard(c);  // only resource exhaustion throws: the connection's slot must not leak
+      throw;
+    }
+  }
+
+  service_reply transact_on(connection& c, std::string& error, const std::string& account,
+                            const std::string& region, const scope& sc, std::string_view op_name,
+                            std::string_view body, timestamp now, bool* wrote_out) {
     service_reply reply;
     bool wrote = false;
     bool reconnected = false;

@@ -510,7 +510,10 @@ int main(int argc, char** argv) {
   if (database) {
     sweeper = std::thread([&] {
       while (!finished) {
-        database->sweep(wall_clock());
+        try {
+          database->sweep(wall_clock());
+        } catch (...) {  // resource exhaustion: nothing was committed; try again next time
+        }
         for (int i = 0; i < 20 && !finished; ++i)
           std::this_thread::sleep_for(std::chrono::milliseconds(50));
       }

@@ -216,7 +216,7 @@ class pg_backend {
     std::int64_t version;
     basic_secret<aws_traits> secret;
   };
-  /// A row as written: nothing, deleted.
+  /// A row as written (`secret` nothing: the row was deleted).
   struct written_row {
     std::string name;
     std::int64_t version;

@@ -15,8 +15,10 @@
 //   4. serialize the response (outside the lock).
 //
 // This file keeps the lock, the commit and the observer. What it builds on is elsewhere: the
-// background schedule (when collection, purge and scheduled rotations of secrets with a built-in
-// function next have work) in background.hpp, the seeded
+// background schedule (when collection, purge and scheduled rotations next have work) in
+// background.hpp, the progress of rotations run by invoked functions (whose steps a worker takes
+// from `rotation_steps_due` and reports to `record_rotation_step`) in rotation_progress.hpp, the
+// seeded
 // streams and UUIDs every generated value comes from in detail/service_random.hpp, so a run is a
 // function of `service_options::seed` and of the sequence of (operation, body, now). The service
 // never logs; its observer sees sequence numbers, request ids and operation names, never a body
@@ -273,29 +275,39 @@ class basic_service {
     std::vector<rotation_job> out;
     if (next != nullptr) next->reset();
     if (!rotations_active_.load(std::memory_order_relaxed)) return out;
-    std::unique_lock<std::shared_mutex> lock(mutex_);
-    bool any = false;
-    std::vector<basic_secret<Traits>> settled;
-    for (const auto* s : store_.secrets()) {
-      const auto& p = s->rotation_progress();
-      if (!p) continue;
-      if (auto cleared = settle_rotation(*s)) {
-        settled.push_back(std::move(*cleared));
-        continue;
+    bool any = false, stale = false;
+    {
+      // The common case, steps due or none: a scan under the shared lock, beside reads.
+      std::shared_lock<std::shared_mutex> lock(mutex_);
+      for (const auto* s : store_.secrets()) {
+        const auto& p = s->rotation_progress();
+        if (!p) continue;
+        any = true;
+        if (!rotation_progress_applies(*s)) {
+          stale = true;
+          continue;
+        }
+        if (p->given_up() || s->deleted_date()) continue;
+        if (p->next_attempt->epoch_ms > now.epoch_ms) {
+          if (next != nullptr) *next = earlier_due(*next, p->next_attempt);
+          continue;
+        }
+        out.push_back(
+            {s->name().str(), s->arn().str(), p->version_id, p->function_arn, p->next_step});
       }
-      any = true;
-      if (p->given_up() || s->deleted_date()) continue;
-      if (p->next_attempt->epoch_ms > now.epoch_ms) {
-        if (next != nullptr) *next = earlier_due(*next, p->next_attempt);
-        continue;
-      }
-      out.push_back({s->name().str(), s->arn().str(), p->version_id, p->function_arn, p->next_step});
+      // Under the lock: a rotation that begins (under the exclusive lock) sets it after this.
+      if (!any) rotations_active_.store(false, std::memory_order_relaxed);
     }
-    for (auto& s : settled) store_ = std::move(store_).put(std::move(s));
-    // A settled secret's schedule counts again.
-    if (!settled.empty())
-      next_due_ = next_background_due(store_, functions_, options_.scheduled_rotation);
-    if (!any) rotations_active_.store(false, std::memory_order_relaxed);
+    if (stale) {
+      std::unique_lock<std::shared_mutex> lock(mutex_);
+      std::vector<basic_secret<Traits>> settled;
+      for (const auto* s : store_.secrets())
+        if (auto cleared = settle_rotation(*s)) settled.push_back(std::move(*cleared));
+      for (auto& s : settled) store_ = std::move(store_).put(std::move(s));
+      // A settled secret's schedule counts again.
+      if (!settled.empty())
+        next_due_ = next_background_due(store_, functions_, options_.scheduled_rotation);
+    }
     return out;
   }
 

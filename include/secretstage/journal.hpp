@@ -376,7 +376,10 @@ struct recovery {
     auto done = apply_in_place(st, op.value(), ctx);
     ok = static_cast<bool>(done);
     // A RotateSecret with a function the service invokes began its progress (service.hpp).
-    if (done) begin_invoked_rotation(st, done.value(), ctx.now);
+    if (done) {
+      begin_invoked_rotation(st, done.value(), ctx.now);
+      note_rotated_in(st, done.value(), ctx.now);
+    }
   }
   if (!ok) return message::diverged(offset, "the request fails where it succeeded");
   if (e.background_after) st = background_at(st, e.now);

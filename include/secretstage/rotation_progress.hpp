@@ -10,6 +10,7 @@
 //                           createSecret next, no attempt failed, due now
 //   rotation_step_succeeded the step due succeeded: the next step is due now; after
 //                           finishSecret the progress is cleared
+//   note_rotated_in         AWSCURRENT reached the rotated version: LastRotatedDate = now
 //   rotation_step_failed    the step due failed: the attempt counts; the whole rotation is
 //                           retried from createSecret after the retry delay, or, once the
 //                           policy's attempts are used up, given up (no next attempt).
@@ -106,19 +107,7 @@ template <class Traits>
   const auto& p = s.rotation_progress();
   if (!p || p->version_id != version_id || p->next_step != step || p->given_up())
     return std::nullopt;
-  if (step == rotation_step::finish_secret) {
-    // The function made the version current (UpdateSecretVersionStage): the rotation is done, and
-    // LastRotatedDate, which the schedule counts from, is now.
-    auto meta = detail::make_ref<detail::secret_meta>(s.meta());
-    meta->progress.reset();
-    detail::secret_builder<Traits> b(s);
-    b.set_meta(std::move(meta));
-    const auto* current = s.holder(Traits::current());
-    if (current != nullptr && Traits::text(current->id()) == version_id) b.set_last_rotated(now);
-    auto next = std::move(b).finish();
-    if (next) return std::move(next.value());
-    return detail::with_progress(s, std::nullopt);
-  }
+  if (step == rotation_step::finish_secret) return detail::with_progress(s, std::nullopt);
   rotation_progress next = *p;
   next.next_step = static_cast<rotation_step>(static_cast<std::uint8_t>(step) + 1);
   next.next_attempt = now;
@@ -217,6 +206,37 @@ bool begin_invoked_rotation(basic_store<Traits>& st,
   const std::string_view id = Traits::text(r->version_id);
   if (s->rotation_progress() && s->rotation_progress()->version_id == id) return false;
   st = std::move(st).put(begin_rotation(*s, id, *s->rotation_lambda_arn(), now));
+  return true;
+}
+
+/// After any request that succeeded on the secret `response` names: when AWSCURRENT has just
+/// reached the version a rotation in progress rotates in (the function's finishSecret moved it),
+/// LastRotatedDate = `now`, once per rotation (while it is older than that version). A service
+/// and a journal's redo both call this, so the date is the same after a restart (the worker's
+/// own outcomes are not journaled). `st` moves on in place; false when nothing changed.
+template <class Traits>
+bool note_rotated_in(basic_store<Traits>& st, const basic_store_operation_response<Traits>& response,
+                     timestamp now) {
+  const basic_secret<Traits>* s = std::visit(
+      [&](const auto& r) -> const basic_secret<Traits>* {
+        if constexpr (requires { std::string_view(r.name); }) {
+          return st.find(std::string_view(r.name));
+        } else {
+          return nullptr;
+        }
+      },
+      static_cast<const detail::store_response_variant<Traits>&>(response));
+  if (s == nullptr || !s->rotation_progress()) return false;
+  const auto* current = s->holder(Traits::current());
+  if (current == nullptr ||
+      Traits::text(current->id()) != std::string_view(s->rotation_progress()->version_id))
+    return false;
+  if (s->last_rotated_date() && !(*s->last_rotated_date() < current->created_date())) return false;
+  detail::secret_builder<Traits> b(*s);
+  b.set_last_rotated(now);
+  auto next = std::move(b).finish();
+  if (!next) return false;
+  st = std::move(st).put(std::move(next.value()));
   return true;
 }
 

@@ -312,7 +312,8 @@ class basic_service {
   }
 
   /// Records the outcome of a step `rotation_steps_due` gave (rotation_step_succeeded or
-  /// rotation_step_failed with the service's retry policy). An outcome the progress no longer
+  /// rotation_step_failed with the service's retry policy). Not journaled: LastRotatedDate comes
+  /// from the request that made the version current (note_rotated_in), which is. An outcome the progress no longer
   /// waits for (cancelled, reattempted, the secret deleted meanwhile) changes nothing. Returns
   /// the progress after it (std::nullopt: none, e.g. the rotation finished).
   std::optional<rotation_progress> record_rotation_step(const rotation_job& job, bool succeeded,
@@ -329,7 +330,7 @@ class basic_service {
     std::optional<rotation_progress> after = next->rotation_progress();
     const bool ended = !after.has_value();
     store_ = std::move(store_).put(std::move(*next));
-    // The rotation ended (LastRotatedDate moved): the next scheduled rotation counts from it.
+    // The rotation ended: the next scheduled rotation counts from its LastRotatedDate.
     if (ended) next_due_ = next_background_due(store_, functions_, options_.scheduled_rotation);
     return after;
   }
@@ -493,6 +494,8 @@ class basic_service {
       // A function the service invokes: the rotation it started runs in the worker.
       if (response && rotate != nullptr && begin_invoked_rotation(st, response.value(), ctx.now))
         rotations_active_.store(true, std::memory_order_relaxed);
+      // Its finishSecret made the new version current: the rotation's date.
+      if (response) note_rotated_in(st, response.value(), ctx.now);
       return response;
     }
 

@@ -17,7 +17,8 @@ a step while a marker file exists), `--rotation-attempts 2`, `--rotation-retry-d
   - a hanging step is stopped at its timeout; CancelRotateSecret stops a rotation's retries;
   - SIGTERM while a step runs: the server exits 0 within seconds;
 With `--lambda-endpoint` (tests/invoker/lambda_endpoint.py running the same template function):
-  - the same rotation through the Lambda Invoke API.
+  - the same rotation through the Lambda Invoke API, and through `--rotation-function
+    ARN=http://…/invocations` (the function's own URL, an ARN that is no Lambda ARN).
 And no secret value appears in any server log. The expected labels are AWS's rules
 (docs/semantics.md#rotation-progress), not a run's output.
 """
@@ -209,7 +210,9 @@ def lambda_endpoint_rotation(binary, directory):
                            stdout=subprocess.PIPE, env=environment)
     try:
         port = lam.stdout.readline().decode().strip()
+        url = "http://127.0.0.1:%s/2015-03-31/functions/template-rotation/invocations" % port
         arguments = ["--lambda-endpoint", "http://127.0.0.1:%s" % port,
+                     "--rotation-function", "arn:local:url-rotation=" + url,
                      "--rotation-step-timeout", "20000"]
         with Server(binary, arguments=arguments) as server:
             with open(endpoint_file, "w") as f:
@@ -222,6 +225,11 @@ def lambda_endpoint_rotation(binary, directory):
                 print(server.output())
             value(sm, "through-lambda")
             wait_for(lambda: step_lines(server, "through-lambda", "finishSecret", "succeeded"))
+            old, token, _ = first_rotation(server, sm, "through-url", "arn:local:url-rotation")
+            check(wait_for(lambda: rotated(sm, "through-url", old, token)),
+                  "--rotation-function ARN=http://…: the function's invocation URL ran the steps")
+            value(sm, "through-url")
+            wait_for(lambda: step_lines(server, "through-url", "finishSecret", "succeeded"))
             code, _ = error_of(lambda: sm.rotate_secret(
                 SecretId="through-lambda", RotationLambdaARN="not-a-lambda-arn"))
             check(code == "AccessDeniedException",

@@ -9,6 +9,9 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +25,7 @@
 
 #include <httplib.h>
 
+#include <secretstage/rotation_invoker.hpp>
 #include <secretstage/service.hpp>
 
 #include "auth.hpp"
@@ -67,12 +71,32 @@ accepted and every request belongs to --account-id.
                        AWSPENDING or keeps it; value=TEXT fixes the new value (default: a fresh
                        password with GetRandomPassword's defaults). Any other ARN gets AWS's
                        AccessDeniedException.
+  --rotation-function ARN=exec:COMMAND
+  --rotation-function ARN=http://HOST[:PORT]/PATH
+                       register your own rotation function (repeatable): RotateSecret with this
+                       ARN creates the AWSPENDING version and answers at once; the server then
+                       invokes createSecret, setSecret, testSecret and finishSecret with AWS's
+                       event {"Step","SecretId","ClientRequestToken","RotationToken"}. exec: runs
+                       COMMAND through /bin/sh -c with the event on standard input and
+                       SECRETS_MANAGER_ENDPOINT, AWS_ENDPOINT_URL_SECRETS_MANAGER (this server),
+                       AWS_REGION, AWS_DEFAULT_REGION (and dummy credentials when none are set);
+                       exit status 0 is success. http:// POSTs the event to that Lambda Invoke
+                       API URL. A failed step retries the whole rotation (see below); scheduled
+                       rotations of such secrets start on the server's clock
+  --lambda-endpoint URL
+                       invoke any other Lambda function ARN through the Lambda Invoke API at URL
+                       (sam local start-lambda, the Lambda RIE, LocalStack): POST
+                       URL/2015-03-31/functions/<function name>/invocations
+  --rotation-step-timeout MS
+                       a step that runs longer is stopped and fails (default 60000)
+  --rotation-attempts N
+                       attempts of a whole rotation before the server gives up, the first
+                       included (default 3); RotateSecret then reattempts it
+  --rotation-retry-delay MS
+                       from a failed step to the next attempt's createSecret (default 60000)
   --external-rotation-function ARN
-                       register a rotation function whose steps the caller runs (repeatable):
-                       RotateSecret with this ARN starts the rotation as AWS does (a value-less
-                       version carrying AWSPENDING) and answers; nothing invokes the function
-                       (tests/rotation/drive_rotation.py plays that part). A built-in
-                       --rotation-function with the same ARN takes precedence.
+                       deprecated: register a function whose steps the caller runs itself
+                       (the server starts its rotations and never invokes it)
   --data-dir DIR       keep the stores in DIR across restarts, each in DIR/<account>/<region>/
                        (docs/durability.md): a mutating request is answered only once its
                        journal record is on disk (fdatasync, shared by concurrent writers);
@@ -91,7 +115,8 @@ accepted and every request belongs to --account-id.
                        database of a newer server is refused); each request is one transaction
                        that commits only if the secrets it read are unchanged, else runs again;
                        a database that is gone gets InternalServiceError. Not with --data-dir
-                       or --commit-log. Every server on one database needs the same
+                       or --commit-log, nor (yet) with invoked rotation functions (exec:,
+                       http:, --lambda-endpoint). Every server on one database needs the same
                        --rotation-function options
   --commit-log FILE    append one JSON line per committed mutating request to FILE:
                        {"seq": N, "request_id": "...", "operation": "...", "account": "...",
@@ -122,6 +147,11 @@ struct options {
   std::string data_key_file;
   std::uint64_t compact_bytes = 64u << 20;
   std::string database;
+  /// The functions the rotation worker invokes, by ARN; any other Lambda ARN through the
+  /// endpoint, when there is one.
+  std::map<std::string, ss::invoker::target, std::less<>> invoked;
+  std::string lambda_endpoint;
+  std::chrono::milliseconds step_timeout{60'000};
 };
 
 options parse_arguments(int argc, char** argv) {
@@ -170,9 +200,32 @@ options parse_arguments(int argc, char** argv) {
     } else if (arg == "--account-id") {
       out.service.account_id = value();
     } else if (arg == "--rotation-function") {
-      auto spec = ss::tools::parse_rotation_function_spec(value());
-      if (!spec) fail("--rotation-function needs ARN=remove-pending|keep-pending[,value=TEXT]");
+      const std::string text = value();
+      if (auto invoked = ss::invoker::parse_function_spec(text)) {
+        out.service.external_rotation_functions.push_back(invoked->arn);
+        out.invoked[invoked->arn] = invoked->target;
+        continue;
+      }
+      auto spec = ss::tools::parse_rotation_function_spec(text);
+      if (!spec)
+        fail("--rotation-function needs ARN=exec:COMMAND, ARN=http://URL or "
+             "ARN=remove-pending|keep-pending[,value=TEXT]");
       out.service.rotation_functions[spec->arn] = spec->function;
+    } else if (arg == "--lambda-endpoint") {
+      out.lambda_endpoint = value();
+      if (!ss::invoker::parse_http_url(out.lambda_endpoint) ||
+          out.lambda_endpoint.find('?') != std::string::npos)
+        fail("--lambda-endpoint needs an http:// URL without a query");
+      out.service.external_rotation_functions.emplace_back(ss::rotation_functions::any_lambda);
+    } else if (arg == "--rotation-step-timeout") {
+      out.step_timeout = std::chrono::milliseconds(number(arg, value(), 3'600'000));
+      if (out.step_timeout.count() == 0) fail("--rotation-step-timeout needs at least 1 ms");
+    } else if (arg == "--rotation-attempts") {
+      out.service.rotation_retry.attempts = static_cast<std::uint32_t>(number(arg, value(), 1000));
+      if (out.service.rotation_retry.attempts == 0) fail("--rotation-attempts needs at least 1");
+    } else if (arg == "--rotation-retry-delay") {
+      out.service.rotation_retry.retry_delay_ms =
+          static_cast<std::int64_t>(number(arg, value(), 86'400'000));
     } else if (arg == "--external-rotation-function") {
       std::string arn = value();
       if (arn.empty()) fail("--external-rotation-function needs an ARN");
@@ -196,6 +249,11 @@ options parse_arguments(int argc, char** argv) {
   if (!out.database.empty() && (!out.data_dir.empty() || !out.commit_log.empty()))
     fail("--database keeps the stores in the database: it goes with neither --data-dir nor "
          "--commit-log");
+  // The rotation worker drives the in-memory stores; on a shared database a step would need a
+  // lease so that one server invokes it (issue 17). Until then the combination is refused.
+  if (!out.database.empty() && (!out.invoked.empty() || !out.lambda_endpoint.empty()))
+    fail("--database does not run invoked rotation functions yet: give only built-in "
+         "--rotation-function values (remove-pending, keep-pending) with it");
   if (out.tls_cert.empty() != out.tls_key.empty()) fail("--tls-cert and --tls-key go together");
   if (!ss::tools::valid_region_name(out.service.region))
     fail("--region needs a Region name (1 to 32 of a-z, 0-9 and '-')");
@@ -286,6 +344,102 @@ void answer_auth_error(httplib::Response& res, const ss::sigv4::auth_error& e,
   res.set_header("x-amzn-RequestId", request_id);
   res.set_content(ss::tools::auth_error_body(e), content_type);
 }
+
+/// The rotation worker: runs the steps of rotations in progress in every store, one at a time,
+/// with no service lock held during an invocation (the function calls back into the server),
+/// and records each outcome; one log line per step (secret name, step, outcome, duration; never
+/// a value). `stop` ends it: a running step is cancelled (its process group gets SIGTERM).
+class rotation_worker {
+ public:
+  rotation_worker(const options& o, ss::tools::store_registry& stores, std::string endpoint)
+      : options_(o), stores_(stores), endpoint_(std::move(endpoint)) {}
+
+  void start() { thread_ = std::thread([this] { run(); }); }
+  /// Cancels a running step and ends the loop; safe from any thread, more than once.
+  void request_stop() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    cancel_.cancel();
+    wake_.notify_all();
+  }
+  void stop() {
+    request_stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  /// How the worker invokes `arn`, or nothing (an ARN of --external-rotation-function).
+  std::optional<ss::invoker::target> target_of(const std::string& arn) const {
+    if (auto at = options_.invoked.find(arn); at != options_.invoked.end()) return at->second;
+    if (!options_.lambda_endpoint.empty())
+      if (auto url = ss::invoker::lambda_invocation_url(options_.lambda_endpoint, arn))
+        return ss::invoker::target(ss::invoker::lambda_function{*url});
+    return std::nullopt;
+  }
+
+  void run() {
+    for (;;) {
+      std::optional<ss::timestamp> next;
+      bool worked = false;
+      stores_.for_each([&](ss::service& svc) {
+        if (stopped()) return;
+        std::optional<ss::timestamp> due_next;
+        for (const auto& job : svc.rotation_steps_due(wall_clock(), &due_next)) {
+          if (stopped()) return;
+          const auto target = target_of(job.function_arn);
+          if (!target) continue;  // the caller runs it (--external-rotation-function)
+          invoke(svc, job, *target);
+          worked = true;
+        }
+        next = ss::earlier_due(next, due_next);
+      });
+      std::unique_lock<std::mutex> lock(mutex_);
+      if (stopping_) return;
+      if (worked) continue;
+      auto wait = std::chrono::milliseconds(50);
+      if (next) {
+        const auto until = std::chrono::milliseconds(next->epoch_ms - wall_clock().epoch_ms);
+        if (until < wait) wait = std::max(until, std::chrono::milliseconds(1));
+      }
+      wake_.wait_for(lock, wait, [this] { return stopping_; });
+      if (stopping_) return;
+    }
+  }
+
+  bool stopped() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return stopping_;
+  }
+
+  void invoke(ss::service& svc, const ss::service::rotation_job& job,
+              const ss::invoker::target& target) {
+    ss::invoker::options opts;
+    opts.timeout = options_.step_timeout;
+    opts.secrets_manager_endpoint = endpoint_;
+    opts.region = svc.options().region;
+    const auto step = static_cast<ss::invoker::step>(job.step);
+    // The RotationToken: the version's token, which PutSecretValue accepts as RotationToken.
+    const std::string event =
+        ss::invoker::event_json(step, job.secret_arn, job.version_id, job.version_id);
+    const ss::invoker::invocation result = ss::invoker::invoke(target, event, opts, &cancel_);
+    write_line(stderr, "secretstage-server: " + ss::invoker::log_line(job.secret_name, step, result) + '\n');
+    if (result.outcome == ss::invoker::outcome::cancelled) return;  // stopping: nothing recorded
+    std::string reason = result.reason;
+    svc.record_rotation_step(job, result.outcome == ss::invoker::outcome::succeeded, reason,
+                             wall_clock());
+  }
+
+  const options& options_;
+  ss::tools::store_registry& stores_;
+  const std::string endpoint_;
+  ss::invoker::cancellation cancel_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
 
 }  // namespace
 
@@ -491,12 +645,23 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  const bool ipv6 = o.listen.find(':') != std::string::npos;
+  const std::string url = std::string(o.tls_cert.empty() ? "http" : "https") + "://" +
+                          (ipv6 ? "[" + o.listen + "]" : o.listen) + ':' + std::to_string(port);
+  // Functions call back on the loopback address when the server listens on every address.
+  std::string callback = url;
+  const std::string scheme = o.tls_cert.empty() ? "http" : "https";
+  if (o.listen == "0.0.0.0") callback = scheme + "://127.0.0.1:" + std::to_string(port);
+  if (o.listen == "::") callback = scheme + "://[::1]:" + std::to_string(port);
+  rotation_worker worker(o, *stores, callback);
+
   std::atomic<bool> stopping{false};
   std::atomic<bool> finished{false};
   std::thread waiter([&] {
     int signal = 0;
     sigwait(&stop_signals, &signal);
     stopping = true;
+    worker.request_stop();  // a running step is cancelled before the server stops answering
     // stop() is a no-op until the accept loop runs: repeat it until listen_after_bind returns.
     while (!finished) {
       server.stop();
@@ -520,10 +685,10 @@ int main(int argc, char** argv) {
     });
   }
 
-  const bool ipv6 = o.listen.find(':') != std::string::npos;
-  std::cout << "listening on " << (o.tls_cert.empty() ? "http" : "https") << "://"
-            << (ipv6 ? "[" + o.listen + "]" : o.listen) << ':' << port << std::endl;
+  worker.start();
+  std::cout << "listening on " << url << std::endl;
   const bool served = server.listen_after_bind();
+  worker.stop();
   finished = true;
   if (!stopping) pthread_kill(waiter.native_handle(), SIGTERM);  // wake the waiter to end it
   waiter.join();

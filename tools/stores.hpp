@@ -165,6 +165,18 @@ class store_registry {
     return std::nullopt;
   }
 
+  /// Calls `f(service&)` for every store, outside the registry's lock (a store, once made,
+  /// lives as long as the registry).
+  template <class F>
+  void for_each(F&& f) {
+    std::vector<service*> all;
+    {
+      std::shared_lock<std::shared_mutex> lock(mutex_);
+      for (const auto& item : stores_) all.push_back(item.second->svc.get());
+    }
+    for (service* svc : all) f(*svc);
+  }
+
   [[nodiscard]] std::size_t size() const {
     std::shared_lock<std::shared_mutex> lock(mutex_);
     return stores_.size();

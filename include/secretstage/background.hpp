@@ -130,8 +130,9 @@ enum class scheduled_rotation_point : std::uint8_t {
 /// the secret). A rotation is scheduled while all of these hold:
 ///   the secret is not scheduled for deletion, RotationEnabled is true, its RotationLambdaARN is
 ///   one of `runnable` (the functions the caller runs itself, e.g. a service's built-ins), its
-///   RotationRules validate (schedule_of), and AWSPENDING is on no version but AWSCURRENT's (else
-///   RotateSecret would fail: "A previous rotation isn't complete");
+///   RotationRules validate (schedule_of), AWSPENDING is on no version but AWSCURRENT's (else
+///   RotateSecret would fail: "A previous rotation isn't complete"), and no rotation is in
+///   progress (rotation_progress.hpp);
 /// it falls due at `point` of the window next_rotation_window(schedule, last_rotation(s), r)
 /// gives, where r, the reference, is the later of the last rotation and LastChangedDate: a window
 /// that ended before the secret's last change is skipped, and a window already open at r makes
@@ -151,6 +152,9 @@ template <class Traits>
       return std::nullopt;
     const auto* pending = s.holder(Traits::pending());
     if (pending != nullptr && pending != s.holder(Traits::current())) return std::nullopt;
+    // A rotation an invoked function is still running (rotation_progress.hpp) is not over yet,
+    // even once its finishSecret has moved AWSCURRENT: the schedule counts from its end.
+    if (s.rotation_progress()) return std::nullopt;
     const auto schedule = schedule_of(s);
     if (!schedule) return std::nullopt;
     const timestamp last = last_rotation(s);

@@ -102,6 +102,14 @@ template <class Traits>
   return !s.resource_policy() || static_cast<bool>(policy::validate_policy_document(*s.resource_policy()));
 }
 
+/// I23: a rotation in progress is well formed (rotation_progress_well_formed) and runs only
+/// while rotation is enabled (CancelRotateSecret clears it).
+template <class Traits>
+[[nodiscard]] bool rotation_progress_consistent(const basic_secret<Traits>& s) {
+  const auto& p = s.rotation_progress();
+  return !p || (rotation_progress_well_formed(*p) && s.rotation_enabled());
+}
+
 /// The names of the violated single-state invariants (empty when all hold).
 template <class Traits>
 [[nodiscard]] std::vector<std::string_view> check_invariants(const basic_secret<Traits>& s) {
@@ -115,6 +123,7 @@ template <class Traits>
   if (!creation_order_strict(s)) violated.push_back("I10 creation_order_strict");
   if (!tags_imply_tagged(s)) violated.push_back("I21 tags_imply_tagged");
   if (!resource_policy_accepted(s)) violated.push_back("I22 resource_policy_accepted");
+  if (!rotation_progress_consistent(s)) violated.push_back("I23 rotation_progress_consistent");
   return violated;
 }
 

@@ -42,6 +42,7 @@
 #include "result.hpp"
 #include "rotation.hpp"
 #include "rotation_functions.hpp"
+#include "rotation_progress.hpp"
 #include "snapshot.hpp"
 #include "store.hpp"
 #include "store_operation.hpp"
@@ -372,7 +373,13 @@ struct recovery {
     if (rotated) st = std::move(rotated.value().state);
     ok = static_cast<bool>(rotated);
   } else {
-    ok = static_cast<bool>(apply_in_place(st, op.value(), ctx));
+    auto done = apply_in_place(st, op.value(), ctx);
+    ok = static_cast<bool>(done);
+    // A RotateSecret with a function the service invokes began its progress (service.hpp).
+    if (done) {
+      begin_invoked_rotation(st, done.value(), ctx.now);
+      note_rotated_in(st, done.value(), ctx.now);
+    }
   }
   if (!ok) return message::diverged(offset, "the request fails where it succeeded");
   if (e.background_after) st = background_at(st, e.now);

@@ -33,12 +33,19 @@ class basic_rotation_functions {
     arns_.erase(detail::unique(arns_.begin(), arns_.end()), arns_.end());
   }
 
-  /// Whether a function with exactly this ARN can be invoked.
+  /// Stands for every Lambda function ARN (`arn:aws:lambda:…:function:…`): a service that
+  /// invokes any function through a Lambda endpoint (secretstage-server's --lambda-endpoint).
+  static constexpr std::string_view any_lambda = "arn:aws:lambda:*";
+
+  /// Whether a function with exactly this ARN can be invoked (or, with `any_lambda` in the set,
+  /// any Lambda function ARN).
   [[nodiscard]] bool can_invoke(std::string_view arn) const noexcept {
     const auto at =
         detail::lower_bound(arns_.begin(), arns_.end(), arn,
                          [](const std::string& a, std::string_view b) { return a < b; });
-    return at != arns_.end() && *at == arn;
+    if (at != arns_.end() && *at == arn) return true;
+    return arn.substr(0, 15) == any_lambda.substr(0, 15) && arn.find(":function:") != arn.npos &&
+           arn != any_lambda && contains(any_lambda);
   }
   /// The same set with `arn` added.
   [[nodiscard]] basic_rotation_functions with(std::string arn) const {
@@ -52,6 +59,12 @@ class basic_rotation_functions {
                          const basic_rotation_functions&) = default;
 
  private:
+  [[nodiscard]] bool contains(std::string_view arn) const noexcept {
+    for (const auto& a : arns_)
+      if (a == arn) return true;
+    return false;
+  }
+
   strings arns_;
 };
 

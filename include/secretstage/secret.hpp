@@ -35,6 +35,38 @@ struct rotation_rules {
   friend bool operator==(const rotation_rules&, const rotation_rules&) = default;
 };
 
+/// The four steps of a rotation function, in the order Secrets Manager invokes them.
+enum class rotation_step : std::uint8_t { create_secret, set_secret, test_secret, finish_secret };
+
+/// A rotation run by a function the service invokes step by step, as Secrets Manager runs a
+/// rotation Lambda (rotation_progress.hpp has its transitions; docs/semantics.md#rotation-progress).
+/// It names versions, functions and steps, and a failure's reason in a few words: never a value.
+struct rotation_progress {
+  /// The version being rotated in (the rotation's ClientRequestToken).
+  std::string version_id;
+  /// The function that runs the steps.
+  std::string function_arn;
+  /// The step to invoke next.
+  rotation_step next_step = rotation_step::create_secret;
+  /// Failed attempts of the whole rotation so far.
+  std::uint32_t attempts = 0;
+  /// Why the last attempt failed ("setSecret: exit status 1"), present once one failed.
+  std::optional<std::string> last_failure;
+  /// When the next step falls due; absent once the service has given up (AWSPENDING stays where
+  /// it is, and RotateSecret answers "A previous rotation isn't complete." and reattempts it).
+  std::optional<timestamp> next_attempt;
+
+  [[nodiscard]] bool given_up() const noexcept { return !next_attempt.has_value(); }
+  friend bool operator==(const rotation_progress&, const rotation_progress&) = default;
+};
+
+/// I23: a rotation in progress names a version (a ClientRequestToken's 32–64 characters) and a
+/// function (1–2048 characters), and has a failure on record once an attempt failed.
+[[nodiscard]] inline bool rotation_progress_well_formed(const rotation_progress& p) noexcept {
+  return p.version_id.size() >= 32 && p.version_id.size() <= 64 && !p.function_arn.empty() &&
+         p.function_arn.size() <= 2048 && (p.attempts == 0 || p.last_failure.has_value());
+}
+
 namespace detail {
 
 /// The metadata of a secret: everything but its versions, labels and frequently changing dates.
@@ -54,6 +86,8 @@ struct secret_meta : counted {
   std::optional<rotation_rules> rotation;
   /// The resource policy attached by PutResourcePolicy, as given (policy.hpp checked it).
   std::optional<std::string> resource_policy;
+  /// The rotation a service is running with an invoked function, if any.
+  std::optional<rotation_progress> progress;
 
   friend bool operator==(const secret_meta&, const secret_meta&) = default;
 };
@@ -253,6 +287,10 @@ class basic_secret {
   /// until one is put and after DeleteResourcePolicy.
   [[nodiscard]] const std::optional<std::string>& resource_policy() const noexcept {
     return body().meta->resource_policy;
+  }
+  /// The rotation an invoked function is running (rotation_progress.hpp), if any.
+  [[nodiscard]] const std::optional<secretstage::rotation_progress>& rotation_progress() const noexcept {
+    return body().meta->progress;
   }
   [[nodiscard]] const detail::secret_meta& meta() const noexcept { return *body().meta; }
 

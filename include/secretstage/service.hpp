@@ -15,8 +15,10 @@
 //   4. serialize the response (outside the lock).
 //
 // This file keeps the lock, the commit and the observer. What it builds on is elsewhere: the
-// background schedule (when collection, purge and scheduled rotations of secrets with a built-in
-// function next have work) in background.hpp, the seeded
+// background schedule (when collection, purge and scheduled rotations next have work) in
+// background.hpp, the progress of rotations run by invoked functions (whose steps a worker takes
+// from `rotation_steps_due` and reports to `record_rotation_step`) in rotation_progress.hpp, the
+// seeded
 // streams and UUIDs every generated value comes from in detail/service_random.hpp, so a run is a
 // function of `service_options::seed` and of the sequence of (operation, body, now). The service
 // never logs; its observer sees sequence numbers, request ids and operation names, never a body
@@ -48,6 +50,7 @@
 #include "result.hpp"
 #include "rotation.hpp"
 #include "rotation_functions.hpp"
+#include "rotation_progress.hpp"
 #include "store.hpp"
 #include "store_operation.hpp"
 #include "value.hpp"
@@ -82,11 +85,15 @@ struct service_options {
   /// The built-in rotation functions, by Lambda ARN. RotateSecret with any other ARN gets AWS's
   /// AccessDeniedException and changes nothing.
   std::map<std::string, builtin_rotation_function, std::less<>> rotation_functions{};
-  /// Rotation functions the service can invoke but does not run: RotateSecret with one of these
-  /// ARNs starts the rotation as AWS does (a value-less version carrying AWSPENDING) and answers,
-  /// and the caller invokes the function's steps (tests/rotation/drive_rotation.py does, until
-  /// the service runs users' functions itself, issue 14).
+  /// Rotation functions the service invokes step by step, as Secrets Manager invokes a rotation
+  /// Lambda: RotateSecret with one of these ARNs starts the rotation as AWS does (a value-less
+  /// version carrying AWSPENDING), begins its progress (rotation_progress.hpp) and answers; a
+  /// rotation worker (secretstage-server's) takes the steps due (`rotation_steps_due`), invokes
+  /// them with no lock held, and records each outcome (`record_rotation_step`). Scheduled
+  /// rotations of secrets with such a function start the same way on the service's clock.
   std::vector<std::string> external_rotation_functions{};
+  /// How a rotation whose step failed is retried (docs/semantics.md#rotation-progress).
+  rotation_retry_policy rotation_retry{};
   /// Where inside its window a scheduled rotation of a secret with a built-in function runs
   /// (background.hpp, docs/semantics.md#scheduled-rotations).
   scheduled_rotation_point scheduled_rotation = scheduled_rotation_point::window_start;
@@ -175,10 +182,7 @@ class basic_service {
     arns.insert(arns.end(), options_.external_rotation_functions.begin(),
                 options_.external_rotation_functions.end());
     functions_ = rotation_functions(std::move(arns));
-    std::vector<std::string> builtins;
-    for (const auto& entry : options_.rotation_functions) builtins.push_back(entry.first);
-    builtins_ = rotation_functions(std::move(builtins));
-    next_due_ = next_background_due(store_, builtins_, options_.scheduled_rotation);
+    next_due_ = next_background_due(store_, functions_, options_.scheduled_rotation);
   }
 
   basic_service(const basic_service&) = delete;
@@ -251,6 +255,85 @@ class basic_service {
     return commits_;
   }
   [[nodiscard]] const service_options& options() const noexcept { return options_; }
+
+  /// A step of a rotation in progress (rotation_progress.hpp) that has fallen due: what a
+  /// rotation worker invokes, with no lock of the service held (the function calls back).
+  struct rotation_job {
+    std::string secret_name;
+    std::string secret_arn;
+    std::string version_id;
+    std::string function_arn;
+    rotation_step step = rotation_step::create_secret;
+  };
+
+  /// The steps due by `now`, one per secret, by name. Progress that no longer applies (its
+  /// version no longer carries AWSPENDING: the rotation finished or was abandoned) is cleared
+  /// first; a secret scheduled for deletion runs no step. `*next` (when given) gets the earliest
+  /// next attempt after `now`, so the worker knows how long it may sleep.
+  [[nodiscard]] std::vector<rotation_job> rotation_steps_due(
+      timestamp now, std::optional<timestamp>* next = nullptr) {
+    std::vector<rotation_job> out;
+    if (next != nullptr) next->reset();
+    if (!rotations_active_.load(std::memory_order_relaxed)) return out;
+    bool any = false, stale = false;
+    {
+      // The common case, steps due or none: a scan under the shared lock, beside reads.
+      std::shared_lock<std::shared_mutex> lock(mutex_);
+      for (const auto* s : store_.secrets()) {
+        const auto& p = s->rotation_progress();
+        if (!p) continue;
+        any = true;
+        if (!rotation_progress_applies(*s)) {
+          stale = true;
+          continue;
+        }
+        if (p->given_up() || s->deleted_date()) continue;
+        if (p->next_attempt->epoch_ms > now.epoch_ms) {
+          if (next != nullptr) *next = earlier_due(*next, p->next_attempt);
+          continue;
+        }
+        out.push_back(
+            {s->name().str(), s->arn().str(), p->version_id, p->function_arn, p->next_step});
+      }
+      // Under the lock: a rotation that begins (under the exclusive lock) sets it after this.
+      if (!any) rotations_active_.store(false, std::memory_order_relaxed);
+    }
+    if (stale) {
+      std::unique_lock<std::shared_mutex> lock(mutex_);
+      std::vector<basic_secret<Traits>> settled;
+      for (const auto* s : store_.secrets())
+        if (auto cleared = settle_rotation(*s)) settled.push_back(std::move(*cleared));
+      for (auto& s : settled) store_ = std::move(store_).put(std::move(s));
+      // A settled secret's schedule counts again.
+      if (!settled.empty())
+        next_due_ = next_background_due(store_, functions_, options_.scheduled_rotation);
+    }
+    return out;
+  }
+
+  /// Records the outcome of a step `rotation_steps_due` gave (rotation_step_succeeded or
+  /// rotation_step_failed with the service's retry policy). Not journaled: LastRotatedDate comes
+  /// from the request that made the version current (note_rotated_in), which is. An outcome the progress no longer
+  /// waits for (cancelled, reattempted, the secret deleted meanwhile) changes nothing. Returns
+  /// the progress after it (std::nullopt: none, e.g. the rotation finished).
+  std::optional<rotation_progress> record_rotation_step(const rotation_job& job, bool succeeded,
+                                                        std::string_view reason, timestamp now) {
+    std::unique_lock<std::shared_mutex> lock(mutex_);
+    const auto* s = store_.find(std::string_view(job.secret_name));
+    if (s == nullptr) return std::nullopt;
+    auto next = succeeded ? rotation_step_succeeded(*s, job.version_id, job.step, now)
+                          : rotation_step_failed(*s, job.version_id, job.step,
+                                                 messages::detail::concat(
+                                                     {rotation_step_name(job.step), ": ", reason}),
+                                                 now, options_.rotation_retry);
+    if (!next) return s->rotation_progress();
+    std::optional<rotation_progress> after = next->rotation_progress();
+    const bool ended = !after.has_value();
+    store_ = std::move(store_).put(std::move(*next));
+    // The rotation ended: the next scheduled rotation counts from its LastRotatedDate.
+    if (ended) next_due_ = next_background_due(store_, functions_, options_.scheduled_rotation);
+    return after;
+  }
   /// What every journal record of this service shares (journal.hpp).
   [[nodiscard]] journal_header journal_context() const {
     return {options_.region, options_.account_id, functions_.arns()};
@@ -406,7 +489,15 @@ class basic_service {
     const auto* rotate =
         std::get_if<basic_rotate_secret<Traits>>(&static_cast<const request_variant&>(op));
     const builtin_rotation_function* builtin = rotate ? builtin_for(st, *rotate) : nullptr;
-    if (builtin == nullptr) return apply_in_place(st, op, ctx);
+    if (builtin == nullptr) {
+      auto response = apply_in_place(st, op, ctx);
+      // A function the service invokes: the rotation it started runs in the worker.
+      if (response && rotate != nullptr && begin_invoked_rotation(st, response.value(), ctx.now))
+        rotations_active_.store(true, std::memory_order_relaxed);
+      // Its finishSecret made the new version current: the rotation's date.
+      if (response) note_rotated_in(st, response.value(), ctx.now);
+      return response;
+    }
 
     std::optional<secret_value> value;
     if (builtin->value) {
@@ -465,7 +556,7 @@ class basic_service {
     if (background_due_by(ctx.now)) rotate_due(ctx.now, n);
     if (background_due_by(ctx.now)) {
       staged.emplace(background(store_, ctx.now));
-      next_due_ = next_background_due(*staged, builtins_, options_.scheduled_rotation);
+      next_due_ = next_background_due(*staged, functions_, options_.scheduled_rotation);
     }
     store_type* st = staged ? &*staged : &store_;
     const auto before = mutating ? secret_named_by(*st, op) : std::nullopt;
@@ -483,6 +574,7 @@ class basic_service {
         entry.succeeded = false;
         ticket = journaled(entry);
       }
+      reattempt_if_incomplete(op, response.error(), ctx.now);
       return response.error();
     }
     if (builtin_used) {
@@ -497,7 +589,7 @@ class basic_service {
           try {
             next_due_ =
                 next_background_due_after_write(next_due_, before ? &*before : nullptr, *touched,
-                                                builtins_, options_.scheduled_rotation);
+                                                functions_, options_.scheduled_rotation);
           } catch (...) {
             if (scratch) throw;  // nothing was published
             next_due_ = earlier_due(next_due_, timestamp{ctx.now.epoch_ms + 1});
@@ -507,7 +599,7 @@ class basic_service {
     }
     if (background_due_by(ctx.now)) {
       *st = background(*st, ctx.now);
-      next_due_ = next_background_due(*st, builtins_, options_.scheduled_rotation);
+      next_due_ = next_background_due(*st, functions_, options_.scheduled_rotation);
       entry.background_after = true;
     }
     if (st != &store_) store_ = std::move(*st);
@@ -537,7 +629,7 @@ class basic_service {
     std::vector<shared_text> failed;
     for (std::uint64_t k = 1;; ++k) {
       const auto due =
-          first_due_rotation(store_, now, builtins_, options_.scheduled_rotation, failed);
+          first_due_rotation(store_, now, functions_, options_.scheduled_rotation, failed);
       if (!due) break;
       const basic_secret<Traits>& s = *due->secret;
       const auto builtin = options_.rotation_functions.find(*s.rotation_lambda_arn());
@@ -545,6 +637,28 @@ class basic_service {
       std::string token = detail::service_uuid(options_.seed, key,
                                                detail::service_stream::scheduled_token_high,
                                                detail::service_stream::scheduled_token_low);
+      const std::string body = messages::detail::concat({"{\"SecretId\":\"", s.arn().view(),
+                                               "\",\"ClientRequestToken\":\"", token, "\"}"});
+      if (builtin == options_.rotation_functions.end()) {
+        // A function the service invokes: the rotation starts as RotateSecret starts it, and
+        // the worker runs its steps.
+        const timestamp at = due->at;
+        basic_store_operation<Traits> op(basic_rotate_secret<Traits>{
+            s.arn().str(), typename Traits::version_id_type(token), std::nullopt, std::nullopt,
+            std::nullopt});
+        store_type next = store_;
+        auto started = apply_in_place(next, op, context_for(n, at));
+        if (!started) {
+          failed.push_back(s.name());
+          continue;
+        }
+        begin_invoked_rotation(next, started.value(), at);
+        rotations_active_.store(true, std::memory_order_relaxed);
+        store_ = std::move(next);
+        journal_entry entry{"RotateSecret", body, at, 0};
+        journaled(entry);
+        continue;
+      }
       std::string value;
       if (builtin->second.value) {
         value = *builtin->second.value;
@@ -567,8 +681,6 @@ class basic_service {
         failed.push_back(s.name());
         continue;
       }
-      const std::string body = messages::detail::concat({"{\"SecretId\":\"", s.arn().view(),
-                                               "\",\"ClientRequestToken\":\"", token, "\"}"});
       const timestamp at = due->at;
       store_ = std::move(rotated.value().state);
       journal_entry entry{"RotateSecret", body, at, 0};
@@ -576,7 +688,27 @@ class basic_service {
       entry.finish = inputs.finish;
       journaled(entry);
     }
-    next_due_ = next_background_due(store_, builtins_, options_.scheduled_rotation);
+    next_due_ = next_background_due(store_, functions_, options_.scheduled_rotation);
+  }
+
+  /// RotateSecret answered "A previous rotation isn't complete. That rotation will be
+  /// reattempted.": when the secret's function is one the service invokes, that rotation starts
+  /// again from createSecret now (reattempt_rotation; lock held). Not journaled: after a restart
+  /// the rotation is where the last snapshot or RotateSecret left it (docs/semantics.md).
+  void reattempt_if_incomplete(const basic_store_operation<Traits>& op, const error& e,
+                               timestamp now) {
+    const auto* rotate =
+        std::get_if<basic_rotate_secret<Traits>>(&static_cast<const request_variant&>(op));
+    if (rotate == nullptr || !(e == messages::rotation_in_progress())) return;
+    auto found = store_.resolve(rotate->secret_id);
+    if (!found) return;
+    const basic_secret<Traits>& s = *found.value();
+    auto next = reattempt_rotation(s, now);
+    if (!next || options_.rotation_functions.count(next->rotation_progress()->function_arn) != 0 ||
+        !functions_.can_invoke(next->rotation_progress()->function_arn))
+      return;
+    store_ = std::move(store_).put(std::move(*next));
+    rotations_active_.store(true, std::memory_order_relaxed);
   }
 
   /// The journal hook's ticket for `entry` on the store just published (lock held).
@@ -594,9 +726,9 @@ class basic_service {
   const journal_hook journal_;
   /// Every function RotateSecret may name: built-in and external.
   rotation_functions functions_;
-  /// The built-in ones only: the service runs scheduled rotations of these itself; a secret with
-  /// an external function waits for its caller (tests/rotation/drive_rotation.py).
-  rotation_functions builtins_;
+  /// Whether a secret may have a rotation in progress: set when one begins, cleared by a
+  /// `rotation_steps_due` that found none (so an idle worker scans nothing).
+  mutable std::atomic<bool> rotations_active_{true};
   std::atomic<std::uint64_t> requests_{0};
 
   /// Shared by reads that change nothing, exclusive for everything else.

@@ -130,8 +130,9 @@ namespace snapshot {
 inline constexpr std::string_view magic{"\x89SSTG\r\n\x1a", 8};
 /// The newest format version this library writes. It reads every version from 1 to this one,
 /// and writes the lowest version that holds the state: 1 unless a secret has a field of
-/// version 2 (a resource policy), so a state v1 can hold keeps its v1 bytes.
-inline constexpr std::uint16_t format_version = 2;
+/// version 2 (a resource policy), 3 when a secret has a rotation in progress (field 17), so a
+/// state an older version can hold keeps its bytes.
+inline constexpr std::uint16_t format_version = 3;
 /// The header: magic, version (u16), kind (u8), flags (u8), payload length (u64), header CRC (u32).
 inline constexpr std::size_t header_size = 24;
 /// The trailer: the CRC-32C of everything before it.
@@ -145,8 +146,8 @@ namespace store_field {
 inline constexpr std::uint64_t creations = 1;
 inline constexpr std::uint64_t secrets = 2;
 }  // namespace store_field
-/// Field tags of a secret record (§4): 1–16 in format version 1; 17–31 are reserved for the
-/// rotation progress (issue 14); 32, the resource policy, is format version 2.
+/// Field tags of a secret record (§4): 1–16 in format version 1; 32, the resource policy, is
+/// format version 2; 17, the rotation progress, is format version 3 (18–31 stay reserved).
 namespace secret_field {
 inline constexpr std::uint64_t name = 1;
 inline constexpr std::uint64_t arn = 2;
@@ -164,6 +165,7 @@ inline constexpr std::uint64_t rotation_rules = 13;
 inline constexpr std::uint64_t next_sequence = 14;
 inline constexpr std::uint64_t versions = 15;
 inline constexpr std::uint64_t labels = 16;
+inline constexpr std::uint64_t rotation_progress = 17;
 inline constexpr std::uint64_t resource_policy = 32;
 }  // namespace secret_field
 /// Field tags of a version record (§5).
@@ -383,6 +385,20 @@ void put_secret(Sink& w, const secret_type& s) {
         put_bytes(o, label);
         put_varint(o, s.find_version(id)->sequence());
       }
+    });
+  }
+  if (const auto& p = s.rotation_progress()) {
+    // version id, function ARN, next step (u8), failed attempts (varint), presence bits (u8: 1
+    // last failure, 2 next attempt), the last failure, the next attempt.
+    w.needs(3);
+    put_field(w, fields::rotation_progress, [&](auto& o) {
+      put_bytes(o, p->version_id);
+      put_bytes(o, p->function_arn);
+      put_u8(o, static_cast<std::uint8_t>(p->next_step));
+      put_varint(o, p->attempts);
+      put_u8(o, static_cast<std::uint8_t>((p->last_failure ? 1 : 0) | (p->next_attempt ? 2 : 0)));
+      if (p->last_failure) put_bytes(o, *p->last_failure);
+      if (p->next_attempt) put_time(o, *p->next_attempt);
     });
   }
   if (s.resource_policy()) {
@@ -739,6 +755,29 @@ inline std::optional<secret_type> read_secret(reader& r) {
             r.malformed(version_at, "versions are not in strictly increasing creation order");
           if (r.ok()) versions.push_back(std::move(v));
         }
+        return true;
+      }
+      case fields::rotation_progress: {
+        if (r.version() < 3) return false;
+        r.uses(3);
+        rotation_progress p;
+        p.version_id = std::string(r.bytes());
+        p.function_arn = std::string(r.bytes());
+        const std::uint8_t step = r.u8();
+        if (r.ok() && step > static_cast<std::uint8_t>(rotation_step::finish_secret))
+          r.malformed(field_at, "the rotation progress names no step");
+        p.next_step = static_cast<rotation_step>(step);
+        const std::uint64_t attempts = r.varint();
+        if (r.ok() && attempts > 0xFFFFFFFFu)
+          r.malformed(field_at, "the rotation progress counts 2^32 attempts or more");
+        p.attempts = static_cast<std::uint32_t>(attempts);
+        const std::uint8_t present = r.u8();
+        if (r.ok() && present > 3) r.malformed(field_at, "the rotation progress has unknown members");
+        if ((present & 1) != 0) p.last_failure = std::string(r.bytes());
+        if ((present & 2) != 0) p.next_attempt = r.time();
+        if (r.ok() && !rotation_progress_well_formed(p))
+          r.malformed(field_at, "the rotation progress names no version or no function");
+        meta->progress = std::move(p);
         return true;
       }
       case fields::resource_policy:

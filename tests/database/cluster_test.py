@@ -509,8 +509,13 @@ def suite_migration(pg):
           and "password authentication failed" in done.stderr,
           "a wrong password: %d %r" % (done.returncode, done.stderr))
     check(env["PGPASSWORD"] not in done.stderr, "the wrong password is in the message")
-    # --database keeps the stores in the database: not with --data-dir or --commit-log.
-    for other in (["--data-dir", pg.directory], ["--commit-log", os.devnull]):
+    # --database keeps the stores in the database: not with --data-dir or --commit-log; and the
+    # rotation worker does not drive database stores (no step leases yet), so invoked functions
+    # are refused with it too.
+    invoked = "arn:aws:lambda:us-east-1:123456789012:function:f=exec:true"
+    for other in (["--data-dir", pg.directory], ["--commit-log", os.devnull],
+                  ["--rotation-function", invoked],
+                  ["--lambda-endpoint", "http://127.0.0.1:1"]):
         done = subprocess.run([SERVER, "--database", "postgresql://x@127.0.0.1:1/x"] + other,
                               capture_output=True, text=True, timeout=30)
         check(done.returncode == 2 and "--database" in done.stderr,

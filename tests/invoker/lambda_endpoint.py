@@ -16,12 +16,19 @@ RotationToken, Step one of the four. The function name picks the behaviour:
                  (so the test can compare path, headers and body byte for byte)
   chunked-ok     200, payload null, sent with Transfer-Encoding: chunked
   chunked-error  like unhandled, sent with Transfer-Encoding: chunked
+  template-rotation
+                 runs tests/rotation/template_rotation.py with the event on standard input and
+                 SECRETS_MANAGER_ENDPOINT read from the file SECRETSTAGE_ENDPOINT_FILE names (the
+                 server's URL, written once it listens): 200 and payload null when it exits 0,
+                 else 200 + X-Amz-Function-Error: Unhandled with its standard error
 
 It runs until SIGTERM.
 """
 
 import json
+import os
 import re
+import subprocess
 import sys
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,7 +36,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 PATH = re.compile(r"^/2015-03-31/functions/([^/?]+)/invocations$")
 STEPS = {"createSecret", "setSecret", "testSecret", "finishSecret"}
 MEMBERS = {"Step", "SecretId", "ClientRequestToken", "RotationToken"}
-FUNCTIONS = {"ok", "unhandled", "broken", "slow", "echo", "chunked-ok", "chunked-error"}
+FUNCTIONS = {"ok", "unhandled", "broken", "slow", "echo", "chunked-ok", "chunked-error",
+             "template-rotation"}
+TEMPLATE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "rotation",
+                        "template_rotation.py")
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -90,6 +100,22 @@ class Handler(BaseHTTPRequestHandler):
             step = json.loads(body)["Step"]
             error = {"errorMessage": "rotation failed at " + step, "errorType": "ValueError"}
             return self.answer(200, json.dumps(error), unhandled, chunked=name == "chunked-error")
+        if name == "template-rotation":
+            environment = dict(os.environ)
+            with open(os.environ["SECRETSTAGE_ENDPOINT_FILE"]) as f:
+                environment["SECRETS_MANAGER_ENDPOINT"] = f.read().strip()
+            # As Lambda gives a function its Region and (here dummy) credentials.
+            environment.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+            if "AWS_ACCESS_KEY_ID" not in environment and "AWS_PROFILE" not in environment:
+                environment["AWS_ACCESS_KEY_ID"] = "secretstage"
+                environment["AWS_SECRET_ACCESS_KEY"] = "secretstage"
+            done = subprocess.run(["/usr/bin/python3", TEMPLATE], input=body, env=environment,
+                                  capture_output=True, timeout=60)
+            if done.returncode == 0:
+                return self.answer(200, "null")
+            error = {"errorMessage": done.stderr.decode(errors="replace")[-2000:],
+                     "errorType": "RotationError"}
+            return self.answer(200, json.dumps(error), unhandled)
         if name == "broken":
             return self.reject(500, "ServiceException", "the endpoint broke")
         if name == "slow":

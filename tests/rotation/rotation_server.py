@@ -1,6 +1,7 @@
 """A fresh secretstage-server for one rotation test, as tests/clients/with_server.sh starts one:
-port 0, a fixed seed, and here the test's function registered with --external-rotation-function
-(RotateSecret starts the rotation; drive_rotation.py runs the steps). Stopped with SIGTERM, which
+port 0, a fixed seed, and the test's own options (--rotation-function ARN=exec:… and the retry
+options: the server runs the steps), or functions registered with the deprecated
+--external-rotation-function (RotateSecret starts the rotation; drive_rotation.py runs the steps). Stopped with SIGTERM, which
 must end it with status 0; its standard output and error are kept for the secret-value check."""
 
 import os
@@ -14,9 +15,10 @@ ACCOUNT = "123456789012"
 
 
 class Server:
-    def __init__(self, binary, function_arns):
+    def __init__(self, binary, function_arns=(), arguments=()):
         self.binary = binary
         self.function_arns = list(function_arns)
+        self.arguments = list(arguments)
         self.endpoint = None
         self._process = None
         self._directory = None
@@ -27,6 +29,7 @@ class Server:
                      "--account-id", ACCOUNT]
         for arn in self.function_arns:
             arguments += ["--external-rotation-function", arn]
+        arguments += self.arguments
         self._stdout = open(os.path.join(self._directory, "stdout"), "w+b")
         self._stderr = open(os.path.join(self._directory, "stderr"), "w+b")
         self._process = subprocess.Popen(arguments, stdin=subprocess.DEVNULL,

@@ -11,6 +11,8 @@ After each rotation:
   - the AWSCURRENT password is new and logs in (psql), and the AWSPREVIOUS one is refused with
     "password authentication failed" (so a dead server cannot pass for a refused password);
   - every earlier password is refused too.
+Then the same function run by the server itself (--rotation-function ARN=exec:…), two rotations
+started by RotateSecret alone, with the same login checks after each.
 Also: setSecret delivered twice does nothing the second time; steps delivered after the
 rotation finished succeed and change nothing; a setSecret for which neither the current nor the
 previous password works fails and leaves the labels as they were; and no secret value
@@ -23,6 +25,7 @@ import os
 import secrets
 import shlex
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -61,6 +64,64 @@ def stages(sm):
 def password_at(sm, stage):
     value = json.loads(sm.get_secret_value(SecretId=SECRET, VersionStage=stage)["SecretString"])
     return value["password"]
+
+
+SERVER_RUN_SECRET = "postgres/server-rotated"
+SERVER_RUN_ROLE = "server rotated role"
+
+
+def server_run(pg, binary, passwords):
+    """The same function run by the server itself (--rotation-function ARN=exec:…): the test
+    only calls RotateSecret and waits. After each rotation the AWSCURRENT password logs in and
+    the AWSPREVIOUS one does not."""
+    arguments = ["--rotation-function", FUNCTION_ARN + "=" + FUNCTION,
+                 "--rotation-step-timeout", "30000", "--rotation-retry-delay", "500"]
+    with Server(binary, arguments=arguments) as server:
+        initial = "Initial-" + secrets.token_urlsafe(18)
+        passwords.append(initial)
+        pg.create_login_role(SERVER_RUN_ROLE, initial)
+        sm = drive_rotation.client(server.endpoint, REGION)
+        secret = {"engine": "postgres", "host": pg.host, "port": pg.port,
+                  "username": SERVER_RUN_ROLE, "password": initial, "dbname": "postgres"}
+        previous_version = sm.create_secret(Name=SERVER_RUN_SECRET,
+                                            SecretString=json.dumps(secret))["VersionId"]
+        for rotation in (1, 2):
+            arn = {"RotationLambdaARN": FUNCTION_ARN} if rotation == 1 else {}
+            token = sm.rotate_secret(SecretId=SERVER_RUN_SECRET, **arn)["VersionId"]
+            expected = {previous_version: ["AWSPREVIOUS"], token: ["AWSCURRENT"]}
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and {
+                    v: sorted(st) for v, st in sm.describe_secret(SecretId=SERVER_RUN_SECRET)
+                    ["VersionIdsToStages"].items()} != expected:
+                time.sleep(0.2)
+            labels = {v: sorted(st) for v, st in sm.describe_secret(SecretId=SERVER_RUN_SECRET)
+                      ["VersionIdsToStages"].items()}
+            check(labels == expected, "server-run rotation %d: AWSCURRENT on the new version, "
+                  "AWSPREVIOUS on the one before, no AWSPENDING" % rotation)
+            values = {stage: json.loads(sm.get_secret_value(
+                SecretId=SERVER_RUN_SECRET, VersionStage=stage)["SecretString"])["password"]
+                for stage in ("AWSCURRENT", "AWSPREVIOUS")}
+            check(values["AWSPREVIOUS"] == passwords[-1] and values["AWSCURRENT"] not in passwords,
+                  "server-run rotation %d: a new password, the old one in AWSPREVIOUS" % rotation)
+            passwords.append(values["AWSCURRENT"])
+            check(pg.can_log_in(SERVER_RUN_ROLE, values["AWSCURRENT"]),
+                  "server-run rotation %d: the AWSCURRENT password logs in" % rotation)
+            check(not pg.can_log_in(SERVER_RUN_ROLE, values["AWSPREVIOUS"]),
+                  "server-run rotation %d: the AWSPREVIOUS password no longer does" % rotation)
+            previous_version = token
+        # The labels move inside finishSecret; its log line follows once the step returns.
+        def step_lines():
+            return [line for line in server.output().splitlines()
+                    if " rotation " + SERVER_RUN_SECRET + " " in line]
+        deadline = time.monotonic() + 30
+        while len(step_lines()) < 8 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        check(server.stop() == 0, "server-run: the server stops cleanly on SIGTERM")
+        log = server.output()
+        steps = step_lines()
+        check(len(steps) == 8 and all(" succeeded " in line for line in steps),
+              "server-run: one log line per step, 8 steps succeeded")
+        return log
 
 
 def main():
@@ -139,6 +200,7 @@ def main():
         log = server.output()
         status = server.stop()
         check(status == 0, "the server stops cleanly on SIGTERM (status %d)" % status)
+        log += server_run(pg, sys.argv[1], passwords)
     check(not any(p in log for p in passwords), "the server's log carries no password")
     check(not any(p in m for p in passwords for m in function_messages),
           "the function's messages carry no password")

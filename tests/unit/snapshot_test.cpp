@@ -19,6 +19,7 @@
 #include <secretstage/detail/crc32c.hpp>
 #include <secretstage/invariants.hpp>
 #include <secretstage/rotation.hpp>
+#include <secretstage/rotation_progress.hpp>
 #include <secretstage/snapshot.hpp>
 #include <secretstage/store_operation.hpp>
 
@@ -338,10 +339,10 @@ TEST_CASE("snapshot: foreign input is not a snapshot") {
 TEST_CASE("snapshot: a newer format version is refused with a clear error") {
   const std::string payload = field(1, varint(0));
   CHECK(ss::snapshot::decode_store(frame(store_kind, payload, 1)));
-  const auto newer = decode_store_error(frame(store_kind, payload, 3));
+  const auto newer = decode_store_error(frame(store_kind, payload, 4));
   CHECK(newer.code == snapshot_errc::unsupported_version);
   CHECK(newer.message ==
-        "snapshot format version 3 is newer than this reader, which reads versions 1 to 2");
+        "snapshot format version 4 is newer than this reader, which reads versions 1 to 3");
   CHECK(decode_store_error(frame(store_kind, payload, 0)).code ==
         snapshot_errc::unsupported_version);
   CHECK(decode_store_error(frame(store_kind, payload, 0xffff)).code ==
@@ -705,5 +706,104 @@ TEST_CASE("snapshot v2: what a reader refuses") {
     REQUIRE(back);
     CHECK_FALSE(back.value().resource_policy().has_value());
     CHECK(ss::snapshot::encode(back.value()) == golden);
+  }
+}
+
+// ---- format v3: the rotation progress (docs/snapshot-format.md §4, §6)
+// ----------------------------------------------------------------
+
+namespace {
+const std::string progress_fn = "arn:aws:lambda:us-east-1:123456789012:function:rotate";
+}  // namespace
+
+TEST_CASE("snapshot v3: a rotation in progress is field 17, and only then is the file version 3") {
+  // RotateSecret with the function (RotationEnabled, the ARN, the AWSPENDING placeholder), then
+  // the progress the service begins: I23 holds.
+  ss::context ctx;
+  ctx.now = ss::timestamp{2000};
+  ctx.functions = ss::rotation_functions{progress_fn};
+  auto rotated = ss::apply(one_secret(),
+                           ss::rotate_secret{.secret_id = "a", .client_request_token = token_b,
+                                             .rotation_lambda_arn = progress_fn},
+                           ctx);
+  REQUIRE(rotated);
+  const ss::secret plain = rotated.value().state;
+  CHECK(ss::snapshot::encode(plain).substr(8, 2) == fixed(1, 2));
+  const ss::secret started = ss::begin_rotation(plain, token_b, progress_fn, ss::timestamp{2000});
+  const std::string without = ss::snapshot::encode(plain);
+  SUBCASE("fresh: no failure, due at 2000") {
+    const std::string encoded = ss::snapshot::encode(started);
+    CHECK(encoded.substr(8, 2) == fixed(3, 2));
+    // version id, function, step 0 (createSecret), 0 attempts, presence 2 (next attempt), time;
+    // the last field of this secret's record, the v1 record's bytes before it.
+    const std::string f17 = field(17, bytes(token_b) + bytes(progress_fn) + std::string(1, '\0') +
+                                          varint(0) + std::string(1, '\2') + fixed(2000, 8));
+    const std::string payload = without.substr(24, without.size() - 28) + f17;
+    CHECK(encoded == frame(secret_kind, payload, 3));
+    auto back = ss::snapshot::decode_secret(encoded);
+    REQUIRE_MESSAGE(back, back.error().message);
+    CHECK(back.value() == started);
+  }
+  SUBCASE("failed and given up: the failure kept, no next attempt") {
+    auto failed = ss::rotation_step_failed(started, token_b, ss::rotation_step::create_secret,
+                                           "createSecret: exit status 1", ss::timestamp{3000},
+                                           ss::rotation_retry_policy{1, 10});
+    REQUIRE(failed);
+    const std::string encoded = ss::snapshot::encode(*failed);
+    const std::string f17 = field(17, bytes(token_b) + bytes(progress_fn) + std::string(1, '\0') +
+                                          varint(1) + std::string(1, '\1') +
+                                          bytes("createSecret: exit status 1"));
+    CHECK(encoded == frame(secret_kind, without.substr(24, without.size() - 28) + f17, 3));
+    auto back = ss::snapshot::decode_secret(encoded);
+    REQUIRE_MESSAGE(back, back.error().message);
+    CHECK(back.value() == *failed);
+    CHECK(back.value().rotation_progress()->given_up());
+  }
+  SUBCASE("progress on a secret whose rotation is off: an impossible state (I23)") {
+    const ss::secret off = ss::begin_rotation(one_secret(), token_b, progress_fn, ss::timestamp{1});
+    CHECK(decode_secret_error(ss::snapshot::encode(off)).code == snapshot_errc::invalid_state);
+  }
+  SUBCASE("cleared: back to version 1") {
+    CHECK(ss::snapshot::encode(ss::clear_rotation_progress(started)) == without);
+  }
+}
+
+TEST_CASE("snapshot v3: what a reader refuses") {
+  const std::string good = bytes(token_b) + bytes(progress_fn) + std::string(1, '\1') + varint(0) +
+                           std::string(1, '\0');
+  SUBCASE("field 17 in a version 2 file: an unknown field") {
+    secret_parts parts;
+    parts.extra = field(17, good);
+    const auto e = decode_secret_error(frame(secret_kind, parts.record(), 2));
+    CHECK(e.code == snapshot_errc::malformed);
+    CHECK(e.message.find("secret record has no field 17 in format version 2") != std::string::npos);
+  }
+  SUBCASE("a version 3 file with nothing of version 3") {
+    secret_parts plain;
+    CHECK(decode_secret_error(frame(secret_kind, plain.record(), 3)).code == snapshot_errc::malformed);
+  }
+  SUBCASE("a step past finishSecret, unknown presence bits, no version id") {
+    secret_parts step;
+    step.extra = field(17, bytes(token_b) + bytes(progress_fn) + std::string(1, '\4') + varint(0) +
+                               std::string(1, '\0'));
+    CHECK(decode_secret_error(frame(secret_kind, step.record(), 3)).code == snapshot_errc::malformed);
+    secret_parts bits;
+    bits.extra = field(17, bytes(token_b) + bytes(progress_fn) + std::string(1, '\0') + varint(0) +
+                               std::string(1, '\4'));
+    CHECK(decode_secret_error(frame(secret_kind, bits.record(), 3)).code == snapshot_errc::malformed);
+    secret_parts empty;
+    empty.extra = field(17, bytes("") + bytes(progress_fn) + std::string(1, '\0') + varint(0) +
+                                std::string(1, '\0'));
+    CHECK(decode_secret_error(frame(secret_kind, empty.record(), 3)).code == snapshot_errc::malformed);
+    secret_parts counted;  // an attempt failed, but no failure on record
+    counted.extra = field(17, bytes(token_b) + bytes(progress_fn) + std::string(1, '\0') +
+                                  varint(1) + std::string(1, '\0'));
+    CHECK(decode_secret_error(frame(secret_kind, counted.record(), 3)).code == snapshot_errc::malformed);
+  }
+  SUBCASE("with field 32 after it: both versions' fields, version 3") {
+    secret_parts parts;
+    parts.extra = field(17, good) + field(32, "{}");
+    // "{}" is no policy PutResourcePolicy accepts: the reader got past the order check to it.
+    CHECK(decode_secret_error(frame(secret_kind, parts.record(), 3)).code == snapshot_errc::invalid_state);
   }
 }

@@ -341,10 +341,10 @@ TEST_CASE("service: an external function's rotation starts as AWS's does and run
               "AccessDeniedException", cannot_invoke);
 }
 
-TEST_CASE("service: a scheduled secret with an external function is left to its caller") {
-  // The service runs scheduled rotations only of functions it runs itself. A secret whose
-  // function is external keeps its schedule (NextRotationDate), but when the window opens nothing
-  // happens in the service: the rotation RotateSecret started stays as the caller left it.
+TEST_CASE("service: a scheduled secret with an invoked function starts on the service's clock") {
+  // The service starts scheduled rotations of functions it invokes as it starts RotateSecret's:
+  // the AWSPENDING placeholder and the progress, due at once; the worker's part (invoking the
+  // steps) is played here through rotation_steps_due and record_rotation_step.
   const std::string EXT = "arn:aws:lambda:us-east-1:123456789012:function:rotate-outside";
   ss::service_options options;
   options.external_rotation_functions = {EXT};
@@ -358,11 +358,121 @@ TEST_CASE("service: a scheduled secret with an external function is left to its 
               at(t0)));
   const json described = ok(s.handle("DescribeSecret", json{{"SecretId", "app/db"}}.dump(), at(t0)));
   CHECK(described.contains("NextRotationDate"));
-  const ss::store before = s.store();
-  // Three days on, past several windows: the read answers and nothing rotated.
+  CHECK(s.rotation_steps_due(at(t0)).empty());  // RotateImmediately = false: nothing started
+  // Three days on, past several windows: one rotation starts (the placeholder blocks the next).
   CHECK(ok(s.handle("GetSecretValue", json{{"SecretId", "app/db"}}.dump(), at(t0 + 3 * day)))
             .at("SecretString") == "first");
-  CHECK(labels_of(s, "app/db") == ss::testing::aws_map{{v1, {C}}});
+  const auto labels = labels_of(s, "app/db");
+  REQUIRE(labels.size() == 2);
+  std::string token;
+  for (const auto& [id, stages] : labels)
+    if (id != v1) token = id;
+  CHECK(labels == ss::testing::aws_map{{v1, {C}}, {token, {P}}});
+  const ss::store started = s.store();
+  const auto& progress = started.find("app/db")->rotation_progress();
+  REQUIRE(progress);
+  CHECK(progress->version_id == token);
+  CHECK(progress->function_arn == EXT);
+  CHECK(progress->next_step == ss::rotation_step::create_secret);
+  CHECK(progress->attempts == 0);
+  // It started at the first window (midnight UTC after t0), not at the read.
+  REQUIRE(progress->next_attempt);
+  CHECK(progress->next_attempt->epoch_ms < at(t0 + 3 * day).epoch_ms);
+
+  const ss::timestamp now = at(t0 + 3 * day);
+  const std::vector<std::string> steps = {"createSecret", "setSecret", "testSecret",
+                                          "finishSecret"};
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const auto due = s.rotation_steps_due(now);
+    REQUIRE(due.size() == 1);
+    CHECK(due[0].secret_name == "app/db");
+    CHECK(due[0].version_id == token);
+    CHECK(due[0].function_arn == EXT);
+    CHECK(ss::rotation_step_name(due[0].step) == steps[i]);
+    if (i == 0) {
+      ok(s.handle("PutSecretValue",
+                  json{{"SecretId", "app/db"}, {"ClientRequestToken", token},
+                       {"SecretString", "next"}, {"VersionStages", {P}}}
+                      .dump(),
+                  now));
+    }
+    if (i == 3) {
+      ok(s.handle("UpdateSecretVersionStage",
+                  json{{"SecretId", "app/db"}, {"VersionStage", C}, {"MoveToVersionId", token},
+                       {"RemoveFromVersionId", v1}}
+                      .dump(),
+                  now));
+      ok(s.handle("UpdateSecretVersionStage",
+                  json{{"SecretId", "app/db"}, {"VersionStage", P}, {"RemoveFromVersionId", token}}
+                      .dump(),
+                  now));
+    }
+    // finishSecret's outcome arrives a little after its calls.
+    s.record_rotation_step(due[0], true, "", i == 3 ? at(t0 + 3 * day + 5) : now);
+  }
+  CHECK(s.rotation_steps_due(now).empty());
+  CHECK(labels_of(s, "app/db") == ss::testing::aws_map{{v1, {PREV}}, {token, {C}}});
+  CHECK_FALSE(s.store().find("app/db")->rotation_progress());
+  // LastRotatedDate: the request that made the version current, not the step's report.
+  CHECK(s.store().find("app/db")->last_rotated_date() == std::optional<ss::timestamp>(now));
+}
+
+TEST_CASE("service: an invoked function's failed steps: retries, giving up, the reattempt, cancel") {
+  const std::string EXT = "arn:aws:lambda:us-east-1:123456789012:function:rotate-outside";
+  ss::service_options options;
+  options.external_rotation_functions = {EXT};
+  options.rotation_retry = {2, 5000};  // two attempts in all, 5 s apart
+  ss::service s(options);
+  const std::string v1 =
+      ok(s.handle("CreateSecret", create("app/db", "first"), at(t0))).at("VersionId");
+  const std::string token = "44444444-4444-4444-8444-444444444444";
+  ok(s.handle("RotateSecret",
+              json{{"SecretId", "app/db"}, {"RotationLambdaARN", EXT}, {"ClientRequestToken", token}}
+                  .dump(),
+              at(t0)));
+  auto due = s.rotation_steps_due(at(t0));
+  REQUIRE(due.size() == 1);
+  s.record_rotation_step(due[0], true, "", at(t0));  // createSecret
+  due = s.rotation_steps_due(at(t0));
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].step == ss::rotation_step::set_secret);
+  auto after = s.record_rotation_step(due[0], false, "exit status 1", at(t0 + 1));
+  REQUIRE(after);
+  CHECK(after->attempts == 1);
+  CHECK(after->next_step == ss::rotation_step::create_secret);  // the whole rotation again
+  CHECK(after->last_failure == std::optional<std::string>("setSecret: exit status 1"));
+  CHECK(after->next_attempt == std::optional<ss::timestamp>(at(t0 + 6)));
+  std::optional<ss::timestamp> next;
+  CHECK(s.rotation_steps_due(at(t0 + 5), &next).empty());
+  CHECK(next == std::optional<ss::timestamp>(at(t0 + 6)));
+  // An outcome for a step the progress is not waiting for changes nothing.
+  CHECK(s.record_rotation_step(due[0], true, "", at(t0 + 5)) == after);
+  due = s.rotation_steps_due(at(t0 + 6));
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].step == ss::rotation_step::create_secret);
+  after = s.record_rotation_step(due[0], false, "timed out after 3000 ms", at(t0 + 7));
+  REQUIRE(after);
+  CHECK(after->given_up());
+  CHECK(after->attempts == 2);
+  CHECK(s.rotation_steps_due(at(t0 + day)).empty());
+  CHECK(labels_of(s, "app/db") == ss::testing::aws_map{{v1, {C}}, {token, {P}}});
+  // RotateSecret: AWS's error, and the rotation of the same version starts again.
+  check_error(s.handle("RotateSecret", json{{"SecretId", "app/db"}}.dump(), at(t0 + day)),
+              "InvalidRequestException",
+              "A previous rotation isn't complete. That rotation will be reattempted.");
+  due = s.rotation_steps_due(at(t0 + day));
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].version_id == token);
+  CHECK(due[0].step == ss::rotation_step::create_secret);
+  const auto& reattempted = s.store().find("app/db")->rotation_progress();
+  REQUIRE(reattempted);
+  CHECK(reattempted->attempts == 0);
+  // CancelRotateSecret: no further step.
+  ok(s.handle("CancelRotateSecret", json{{"SecretId", "app/db"}}.dump(), at(t0 + day)));
+  CHECK(s.rotation_steps_due(at(t0 + day)).empty());
+  CHECK_FALSE(s.store().find("app/db")->rotation_progress());
+  CHECK(labels_of(s, "app/db") == ss::testing::aws_map{{v1, {C}}, {token, {P}}});
+  for (const auto& violation : ss::check_store_invariants(s.store())) FAIL(violation);
 }
 
 TEST_CASE("service: a failed built-in rotation changes nothing") {

@@ -77,6 +77,8 @@ template <class Traits>
 ///   without RotationLambdaARN uses them); LastChangedDate = now
 ///   no label and no version changes: a cancelled rotation leaves its AWSPENDING version, which
 ///   blocks the next RotateSecret until the caller removes the label (as the API reference says)
+///   a rotation the service was running with an invoked function (rotation_progress.hpp) runs
+///   no further step: its progress is cleared
 ///   rotation already off (never configured, or cancelled before): success, nothing changes
 ///   at all (ruling, docs/semantics.md#cancelrotatesecret)
 /// Cost: O(labels); nothing is copied when rotation is already off.
@@ -92,10 +94,11 @@ apply(const basic_secret<Traits>& s, const basic_cancel_rotate_secret<Traits>& r
 
   basic_cancel_rotate_secret_response<Traits> response{s.arn(), s.name(), std::nullopt};
   if constexpr (Traits::has_reserved_labels) response.version_id = s.version_of(Traits::pending());
-  if (!s.rotation_enabled()) return out{s, std::move(response)};
+  if (!s.rotation_enabled() && !s.rotation_progress()) return out{s, std::move(response)};
 
   auto meta = detail::make_ref<detail::secret_meta>(s.meta());
   meta->rotation_enabled = false;
+  meta->progress.reset();  // the service invokes no further step (rotation_progress.hpp)
   detail::secret_builder<Traits> b(s);
   b.set_meta(std::move(meta));
   b.set_last_changed(ctx.now);

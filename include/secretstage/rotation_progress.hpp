@@ -1,0 +1,245 @@
+#ifndef SECRETSTAGE_ROTATION_PROGRESS_HPP
+#define SECRETSTAGE_ROTATION_PROGRESS_HPP
+
+// The progress of a rotation that a service runs by invoking the secret's function once per step
+// (createSecret, setSecret, testSecret, finishSecret), as Secrets Manager runs a rotation Lambda
+// after RotateSecret has answered: pure transitions of a secret's `rotation_progress`
+// (secret.hpp). The rules and the rulings they make: docs/semantics.md#rotation-progress.
+//
+//   begin_rotation          RotateSecret started a rotation of version T with function F: T, F,
+//                           createSecret next, no attempt failed, due now
+//   rotation_step_succeeded the step due succeeded: the next step is due now; after
+//                           finishSecret the progress is cleared
+//   note_rotated_in         AWSCURRENT reached the rotated version: LastRotatedDate = now
+//   rotation_step_failed    the step due failed: the attempt counts; the whole rotation is
+//                           retried from createSecret after the retry delay, or, once the
+//                           policy's attempts are used up, given up (no next attempt).
+//                           Nothing else changes: AWSPENDING stays where it is, so RotateSecret
+//                           answers "A previous rotation isn't complete. That rotation will be
+//                           reattempted."
+//   reattempt_rotation      that RotateSecret: the rotation of the version carrying AWSPENDING
+//                           starts again from createSecret, due now, with a fresh count
+//   settle_rotation         the progress no longer applies (its version is gone, carries
+//                           AWSCURRENT without AWSPENDING, or carries neither): cleared
+//   clear_rotation_progress CancelRotateSecret
+// The outcome of a step that is not the one the progress is waiting for (a step of a rotation
+// that was cancelled, reattempted or settled meanwhile) changes nothing: std::nullopt.
+// None of these changes LastChangedDate, a version or a label: the progress is the service's
+// bookkeeping, which DescribeSecret does not show.
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "detail/secret_builder.hpp"
+#include "operations/rotate_secret.hpp"
+#include "secret.hpp"
+#include "store.hpp"
+#include "store_operation.hpp"
+#include "value.hpp"
+
+namespace secretstage {
+
+/// How a service retries a rotation whose step failed (docs/semantics.md#rotation-progress).
+struct rotation_retry_policy {
+  /// Attempts of the whole rotation in all, the first included (at least 1).
+  std::uint32_t attempts = 3;
+  /// From a failed step to the next attempt's createSecret.
+  std::int64_t retry_delay_ms = 60'000;
+
+  friend bool operator==(const rotation_retry_policy&, const rotation_retry_policy&) = default;
+};
+
+/// The longest failure reason kept; a longer one is cut at a UTF-8 character boundary.
+inline constexpr std::size_t max_rotation_failure_bytes = 1024;
+
+/// The Step member of the event for `s`.
+[[nodiscard]] constexpr std::string_view rotation_step_name(rotation_step s) noexcept {
+  switch (s) {
+    case rotation_step::create_secret: return "createSecret";
+    case rotation_step::set_secret: return "setSecret";
+    case rotation_step::test_secret: return "testSecret";
+    case rotation_step::finish_secret: return "finishSecret";
+  }
+  return "unknownStep";
+}
+
+namespace detail {
+
+template <class Traits>
+basic_secret<Traits> with_progress(const basic_secret<Traits>& s,
+                                   std::optional<rotation_progress> progress) {
+  auto meta = make_ref<secret_meta>(s.meta());
+  meta->progress = std::move(progress);
+  secret_builder<Traits> b(s);
+  b.set_meta(std::move(meta));
+  auto next = std::move(b).finish();  // no label moves: the quota cannot fail
+  return next ? std::move(next.value()) : s;
+}
+
+inline std::string bounded_reason(std::string_view reason) {
+  if (reason.size() <= max_rotation_failure_bytes) return std::string(reason);
+  std::size_t n = max_rotation_failure_bytes;
+  while (n > 0 && (static_cast<unsigned char>(reason[n]) & 0xC0) == 0x80) --n;
+  return std::string(reason.substr(0, n));
+}
+
+}  // namespace detail
+
+/// RotateSecret started a rotation of `version_id` with `function_arn` at `now`.
+template <class Traits>
+[[nodiscard]] basic_secret<Traits> begin_rotation(const basic_secret<Traits>& s,
+                                                  std::string_view version_id,
+                                                  std::string_view function_arn, timestamp now) {
+  return detail::with_progress(
+      s, rotation_progress{std::string(version_id), std::string(function_arn),
+                           rotation_step::create_secret, 0, std::nullopt, now});
+}
+
+/// The step `step` of the rotation of `version_id` succeeded at `now`.
+template <class Traits>
+[[nodiscard]] std::optional<basic_secret<Traits>> rotation_step_succeeded(
+    const basic_secret<Traits>& s, std::string_view version_id, rotation_step step,
+    timestamp now) {
+  const auto& p = s.rotation_progress();
+  if (!p || p->version_id != version_id || p->next_step != step || p->given_up())
+    return std::nullopt;
+  if (step == rotation_step::finish_secret) return detail::with_progress(s, std::nullopt);
+  rotation_progress next = *p;
+  next.next_step = static_cast<rotation_step>(static_cast<std::uint8_t>(step) + 1);
+  next.next_attempt = now;
+  return detail::with_progress(s, std::move(next));
+}
+
+/// The step `step` of the rotation of `version_id` failed at `now` for `reason` (a few words, no
+/// value).
+template <class Traits>
+[[nodiscard]] std::optional<basic_secret<Traits>> rotation_step_failed(
+    const basic_secret<Traits>& s, std::string_view version_id, rotation_step step,
+    std::string_view reason, timestamp now, const rotation_retry_policy& policy) {
+  const auto& p = s.rotation_progress();
+  if (!p || p->version_id != version_id || p->next_step != step || p->given_up())
+    return std::nullopt;
+  rotation_progress next = *p;
+  if (next.attempts < UINT32_MAX) ++next.attempts;
+  next.last_failure = detail::bounded_reason(reason);
+  next.next_step = rotation_step::create_secret;
+  if (next.attempts >= std::max<std::uint32_t>(policy.attempts, 1)) {
+    next.next_attempt = std::nullopt;
+  } else {
+    next.next_attempt = timestamp{now.epoch_ms + std::max<std::int64_t>(policy.retry_delay_ms, 0)};
+  }
+  return detail::with_progress(s, std::move(next));
+}
+
+/// RotateSecret while the rotation of the version carrying AWSPENDING is incomplete: it starts
+/// again from createSecret at `now` with the secret's function and a fresh count of attempts (the
+/// last failure stays, for the record). std::nullopt when there is nothing to reattempt: no
+/// AWSPENDING apart from AWSCURRENT's version, or no function.
+template <class Traits>
+[[nodiscard]] std::optional<basic_secret<Traits>> reattempt_rotation(const basic_secret<Traits>& s,
+                                                                     timestamp now) {
+  static_assert(Traits::has_reserved_labels, "rotation needs AWSCURRENT and AWSPENDING");
+  const auto* pending = s.holder(Traits::pending());
+  if (pending == nullptr || pending == s.holder(Traits::current())) return std::nullopt;
+  const auto& p = s.rotation_progress();
+  const std::string id(Traits::text(pending->id()));
+  std::string function;
+  if (p && p->version_id == id) {
+    function = p->function_arn;
+  } else if (s.rotation_lambda_arn() && !s.rotation_lambda_arn()->empty()) {
+    function = *s.rotation_lambda_arn();
+  } else {
+    return std::nullopt;
+  }
+  rotation_progress next{id, std::move(function), rotation_step::create_secret, 0, std::nullopt,
+                         now};
+  if (p && p->version_id == id) next.last_failure = p->last_failure;
+  if (p && *p == next) return std::nullopt;
+  return detail::with_progress(s, std::move(next));
+}
+
+/// Whether the progress still describes a rotation to run: its version exists and carries
+/// AWSPENDING (with or without AWSCURRENT).
+template <class Traits>
+[[nodiscard]] bool rotation_progress_applies(const basic_secret<Traits>& s) {
+  const auto& p = s.rotation_progress();
+  if (!p) return false;
+  const auto* pending = s.holder(Traits::pending());
+  return pending != nullptr && Traits::text(pending->id()) == std::string_view(p->version_id);
+}
+
+/// Clears progress that no longer applies; std::nullopt when there is none or it applies.
+template <class Traits>
+[[nodiscard]] std::optional<basic_secret<Traits>> settle_rotation(const basic_secret<Traits>& s) {
+  if (!s.rotation_progress() || rotation_progress_applies(s)) return std::nullopt;
+  return detail::with_progress(s, std::nullopt);
+}
+
+/// CancelRotateSecret: no rotation runs on.
+template <class Traits>
+[[nodiscard]] basic_secret<Traits> clear_rotation_progress(const basic_secret<Traits>& s) {
+  if (!s.rotation_progress()) return s;
+  return detail::with_progress(s, std::nullopt);
+}
+
+/// After a RotateSecret that succeeded with a function the service invokes (not a built-in):
+/// when it started a rotation (the response's version is a value-less placeholder carrying
+/// AWSPENDING that no progress names yet), the progress begins at `now` with the secret's stored
+/// function. `st` moves on in place; false when nothing changed. A service and a journal's redo
+/// both call this, so recovery rebuilds the progress a RotateSecret began.
+template <class Traits>
+bool begin_invoked_rotation(basic_store<Traits>& st,
+                            const basic_store_operation_response<Traits>& response,
+                            timestamp now) {
+  const auto* r = std::get_if<basic_rotate_secret_response<Traits>>(
+      &static_cast<const detail::store_response_variant<Traits>&>(response));
+  if (r == nullptr) return false;
+  const basic_secret<Traits>* s = st.find(r->name.view());
+  if (s == nullptr || !s->rotation_lambda_arn() || s->rotation_lambda_arn()->empty()) return false;
+  const auto* pending = s->holder(Traits::pending());
+  if (pending == nullptr || !(pending->id() == r->version_id) || !pending->is_placeholder())
+    return false;
+  const std::string_view id = Traits::text(r->version_id);
+  if (s->rotation_progress() && s->rotation_progress()->version_id == id) return false;
+  st = std::move(st).put(begin_rotation(*s, id, *s->rotation_lambda_arn(), now));
+  return true;
+}
+
+/// After any request that succeeded on the secret `response` names: when AWSCURRENT has just
+/// reached the version a rotation in progress rotates in (the function's finishSecret moved it),
+/// LastRotatedDate = `now`, once per rotation (while it is older than that version). A service
+/// and a journal's redo both call this, so the date is the same after a restart (the worker's
+/// own outcomes are not journaled). `st` moves on in place; false when nothing changed.
+template <class Traits>
+bool note_rotated_in(basic_store<Traits>& st, const basic_store_operation_response<Traits>& response,
+                     timestamp now) {
+  const basic_secret<Traits>* s = std::visit(
+      [&](const auto& r) -> const basic_secret<Traits>* {
+        if constexpr (requires { std::string_view(r.name); }) {
+          return st.find(std::string_view(r.name));
+        } else {
+          return nullptr;
+        }
+      },
+      static_cast<const detail::store_response_variant<Traits>&>(response));
+  if (s == nullptr || !s->rotation_progress()) return false;
+  const auto* current = s->holder(Traits::current());
+  if (current == nullptr ||
+      Traits::text(current->id()) != std::string_view(s->rotation_progress()->version_id))
+    return false;
+  if (s->last_rotated_date() && !(*s->last_rotated_date() < current->created_date())) return false;
+  detail::secret_builder<Traits> b(*s);
+  b.set_last_rotated(now);
+  auto next = std::move(b).finish();
+  if (!next) return false;
+  st = std::move(st).put(std::move(next.value()));
+  return true;
+}
+
+}  // namespace secretstage
+
+#endif  // SECRETSTAGE_ROTATION_PROGRESS_HPP

@@ -1,0 +1,176 @@
+// rotation_progress.hpp: the progress of a rotation run by an invoked function, as pure
+// transitions. The expected progress follows the rules in docs/semantics.md#rotation-progress
+// (AWS retries the entire rotation; the previous-rotation error reattempts it), written out here
+// rather than taken from a run.
+#include <optional>
+#include <string>
+
+#include <doctest/doctest.h>
+
+#include <secretstage/invariants.hpp>
+#include <secretstage/rotation_progress.hpp>
+#include <secretstage/store_operation.hpp>
+
+namespace ss = secretstage;
+using ss::rotation_step;
+
+namespace {
+
+const std::string FN = "arn:aws:lambda:us-east-1:123456789012:function:rotate";
+const std::string T = "11111111-1111-4111-8111-111111111111";
+const std::string C = "AWSCURRENT", P = "AWSPENDING";
+
+ss::timestamp ms(std::int64_t v) { return ss::timestamp{v}; }
+
+/// A secret "a" with a value, and a rotation to version T started by RotateSecret at 1000.
+ss::store started() {
+  ss::context ctx;
+  ctx.now = ms(1000);
+  ctx.functions = ss::rotation_functions{FN};
+  ss::store st;
+  auto created = ss::apply_in_place(
+      st, ss::store_operation(ss::create_secret{.name = "a",
+                                                .client_request_token =
+                                                    std::string("00000000-0000-4000-8000-000000000000"),
+                                                .secret_string = std::string("v")}),
+      ctx);
+  REQUIRE(created);
+  auto rotated = ss::apply_in_place(
+      st, ss::store_operation(ss::rotate_secret{.secret_id = "a", .client_request_token = T,
+                                                .rotation_lambda_arn = FN}),
+      ctx);
+  REQUIRE(rotated);
+  CHECK(ss::begin_invoked_rotation(st, rotated.value(), ctx.now));
+  // A second call (a retried RotateSecret) begins nothing new.
+  CHECK_FALSE(ss::begin_invoked_rotation(st, rotated.value(), ms(1500)));
+  return st;
+}
+
+const ss::secret& a(const ss::store& st) { return *st.find("a"); }
+
+}  // namespace
+
+TEST_CASE("rotation progress: RotateSecret begins it; each success moves to the next step") {
+  const ss::store st = started();
+  ss::secret s = a(st);
+  REQUIRE(s.rotation_progress());
+  CHECK(*s.rotation_progress() ==
+        ss::rotation_progress{T, FN, rotation_step::create_secret, 0, std::nullopt, ms(1000)});
+  CHECK(ss::check_invariants(s).empty());
+  const rotation_step steps[] = {rotation_step::create_secret, rotation_step::set_secret,
+                                 rotation_step::test_secret, rotation_step::finish_secret};
+  for (int i = 0; i < 3; ++i) {
+    // The wrong step, or another version, changes nothing.
+    CHECK_FALSE(ss::rotation_step_succeeded(s, T, steps[i + 1], ms(2000)));
+    CHECK_FALSE(ss::rotation_step_succeeded(s, "22222222-2222-4222-8222-222222222222", steps[i],
+                                            ms(2000)));
+    auto next = ss::rotation_step_succeeded(s, T, steps[i], ms(2000 + i));
+    REQUIRE(next);
+    s = *next;
+    CHECK(s.rotation_progress()->next_step == steps[i + 1]);
+    CHECK(s.rotation_progress()->next_attempt == std::optional(ms(2000 + i)));
+    CHECK(s.rotation_progress()->attempts == 0);
+    CHECK(s.last_changed_date() == a(st).last_changed_date());  // bookkeeping, not a change
+  }
+  auto done = ss::rotation_step_succeeded(s, T, rotation_step::finish_secret, ms(3000));
+  REQUIRE(done);
+  CHECK_FALSE(done->rotation_progress());
+  // finishSecret "succeeded" without making T current: no LastRotatedDate.
+  CHECK_FALSE(done->last_rotated_date());
+}
+
+TEST_CASE("rotation progress: a failed step retries the whole rotation, then gives up") {
+  const ss::rotation_retry_policy policy{3, 500};
+  ss::secret s = a(started());
+  s = *ss::rotation_step_succeeded(s, T, rotation_step::create_secret, ms(1100));
+  auto failed = ss::rotation_step_failed(s, T, rotation_step::set_secret,
+                                         "setSecret: exit status 1", ms(1200), policy);
+  REQUIRE(failed);
+  CHECK(*failed->rotation_progress() ==
+        ss::rotation_progress{T, FN, rotation_step::create_secret, 1,
+                              std::string("setSecret: exit status 1"), ms(1700)});
+  CHECK(ss::check_invariants(*failed).empty());
+  // A failure of a step not due changes nothing.
+  CHECK_FALSE(ss::rotation_step_failed(*failed, T, rotation_step::set_secret, "x", ms(1800), policy));
+  auto second = ss::rotation_step_failed(*failed, T, rotation_step::create_secret, "again",
+                                         ms(1800), policy);
+  REQUIRE(second);
+  CHECK(second->rotation_progress()->attempts == 2);
+  CHECK(second->rotation_progress()->next_attempt == std::optional(ms(2300)));
+  auto third = ss::rotation_step_failed(*second, T, rotation_step::create_secret, "third",
+                                        ms(2400), policy);
+  REQUIRE(third);
+  CHECK(third->rotation_progress()->given_up());
+  CHECK(third->rotation_progress()->attempts == 3);
+  CHECK(third->rotation_progress()->last_failure == std::optional<std::string>("third"));
+  // Given up: no step is due, and no outcome counts any more.
+  CHECK_FALSE(ss::rotation_step_succeeded(*third, T, rotation_step::create_secret, ms(2500)));
+  // The labels never moved: AWSPENDING stays on T.
+  CHECK(third->version_of(P) == std::optional<std::string>(T));
+  CHECK(third->stages() == a(started()).stages());
+  SUBCASE("a long reason is cut, at a character boundary") {
+    const std::string reason = std::string(1023, 'x') + "\xc3\xa9" + "tail";
+    auto cut = ss::rotation_step_failed(s, T, rotation_step::set_secret, reason, ms(1200), policy);
+    REQUIRE(cut);
+    CHECK(*cut->rotation_progress()->last_failure == std::string(1023, 'x'));
+  }
+  SUBCASE("the reattempt: same version, from createSecret, a fresh count") {
+    auto again = ss::reattempt_rotation(*third, ms(9000));
+    REQUIRE(again);
+    CHECK(*again->rotation_progress() ==
+          ss::rotation_progress{T, FN, rotation_step::create_secret, 0, std::string("third"),
+                                ms(9000)});
+    // Reattempting a rotation already starting at that time changes nothing.
+    CHECK_FALSE(ss::reattempt_rotation(*again, ms(9000)));
+  }
+  SUBCASE("CancelRotateSecret clears it") {
+    ss::context ctx;
+    ctx.now = ms(5000);
+    auto cancelled = ss::apply(*third, ss::cancel_rotate_secret{.secret_id = "a"}, ctx);
+    REQUIRE(cancelled);
+    CHECK_FALSE(cancelled.value().state.rotation_progress());
+    CHECK_FALSE(cancelled.value().state.rotation_enabled());
+    CHECK(cancelled.value().state.version_of(P) == std::optional<std::string>(T));
+  }
+}
+
+TEST_CASE("rotation progress: reattempt without progress, and settling") {
+  ss::secret s = a(started());
+  const ss::secret bare = ss::clear_rotation_progress(s);
+  CHECK_FALSE(bare.rotation_progress());
+  // An incomplete rotation the service never ran (e.g. after a restart): the stored function.
+  auto again = ss::reattempt_rotation(bare, ms(4000));
+  REQUIRE(again);
+  CHECK(*again->rotation_progress() ==
+        ss::rotation_progress{T, FN, rotation_step::create_secret, 0, std::nullopt, ms(4000)});
+  // Progress applies while its version carries AWSPENDING.
+  CHECK(ss::rotation_progress_applies(s));
+  CHECK_FALSE(ss::settle_rotation(s));
+  ss::context ctx;
+  ctx.now = ms(6000);
+  auto removed = ss::apply(s,
+                           ss::update_secret_version_stage{.secret_id = "a",
+                                                           .version_stage = P,
+                                                           .remove_from_version_id = T},
+                           ctx);
+  REQUIRE(removed);
+  const ss::secret abandoned = removed.value().state;
+  CHECK_FALSE(ss::rotation_progress_applies(abandoned));
+  auto settled = ss::settle_rotation(abandoned);
+  REQUIRE(settled);
+  CHECK_FALSE(settled->rotation_progress());
+  // Nothing to reattempt without an AWSPENDING apart from AWSCURRENT.
+  CHECK_FALSE(ss::reattempt_rotation(*settled, ms(7000)));
+}
+
+TEST_CASE("rotation progress: I23 names what a malformed progress lacks") {
+  ss::secret s = a(started());
+  CHECK(ss::rotation_progress_consistent(s));
+  ss::rotation_progress p = *s.rotation_progress();
+  p.attempts = 1;  // a failure counted, none on record
+  CHECK_FALSE(ss::rotation_progress_well_formed(p));
+  p.last_failure = "x";
+  CHECK(ss::rotation_progress_well_formed(p));
+  p.version_id = "short";
+  CHECK_FALSE(ss::rotation_progress_well_formed(p));
+}

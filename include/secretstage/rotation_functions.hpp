@@ -42,7 +42,7 @@ class basic_rotation_functions {
   [[nodiscard]] bool can_invoke(std::string_view arn) const noexcept {
     const auto at =
         detail::lower_bound(arns_.begin(), arns_.end(), arn,
-                         [](const std::string& a, std::string_view b) { return a < b; });
+                         [](const std::string& a, std::string_view b) { return a.compare(b) < 0; });
     if (at != arns_.end() && *at == arn) return true;
     return arn.substr(0, 15) == any_lambda.substr(0, 15) && arn.find(":function:") != arn.npos &&
            arn != any_lambda && contains(any_lambda);

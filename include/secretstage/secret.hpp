@@ -35,6 +35,33 @@ struct rotation_rules {
   friend bool operator==(const rotation_rules&, const rotation_rules&) = default;
 };
 
+/// The state of one replica of a primary secret (ReplicationStatusType's Status).
+enum class replication_state : std::uint8_t { in_progress, in_sync, failed };
+
+/// A Region to replicate to and the replica's KMS key (ReplicaRegionType).
+struct replica_region {
+  std::string region;
+  std::optional<std::string> kms_key_id;
+  friend bool operator==(const replica_region&, const replica_region&) = default;
+};
+
+/// One Region a primary secret is replicated to, as the primary records it (replication.hpp).
+struct replica_entry {
+  std::string region;
+  /// The replica's KMS key (AddReplicaRegions' KmsKeyId); none: aws/secretsmanager.
+  std::optional<std::string> kms_key_id;
+  replication_state status = replication_state::in_progress;
+  /// Why a replication failed (Status Failed); empty otherwise.
+  std::string status_message;
+  /// Overwrite a secret of the same name in the Region (ForceOverwriteReplicaSecret); kept
+  /// while the replication is in progress, so that a replication resumed after a restart
+  /// does what was asked.
+  bool force_overwrite = false;
+  /// The day the replica was last read in its Region (GetSecretValue there), if ever.
+  std::optional<timestamp> last_accessed;
+  friend bool operator==(const replica_entry&, const replica_entry&) = default;
+};
+
 namespace detail {
 
 /// The metadata of a secret: everything but its versions, labels and frequently changing dates.
@@ -54,6 +81,11 @@ struct secret_meta : counted {
   std::optional<rotation_rules> rotation;
   /// The resource policy attached by PutResourcePolicy, as given (policy.hpp checked it).
   std::optional<std::string> resource_policy;
+  /// A replica: the Region of its primary secret (replication.hpp). None: a primary or a
+  /// standalone secret.
+  std::optional<std::string> primary_region;
+  /// A primary: the Regions it is replicated to, in the order they were added.
+  std::vector<replica_entry> replicas;
 
   friend bool operator==(const secret_meta&, const secret_meta&) = default;
 };
@@ -253,6 +285,16 @@ class basic_secret {
   /// until one is put and after DeleteResourcePolicy.
   [[nodiscard]] const std::optional<std::string>& resource_policy() const noexcept {
     return body().meta->resource_policy;
+  }
+  /// Set on a replica: the Region of its primary secret. A replica refuses every write but
+  /// StopReplicationToReplica (replication.hpp).
+  [[nodiscard]] const std::optional<std::string>& primary_region() const noexcept {
+    return body().meta->primary_region;
+  }
+  [[nodiscard]] bool is_replica() const noexcept { return body().meta->primary_region.has_value(); }
+  /// On a primary: the Regions it is replicated to, each with its status.
+  [[nodiscard]] const std::vector<replica_entry>& replicas() const noexcept {
+    return body().meta->replicas;
   }
   [[nodiscard]] const detail::secret_meta& meta() const noexcept { return *body().meta; }
 

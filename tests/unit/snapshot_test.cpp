@@ -338,10 +338,10 @@ TEST_CASE("snapshot: foreign input is not a snapshot") {
 TEST_CASE("snapshot: a newer format version is refused with a clear error") {
   const std::string payload = field(1, varint(0));
   CHECK(ss::snapshot::decode_store(frame(store_kind, payload, 1)));
-  const auto newer = decode_store_error(frame(store_kind, payload, 3));
+  const auto newer = decode_store_error(frame(store_kind, payload, 4));
   CHECK(newer.code == snapshot_errc::unsupported_version);
   CHECK(newer.message ==
-        "snapshot format version 3 is newer than this reader, which reads versions 1 to 2");
+        "snapshot format version 4 is newer than this reader, which reads versions 1 to 3");
   CHECK(decode_store_error(frame(store_kind, payload, 0)).code ==
         snapshot_errc::unsupported_version);
   CHECK(decode_store_error(frame(store_kind, payload, 0xffff)).code ==
@@ -705,5 +705,53 @@ TEST_CASE("snapshot v2: what a reader refuses") {
     REQUIRE(back);
     CHECK_FALSE(back.value().resource_policy().has_value());
     CHECK(ss::snapshot::encode(back.value()) == golden);
+  }
+}
+
+// ---- replication (format version 3, fields 33 and 34) ---------------------------------------
+
+TEST_CASE("snapshot: a replica's primary Region and a primary's replicas (format version 3)") {
+  SUBCASE("field 34 read as written by hand from docs/snapshot-format.md") {
+    secret_parts p;
+    // One replica: Region "eu-west-1", flags 1|4 (KmsKeyId, LastAccessedDate), KmsKeyId "k",
+    // status 2 (Failed), StatusMessage "m", LastAccessedDate 86,400,000 ms.
+    p.extra = field(34, varint(1) + bytes("eu-west-1") + std::string("\x05", 1) + bytes("k") +
+                            std::string("\x02", 1) + bytes("m") + fixed(86'400'000, 8));
+    const auto s = ss::snapshot::decode_secret(frame(secret_kind, p.record(), 3));
+    REQUIRE(s);
+    REQUIRE(s.value().replicas().size() == 1);
+    const ss::replica_entry& e = s.value().replicas()[0];
+    CHECK(e.region == "eu-west-1");
+    CHECK(e.kms_key_id == std::optional<std::string>("k"));
+    CHECK(e.status == ss::replication_state::failed);
+    CHECK(e.status_message == "m");
+    CHECK_FALSE(e.force_overwrite);
+    CHECK(e.last_accessed == std::optional<ss::timestamp>(ss::timestamp{86'400'000}));
+    // And written back to the same bytes.
+    CHECK(ss::snapshot::encode(s.value()) == frame(secret_kind, p.record(), 3));
+  }
+  SUBCASE("field 33 gives PrimaryRegion") {
+    secret_parts p;
+    p.extra = field(33, "us-east-1");
+    const auto s = ss::snapshot::decode_secret(frame(secret_kind, p.record(), 3));
+    REQUIRE(s);
+    CHECK(s.value().primary_region() == std::optional<std::string>("us-east-1"));
+    CHECK(ss::snapshot::encode(s.value()) == frame(secret_kind, p.record(), 3));
+  }
+  SUBCASE("in a version 2 file they are unknown fields") {
+    secret_parts p;
+    p.extra = field(33, "us-east-1");
+    const auto e = decode_secret_error(frame(secret_kind, p.record(), 2));
+    CHECK(e.code == snapshot_errc::malformed);
+    CHECK(e.message.find("no field 33 in format version 2") != std::string::npos);
+  }
+  SUBCASE("an unknown status or flag is refused") {
+    secret_parts p;
+    p.extra = field(34, varint(1) + bytes("eu-west-1") + std::string("\x00", 1) +
+                            std::string("\x03", 1) + bytes(""));
+    CHECK(decode_secret_error(frame(secret_kind, p.record(), 3)).code == snapshot_errc::malformed);
+    p.extra = field(34, varint(1) + bytes("eu-west-1") + std::string("\x08", 1) +
+                            std::string("\x01", 1) + bytes(""));
+    CHECK(decode_secret_error(frame(secret_kind, p.record(), 3)).code == snapshot_errc::malformed);
   }
 }

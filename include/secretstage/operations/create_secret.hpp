@@ -80,7 +80,7 @@ struct description_of<basic_create_secret_response<Traits>> {
   using type = basic_create_secret_response<Traits>;
   static constexpr char names[] = "ARN Name VersionId ReplicationStatus";
   using members = secret_reference<type, member<&type::version_id, wire_shape::string>,
-                                   member<&type::replication_status, wire_shape::structure_list>>;
+                                   member<&type::replication_status, wire_shape::structure_list, unless_empty>>;
 };
 
 /// The ARN AWS gives a secret: arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 chars>,

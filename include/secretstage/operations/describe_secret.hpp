@@ -87,7 +87,7 @@ using secret_description_members = secret_reference<
     member<&T::last_accessed_date, wire_shape::date>, member<&T::deleted_date, wire_shape::date>,
     member<&T::next_rotation_date, wire_shape::date>, member<&T::tags, wire_shape::tag_list>,
     member<&T::created_date, wire_shape::date>, member<&T::primary_region, wire_shape::string>,
-    member<&T::replication_status, wire_shape::structure_list>>;
+    member<&T::replication_status, wire_shape::structure_list, unless_empty>>;
 
 /// DescribeSecret's response members (describe.hpp).
 template <class Traits>

@@ -56,7 +56,7 @@ struct description_of<basic_remove_regions_from_replication_response<Traits>> {
   using type = basic_remove_regions_from_replication_response<Traits>;
   static constexpr char names[] = "ARN ReplicationStatus";
   using members = type_list<member<&type::arn, wire_shape::string>,
-                            member<&type::replication_status, wire_shape::structure_list>>;
+                            member<&type::replication_status, wire_shape::structure_list, listing>>;
 };
 
 /// The checks of RemoveRegionsFromReplication that precede secret resolution: SecretId's

@@ -147,7 +147,7 @@ TEST_CASE("ReplicateSecretToRegions makes a replica with the primary's versions 
         ss::delete_secret{.secret_id = "app", .force_delete_without_recovery = true},
         ss::put_resource_policy{.secret_id = "app", .resource_policy = R"({"Version":"2012-10-17","Statement":[]})"},
         ss::delete_resource_policy{.secret_id = "app"},
-        ss::rotate_secret{.secret_id = "app"},
+        ss::rotate_secret{.secret_id = "app", .client_request_token = vid(7)},
         ss::cancel_rotate_secret{.secret_id = "app"},
         replicate({std::string(europe)}),
         ss::remove_regions_from_replication{.secret_id = "app", .remove_replica_regions = {std::string(east)}},

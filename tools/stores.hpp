@@ -220,6 +220,27 @@ class store_registry {
     return std::nullopt;
   }
 
+  /// The names of `names` that a write `op` in (account, region) may have to bring to other
+  /// Regions: all of them after a replication operation, else those whose secret there is a
+  /// replica or a primary with replicas (any other secret's write stays in its Region).
+  [[nodiscard]] std::vector<std::string> replicated_among(const std::string& account,
+                                                          const std::string& region,
+                                                          std::string_view op,
+                                                          std::vector<std::string> names) {
+    if (op == "ReplicateSecretToRegions" || op == "RemoveRegionsFromReplication" ||
+        op == "StopReplicationToReplica")
+      return names;
+    std::string error;
+    entry* e = get(account, region, &error);
+    if (e == nullptr) return names;
+    const store st = e->svc->store();
+    std::vector<std::string> out;
+    for (std::string& n : names)
+      if (const secret* s = st.find(n); s != nullptr && (s->is_replica() || !s->replicas().empty()))
+        out.push_back(std::move(n));
+    return out;
+  }
+
   /// Every name that is a primary with replicas or a replica in a store of `account`: what a
   /// start-up pass syncs (a server stopped between two Regions' changes heals here).
   [[nodiscard]] std::vector<std::pair<std::string, std::vector<std::string>>> replicated_names() const {

@@ -109,57 +109,68 @@ bool lists_in_sync(const basic_secret<Traits>& primary, std::string_view region)
 template <class Traits>
 [[nodiscard]] result<basic_region_stores<Traits>> sync_replicas(basic_region_stores<Traits> stores,
                                                                 std::string_view name) {
-  std::vector<std::string> primaries;
-  for (const auto& [region, st] : stores)
-    if (const auto* s = st.find(name); s != nullptr && !s->is_replica() && !s->replicas().empty())
-      primaries.push_back(region);
-  for (const std::string& home : primaries) {
-    const basic_secret<Traits> primary = *stores[home].find(name);
-    std::vector<replica_entry> entries;
-    bool changed = false;
-    for (replica_entry e : primary.replicas()) {
-      if (e.status == replication_state::failed) {
+  // Passes until nothing changes: a forced overwrite by one primary can take a Region from
+  // another, whose entry is then dropped in the next pass. Each pass settles every InProgress
+  // entry, so the third changes nothing.
+  for (int pass = 0; pass < 8; ++pass) {
+    bool any = false;
+    std::vector<std::string> primaries;
+    for (const auto& [region, st] : stores)
+      if (const auto* s = st.find(name); s != nullptr && !s->is_replica() && !s->replicas().empty())
+        primaries.push_back(region);
+    for (const std::string& home : primaries) {
+      const basic_secret<Traits> primary = *stores[home].find(name);
+      std::vector<replica_entry> entries;
+      bool changed = false;
+      for (replica_entry e : primary.replicas()) {
+        if (e.status == replication_state::failed) {
+          entries.push_back(std::move(e));
+          continue;
+        }
+        basic_store<Traits>& there = stores[e.region];
+        const basic_secret<Traits>* existing = there.find(name);
+        const bool ours = existing != nullptr && existing->primary_region() &&
+                          *existing->primary_region() == home;
+        if (e.status == replication_state::in_sync && !ours) {
+          changed = true;  // promoted (StopReplicationToReplica): the entry goes
+          continue;
+        }
+        if (e.status == replication_state::in_progress && existing != nullptr && !ours &&
+            !e.force_overwrite) {
+          e.status = replication_state::failed;
+          e.status_message = std::string(messages::replica_name_taken);
+          e.force_overwrite = false;
+          changed = true;
+          entries.push_back(std::move(e));
+          continue;
+        }
+        if (e.status == replication_state::in_progress) {
+          e.status = replication_state::in_sync;
+          e.force_overwrite = false;
+          changed = true;
+        }
+        SECRETSTAGE_TRY(replica, detail::make_replica(primary, home, e, existing));
+        if (existing == nullptr || !(*existing == replica)) {
+          there.put_in_place(std::move(replica));
+          any = true;
+        }
+        if (const auto* now = there.find(name); now != nullptr && now->last_accessed_date() != e.last_accessed) {
+          e.last_accessed = now->last_accessed_date();
+          changed = true;
+        }
         entries.push_back(std::move(e));
-        continue;
       }
-      basic_store<Traits>& there = stores[e.region];
-      const basic_secret<Traits>* existing = there.find(name);
-      const bool ours = existing != nullptr && existing->primary_region() &&
-                        *existing->primary_region() == home;
-      if (e.status == replication_state::in_sync && !ours) {
-        changed = true;  // promoted (StopReplicationToReplica): the entry goes
-        continue;
+      if (changed) {
+        auto meta = detail::make_ref<detail::secret_meta>(primary.meta());
+        meta->replicas = std::move(entries);
+        detail::secret_builder<Traits> b(primary);
+        b.set_meta(std::move(meta));
+        SECRETSTAGE_TRY(next, std::move(b).finish());
+        stores[home].put_in_place(std::move(next));
+        any = true;
       }
-      if (e.status == replication_state::in_progress && existing != nullptr && !ours &&
-          !e.force_overwrite) {
-        e.status = replication_state::failed;
-        e.status_message = std::string(messages::replica_name_taken);
-        e.force_overwrite = false;
-        changed = true;
-        entries.push_back(std::move(e));
-        continue;
-      }
-      if (e.status == replication_state::in_progress) {
-        e.status = replication_state::in_sync;
-        e.force_overwrite = false;
-        changed = true;
-      }
-      SECRETSTAGE_TRY(replica, detail::make_replica(primary, home, e, existing));
-      if (existing == nullptr || !(*existing == replica)) there.put_in_place(std::move(replica));
-      if (const auto* now = there.find(name); now != nullptr && now->last_accessed_date() != e.last_accessed) {
-        e.last_accessed = now->last_accessed_date();
-        changed = true;
-      }
-      entries.push_back(std::move(e));
     }
-    if (changed) {
-      auto meta = detail::make_ref<detail::secret_meta>(primary.meta());
-      meta->replicas = std::move(entries);
-      detail::secret_builder<Traits> b(primary);
-      b.set_meta(std::move(meta));
-      SECRETSTAGE_TRY(next, std::move(b).finish());
-      stores[home].put_in_place(std::move(next));
-    }
+    if (!any) break;
   }
   // Replicas that no primary lists any more.
   for (auto& [region, st] : stores) {

@@ -241,12 +241,13 @@ fails "put-secret-value on the replica is refused" PutSecretValue InvalidParamet
   put-secret-value --secret-id story/db --secret-string refused --client-request-token "$V3"
 
 STORY_REGION=us-east-1
-ok "a new value in the primary's Region" "$V3" \
+V5=55555555-5555-4555-8555-555555555555
+ok "a new value in the primary's Region" "$V5" \
   put-secret-value --secret-id story/db --secret-string replicated-value \
-  --client-request-token "$V3" --query VersionId --output text
+  --client-request-token "$V5" --query VersionId --output text
 
 STORY_REGION=eu-west-1
-ok "reaches the replica" "replicated-value	$V3" \
+ok "reaches the replica" "replicated-value	$V5" \
   get-secret-value --secret-id story/db --query '[SecretString, VersionId]' --output text
 
 STORY_REGION=us-east-1

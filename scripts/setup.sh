@@ -11,6 +11,7 @@ packages=(
   libsodium-dev          # SHA-256 and HMAC-SHA-256 of the SigV4 verifier (include/secretstage/sigv4.hpp)
   awscli python3-boto3   # real clients of the example server; called as /usr/bin/aws, /usr/bin/python3
   postgresql-15 postgresql-client-15  # the rotation tests' throwaway cluster (tests/rotation/pg_cluster.py) and psql
+  libpq-dev              # secretstage-server --database (tools/pg_store.hpp)
   wrk curl               # load generator of the server benchmark, and its set-up requests
   libclang-rt-14-dev     # sanitizer and libFuzzer runtimes for clang++
 )

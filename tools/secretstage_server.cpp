@@ -26,6 +26,7 @@
 
 #include "auth.hpp"
 #include "data_dir.hpp"
+#include "pg_store.hpp"
 #include "request_scope.hpp"
 #include "rotation_function_spec.hpp"
 #include "stores.hpp"
@@ -83,6 +84,15 @@ accepted and every request belongs to --account-id.
                        XChaCha20-Poly1305 under the key in FILE (32 bytes, or 64 hex digits)
   --compact-bytes N    with --data-dir: write a new snapshot and start a new journal once the
                        journal holds N bytes (default 67108864; 0: only at start-up)
+  --database URI       keep every store in the PostgreSQL database of this libpq connection URI
+                       (postgresql://USER@HOST:PORT/DB; a password from PGPASSWORD or
+                       ~/.pgpass rather than the URI), which several servers may share
+                       (docs/durability.md): the schema is created or migrated at start (a
+                       database of a newer server is refused); each request is one transaction
+                       that commits only if the secrets it read are unchanged, else runs again;
+                       a database that is gone gets InternalServiceError. Not with --data-dir
+                       or --commit-log. Every server on one database needs the same
+                       --rotation-function options
   --commit-log FILE    append one JSON line per committed mutating request to FILE:
                        {"seq": N, "request_id": "...", "operation": "...", "account": "...",
                        "region": "..."} (never a body); N counts per store
@@ -111,6 +121,7 @@ struct options {
   std::string data_dir;
   std::string data_key_file;
   std::uint64_t compact_bytes = 64u << 20;
+  std::string database;
 };
 
 options parse_arguments(int argc, char** argv) {
@@ -172,6 +183,9 @@ options parse_arguments(int argc, char** argv) {
       out.data_key_file = value();
     } else if (arg == "--compact-bytes") {
       out.compact_bytes = number(arg, value(), ~0ull);
+    } else if (arg == "--database") {
+      out.database = value();
+      if (out.database.empty()) fail("--database needs a connection URI");
     } else if (arg == "--commit-log") {
       out.commit_log = value();
     } else {
@@ -179,6 +193,9 @@ options parse_arguments(int argc, char** argv) {
     }
   }
   if (!out.data_key_file.empty() && out.data_dir.empty()) fail("--data-key-file needs --data-dir");
+  if (!out.database.empty() && (!out.data_dir.empty() || !out.commit_log.empty()))
+    fail("--database keeps the stores in the database: it goes with neither --data-dir nor "
+         "--commit-log");
   if (out.tls_cert.empty() != out.tls_key.empty()) fail("--tls-cert and --tls-key go together");
   if (!ss::tools::valid_region_name(out.service.region))
     fail("--region needs a Region name (1 to 32 of a-z, 0-9 and '-')");
@@ -342,6 +359,20 @@ int main(int argc, char** argv) {
   }
   ss::service& home = *stores->home().svc;
 
+  std::unique_ptr<ss::tools::pg_backend> database;
+  if (!o.database.empty()) {
+    ss::tools::pg_backend::settings ps;
+    ps.uri = o.database;
+    ps.base = o.service;
+    ps.log = [](const std::string& line) {
+      write_line(stderr, "secretstage-server: " + line + '\n');
+    };
+    if (auto e = ss::tools::pg_backend::open(std::move(ps), database)) {
+      std::cerr << "secretstage-server: " << *e << '\n';
+      return 1;
+    }
+  }
+
   std::unique_ptr<httplib::Server> server_owner;
   if (!o.tls_cert.empty()) {
     auto tls = std::make_unique<httplib::SSLServer>(o.tls_cert.c_str(), o.tls_key.c_str());
@@ -367,7 +398,8 @@ int main(int argc, char** argv) {
   });
   // A durable write holds its thread until the sync: more threads than cpp-httplib's default 8,
   // so that many clients' writes can share one sync (group commit).
-  if (!o.data_dir.empty()) server.new_task_queue = [] { return new httplib::ThreadPool(64); };
+  if (!o.data_dir.empty() || database)
+    server.new_task_queue = [] { return new httplib::ThreadPool(64); };
 
   const ss::sigv4::credentials* key_table = keys ? &*keys : nullptr;
   server.Post("/", [&](const httplib::Request& req, httplib::Response& res) {
@@ -387,6 +419,15 @@ int main(int argc, char** argv) {
         return;
       }
       const auto& who = std::get<ss::tools::request_owner>(owner);
+      if (database) {
+        const auto content = ss::aws_json::check_content_type(req.get_header_value("Content-Type"));
+        const ss::service_reply reply =
+            content ? database->handle(who.account_id, who.region, target, req.body, wall_clock())
+                    : home.reject(content.error());
+        answer(res, reply);
+        log_request(reply.request_id, operation, reply.status, error_code_of(reply));
+        return;
+      }
       std::string open_error;
       ss::tools::store_registry::entry* store = stores->get(who.account_id, who.region, &open_error);
       if (store == nullptr) {
@@ -474,6 +515,22 @@ int main(int argc, char** argv) {
     }
   });
 
+  // --database: background work of secrets nobody asks for, by whichever server holds the
+  // database's background lock (pg_store.hpp), about once a second.
+  std::thread sweeper;
+  if (database) {
+    sweeper = std::thread([&] {
+      while (!finished) {
+        try {
+          database->sweep(wall_clock());
+        } catch (...) {  // resource exhaustion: nothing was committed; try again next time
+        }
+        for (int i = 0; i < 20 && !finished; ++i)
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    });
+  }
+
   const bool ipv6 = o.listen.find(':') != std::string::npos;
   std::cout << "listening on " << (o.tls_cert.empty() ? "http" : "https") << "://"
             << (ipv6 ? "[" + o.listen + "]" : o.listen) << ':' << port << std::endl;
@@ -481,6 +538,8 @@ int main(int argc, char** argv) {
   finished = true;
   if (!stopping) pthread_kill(waiter.native_handle(), SIGTERM);  // wake the waiter to end it
   waiter.join();
+  if (sweeper.joinable()) sweeper.join();
+  if (database) write_line(stderr, "secretstage-server: " + database->counters_line() + '\n');
   if (commit_log != nullptr) std::fclose(commit_log);
   if (auto failure = stores->failure()) {
     std::cerr << "secretstage-server: " << *failure

@@ -12,8 +12,12 @@ local counter = 0
 local on_v1 = true  -- where this thread's label is now
 local threads = {}
 
+-- ID_BASE: added to the thread numbers, so that several wrk processes at once (benchmarks/
+-- database.sh) send distinct ClientRequestTokens and labels.
+local id_base = tonumber(os.getenv("ID_BASE") or "0")
+
 function setup(thread)
-  thread:set("id", #threads + 1)
+  thread:set("id", id_base + #threads + 1)
   table.insert(threads, thread)
 end
 

@@ -107,11 +107,11 @@ static_assert(wire::all_distinct(operation_names), "two operations share an AWS 
 /// "secretsmanager.PutSecretValue" -> "PutSecretValue" (a view into the argument); any other
 /// target, including another service's or a different case -> UnknownOperationException.
 template <class D = void>
-[[nodiscard]] deferred_t<result<std::string_view>, D> operation_from_target(
-    deferred_t<std::string_view, D> x_amz_target) {
+[[nodiscard]] detail::deferred_t<result<std::string_view>, D> operation_from_target(
+    detail::deferred_t<std::string_view, D> x_amz_target) {
   constexpr std::string_view prefix = "secretsmanager.";
   if (x_amz_target.substr(0, prefix.size()) == prefix) {
-    const deferred_t<std::string_view, D> name = x_amz_target.substr(prefix.size());
+    const detail::deferred_t<std::string_view, D> name = x_amz_target.substr(prefix.size());
     for (std::string_view known : operation_names)
       if (name == known) return name;
   }
@@ -121,23 +121,23 @@ template <class D = void>
 /// A date as AWS's JSON writes it: epoch seconds, Java's Double.toString of the millisecond
 /// value ("1.523477145713E9", "1.5234048E9", "0.0"; plain notation below 10^7 seconds).
 template <class D = void>
-[[nodiscard]] deferred_t<std::string, D> format_date(deferred_t<timestamp, D> t) {
+[[nodiscard]] detail::deferred_t<std::string, D> format_date(detail::deferred_t<timestamp, D> t) {
   const bool negative = t.epoch_ms < 0;
   const std::uint64_t ms = negative ? std::uint64_t{0} - static_cast<std::uint64_t>(t.epoch_ms)
                                     : static_cast<std::uint64_t>(t.epoch_ms);
   if (ms == 0) return "0.0";
-  deferred_t<std::string, D> out = negative ? "-" : "";
-  const auto strip = [](deferred_t<std::string, D> digits) {
+  detail::deferred_t<std::string, D> out = negative ? "-" : "";
+  const auto strip = [](detail::deferred_t<std::string, D> digits) {
     while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
     return digits;
   };
   if (ms < 10'000'000'000ull) {  // below 10^7 seconds
-    deferred_t<std::string, D> fraction = std::to_string(ms % 1000);
+    detail::deferred_t<std::string, D> fraction = std::to_string(ms % 1000);
     fraction.insert(0, 3 - fraction.size(), '0');
     out.append(std::to_string(ms / 1000)).append(".").append(strip(fraction));
     return out;
   }
-  const deferred_t<std::string, D> digits = std::to_string(ms);
+  const detail::deferred_t<std::string, D> digits = std::to_string(ms);
   out.push_back(digits[0]);
   out.append(".").append(strip(digits.substr(1)));
   out.append("E").append(std::to_string(digits.size() - 4));  // 10^(digits-1) ms = 10^(digits-4) s
@@ -147,8 +147,8 @@ template <class D = void>
 /// {"__type":"<Code>","Message":"<text>"}; an exception without a message (SerializationException
 /// for an unreadable body, UnknownOperationException) has no Message member, as AWS sends them.
 template <class D = void>
-[[nodiscard]] deferred_t<std::string, D> error_body(const deferred_t<error, D>& e) {
-  deferred_t<std::string, D> out = "{\"__type\":";
+[[nodiscard]] detail::deferred_t<std::string, D> error_body(const detail::deferred_t<error, D>& e) {
+  detail::deferred_t<std::string, D> out = "{\"__type\":";
   detail::json::append_string<D>(out, e.name());
   if (!e.message.empty()) {
     out.append(",\"Message\":");
@@ -164,8 +164,8 @@ template <class D = void>
 /// another content type (Kinesis answered `application/octet-stream` so, disneystreaming/smithy4s
 /// #167) [unverified for Secrets Manager].
 template <class D = void>
-[[nodiscard]] deferred_t<result<void>, D> check_content_type(
-    deferred_t<std::string_view, D> content_type) {
+[[nodiscard]] detail::deferred_t<result<void>, D> check_content_type(
+    detail::deferred_t<std::string_view, D> content_type) {
   const auto semicolon = content_type.find(';');
   std::string_view media = content_type.substr(0, semicolon);
   while (!media.empty() && (media.front() == ' ' || media.front() == '\t')) media.remove_prefix(1);
@@ -615,7 +615,7 @@ result<basic_store_operation<Traits>> read_operation(std::size_t index, const sl
 // ---- writing ----------------------------------------------------------------------------------
 
 template <class D = void>
-deferred_t<std::string, D> date(deferred_t<timestamp, D> t) {
+detail::deferred_t<std::string, D> date(detail::deferred_t<timestamp, D> t) {
   return format_date<D>(t);
 }
 inline std::string boolean(bool b) { return b ? "true" : "false"; }

@@ -105,14 +105,15 @@ struct validation {
 
 namespace detail {
 namespace json = secretstage::detail::json;
+using secretstage::detail::deferred_t;
 
 // The functions below that compare strings or build containers are templates over an unused D
 // (always void) with their types spelled deferred_t (detail/deferred.hpp), so that a translation
 // unit that includes this header without calling them does not compile their bodies.
 template <class D>
-using value_t = deferred_t<json::value, D>;
+using value_t = detail::deferred_t<json::value, D>;
 template <class T, class D>
-using list_t = deferred_t<std::optional<std::vector<T>>, D>;
+using list_t = detail::deferred_t<std::optional<std::vector<T>>, D>;
 
 /// The length of `text` in UTF-16 code units, as AWS's Java front end counts a string
 /// (String.length()): a character above U+FFFF counts 2. An ill-formed UTF-8 part counts 1, as
@@ -186,7 +187,7 @@ list_t<std::string, D> string_list(value_t<D> v) {
 /// non-empty array.
 template <class D = void>
 list_t<std::string, D> condition_values(value_t<D> v) {
-  const auto scalar = [](value_t<D> e) -> deferred_t<std::optional<std::string>, D> {
+  const auto scalar = [](value_t<D> e) -> detail::deferred_t<std::optional<std::string>, D> {
     switch (e.type()) {
       case json::kind::string:
         return e.string();
@@ -221,7 +222,7 @@ list_t<std::string, D> condition_values(value_t<D> v) {
 /// would take is not documented, so a repeated key is malformed).
 template <class D = void>
 list_t<std::pair<std::string, json::value>, D> members(value_t<D> v) {
-  deferred_t<std::vector<std::pair<std::string, json::value>>, D> out;
+  detail::deferred_t<std::vector<std::pair<std::string, json::value>>, D> out;
   bool unique = true;
   v.for_each_member([&](std::string key, value_t<D> value) {
     for (const auto& m : out)
@@ -235,7 +236,8 @@ list_t<std::pair<std::string, json::value>, D> members(value_t<D> v) {
 /// [IAM] the condition operators of the IAM reference (reference_policies_elements_condition_
 /// operators), before the optional "IfExists" suffix and "ForAnyValue:"/"ForAllValues:" prefix.
 template <class D = void>
-[[nodiscard]] constexpr bool is_condition_operator(deferred_t<std::string_view, D> op) noexcept {
+[[nodiscard]] constexpr bool is_condition_operator(
+    detail::deferred_t<std::string_view, D> op) noexcept {
   constexpr std::string_view known[] = {"StringEquals",
                                         "StringNotEquals",
                                         "StringEqualsIgnoreCase",
@@ -276,8 +278,8 @@ struct operator_parts {
 };
 
 template <class D = void>
-[[nodiscard]] constexpr deferred_t<std::optional<operator_parts>, D> split_operator(
-    deferred_t<std::string_view, D> op) noexcept {
+[[nodiscard]] constexpr detail::deferred_t<std::optional<operator_parts>, D> split_operator(
+    detail::deferred_t<std::string_view, D> op) noexcept {
   operator_parts parts;
   for (std::string_view q : {std::string_view("ForAnyValue:"), std::string_view("ForAllValues:")}) {
     if (op.substr(0, q.size()) == q) {
@@ -298,7 +300,7 @@ template <class D = void>
 
 /// [IAM] an action is "*" or "<service prefix>:<action name>", both non-empty.
 template <class D = void>
-[[nodiscard]] constexpr bool is_action(deferred_t<std::string_view, D> a) noexcept {
+[[nodiscard]] constexpr bool is_action(detail::deferred_t<std::string_view, D> a) noexcept {
   if (a == "*") return true;
   const std::size_t colon = a.find(':');
   return colon != std::string_view::npos && colon != 0 && colon + 1 < a.size() &&
@@ -307,18 +309,18 @@ template <class D = void>
 
 /// [IAM] a resource is "*" or an ARN.
 template <class D = void>
-[[nodiscard]] constexpr bool is_resource(deferred_t<std::string_view, D> r) noexcept {
+[[nodiscard]] constexpr bool is_resource(detail::deferred_t<std::string_view, D> r) noexcept {
   return r == "*" || r.substr(0, 4) == "arn:";
 }
 
 /// [IAM] the principal types of a Principal object.
 template <class D = void>
-[[nodiscard]] constexpr bool is_principal_type(deferred_t<std::string_view, D> t) noexcept {
+[[nodiscard]] constexpr bool is_principal_type(detail::deferred_t<std::string_view, D> t) noexcept {
   return t == "AWS" || t == "Service" || t == "Federated" || t == "CanonicalUser";
 }
 
 template <class D = void>
-deferred_t<std::optional<principal_set>, D> parse_principal(value_t<D> v) {
+detail::deferred_t<std::optional<principal_set>, D> parse_principal(value_t<D> v) {
   principal_set out;
   if (v.type() == json::kind::string) {
     if (v.string() != "*") return std::nullopt;
@@ -345,7 +347,7 @@ list_t<condition, D> parse_conditions(value_t<D> v) {
   if (v.type() != json::kind::object) return std::nullopt;
   auto ops = members<D>(v);
   if (!ops || ops->empty()) return std::nullopt;
-  deferred_t<std::vector<condition>, D> out;
+  detail::deferred_t<std::vector<condition>, D> out;
   for (auto& [op, block] : *ops) {
     if (!split_operator<D>(op) || block.type() != json::kind::object) return std::nullopt;
     auto keys = members<D>(block);
@@ -363,7 +365,7 @@ list_t<condition, D> parse_conditions(value_t<D> v) {
 /// is `valid`, stored with which form it was.
 template <class D = void>
 bool take_list(value_t<D> v, bool negated_form, bool (*valid)(std::string_view), bool& seen,
-               deferred_t<std::vector<std::string>, D>& items, bool& negated) {
+               detail::deferred_t<std::vector<std::string>, D>& items, bool& negated) {
   if (seen) return false;
   auto list = string_list<D>(v);
   if (!list) return false;
@@ -380,11 +382,11 @@ bool take_list(value_t<D> v, bool negated_form, bool (*valid)(std::string_view),
 /// resource policy must name its principal [IAM: "You must use the Principal element in
 /// resource-based policies"].
 template <class D = void>
-deferred_t<std::optional<statement>, D> parse_statement(value_t<D> v) {
+detail::deferred_t<std::optional<statement>, D> parse_statement(value_t<D> v) {
   if (v.type() != json::kind::object) return std::nullopt;
   auto ms = members<D>(v);
   if (!ms) return std::nullopt;
-  deferred_t<statement, D> out;
+  detail::deferred_t<statement, D> out;
   bool has_effect = false, has_principal = false, has_action = false, has_resource = false;
   for (auto& [key, value] : *ms) {
     if (key == "Sid") {
@@ -392,7 +394,7 @@ deferred_t<std::optional<statement>, D> parse_statement(value_t<D> v) {
       out.sid = value.string();
     } else if (key == "Effect") {
       if (value.type() != json::kind::string) return std::nullopt;
-      const deferred_t<std::string, D> e = value.string();
+      const detail::deferred_t<std::string, D> e = value.string();
       if (e != "Allow" && e != "Deny") return std::nullopt;  // [UG] "AllowSomething" is refused
       out.effect = e == "Allow" ? effect::allow : effect::deny;
       has_effect = true;
@@ -428,7 +430,7 @@ deferred_t<std::optional<statement>, D> parse_statement(value_t<D> v) {
 /// Rule 1 alone: the request constraint on ResourcePolicy, which AWS checks with the request's
 /// other member constraints, before it looks at the secret (the operations' check_request).
 template <class D = void>
-deferred_t<result<void>, D> check_length(std::string_view text) {
+detail::deferred_t<result<void>, D> check_length(std::string_view text) {
   const std::size_t length = detail::utf16_length(text);
   if (length < min_document_length)
     return messages::length_at_least(member_name, min_document_length);
@@ -454,7 +456,7 @@ deferred_t<result<void>, D> check_length(std::string_view text) {
 /// Not checked [ruling]: whether a principal exists ("This resource policy contains an
 /// unsupported principal.", which needs IAM), whether a service principal is a real service.
 template <class D = void>
-deferred_t<result<document>, D> parse_document(std::string_view text) {
+detail::deferred_t<result<document>, D> parse_document(std::string_view text) {
   namespace json = secretstage::detail::json;
   SECRETSTAGE_TRYV(check_length<D>(text));
   // [ruling] the text is a JSON string's contents, not a byte stream: a leading U+FEFF is a
@@ -464,12 +466,12 @@ deferred_t<result<document>, D> parse_document(std::string_view text) {
   if (root.type() != json::kind::object) return messages::malformed_policy();
   auto ms = detail::members<D>(root);
   if (!ms) return messages::malformed_policy();
-  deferred_t<document, D> out;
+  detail::deferred_t<document, D> out;
   bool has_statement = false;
   for (auto& [key, value] : *ms) {
     if (key == "Version") {
       if (value.type() != json::kind::string) return messages::malformed_policy();
-      deferred_t<std::string, D> v = value.string();
+      detail::deferred_t<std::string, D> v = value.string();
       if (v != "2012-10-17" && v != "2008-10-17") return messages::malformed_policy();
       out.version = std::move(v);
     } else if (key == "Id") {
@@ -506,7 +508,7 @@ deferred_t<result<document>, D> parse_document(std::string_view text) {
 
 /// Rules 1–3 without the parsed document.
 template <class D = void>
-deferred_t<result<void>, D> validate_policy_document(std::string_view text) {
+detail::deferred_t<result<void>, D> validate_policy_document(std::string_view text) {
   auto parsed = parse_document<D>(text);
   if (!parsed) return parsed.error();
   return ok();
@@ -553,11 +555,11 @@ namespace detail {
 /// (a request without the key passes), nor does ForAllValues: (an empty set passes), nor a
 /// negated operator.
 template <class D = void>
-[[nodiscard]] bool restricts(const deferred_t<condition, D>& c, bool negated) {
+[[nodiscard]] bool restricts(const detail::deferred_t<condition, D>& c, bool negated) {
   const auto parts = split_operator<D>(c.op);
   if (!parts || parts->if_exists || parts->qualifier == "ForAllValues") return false;
   if (!is_restricting_key(c.key) || c.values.empty()) return false;
-  const deferred_t<std::string_view, D> base = parts->base;
+  const detail::deferred_t<std::string_view, D> base = parts->base;
   if (iequals(c.key, "aws:SourceIp")) {
     if (base != (negated ? "NotIpAddress" : "IpAddress")) return false;
     for (const auto& v : c.values)
@@ -577,7 +579,7 @@ template <class D = void>
 /// Everyone: Principal "*" or a "*" among its values [IAM: {"AWS": "*"} is everyone]; an Allow
 /// with NotPrincipal grants everyone but the listed principals.
 template <class D = void>
-[[nodiscard]] bool applies_to_everyone(const deferred_t<statement, D>& s) {
+[[nodiscard]] bool applies_to_everyone(const detail::deferred_t<statement, D>& s) {
   if (s.not_principal) return s.effect == effect::allow;
   if (s.principal.everyone) return true;
   for (const auto& [type, value] : s.principal.entries)
@@ -588,8 +590,8 @@ template <class D = void>
 /// Whether the statement's actions can include `action` ("secretsmanager:<Name>", or
 /// "secretsmanager:*" for "some Secrets Manager action"). NotAction: anything it does not list.
 template <class D = void>
-[[nodiscard]] bool covers_action(const deferred_t<statement, D>& s,
-                                 deferred_t<std::string_view, D> action) {
+[[nodiscard]] bool covers_action(const detail::deferred_t<statement, D>& s,
+                                 detail::deferred_t<std::string_view, D> action) {
   bool listed = false;
   for (const auto& a : s.actions) {
     if (action.substr(action.size() - 1) == "*") {
@@ -617,7 +619,7 @@ template <class D = void>
 /// restricting condition (e.g. StringNotEquals aws:SourceAccount "111122223333"). It confines
 /// every Allow of the policy to that origin.
 template <class D = void>
-[[nodiscard]] bool confines_everything(const deferred_t<statement, D>& s) {
+[[nodiscard]] bool confines_everything(const detail::deferred_t<statement, D>& s) {
   if (s.effect != effect::deny || s.not_principal || !applies_to_everyone<D>(s)) return false;
   if (s.not_action || s.not_resource || s.conditions.size() != 1) return false;
   bool all_actions = false;
@@ -644,7 +646,7 @@ template <class D = void>
 ///   not public ⇐ Deny statements never grant; a Deny that confines every request to a fixed
 ///             origin (detail::confines_everything) makes every Allow non-public [ruling].
 template <class D = void>
-[[nodiscard]] bool is_public_policy(const deferred_t<document, D>& doc) {
+[[nodiscard]] bool is_public_policy(const detail::deferred_t<document, D>& doc) {
   for (const auto& s : doc.statements)
     if (detail::confines_everything<D>(s)) return false;
   for (const auto& s : doc.statements) {
@@ -665,7 +667,7 @@ template <class D = void>
 /// not analysed (the secret's ARN is not known here), and the check is ValidateResourcePolicy's
 /// only: PutResourcePolicy stores such a policy.
 template <class D = void>
-[[nodiscard]] bool locks_out(const deferred_t<document, D>& doc) {
+[[nodiscard]] bool locks_out(const detail::deferred_t<document, D>& doc) {
   for (const auto& s : doc.statements) {
     if (s.effect != effect::deny || s.not_principal || s.not_resource ||
         !detail::applies_to_everyone<D>(s) || !s.conditions.empty())
@@ -684,8 +686,8 @@ template <class D = void>
 /// broad access to the secret." [UG] when is_public_policy(). Without it, a public policy is stored
 /// [OBS]. The document is stored as given, not normalized [OBS: GetResourcePolicy returns it].
 template <class D = void>
-deferred_t<result<void>, D> check_put_resource_policy(std::string_view text,
-                                                      bool block_public_policy) {
+detail::deferred_t<result<void>, D> check_put_resource_policy(std::string_view text,
+                                                              bool block_public_policy) {
   auto parsed = parse_document<D>(text);
   if (!parsed) return parsed.error();
   if (block_public_policy && is_public_policy<D>(parsed.value()))
@@ -699,10 +701,10 @@ deferred_t<result<void>, D> check_put_resource_policy(std::string_view text,
 /// order: broad access (is_public_policy) [UG text, ruling name], lockout (locks_out) [UG text,
 /// ruling name]. No finding: {true, []} [API example: "ValidationErrors": []].
 template <class D = void>
-deferred_t<result<validation>, D> validate_resource_policy(std::string_view text) {
+detail::deferred_t<result<validation>, D> validate_resource_policy(std::string_view text) {
   auto parsed = parse_document<D>(text);
   if (!parsed) return parsed.error();
-  deferred_t<validation, D> out;
+  detail::deferred_t<validation, D> out;
   if (is_public_policy<D>(parsed.value()))
     out.errors.push_back(
         {std::string(messages::broad_access_check), messages::broad_access_text()});
@@ -717,11 +719,12 @@ deferred_t<result<validation>, D> validate_resource_policy(std::string_view text
 /// condition operators and keys, and to_json of it is to_json(d) again (when it still fits rule
 /// 1). For tests and the fuzz target: the operations store the text as given.
 template <class D = void>
-[[nodiscard]] deferred_t<std::string, D> to_json(const deferred_t<document, D>& doc) {
+[[nodiscard]] detail::deferred_t<std::string, D> to_json(
+    const detail::deferred_t<document, D>& doc) {
   namespace json = secretstage::detail::json;
-  using string = deferred_t<std::string, D>;
-  using strings = deferred_t<std::vector<std::string>, D>;
-  using writer = deferred_t<json::object_writer, D>;
+  using string = detail::deferred_t<std::string, D>;
+  using strings = detail::deferred_t<std::vector<std::string>, D>;
+  using writer = detail::deferred_t<json::object_writer, D>;
   const auto list = [](const strings& items) {
     string out = "[";
     for (std::size_t i = 0; i < items.size(); ++i) {

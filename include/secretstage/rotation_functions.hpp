@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "detail/algorithm.hpp"
+#include "detail/deferred.hpp"
 
 namespace secretstage {
 
@@ -15,12 +16,19 @@ namespace secretstage {
 /// learn from Lambda (the function exists and its policy lets secretsmanager.amazonaws.com invoke
 /// it). An input of RotateSecret, so that the transition stays a function of its arguments; a
 /// server registers its built-in functions here. A value: sorted, without duplicates.
-class rotation_functions {
+///
+/// A template over an unused D (always void; `rotation_functions` names it) so that its members,
+/// which sort and copy vectors of strings, are compiled only where they are used
+/// (detail/deferred.hpp explains the parse cost this saves).
+template <class D = void>
+class basic_rotation_functions {
+  using strings = detail::deferred_t<std::vector<std::string>, D>;
+
  public:
-  rotation_functions() = default;
-  rotation_functions(std::initializer_list<std::string> arns)
-      : rotation_functions(std::vector<std::string>(arns)) {}
-  explicit rotation_functions(std::vector<std::string> arns) : arns_(std::move(arns)) {
+  basic_rotation_functions() = default;
+  basic_rotation_functions(std::initializer_list<std::string> arns)
+      : basic_rotation_functions(strings(arns)) {}
+  explicit basic_rotation_functions(strings arns) : arns_(std::move(arns)) {
     detail::stable_sort(arns_.begin(), arns_.end());
     arns_.erase(detail::unique(arns_.begin(), arns_.end()), arns_.end());
   }
@@ -33,18 +41,21 @@ class rotation_functions {
     return at != arns_.end() && *at == arn;
   }
   /// The same set with `arn` added.
-  [[nodiscard]] rotation_functions with(std::string arn) const {
-    std::vector<std::string> arns = arns_;
+  [[nodiscard]] basic_rotation_functions with(std::string arn) const {
+    strings arns = arns_;
     arns.push_back(std::move(arn));
-    return rotation_functions(std::move(arns));
+    return basic_rotation_functions(std::move(arns));
   }
-  [[nodiscard]] const std::vector<std::string>& arns() const noexcept { return arns_; }
+  [[nodiscard]] const strings& arns() const noexcept { return arns_; }
 
-  friend bool operator==(const rotation_functions&, const rotation_functions&) = default;
+  friend bool operator==(const basic_rotation_functions&,
+                         const basic_rotation_functions&) = default;
 
  private:
-  std::vector<std::string> arns_;
+  strings arns_;
 };
+
+using rotation_functions = basic_rotation_functions<>;
 
 }  // namespace secretstage
 

@@ -397,13 +397,13 @@ inline bool rotation_schedule::in_hours() const noexcept {
 /// Cost: O(1), except for a cron on days 29–31 or a fifth weekday, which is checked day by day
 /// over one 400-year Gregorian cycle (about 146,000 cheap steps).
 template <class D = void>
-[[nodiscard]] deferred_t<result<rotation_schedule>, D> parse_schedule_expression(
-    deferred_t<std::string_view, D> expression,
+[[nodiscard]] detail::deferred_t<result<rotation_schedule>, D> parse_schedule_expression(
+    detail::deferred_t<std::string_view, D> expression,
     const std::optional<std::string>& duration = std::nullopt) {
   namespace d = detail::schedule;
-  deferred_t<rotation_schedule, D> s;
+  detail::deferred_t<rotation_schedule, D> s;
   const auto body_of =
-      [&](std::string_view prefix) -> deferred_t<std::optional<std::string_view>, D> {
+      [&](std::string_view prefix) -> detail::deferred_t<std::optional<std::string_view>, D> {
     if (expression.size() < prefix.size() + 1 || expression.substr(0, prefix.size()) != prefix ||
         expression.back() != ')')
       return std::nullopt;
@@ -465,8 +465,8 @@ template <class D = void>
 /// (ValidationException, AWS's range text); then parse_schedule_expression's checks, or, with
 /// AutomaticallyAfterDays, the Duration's (1–24 hours; the window starts at midnight UTC).
 template <class D = void>
-[[nodiscard]] deferred_t<result<rotation_schedule>, D> parse_rotation_rules(
-    const deferred_t<rotation_rules, D>& rules) {
+[[nodiscard]] detail::deferred_t<result<rotation_schedule>, D> parse_rotation_rules(
+    const detail::deferred_t<rotation_rules, D>& rules) {
   if (rules.automatically_after_days && rules.schedule_expression)
     return messages::rotation_frequency_and_schedule();
   if (rules.schedule_expression)
@@ -479,7 +479,7 @@ template <class D = void>
   // The Duration is checked as a rate in days checks it; a rate of one day is always valid.
   auto r = parse_schedule_expression<D>("rate(1 day)", rules.duration);
   if (!r) return r.error();
-  deferred_t<rotation_schedule, D> s = r.value();
+  detail::deferred_t<rotation_schedule, D> s = r.value();
   s.type = rotation_schedule::kind::automatically_after_days;
   s.interval = days;
   return s;
@@ -505,7 +505,7 @@ template <class D = void>
 /// Precondition: `s` comes from parse_schedule_expression or parse_rotation_rules.
 /// Cost: O(1) for rates; a day-by-day search of at most two years for a cron.
 template <class D = void>
-[[nodiscard]] rotation_window next_rotation_window(const deferred_t<rotation_schedule, D>& s,
+[[nodiscard]] rotation_window next_rotation_window(const detail::deferred_t<rotation_schedule, D>& s,
                                                    timestamp last_rotation, timestamp now) {
   namespace d = detail::schedule;
   const std::int64_t day = timestamp::ms_per_day, hour = d::ms_per_hour;
@@ -554,7 +554,7 @@ template <class D = void>
 /// one second). One recording of real AWS shows exactly that for a day window ("T23:59:59"); the
 /// same rule for every other kind of window, and inside a window, is a ruling.
 template <class D = void>
-[[nodiscard]] timestamp next_rotation_date(const deferred_t<rotation_schedule, D>& s,
+[[nodiscard]] timestamp next_rotation_date(const detail::deferred_t<rotation_schedule, D>& s,
                                            timestamp last_rotation, timestamp now) {
   return {next_rotation_window<D>(s, last_rotation, now).end.epoch_ms - 1000};
 }
@@ -565,8 +565,8 @@ template <class D = void>
 /// least 1 (ruling); absent for a schedule in hours, which no whole number of days 1–1000
 /// describes (ruling).
 template <class D = void>
-[[nodiscard]] deferred_t<std::optional<std::int64_t>, D> automatically_after_days(
-    const deferred_t<rotation_schedule, D>& s, timestamp last_rotation, timestamp now) {
+[[nodiscard]] detail::deferred_t<std::optional<std::int64_t>, D> automatically_after_days(
+    const detail::deferred_t<rotation_schedule, D>& s, timestamp last_rotation, timestamp now) {
   namespace d = detail::schedule;
   if (s.type == rotation_schedule::kind::automatically_after_days ||
       s.type == rotation_schedule::kind::rate_days)

@@ -1,17 +1,15 @@
 #ifndef SECRETSTAGE_DETAIL_DEFERRED_HPP
 #define SECRETSTAGE_DETAIL_DEFERRED_HPP
 
-// deferred_t: how a header keeps the code that a translation unit does not call out of its parse
-// cost (benchmarks/README.md, header parse cost).
+// detail::deferred_t: how a header keeps the code that a translation unit does not call out of its
+// parse cost (benchmarks/README.md, header parse cost).
 
-namespace secretstage {
+namespace secretstage::detail {
 
-namespace detail {
 template <class T, class>
 struct deferred {
   using type = T;
 };
-}  // namespace detail
 
 /// `T`, spelled as a type that depends on `D`. A header's plain (non-template) inline function is
 /// compiled in every translation unit that includes it, used or not: a body that returns a
@@ -22,8 +20,8 @@ struct deferred {
 /// deduced, so it is always `void`), and the compiler checks the body only where it is called.
 /// Inside such a function, calls to others like it pass `<D>` on.
 template <class T, class D>
-using deferred_t = typename detail::deferred<T, D>::type;
+using deferred_t = typename deferred<T, D>::type;
 
-}  // namespace secretstage
+}  // namespace secretstage::detail
 
 #endif  // SECRETSTAGE_DETAIL_DEFERRED_HPP

@@ -105,8 +105,8 @@ inline constexpr int max_batch_page = 20;
 /// A template over an unused D (always void) with its types deferred_t (detail/deferred.hpp):
 /// compiled only where it is called.
 template <class D = void>
-deferred_t<result<void>, D> check_secret_id_list(
-    const deferred_t<std::vector<std::string>, D>& ids) {
+detail::deferred_t<result<void>, D> check_secret_id_list(
+    const detail::deferred_t<std::vector<std::string>, D>& ids) {
   SECRETSTAGE_TRYV(check_length<D>("secretIdList", ids.size(), 1, max_batch_ids));
   for (std::size_t i = 0; i < ids.size(); ++i) {
     SECRETSTAGE_TRYV(check_length<D>("secretIdList." + std::to_string(i + 1) + ".member",

@@ -112,7 +112,7 @@ inline constexpr std::string_view schedule_expression_pattern = "[0-9A-Za-z\\(\\
 /// A template over an unused D (always void) with its types deferred_t (detail/deferred.hpp):
 /// compiled only where it is called.
 template <class D = void>
-deferred_t<result<void>, D> check_rotation_rules(const deferred_t<rotation_rules, D>& rules) {
+detail::deferred_t<result<void>, D> check_rotation_rules(const detail::deferred_t<rotation_rules, D>& rules) {
   if (const auto& days = rules.automatically_after_days) {
     constexpr std::string_view member = "rotationRules.automaticallyAfterDays";
     if (*days < min_rotation_days)

@@ -55,7 +55,7 @@ namespace detail {
 /// TagKeys: each key 1–128 (TagKeyType); the list itself has no bound in the API model.
 /// (A template over an unused D, always void, with its types deferred_t: detail/deferred.hpp.)
 template <class D = void>
-deferred_t<result<void>, D> check_tag_keys(const deferred_t<std::vector<std::string>, D>& keys) {
+detail::deferred_t<result<void>, D> check_tag_keys(const detail::deferred_t<std::vector<std::string>, D>& keys) {
   for (std::size_t i = 0; i < keys.size(); ++i) {
     SECRETSTAGE_TRYV(
         check_length<D>("tagKeys." + std::to_string(i + 1) + ".member", keys[i].size(), 1, 128));

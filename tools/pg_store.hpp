@@ -1,0 +1,760 @@
+#ifndef SECRETSTAGE_TOOLS_PG_STORE_HPP
+#define SECRETSTAGE_TOOLS_PG_STORE_HPP
+
+// secretstage-server --database: the stores of every (account, Region) kept in one PostgreSQL
+// database that several servers share (docs/durability.md, "Several servers on one database").
+//
+// One row per secret: its snapshot record (snapshot::encode of the secret, kind 2: the same
+// record a store's snapshot holds, with its CRC), a version counter, the account and Region, and
+// when its background work next falls due. Every write of a row gives it a new version from one
+// sequence, so a (name, version) pair names one record forever (a secret purged and created
+// again does not start over): each server keeps the secrets it decoded by (account, Region,
+// name, version) and decodes a row again only when its version moved. The primary key (account, region, name) makes the
+// database enforce name uniqueness among live secrets and secrets scheduled for deletion (both
+// are rows; a purged secret's row is deleted).
+//
+// A request is an optimistic transaction (REPEATABLE READ, so everything it reads is one
+// snapshot):
+//   1. read the rows it can touch: the secret its SecretId or Name names (by name, full ARN or
+//      partial ARN), or every secret of the (account, Region) for ListSecrets and
+//      BatchGetSecretValue, or none for GetRandomPassword;
+//   2. build a store of those secrets and run the request on it with the library's own service
+//      (service.hpp: background work due, the transition, built-in rotations, LastAccessedDate);
+//   3. write back what changed: UPDATE … WHERE version = <read> (a changed secret), DELETE …
+//      WHERE version = <read> (a purged or force-deleted one), INSERT (a created one, under the
+//      primary key), then COMMIT.
+// A write that finds the row changed (no row updated, a serialization failure, a unique
+// violation) rolls everything back and runs the request again on the fresh rows, at most
+// `max_attempts` times, then answers InternalServiceError; a retry on one secret locks its row
+// as it reads it (READ COMMITTED, FOR UPDATE), so it waits its turn behind the current writer
+// instead of losing every race to newer requests. Requests on different secrets touch
+// different rows and never wait for each other. A database that is gone answers
+// InternalServiceError; the pool reconnects on the next request. Nothing is half-applied: each
+// request is one transaction.
+//
+// Background work (collection, purge, scheduled rotations with built-in functions) runs inside
+// the request of the secret it concerns, and for secrets nobody touches in `sweep`, which one
+// server at a time runs under a PostgreSQL advisory lock, secret by secret through the same
+// compare-and-swap, so no work is ever done twice.
+//
+// Nothing here logs a value, a body or the connection URI's password.
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <secretstage/service.hpp>
+#include <secretstage/snapshot.hpp>
+
+namespace secretstage::tools {
+
+/// The database's schema, one migration per version; a server applies those its database lacks
+/// at start and refuses a database whose version is newer than the last one it knows.
+struct pg_migration {
+  int version;
+  const char* sql;
+};
+inline constexpr pg_migration pg_migrations[] = {
+    {1,
+     "CREATE SEQUENCE secretstage_row_versions;"
+     "CREATE TABLE secretstage_secrets ("
+     " account text NOT NULL,"
+     " region text NOT NULL,"
+     " name text NOT NULL,"
+     " arn text NOT NULL,"
+     " version bigint NOT NULL,"
+     " record bytea NOT NULL,"
+     " due_ms bigint,"
+     " PRIMARY KEY (account, region, name));"
+     "CREATE INDEX secretstage_secrets_arn ON secretstage_secrets (account, region, arn);"
+     "CREATE INDEX secretstage_secrets_due ON secretstage_secrets (due_ms)"
+     " WHERE due_ms IS NOT NULL;"},
+};
+inline constexpr int pg_schema_version = 1;
+
+/// Keys of the advisory locks (arbitrary constants: "SSTGmigr", "SSTGbkgd").
+inline constexpr std::int64_t pg_migration_lock = 0x535354476d696772;
+inline constexpr std::int64_t pg_background_lock = 0x53535447626b6764;
+
+/// Counters of the optimistic commits, for the log and the benchmarks.
+struct pg_counters {
+  std::atomic<std::uint64_t> transactions{0};  // requests answered through the database
+  std::atomic<std::uint64_t> conflicts{0};     // attempts that found their rows changed
+  std::atomic<std::uint64_t> exhausted{0};     // requests that ran out of attempts
+  std::atomic<std::uint64_t> unavailable{0};   // requests answered 500 for a database error
+  std::atomic<std::uint64_t> swept{0};         // secrets the background sweep changed
+};
+
+class pg_backend {
+ public:
+  struct settings {
+    /// The libpq connection URI (postgresql://…) or keyword/value string.
+    std::string uri;
+    /// The options of every store; account_id and region are replaced per request, seed is mixed
+    /// with a per-process nonce and a counter (several servers must never draw the same token).
+    service_options base;
+    /// Attempts of one request before InternalServiceError.
+    int max_attempts = 32;
+    /// Connections this server opens at most; a request waits (up to 10 s, then
+    /// InternalServiceError) for one to be free. Several servers share the database's
+    /// max_connections (PostgreSQL's default: 100).
+    std::size_t max_connections = 16;
+    /// One line per event worth telling (never a value or a password).
+    std::function<void(const std::string&)> log;
+  };
+
+  /// Connects, creates or migrates the schema; an error is a sentence for the user.
+  static std::optional<std::string> open(settings s, std::unique_ptr<pg_backend>& out) {
+    std::unique_ptr<pg_backend> b(new pg_backend(std::move(s)));
+    std::string error;
+    connection c = b->acquire(&error);
+    if (!c) return "cannot connect to the database: " + error;
+    if (auto e = b->migrate(c.get())) return e;
+    b->release(std::move(c));
+    out = std::move(b);
+    return std::nullopt;
+  }
+
+  pg_backend(const pg_backend&) = delete;
+  pg_backend& operator=(const pg_backend&) = delete;
+  ~pg_backend() = default;
+
+  /// One request of (account, Region): X-Amz-Target, body, the server's clock.
+  [[nodiscard]] service_reply handle(const std::string& account, const std::string& region,
+                                     std::string_view target, std::string_view body,
+                                     timestamp now) {
+    now.epoch_ms += clock_offset_ms_;
+    counters_.transactions.fetch_add(1, std::memory_order_relaxed);
+    const auto op = aws_json::operation_from_target(target);
+    if (!op) return make_service(account, region)->handle_target(target, body, now);
+    const scope sc = scope_of(op.value(), body);
+    return transact(account, region, sc, op.value(), body, now);
+  }
+
+  /// Runs the background work due by `now` of secrets nobody asked for, if this server holds the
+  /// background lock (one server at a time); a server that cannot get it does nothing. Returns
+  /// how many secrets it changed.
+  std::size_t sweep(timestamp now) {
+    now.epoch_ms += clock_offset_ms_;
+    std::string error;
+    connection c = acquire(&error);
+    if (!c) return 0;
+    try {
+      return sweep_on(c, now);
+    } catch (...) {
+      discard(c);  // only resource exhaustion throws; the lock goes with the connection
+      throw;
+    }
+  }
+
+  [[nodiscard]] const pg_counters& counters() const noexcept { return counters_; }
+
+  /// The counters as one line for the log.
+  [[nodiscard]] std::string counters_line() const {
+    return "database: " + std::to_string(counters_.transactions.load()) + " requests, " +
+           std::to_string(counters_.conflicts.load()) + " conflicts retried, " +
+           std::to_string(counters_.exhausted.load()) + " out of attempts, " +
+           std::to_string(counters_.unavailable.load()) + " unavailable, " +
+           std::to_string(counters_.swept.load()) + " secrets swept";
+  }
+
+ private:
+  /// The sweep's work: each secret due, as its own compare-and-swap transaction.
+  std::size_t sweep_due(const std::vector<std::array<std::string, 3>>& due, timestamp now) {
+    std::size_t changed = 0;
+    for (const auto& [account, region, name] : due) {
+      // A request that changes nothing but runs what is due (service.hpp runs background work
+      // before any request that finds it due), on this one secret, through the same CAS.
+      scope sc;
+      sc.kind = scope::one;
+      sc.id = name;
+      bool wrote = false;
+      (void)transact(account, region, sc, "GetRandomPassword", "{}", now, &wrote);
+      if (wrote) ++changed;
+    }
+    return changed;
+  }
+
+  struct pq_conn_deleter {
+    void operator()(PGconn* c) const noexcept { PQfinish(c); }
+  };
+  struct pq_result_deleter {
+    void operator()(PGresult* r) const noexcept { PQclear(r); }
+  };
+  using connection = std::unique_ptr<PGconn, pq_conn_deleter>;
+  using pq_result = std::unique_ptr<PGresult, pq_result_deleter>;
+
+  /// Which rows a request reads.
+  struct scope {
+    enum kind_t { none, one, all } kind = none;
+    std::string id;  // kind one: a name, full ARN or partial ARN
+  };
+
+  /// A row as read: its secret and version.
+  struct row {
+    std::string name;
+    std::int64_t version;
+    basic_secret<aws_traits> secret;
+  };
+  /// A row as written (`secret` nothing: the row was deleted).
+  struct written_row {
+    std::string name;
+    std::int64_t version;
+    std::optional<basic_secret<aws_traits>> secret;
+  };
+
+  explicit pg_backend(settings s) : settings_(std::move(s)) {
+    // A test aid (docs/durability.md): SECRETSTAGE_TEST_CLOCK_OFFSET_MS moves this server's clock,
+    // so a test sees background work fall due days ahead without waiting for it.
+    if (const char* offset = std::getenv("SECRETSTAGE_TEST_CLOCK_OFFSET_MS"))
+      clock_offset_ms_ = std::strtoll(offset, nullptr, 10);
+    std::random_device device;
+    nonce_ = (std::uint64_t{device()} << 32) ^ device() ^
+             static_cast<std::uint64_t>(
+                 std::chrono::steady_clock::now().time_since_epoch().count());
+  }
+
+  static std::uint64_t splitmix(std::uint64_t x) noexcept {
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+  }
+
+  /// A service for one attempt of one request: the store given, the options of (account,
+  /// Region), a seed no other attempt of any server draws.
+  std::unique_ptr<service> make_service(const std::string& account, const std::string& region,
+                                        basic_store<aws_traits> st = {}) {
+    service_options o = settings_.base;
+    o.account_id = account;
+    o.region = region;
+    o.seed = splitmix(settings_.base.seed ^ splitmix(nonce_ + draws_.fetch_add(1)));
+    return std::make_unique<service>(std::move(o), service::commit_observer{}, std::move(st));
+  }
+
+  /// The rows a request reads, from its parsed form (a body that does not parse reads none: the
+  /// service answers its error).
+  static scope scope_of(std::string_view op_name, std::string_view body) {
+    scope out;
+    auto parsed = aws_json::parse_request<aws_traits>(op_name, body);
+    if (!parsed) return out;
+    std::visit(
+        [&](const auto& r) {
+          using request_type = std::decay_t<decltype(r)>;
+          if constexpr (requires { std::string_view(r.secret_id); }) {
+            out.kind = scope::one;
+            out.id = std::string(std::string_view(r.secret_id));
+          } else if constexpr (requires { r.secret_id.has_value(); }) {
+            if (r.secret_id) {
+              out.kind = scope::one;
+              out.id = std::string(std::string_view(*r.secret_id));
+            }
+          } else if constexpr (std::is_same_v<request_type, basic_create_secret<aws_traits>>) {
+            out.kind = scope::one;
+            out.id = r.name;
+          } else if constexpr (std::is_same_v<request_type, basic_get_random_password<aws_traits>>) {
+            out.kind = scope::none;
+          } else {
+            out.kind = scope::all;  // ListSecrets, BatchGetSecretValue
+          }
+        },
+        static_cast<const detail::store_request_variant<aws_traits>&>(parsed.value()));
+    return out;
+  }
+
+  /// The sweep under the background lock, if this server gets it.
+  std::size_t sweep_on(connection& c, timestamp now) {
+    pq_result locked = exec(c.get(), "SELECT pg_try_advisory_lock(" +
+                                         std::to_string(pg_background_lock) + ")");
+    if (!ok(locked, PGRES_TUPLES_OK) || std::string_view(PQgetvalue(locked.get(), 0, 0)) != "t") {
+      release(std::move(c));
+      return 0;
+    }
+    std::vector<std::array<std::string, 3>> due;
+    {
+      const std::string at = std::to_string(now.epoch_ms);
+      const char* values[] = {at.c_str()};
+      pq_result rows = exec_params(c.get(),
+                                   "SELECT account, region, name FROM secretstage_secrets "
+                                   "WHERE due_ms <= $1::bigint ORDER BY due_ms LIMIT 1000",
+                                   1, values, nullptr, nullptr, 0);
+      if (ok(rows, PGRES_TUPLES_OK))
+        for (int i = 0; i < PQntuples(rows.get()); ++i)
+          due.push_back({PQgetvalue(rows.get(), i, 0), PQgetvalue(rows.get(), i, 1),
+                         PQgetvalue(rows.get(), i, 2)});
+    }
+    const std::size_t changed = sweep_due(due, now);
+    pq_result unlocked = exec(c.get(), "SELECT pg_advisory_unlock(" +
+                                           std::to_string(pg_background_lock) + ")");
+    (void)unlocked;
+    release(std::move(c));
+    counters_.swept.fetch_add(changed, std::memory_order_relaxed);
+    return changed;
+  }
+
+  // ---- connections ------------------------------------------------------------------------
+
+  connection connect(std::string* error) const {
+    // connect_timeout first: a URI that sets its own wins (expand_dbname).
+    const char* keys[] = {"connect_timeout", "dbname", nullptr};
+    const char* values[] = {"5", settings_.uri.c_str(), nullptr};
+    connection c(PQconnectdbParams(keys, values, 1));
+    if (!c || PQstatus(c.get()) != CONNECTION_OK) {
+      if (error != nullptr)
+        *error = c ? first_line(PQerrorMessage(c.get())) : std::string("out of memory");
+      return nullptr;
+    }
+    return c;
+  }
+
+  /// A pooled connection, or a new one while fewer than max_connections are open; waits up to
+  /// 10 s for one to be released. nullptr and `*error` when none can be had.
+  connection acquire(std::string* error) {
+    {
+      std::unique_lock<std::mutex> lock(pool_mutex_);
+      const bool free = pool_ready_.wait_for(lock, std::chrono::seconds(10), [&] {
+        return !pool_.empty() || open_ < settings_.max_connections;
+      });
+      if (!free) {
+        if (error != nullptr)
+          *error = "all " + std::to_string(settings_.max_connections) +
+                   " database connections stayed busy for 10 s";
+        return nullptr;
+      }
+      if (!pool_.empty()) {
+        connection c = std::move(pool_.back());
+        pool_.pop_back();
+        return c;
+      }
+      ++open_;
+    }
+    connection c = connect(error);
+    if (!c) {
+      std::lock_guard<std::mutex> lock(pool_mutex_);
+      --open_;
+      pool_ready_.notify_one();
+    }
+    return c;
+  }
+
+  /// Back to the pool if it is healthy and idle; closed otherwise.
+  void release(connection c) {
+    if (!c) return;
+    if (PQstatus(c.get()) != CONNECTION_OK || PQtransactionStatus(c.get()) != PQTRANS_IDLE) {
+      discard(c);
+      return;
+    }
+    std::lock_guard<std::mutex> lock(pool_mutex_);
+    pool_.push_back(std::move(c));
+    pool_ready_.notify_one();
+  }
+
+  /// Closes a connection that was acquired.
+  void discard(connection& c) {
+    if (!c) return;
+    c.reset();
+    std::lock_guard<std::mutex> lock(pool_mutex_);
+    --open_;
+    pool_ready_.notify_one();
+  }
+
+  // ---- decoded secrets, by (account, Region, name) and row version --------------------------
+
+  std::optional<basic_secret<aws_traits>> recall(const std::string& account,
+                                                 const std::string& region,
+                                                 const std::string& name, std::int64_t version) {
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    const auto at = cache_.find(cache_key(account, region, name));
+    if (at == cache_.end() || at->second.first != version) return std::nullopt;
+    return at->second.second;
+  }
+
+  /// A row as committed (version -1: deleted).
+  void remember(const std::string& account, const std::string& region, written_row r) {
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    std::string key = cache_key(account, region, r.name);
+    const auto at = cache_.find(key);
+    if (!r.secret) {
+      if (at != cache_.end()) cache_.erase(at);
+      return;
+    }
+    if (at != cache_.end()) {
+      if (at->second.first < r.version) at->second = {r.version, std::move(*r.secret)};
+      return;
+    }
+    if (cache_.size() >= max_cached) cache_.clear();
+    cache_.emplace(std::move(key), std::make_pair(r.version, std::move(*r.secret)));
+  }
+
+  static std::string cache_key(const std::string& account, const std::string& region,
+                               const std::string& name) {
+    return account + '/' + region + '/' + name;  // unambiguous: account and Region have no '/'
+  }
+
+  void drop_pool() {
+    std::vector<connection> dead;
+    std::lock_guard<std::mutex> lock(pool_mutex_);
+    dead.swap(pool_);
+    open_ -= dead.size();
+    pool_ready_.notify_all();
+  }
+
+  static std::string first_line(const char* text) {
+    std::string s = text == nullptr ? "" : text;
+    if (const auto at = s.find('\n'); at != std::string::npos) s.resize(at);
+    return s;
+  }
+
+  static pq_result exec(PGconn* c, const std::string& sql) { return pq_result(PQexec(c, sql.c_str())); }
+
+  static pq_result exec_params(PGconn* c, const char* sql, int n, const char* const* values,
+                               const int* lengths, const int* formats, int result_format) {
+    return pq_result(PQexecParams(c, sql, n, nullptr, values, lengths, formats, result_format));
+  }
+
+  static bool ok(const pq_result& r, ExecStatusType wanted) {
+    return r && PQresultStatus(r.get()) == wanted;
+  }
+
+  /// Whether a failed statement lost a race (the request runs again) rather than failed.
+  static bool is_conflict(const pq_result& r) {
+    if (!r) return false;
+    const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
+    if (state == nullptr) return false;
+    const std::string_view s = state;
+    return s == "40001" || s == "40P01" || s == "23505";
+  }
+
+  std::optional<std::string> migrate(PGconn* c) {
+    auto fail = [&](const std::string& what, const pq_result& r) -> std::optional<std::string> {
+      pq_result rollback = exec(c, "ROLLBACK");
+      (void)rollback;
+      return what + ": " + first_line(r ? PQresultErrorMessage(r.get()) : PQerrorMessage(c));
+    };
+    pq_result begin = exec(c, "BEGIN");
+    if (!ok(begin, PGRES_COMMAND_OK)) return fail("cannot begin the schema migration", begin);
+    // One server at a time creates or migrates; the others wait and then find it done.
+    pq_result locked =
+        exec(c, "SELECT pg_advisory_xact_lock(" + std::to_string(pg_migration_lock) + ")");
+    if (!ok(locked, PGRES_TUPLES_OK)) return fail("cannot lock the schema", locked);
+    pq_result made = exec(c,
+                          "CREATE TABLE IF NOT EXISTS secretstage_schema ("
+                          " version integer PRIMARY KEY,"
+                          " applied_at timestamptz NOT NULL DEFAULT now())");
+    if (!ok(made, PGRES_COMMAND_OK)) return fail("cannot create secretstage_schema", made);
+    pq_result current = exec(c, "SELECT coalesce(max(version), 0) FROM secretstage_schema");
+    if (!ok(current, PGRES_TUPLES_OK)) return fail("cannot read secretstage_schema", current);
+    const int found = std::atoi(PQgetvalue(current.get(), 0, 0));
+    if (found > pg_schema_version) {
+      pq_result rollback = exec(c, "ROLLBACK");
+      (void)rollback;
+      return "the database's schema is at version " + std::to_string(found) +
+             ", newer than this secretstage-server's (" + std::to_string(pg_schema_version) +
+             "): it was written by a newer server; run that one, or point --database at another "
+             "database";
+    }
+    for (const pg_migration& m : pg_migrations) {
+      if (m.version <= found) continue;
+      pq_result applied = exec(c, m.sql);
+      if (!ok(applied, PGRES_COMMAND_OK))
+        return fail("schema migration " + std::to_string(m.version) + " failed", applied);
+      pq_result noted = exec(c, "INSERT INTO secretstage_schema (version) VALUES (" +
+                                    std::to_string(m.version) + ")");
+      if (!ok(noted, PGRES_COMMAND_OK)) return fail("cannot record a migration", noted);
+      if (settings_.log)
+        settings_.log("database schema migrated to version " + std::to_string(m.version));
+    }
+    pq_result commit = exec(c, "COMMIT");
+    if (!ok(commit, PGRES_COMMAND_OK)) return fail("cannot commit the schema migration", commit);
+    return std::nullopt;
+  }
+
+  // ---- one request --------------------------------------------------------------------------
+
+  /// stale: the connection was found dead before the transaction began (nothing was sent that
+  /// could have applied anything), so the request may run again on a fresh connection.
+  enum class outcome { done, conflict, failed, stale };
+
+  static std::int64_t get_i64(const PGresult* r, int row, int column) {
+    const auto* p = reinterpret_cast<const unsigned char*>(PQgetvalue(r, row, column));
+    std::uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v = (v << 8) | p[i];
+    return static_cast<std::int64_t>(v);
+  }
+
+  /// The rows of `sc` within the open transaction, or false (a database error or a record that
+  /// does not decode: `*conflict` says whether the request may run again).
+  bool read_rows(PGconn* c, const std::string& account, const std::string& region,
+                 const scope& sc, bool lock, std::vector<row>& out, bool* conflict) {
+    *conflict = false;
+    if (sc.kind == scope::none) return true;
+    pq_result rows;
+    if (sc.kind == scope::all) {
+      const char* values[] = {account.c_str(), region.c_str()};
+      rows = exec_params(c,
+                         "SELECT name, version, record FROM secretstage_secrets "
+                         "WHERE account = $1 AND region = $2",
+                         2, values, nullptr, nullptr, 1);
+    } else {
+      // The name itself; a full ARN; the name part of a (partial) ARN. The store's resolve
+      // decides among what is found, exactly as in memory.
+      std::string name_part = sc.id;
+      if (const auto at = sc.id.find(":secret:"); sc.id.rfind("arn:", 0) == 0 &&
+                                                  at != std::string::npos)
+        name_part = sc.id.substr(at + 8);
+      const char* values[] = {account.c_str(), region.c_str(), sc.id.c_str(), name_part.c_str()};
+      static constexpr const char* one_secret[2] = {
+          "SELECT name, version, record FROM secretstage_secrets WHERE account = $1 AND "
+          "region = $2 AND (name = $3 OR arn = $3 OR name = $4 OR "
+          "(length($4) > 7 AND name = left($4, -7)))",
+          "SELECT name, version, record FROM secretstage_secrets WHERE account = $1 AND "
+          "region = $2 AND (name = $3 OR arn = $3 OR name = $4 OR "
+          "(length($4) > 7 AND name = left($4, -7))) FOR UPDATE"};
+      rows = exec_params(c, one_secret[lock ? 1 : 0], 4, values, nullptr, nullptr, 1);
+    }
+    if (!ok(rows, PGRES_TUPLES_OK)) {
+      *conflict = is_conflict(rows);
+      return false;
+    }
+    for (int i = 0; i < PQntuples(rows.get()); ++i) {
+      std::string name(PQgetvalue(rows.get(), i, 0), static_cast<std::size_t>(PQgetlength(rows.get(), i, 0)));
+      const std::int64_t version = get_i64(rows.get(), i, 1);
+      if (auto known = recall(account, region, name, version)) {
+        out.push_back(row{std::move(name), version, std::move(*known)});
+        continue;
+      }
+      const std::string_view bytes(PQgetvalue(rows.get(), i, 2),
+                                   static_cast<std::size_t>(PQgetlength(rows.get(), i, 2)));
+      auto decoded = snapshot::decode_secret(bytes);
+      if (!decoded) {
+        if (settings_.log)
+          settings_.log("the database row of secret " + name + " (account " + account +
+                        ", Region " + region + ") does not decode: " + decoded.error().message);
+        return false;
+      }
+      remember(account, region, written_row{name, version, decoded.value()});
+      out.push_back(row{std::move(name), version, std::move(decoded.value())});
+    }
+    return true;
+  }
+
+  /// UPDATE/DELETE/INSERT of what the request changed, each row under its read version.
+  outcome write_back(PGconn* c, const std::string& account, const std::string& region,
+                     const std::vector<row>& read, const basic_store<aws_traits>& after,
+                     bool* wrote, std::vector<written_row>& written) {
+    // `secret`: what the row holds once the request commits (nothing: deleted), for the cache.
+    auto run = [&](const char* sql, int n, const char* const* values, const int* lengths,
+                   const int* formats, const std::string& name,
+                   const basic_secret<aws_traits>* secret) -> outcome {
+      pq_result r = exec_params(c, sql, n, values, lengths, formats, 0);
+      if (!ok(r, PGRES_COMMAND_OK) && !ok(r, PGRES_TUPLES_OK))
+        return is_conflict(r) ? outcome::conflict : outcome::failed;
+      if (std::string_view(PQcmdTuples(r.get())) != "1") return outcome::conflict;
+      *wrote = true;
+      if (secret != nullptr && PQntuples(r.get()) == 1)
+        written.push_back({name, std::atoll(PQgetvalue(r.get(), 0, 0)), *secret});
+      else
+        written.push_back({name, -1, std::nullopt});
+      return outcome::done;
+    };
+    rotation_functions builtins;
+    {
+      std::vector<std::string> arns;
+      for (const auto& f : settings_.base.rotation_functions) arns.push_back(f.first);
+      builtins = rotation_functions(std::move(arns));
+    }
+    auto due_of = [&](const basic_secret<aws_traits>& s) {
+      const auto due = next_background_due(s, builtins, settings_.base.scheduled_rotation);
+      return due ? std::optional<std::string>(std::to_string(due->epoch_ms)) : std::nullopt;
+    };
+    for (const row& was : read) {
+      const std::string version = std::to_string(was.version);
+      const auto* is = after.find(was.name);
+      if (is == nullptr) {
+        const char* values[] = {account.c_str(), region.c_str(), was.name.c_str(), version.c_str()};
+        const outcome o = run("DELETE FROM secretstage_secrets WHERE account = $1 AND "
+                              "region = $2 AND name = $3 AND version = $4::bigint",
+                              4, values, nullptr, nullptr, was.name, nullptr);
+        if (o != outcome::done) return o;
+        continue;
+      }
+      if (is->is_same_state(was.secret) || *is == was.secret) continue;
+      const std::string record = snapshot::encode(*is);
+      const auto due = due_of(*is);
+      const std::string arn(is->arn().view());
+      const char* values[] = {account.c_str(), region.c_str(), was.name.c_str(), version.c_str(),
+                              record.data(), arn.c_str(), due ? due->c_str() : nullptr};
+      const int lengths[] = {0, 0, 0, 0, static_cast<int>(record.size()), 0, 0};
+      const int formats[] = {0, 0, 0, 0, 1, 0, 0};
+      const outcome o = run("UPDATE secretstage_secrets SET record = $5, arn = $6, "
+                            "due_ms = $7::bigint, version = nextval('secretstage_row_versions') "
+                            "WHERE account = $1 AND region = $2 AND name = $3 AND "
+                            "version = $4::bigint RETURNING version",
+                            7, values, lengths, formats, was.name, is);
+      if (o != outcome::done) return o;
+    }
+    for (const auto* s : after.secrets()) {
+      const bool known = std::any_of(read.begin(), read.end(),
+                                     [&](const row& r) { return r.name == s->name().view(); });
+      if (known) continue;
+      const std::string name(s->name().view());
+      const std::string record = snapshot::encode(*s);
+      const auto due = due_of(*s);
+      const std::string arn(s->arn().view());
+      const char* values[] = {account.c_str(), region.c_str(), name.c_str(), arn.c_str(),
+                              record.data(), due ? due->c_str() : nullptr};
+      const int lengths[] = {0, 0, 0, 0, static_cast<int>(record.size()), 0};
+      const int formats[] = {0, 0, 0, 0, 1, 0};
+      const outcome o = run("INSERT INTO secretstage_secrets (account, region, name, arn, "
+                            "version, record, due_ms) VALUES ($1, $2, $3, $4, "
+                            "nextval('secretstage_row_versions'), $5, $6::bigint) RETURNING version",
+                            6, values, lengths, formats, name, s);
+      if (o != outcome::done) return o;
+    }
+    return outcome::done;
+  }
+
+  /// One attempt: BEGIN, read, run, write back, COMMIT. `retry`: an earlier attempt lost a race
+  /// on this one secret; this one reads the latest committed row and locks it (READ COMMITTED,
+  /// FOR UPDATE), so a retried request waits for the current writer instead of racing every new
+  /// one again (without it, a request could lose all its attempts to fresh requests). Its writes
+  /// still check the version read.
+  outcome attempt(PGconn* c, const std::string& account, const std::string& region,
+                  const scope& sc, bool retry, std::string_view op_name, std::string_view body,
+                  timestamp now, service_reply& reply, bool* wrote) {
+    *wrote = false;
+    const bool lock = retry && sc.kind == scope::one;
+    pq_result begin = exec(c, lock ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                                   : "BEGIN ISOLATION LEVEL REPEATABLE READ");
+    if (!ok(begin, PGRES_COMMAND_OK))
+      return PQstatus(c) != CONNECTION_OK ? outcome::stale : outcome::failed;
+    std::vector<row> read;
+    bool conflict = false;
+    if (!read_rows(c, account, region, sc, lock, read, &conflict))
+      return conflict ? outcome::conflict : outcome::failed;
+    basic_store<aws_traits> st;
+    for (const row& r : read) st.put_in_place(r.secret);
+    auto svc = make_service(account, region, std::move(st));
+    reply = svc->handle(op_name, body, now);
+    if (reply.status == 500) return outcome::failed;
+    const basic_store<aws_traits> after = svc->store();
+    std::vector<written_row> written;
+    const outcome o = write_back(c, account, region, read, after, wrote, written);
+    if (o != outcome::done) return o;
+    pq_result commit = exec(c, "COMMIT");
+    if (!ok(commit, PGRES_COMMAND_OK)) return is_conflict(commit) ? outcome::conflict : outcome::failed;
+    for (written_row& w : written) remember(account, region, std::move(w));
+    return outcome::done;
+  }
+
+  service_reply transact(const std::string& account, const std::string& region, const scope& sc,
+                         std::string_view op_name, std::string_view body, timestamp now,
+                         bool* wrote_out = nullptr) {
+    std::string error;
+    connection c = acquire(&error);
+    try {
+      return transact_on(c, error, account, region, sc, op_name, body, now, wrote_out);
+    } catch (...) {
+      discard(c);  // only resource exhaustion throws: the connection's slot must not leak
+      throw;
+    }
+  }
+
+  service_reply transact_on(connection& c, std::string& error, const std::string& account,
+                            const std::string& region, const scope& sc, std::string_view op_name,
+                            std::string_view body, timestamp now, bool* wrote_out) {
+    service_reply reply;
+    bool wrote = false;
+    bool reconnected = false;
+    int conflicts = 0;
+    for (int k = 0; c && k < settings_.max_attempts; ++k) {
+      const outcome o =
+          attempt(c.get(), account, region, sc, conflicts > 0, op_name, body, now, reply, &wrote);
+      if (o == outcome::stale) {
+        // The database went away since this connection was pooled (a restart): every pooled
+        // connection is as dead. One fresh connection, once; nothing was applied.
+        drop_pool();
+        discard(c);
+        if (reconnected) {
+          error = "the connection to the database is lost";
+          break;
+        }
+        reconnected = true;
+        c = acquire(&error);
+        --k;
+        continue;
+      }
+      if (o == outcome::done) {
+        if (wrote_out != nullptr) *wrote_out = wrote;
+        release(std::move(c));
+        return reply;
+      }
+      if (PQtransactionStatus(c.get()) != PQTRANS_IDLE) {
+        pq_result rollback = exec(c.get(), "ROLLBACK");
+        (void)rollback;
+      }
+      if (o == outcome::failed) {
+        if (PQstatus(c.get()) != CONNECTION_OK) error = first_line(PQerrorMessage(c.get()));
+        else if (reply.status == 500) error = "the request failed inside the service";
+        else error = first_line(PQerrorMessage(c.get()));
+        break;
+      }
+      counters_.conflicts.fetch_add(1, std::memory_order_relaxed);
+      ++conflicts;
+      if (k + 1 == settings_.max_attempts) {
+        counters_.exhausted.fetch_add(1, std::memory_order_relaxed);
+        error.clear();
+        break;
+      }
+      // Past a few attempts, back off a little (jittered) so a hot secret's writers spread out.
+      if (k >= 2) {
+        const auto micros =
+            50 * (1 << std::min(k, 8)) + splitmix(nonce_ + draws_.fetch_add(1)) % 200;
+        std::this_thread::sleep_for(std::chrono::microseconds(micros));
+      }
+    }
+    if (c) release(std::move(c));
+    if (!error.empty()) {
+      counters_.unavailable.fetch_add(1, std::memory_order_relaxed);
+      if (settings_.log) settings_.log("database: " + error);
+    }
+    return make_service(account, region)->reject(messages::internal_service_error(), 500);
+  }
+
+  settings settings_;
+  std::int64_t clock_offset_ms_ = 0;
+  std::uint64_t nonce_ = 0;
+  std::atomic<std::uint64_t> draws_{0};
+  static constexpr std::size_t max_cached = 100000;
+  std::mutex cache_mutex_;
+  std::map<std::string, std::pair<std::int64_t, basic_secret<aws_traits>>> cache_;
+  std::mutex pool_mutex_;
+  std::vector<connection> pool_;
+  std::size_t open_ = 0;  // connections acquired or pooled
+  std::condition_variable pool_ready_;
+  pg_counters counters_;
+};
+
+}  // namespace secretstage::tools
+
+#endif  // SECRETSTAGE_TOOLS_PG_STORE_HPP

@@ -107,7 +107,7 @@ detail::deferred_t<error, D> secret_not_found() {
 /// [OBS] real AWS's answer to a write to a replica (DeleteSecret, PutResourcePolicy; recorded
 /// by cloud-nuke #435 and terraform-aws-secrets-manager #188: InvalidParameterException).
 template <class D = void>
-deferred_t<error, D> replica_write() {
+detail::deferred_t<error, D> replica_write() {
   return {errc::invalid_parameter,
           "Operation not permitted on a replica secret. Call must be made in primary secret's "
           "region."};
@@ -117,7 +117,7 @@ deferred_t<error, D> replica_write() {
 /// InvalidParameterException, the Regions listed in brackets); the Regions' order (sorted by
 /// name, as the recorded list is) is [unverified].
 template <class D = void>
-deferred_t<error, D> delete_primary_with_replicas(std::string_view arn, std::string_view regions) {
+detail::deferred_t<error, D> delete_primary_with_replicas(std::string_view arn, std::string_view regions) {
   return {errc::invalid_parameter,
           detail::concat({"You can't delete secret ", arn, " that still has replica regions [",
                           regions, "]."})};
@@ -126,25 +126,25 @@ deferred_t<error, D> delete_primary_with_replicas(std::string_view arn, std::str
 /// [OBS] a replica Region that is the secret's own Region (CreateSecret AddReplicaRegions;
 /// aws-samples/aws-health-aware #32); the same for ReplicateSecretToRegions is [unverified].
 template <class D = void>
-deferred_t<error, D> invalid_replica_region() {
+detail::deferred_t<error, D> invalid_replica_region() {
   return {errc::invalid_parameter, "Invalid replica region."};
 }
 
 /// [unverified] StopReplicationToReplica on a secret that is not a replica.
 template <class D = void>
-deferred_t<error, D> not_a_replica() {
+detail::deferred_t<error, D> not_a_replica() {
   return {errc::invalid_parameter, "The secret is not a replica secret."};
 }
 
 /// [unverified] RemoveRegionsFromReplication naming a Region the secret is not replicated to,
 /// and ReplicateSecretToRegions naming one it already is.
 template <class D = void>
-deferred_t<error, D> replica_region_not_listed(std::string_view region) {
+detail::deferred_t<error, D> replica_region_not_listed(std::string_view region) {
   return {errc::invalid_parameter,
           detail::concat({"The secret isn't replicated to the Region ", region, "."})};
 }
 template <class D = void>
-deferred_t<error, D> replica_region_listed(std::string_view region) {
+detail::deferred_t<error, D> replica_region_listed(std::string_view region) {
   return {errc::invalid_parameter,
           detail::concat({"The secret is already replicated to the Region ", region, "."})};
 }

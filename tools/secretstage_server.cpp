@@ -603,6 +603,17 @@ int main(int argc, char** argv) {
       // A write is answered once its record is durable; reads never wait.
       if (data && reply.sequence != 0 && !data->wait_durable(reply.journal_ticket))
         reply = service.reject(ss::messages::internal_service_error(), 500);
+      // A write that changed a primary, a replica's link or a replica list reaches the other
+      // Regions before it is answered (replication.hpp; docs/durability.md, "Replication").
+      if (reply.sequence != 0 && reply.status == 200) {
+        const auto names = stores->replicated_among(
+            who.account_id, who.region, operation,
+            ss::tools::store_registry::names_touched(req.body, reply.body));
+        if (!names.empty()) {
+          if (auto e = stores->sync_replicas(who.account_id, names, wall_clock()))
+            write_line(stderr, "secretstage-server: " + *e + '\n');
+        }
+      }
       answer(res, reply);
       log_request(reply.request_id, operation, reply.status, error_code_of(reply));
     } catch (...) {

@@ -17,8 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <chrono>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -31,6 +33,8 @@
 #include <utility>
 #include <vector>
 
+#include <secretstage/detail/json.hpp>
+#include <secretstage/replication.hpp>
 #include <secretstage/service.hpp>
 
 #include "data_dir.hpp"
@@ -82,6 +86,12 @@ class store_registry {
     std::string error;
     if (r->get(r->settings_.base.account_id, r->settings_.base.region, &error) == nullptr)
       return error;
+    // A server stopped between two Regions' changes of one replication heals here.
+    const timestamp now{std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count()};
+    for (const auto& [account, names] : r->replicated_names())
+      if (auto e = r->sync_replicas(account, names, now)) return e;
     out = std::move(r);
     return std::nullopt;
   }
@@ -148,6 +158,140 @@ class store_registry {
                                           std::move(journal));
     entry* out = made.get();
     stores_.emplace(key, std::move(made));
+    return out;
+  }
+
+  /// Replication (replication.hpp, docs/durability.md "Replication"): brings the Regions of
+  /// `account` in step for the secrets named `names`, by sync_replicas over the current stores,
+  /// publishing each Region's change into its store (service::publish_if_unchanged): first the
+  /// Regions whose secret is no primary with replicas (replicas written or deleted), each waited
+  /// on until durable, then the primaries' own Regions (their replicas' status). A store that
+  /// changed meanwhile makes the pass start again from the stores as they are then. Passes are
+  /// serialized. An error: a sentence for the log (nothing was left half-published that a later
+  /// pass, or the next start, does not finish).
+  std::optional<std::string> sync_replicas(const std::string& account,
+                                           const std::vector<std::string>& names, timestamp now) {
+    std::lock_guard<std::mutex> serial(sync_mutex_);
+    for (const std::string& name : names) {
+      bool done = false;
+      for (int attempt = 0; attempt < 16 && !done; ++attempt) {
+        region_stores before;
+        {
+          std::shared_lock<std::shared_mutex> lock(mutex_);
+          for (const auto& [key, e] : stores_)
+            if (key.first == account) before.emplace(key.second, e->svc->store());
+        }
+        auto after = secretstage::sync_replicas(before, name);
+        if (!after) return "replication of " + name + " failed: " + after.error().message;
+        struct change {
+          std::string region;
+          std::optional<secret> was, next;
+          bool primary;
+        };
+        std::vector<change> changes;
+        for (const auto& [region, st] : after.value()) {
+          const secret* a = st.find(name);
+          const auto b_store = before.find(region);
+          const secret* b = b_store == before.end() ? nullptr : b_store->second.find(name);
+          if ((a == nullptr && b == nullptr) || (a != nullptr && b != nullptr && *a == *b)) continue;
+          change c{region, b ? std::optional<secret>(*b) : std::nullopt,
+                   a ? std::optional<secret>(*a) : std::nullopt,
+                   a != nullptr && !a->is_replica() && !a->replicas().empty()};
+          changes.push_back(std::move(c));
+        }
+        std::stable_partition(changes.begin(), changes.end(),
+                              [](const change& c) { return !c.primary; });
+        done = true;
+        for (const change& c : changes) {
+          std::string error;
+          entry* e = get(account, c.region, &error);
+          if (e == nullptr) return error;
+          const auto published = e->svc->publish_if_unchanged(name, c.was, c.next, now);
+          if (!published.published) {
+            done = false;
+            break;
+          }
+          if (e->data && published.ticket != 0 && !e->data->wait_durable(published.ticket))
+            return "replication of " + name + " to " + c.region + " was not made durable";
+        }
+      }
+      if (!done) return "replication of " + name + " kept racing with other writes; left to the next";
+    }
+    return std::nullopt;
+  }
+
+  /// The names of `names` that a write `op` in (account, region) may have to bring to other
+  /// Regions: all of them after a replication operation, else those whose secret there is a
+  /// replica or a primary with replicas (any other secret's write stays in its Region).
+  [[nodiscard]] std::vector<std::string> replicated_among(const std::string& account,
+                                                          const std::string& region,
+                                                          std::string_view op,
+                                                          std::vector<std::string> names) {
+    if (op == "ReplicateSecretToRegions" || op == "RemoveRegionsFromReplication" ||
+        op == "StopReplicationToReplica")
+      return names;
+    std::string error;
+    entry* e = get(account, region, &error);
+    if (e == nullptr) return names;
+    const store st = e->svc->store();
+    std::vector<std::string> out;
+    for (std::string& n : names)
+      if (const secret* s = st.find(n); s != nullptr && (s->is_replica() || !s->replicas().empty()))
+        out.push_back(std::move(n));
+    return out;
+  }
+
+  /// Every name that is a primary with replicas or a replica in a store of `account`: what a
+  /// start-up pass syncs (a server stopped between two Regions' changes heals here).
+  [[nodiscard]] std::vector<std::pair<std::string, std::vector<std::string>>> replicated_names() const {
+    std::map<std::string, std::vector<std::string>> out;
+    std::shared_lock<std::shared_mutex> lock(mutex_);
+    for (const auto& [key, e] : stores_) {
+      const store st = e->svc->store();
+      for (const secret* s : st.secrets())
+        if (s->is_replica() || !s->replicas().empty()) out[key.first].emplace_back(s->name().view());
+    }
+    std::vector<std::pair<std::string, std::vector<std::string>>> list(out.begin(), out.end());
+    for (auto& [account, names] : list) {
+      std::sort(names.begin(), names.end());
+      names.erase(std::unique(names.begin(), names.end()), names.end());
+    }
+    return list;
+  }
+
+  /// The names of the secrets a successful write may have changed, for sync_replicas: the
+  /// response's Name, the name in its ARN, and (TagResource and UntagResource answer nothing)
+  /// the request's SecretId read as a name or as an ARN's name, with and without the six
+  /// characters an ARN ends with. Extra names cost a lookup each.
+  [[nodiscard]] static std::vector<std::string> names_touched(std::string_view request_body,
+                                                              std::string_view reply_body) {
+    namespace json = secretstage::detail::json;
+    std::vector<std::string> out;
+    auto add_id = [&](const std::string& id) {
+      constexpr std::string_view marker = ":secret:";
+      if (id.rfind("arn:", 0) != 0) {
+        out.push_back(id);
+        return;
+      }
+      const auto at = id.find(marker);
+      if (at == std::string::npos) return;
+      const std::string rest = id.substr(at + marker.size());
+      out.push_back(rest);
+      if (rest.size() > 7 && rest[rest.size() - 7] == '-') out.push_back(rest.substr(0, rest.size() - 7));
+    };
+    auto read = [&](std::string_view body, std::initializer_list<std::string_view> keys) {
+      if (body.empty() || !json::is_valid(body)) return;
+      const json::value v = json::root(body);
+      if (v.type() != json::kind::object) return;
+      v.for_each_member([&](std::string key, json::value m) {
+        for (std::string_view k : keys)
+          if (key == k && m.type() == json::kind::string) add_id(m.string());
+      });
+    };
+    read(reply_body, {"Name", "ARN"});
+    if (out.empty()) read(request_body, {"SecretId"});
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
   }
 
@@ -255,6 +399,7 @@ class store_registry {
 
   settings settings_;
   mutable std::shared_mutex mutex_;
+  std::mutex sync_mutex_;  // one replication pass at a time (sync_replicas)
   std::map<std::pair<std::string, std::string>, std::unique_ptr<entry>> stores_;
   int lock_fd_ = -1;
 };

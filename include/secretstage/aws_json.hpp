@@ -434,6 +434,23 @@ class decoder {
     if (v && !failed()) out = std::move(items);
   }
 
+  /// AddReplicaRegions: [{"Region": …, "KmsKeyId": …}]; both members optional in the model, a
+  /// Region left out reads as "" (which the operation's pattern check refuses).
+  void replica_regions(const slot& v, std::optional<std::vector<replica_region>>& out,
+                       std::string_view member) {
+    std::vector<replica_region> items;
+    structure_list<2>(v, member, "ReplicaRegionType", {"Region", "KmsKeyId"},
+                      [&](const std::string&, auto m) {
+                        replica_region r;
+                        std::optional<std::string> region;
+                        string(m[0], region);
+                        r.region = region.value_or(std::string());
+                        string(m[1], r.kms_key_id);
+                        items.push_back(std::move(r));
+                      });
+    if (v && !failed()) out = std::move(items);
+  }
+
   void rotation_rules(const slot& v, std::optional<::secretstage::rotation_rules>& out) {
     if (!expect(v, json::kind::object, shape::structure, "RotationRulesType")) return;
     const auto m = members<3>(v, {"AutomaticallyAfterDays", "Duration", "ScheduleExpression"});
@@ -517,6 +534,8 @@ void read_shape(decoder<Traits>& d, const slot& v, Out& out) {
     d.filters(v, out);
   } else if constexpr (Member::shape == wire_shape::rotation_rules) {
     d.rotation_rules(v, out);
+  } else if constexpr (Member::shape == wire_shape::replica_regions) {
+    d.replica_regions(v, out, name);
   } else if constexpr (Member::shape == wire_shape::sort_order) {
     constexpr std::array<std::string_view, 2> orders = {"asc", "desc"};
     if (auto i = d.enumeration(v, name, orders))
@@ -538,8 +557,6 @@ void read_ignored(decoder<Traits>& d, const slot& v) {
     constexpr std::array<std::string_view, 4> sort_by = {"created-date", "last-accessed-date",
                                                          "last-changed-date", "name"};
     (void)d.enumeration(v, name, sort_by);
-  } else if constexpr (Member::shape == wire_shape::replica_regions) {
-    d.template ignored_structure_list<2>(v, name, "ReplicaRegionType", {"Region", "KmsKeyId"});
   } else if constexpr (Member::shape == wire_shape::rotation_metadata) {
     d.template ignored_structure_list<2>(v, name, "ExternalSecretRotationMetadataItem",
                                          {"Key", "Value"});

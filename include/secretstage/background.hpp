@@ -128,7 +128,8 @@ enum class scheduled_rotation_point : std::uint8_t {
 
 /// When the scheduled rotation of `s` falls due (std::nullopt: none will unless a request changes
 /// the secret). A rotation is scheduled while all of these hold:
-///   the secret is not scheduled for deletion, RotationEnabled is true, its RotationLambdaARN is
+///   the secret is no replica (its primary rotates, replication.hpp), is not scheduled for
+///   deletion, RotationEnabled is true, its RotationLambdaARN is
 ///   one of `runnable` (the functions the caller runs itself, e.g. a service's built-ins), its
 ///   RotationRules validate (schedule_of), AWSPENDING is on no version but AWSCURRENT's (else
 ///   RotateSecret would fail: "A previous rotation isn't complete"), and no rotation is in
@@ -147,7 +148,7 @@ template <class Traits>
   if constexpr (!Traits::has_reserved_labels) {
     return std::nullopt;
   } else {
-    if (s.deleted_date() || !s.rotation_enabled() || !s.rotation_lambda_arn() ||
+    if (s.is_replica() || s.deleted_date() || !s.rotation_enabled() || !s.rotation_lambda_arn() ||
         !runnable.can_invoke(*s.rotation_lambda_arn()))
       return std::nullopt;
     const auto* pending = s.holder(Traits::pending());

@@ -55,7 +55,7 @@ enum class wire_shape : std::uint8_t {
   rotation_rules,     ///< RotationRulesType
   sort_order,         ///< "asc" | "desc"
   sort_by,            ///< ListSecrets SortBy, checked and ignored
-  replica_regions,    ///< CreateSecret AddReplicaRegions, checked and ignored
+  replica_regions,    ///< AddReplicaRegions: [{"Region", "KmsKeyId"}]
   rotation_metadata,  ///< RotateSecret ExternalSecretRotationMetadata, checked and ignored
   date,               ///< a timestamp, epoch seconds on the wire
   secret_value,       ///< a response's value: SecretString or SecretBinary, whichever it holds

@@ -102,7 +102,7 @@ template <class Traits>
   return !s.resource_policy() || static_cast<bool>(policy::validate_policy_document(*s.resource_policy()));
 }
 
-/// I23: a rotation in progress is well formed (rotation_progress_well_formed) and runs only
+/// I25: a rotation in progress is well formed (rotation_progress_well_formed) and runs only
 /// while rotation is enabled (CancelRotateSecret clears it).
 template <class Traits>
 [[nodiscard]] bool rotation_progress_consistent(const basic_secret<Traits>& s) {
@@ -111,6 +111,26 @@ template <class Traits>
 }
 
 /// The names of the violated single-state invariants (empty when all hold).
+/// I23: a secret is a replica (PrimaryRegion) or a primary (replicas), never both; a primary
+/// lists each Region once, never its own (the Region of its ARN).
+template <class Traits>
+[[nodiscard]] bool replication_role_consistent(const basic_secret<Traits>& s) {
+  if (s.is_replica() && !s.replicas().empty()) return false;
+  const std::string_view arn = s.arn().view();
+  std::string_view own;
+  std::size_t at = 0, colons = 0;
+  for (std::size_t i = 0; i < arn.size(); ++i)
+    if (arn[i] == ':' && ++colons == 3) at = i + 1;
+  if (colons >= 4) own = arn.substr(at, arn.find(':', at) - at);
+  const auto& list = s.replicas();
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (!own.empty() && list[i].region == own) return false;
+    for (std::size_t j = 0; j < i; ++j)
+      if (list[j].region == list[i].region) return false;
+  }
+  return true;
+}
+
 template <class Traits>
 [[nodiscard]] std::vector<std::string_view> check_invariants(const basic_secret<Traits>& s) {
   std::vector<std::string_view> violated;
@@ -123,7 +143,8 @@ template <class Traits>
   if (!creation_order_strict(s)) violated.push_back("I10 creation_order_strict");
   if (!tags_imply_tagged(s)) violated.push_back("I21 tags_imply_tagged");
   if (!resource_policy_accepted(s)) violated.push_back("I22 resource_policy_accepted");
-  if (!rotation_progress_consistent(s)) violated.push_back("I23 rotation_progress_consistent");
+  if (!rotation_progress_consistent(s)) violated.push_back("I25 rotation_progress_consistent");
+  if (!replication_role_consistent(s)) violated.push_back("I23 replication_role_consistent");
   return violated;
 }
 
@@ -238,6 +259,69 @@ template <class Traits>
     if (a->arn() != b->arn()) violated.push_back(b->name().str() + ": I19 arn_stable");
     for (auto name : check_transition_invariants(*b, *a))
       violated.push_back(b->name().str() + ": " + std::string(name));
+  }
+  return violated;
+}
+
+// ---- the Regions of one account (replication.hpp) ----------------------------------------------
+
+/// Whether two secrets hold the same versions (ids, values, creation dates, in the same order)
+/// and the same labels on them.
+template <class Traits>
+[[nodiscard]] bool same_versions_and_labels(const basic_secret<Traits>& a,
+                                            const basic_secret<Traits>& b) {
+  const auto va = a.versions();
+  const auto vb = b.versions();
+  if (va.size() != vb.size()) return false;
+  for (std::size_t i = 0; i < va.size(); ++i) {
+    if (!(va[i]->id() == vb[i]->id()) || !(va[i]->created_date() == vb[i]->created_date()))
+      return false;
+    const auto* x = va[i]->value();
+    const auto* y = vb[i]->value();
+    if ((x == nullptr) != (y == nullptr) || (x != nullptr && !(*x == *y))) return false;
+  }
+  return a.stages() == b.stages();
+}
+
+/// I24, on the stores of one account by Region (a std::map from Region name to store, as
+/// replication.hpp's basic_region_stores), once sync_replicas has run: every replica's primary
+/// exists in the replica's PrimaryRegion, lists the replica's Region InSync, and has the same
+/// versions, labels, description, tags and resource policy; every InSync entry of a primary has
+/// its replica; no entry is left InProgress. Returns the violations, each naming Region and
+/// secret.
+template <class Stores>
+[[nodiscard]] std::vector<std::string> check_replication(const Stores& stores) {
+  std::vector<std::string> violated;
+  for (const auto& [region, st] : stores) {
+    for (const auto* s : st.secrets()) {
+      const std::string where = std::string(region) + "/" + s->name().str() + ": ";
+      if (s->is_replica()) {
+        const auto home = stores.find(*s->primary_region());
+        const auto* p = home == stores.end() ? nullptr : home->second.find(s->name());
+        if (p == nullptr || p->is_replica()) {
+          violated.push_back(where + "I24 replica_has_primary");
+          continue;
+        }
+        bool listed = false;
+        for (const auto& e : p->replicas())
+          listed = listed || (e.region == region && e.status == replication_state::in_sync);
+        if (!listed) violated.push_back(where + "I24 primary_lists_replica");
+        if (!same_versions_and_labels(*p, *s))
+          violated.push_back(where + "I24 replica_versions_and_labels_equal_primary");
+        if (p->description() != s->description() || p->tags() != s->tags() ||
+            p->resource_policy() != s->resource_policy())
+          violated.push_back(where + "I24 replica_metadata_equals_primary");
+      }
+      for (const auto& e : s->replicas()) {
+        if (e.status == replication_state::in_progress)
+          violated.push_back(where + "I24 no_replication_in_progress");
+        if (e.status != replication_state::in_sync) continue;
+        const auto there = stores.find(e.region);
+        const auto* r = there == stores.end() ? nullptr : there->second.find(s->name());
+        if (r == nullptr || !r->primary_region() || *r->primary_region() != region)
+          violated.push_back(where + "I24 in_sync_entry_has_replica");
+      }
+    }
   }
   return violated;
 }

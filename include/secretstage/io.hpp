@@ -66,6 +66,13 @@ inline std::string tag_list(const std::vector<tag>& tags) {
     out += (i ? ", " : "") + tags[i].key + "=" + tags[i].value;
   return out + "]";
 }
+inline std::string replica_region_list(const std::vector<replica_region>& regions) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < regions.size(); ++i)
+    out += (i ? ", " : "") + regions[i].region +
+           (regions[i].kms_key_id ? "=\"" + *regions[i].kms_key_id + "\"" : std::string());
+  return out + "]";
+}
 inline std::string string_list(const std::vector<std::string>& items) {
   std::string out = "[";
   for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
@@ -136,6 +143,8 @@ std::string printed(const T& v) {
     return tag_list(v);
   } else if constexpr (Member::shape == wire_shape::filter_list) {
     return filter_list(v);
+  } else if constexpr (Member::shape == wire_shape::replica_regions) {
+    return replica_region_list(v);
   } else if constexpr (Member::shape == wire_shape::rotation_rules) {
     return rules_text(v);
   } else if constexpr (Member::shape == wire_shape::sort_order) {

@@ -142,6 +142,12 @@ struct journal_entry {
 
 namespace journal {
 
+/// The operation names of the records replication writes (no AWS operation has a colon in its
+/// name): a secret put as it is (the body is its snapshot, snapshot::encode), and a secret erased
+/// (the body is its name).
+inline constexpr std::string_view put_secret_record = "secretstage:PutSecret";
+inline constexpr std::string_view erase_secret_record = "secretstage:EraseSecret";
+
 /// Not text (0x89), "SSJL", CR LF and Ctrl-Z, as the snapshot's magic.
 inline constexpr std::string_view magic{"\x89SSJL\r\n\x1a", 8};
 inline constexpr std::uint16_t format_version = 1;
@@ -360,6 +366,18 @@ struct recovery {
                                                const journal_entry& e, std::uint64_t offset) {
   if (e.background_before) st = background_at(st, e.now);
   if (!e.succeeded) return outcome::success();
+  // Replication's records (replication.hpp, docs/durability.md): a secret's state as another
+  // Region's change made it, or a replica deleted.
+  if (e.op_name == journal::put_secret_record) {
+    auto s = snapshot::decode_secret(e.body);
+    if (!s) return message::diverged(offset, "its secret no longer decodes");
+    st.put_in_place(std::move(s.value()));
+    return outcome::success();
+  }
+  if (e.op_name == journal::erase_secret_record) {
+    st = st.erase(e.body);
+    return outcome::success();
+  }
   auto op = aws_json::parse_request<aws_traits>(e.op_name, e.body);
   if (!op) return message::diverged(offset, "its request no longer parses");
   const context ctx = context_of(h, e, functions);

@@ -102,6 +102,58 @@ detail::deferred_t<error, D> secret_not_found() {
   return {errc::resource_not_found, "Secrets Manager can't find the specified secret."};
 }
 
+// ---- replication (docs/semantics.md#replication) ------------------------------------------------
+
+/// [OBS] real AWS's answer to a write to a replica (DeleteSecret, PutResourcePolicy; recorded
+/// by cloud-nuke #435 and terraform-aws-secrets-manager #188: InvalidParameterException).
+template <class D = void>
+detail::deferred_t<error, D> replica_write() {
+  return {errc::invalid_parameter,
+          "Operation not permitted on a replica secret. Call must be made in primary secret's "
+          "region."};
+}
+
+/// [OBS] DeleteSecret of a primary that still has replicas (cloud-nuke #435:
+/// InvalidParameterException, the Regions listed in brackets); the Regions' order (sorted by
+/// name, as the recorded list is) is [unverified].
+template <class D = void>
+detail::deferred_t<error, D> delete_primary_with_replicas(std::string_view arn, std::string_view regions) {
+  return {errc::invalid_parameter,
+          detail::concat({"You can't delete secret ", arn, " that still has replica regions [",
+                          regions, "]."})};
+}
+
+/// [OBS] a replica Region that is the secret's own Region (CreateSecret AddReplicaRegions;
+/// aws-samples/aws-health-aware #32); the same for ReplicateSecretToRegions is [unverified].
+template <class D = void>
+detail::deferred_t<error, D> invalid_replica_region() {
+  return {errc::invalid_parameter, "Invalid replica region."};
+}
+
+/// [unverified] StopReplicationToReplica on a secret that is not a replica.
+template <class D = void>
+detail::deferred_t<error, D> not_a_replica() {
+  return {errc::invalid_parameter, "The secret is not a replica secret."};
+}
+
+/// [unverified] RemoveRegionsFromReplication naming a Region the secret is not replicated to,
+/// and ReplicateSecretToRegions naming one it already is.
+template <class D = void>
+detail::deferred_t<error, D> replica_region_not_listed(std::string_view region) {
+  return {errc::invalid_parameter,
+          detail::concat({"The secret isn't replicated to the Region ", region, "."})};
+}
+template <class D = void>
+detail::deferred_t<error, D> replica_region_listed(std::string_view region) {
+  return {errc::invalid_parameter,
+          detail::concat({"The secret is already replicated to the Region ", region, "."})};
+}
+
+/// The StatusMessage of a replication that failed because the Region has a secret of that name
+/// and ForceOverwriteReplicaSecret was not given: the API reference's example text for
+/// ReplicationStatusType.StatusMessage [API]; that AWS sends exactly it is [unverified].
+inline constexpr std::string_view replica_name_taken = "Secret with this name already exists in this region";
+
 /// [OBS] TagResource/UntagResource (2026); [OBS/INF] GetResourcePolicy and DeleteResourcePolicy
 /// (Terraform's provider matches this text from them); by ruling, every operation refused on a
 /// secret scheduled for deletion uses it (docs/semantics.md#validation), [unverified] for

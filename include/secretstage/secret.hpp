@@ -60,12 +60,39 @@ struct rotation_progress {
   friend bool operator==(const rotation_progress&, const rotation_progress&) = default;
 };
 
-/// I23: a rotation in progress names a version (a ClientRequestToken's 32–64 characters) and a
+/// I25: a rotation in progress names a version (a ClientRequestToken's 32–64 characters) and a
 /// function (1–2048 characters), and has a failure on record once an attempt failed.
 [[nodiscard]] inline bool rotation_progress_well_formed(const rotation_progress& p) noexcept {
   return p.version_id.size() >= 32 && p.version_id.size() <= 64 && !p.function_arn.empty() &&
          p.function_arn.size() <= 2048 && (p.attempts == 0 || p.last_failure.has_value());
 }
+
+/// The state of one replica of a primary secret (ReplicationStatusType's Status).
+enum class replication_state : std::uint8_t { in_progress, in_sync, failed };
+
+/// A Region to replicate to and the replica's KMS key (ReplicaRegionType).
+struct replica_region {
+  std::string region;
+  std::optional<std::string> kms_key_id;
+  friend bool operator==(const replica_region&, const replica_region&) = default;
+};
+
+/// One Region a primary secret is replicated to, as the primary records it (replication.hpp).
+struct replica_entry {
+  std::string region;
+  /// The replica's KMS key (AddReplicaRegions' KmsKeyId); none: aws/secretsmanager.
+  std::optional<std::string> kms_key_id;
+  replication_state status = replication_state::in_progress;
+  /// Why a replication failed (Status Failed); empty otherwise.
+  std::string status_message;
+  /// Overwrite a secret of the same name in the Region (ForceOverwriteReplicaSecret); kept
+  /// while the replication is in progress, so that a replication resumed after a restart
+  /// does what was asked.
+  bool force_overwrite = false;
+  /// The day the replica was last read in its Region (GetSecretValue there), if ever.
+  std::optional<timestamp> last_accessed;
+  friend bool operator==(const replica_entry&, const replica_entry&) = default;
+};
 
 namespace detail {
 
@@ -88,6 +115,11 @@ struct secret_meta : counted {
   std::optional<std::string> resource_policy;
   /// The rotation a service is running with an invoked function, if any.
   std::optional<rotation_progress> progress;
+  /// A replica: the Region of its primary secret (replication.hpp). None: a primary or a
+  /// standalone secret.
+  std::optional<std::string> primary_region;
+  /// A primary: the Regions it is replicated to, in the order they were added.
+  std::vector<replica_entry> replicas;
 
   friend bool operator==(const secret_meta&, const secret_meta&) = default;
 };
@@ -291,6 +323,16 @@ class basic_secret {
   /// The rotation an invoked function is running (rotation_progress.hpp), if any.
   [[nodiscard]] const std::optional<secretstage::rotation_progress>& rotation_progress() const noexcept {
     return body().meta->progress;
+  }
+  /// Set on a replica: the Region of its primary secret. A replica refuses every write but
+  /// StopReplicationToReplica (replication.hpp).
+  [[nodiscard]] const std::optional<std::string>& primary_region() const noexcept {
+    return body().meta->primary_region;
+  }
+  [[nodiscard]] bool is_replica() const noexcept { return body().meta->primary_region.has_value(); }
+  /// On a primary: the Regions it is replicated to, each with its status.
+  [[nodiscard]] const std::vector<replica_entry>& replicas() const noexcept {
+    return body().meta->replicas;
   }
   [[nodiscard]] const detail::secret_meta& meta() const noexcept { return *body().meta; }
 

@@ -244,6 +244,51 @@ class basic_service {
     return request_id(requests_.fetch_add(1, std::memory_order_relaxed));
   }
 
+  /// What publish_if_unchanged did: whether it published, and the journal hook's ticket for its
+  /// record (0 without a hook or when nothing was published).
+  struct publish_result {
+    bool published = false;
+    std::uint64_t ticket = 0;
+  };
+
+  /// Replication across Regions (replication.hpp's sync_replicas, run by whoever holds the
+  /// stores of several Regions): puts `next` into the store, or erases the secret named `name`
+  /// when `next` is empty, provided the secret named `name` is still `expected` (equal state;
+  /// empty: no such secret). Otherwise nothing changes and `published` is false: the caller
+  /// reads the stores again and recomputes. The change is journaled as a state record
+  /// (journal::put_secret_record / erase_secret_record), so recovery redoes it exactly; it is
+  /// neither a request nor a commit (no sequence number, no observer).
+  [[nodiscard]] publish_result publish_if_unchanged(std::string_view name,
+                                                    const std::optional<basic_secret<Traits>>& expected,
+                                                    const std::optional<basic_secret<Traits>>& next,
+                                                    timestamp now) {
+    static_assert(std::is_same_v<Traits, aws_traits>, "state records hold AWS-traits snapshots");
+    std::unique_lock<std::shared_mutex> lock(mutex_);
+    const basic_secret<Traits>* current = store_.find(name);
+    if ((current == nullptr) != !expected) return {};
+    if (current != nullptr && !(*current == *expected)) return {};
+    std::string body;
+    journal_entry entry;
+    entry.now = now;
+    if (next) {
+      body = snapshot::encode(*next);
+      entry.op_name = journal::put_secret_record;
+      store_.put_in_place(*next);
+    } else {
+      if (current == nullptr) return {true, 0};
+      body = std::string(name);
+      entry.op_name = journal::erase_secret_record;
+      store_ = store_.erase(name);
+    }
+    entry.body = body;
+    try {
+      next_due_ = next_background_due(store_, builtins_, options_.scheduled_rotation);
+    } catch (...) {
+      next_due_ = now;  // early is allowed, late is not
+    }
+    return {true, journaled(entry)};
+  }
+
   /// The current store (a snapshot: later requests do not change it).
   [[nodiscard]] store_type store() const {
     std::shared_lock<std::shared_mutex> lock(mutex_);

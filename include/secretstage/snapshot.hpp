@@ -130,8 +130,8 @@ namespace snapshot {
 inline constexpr std::string_view magic{"\x89SSTG\r\n\x1a", 8};
 /// The newest format version this library writes. It reads every version from 1 to this one,
 /// and writes the lowest version that holds the state: 1 unless a secret has a field of
-/// version 2 (a resource policy), 3 when a secret has a rotation in progress (field 17), so a
-/// state an older version can hold keeps its bytes.
+/// version 2 (a resource policy), 3 when a secret has a rotation in progress (field 17) or
+/// replication fields (33, 34), so a state an older version can hold keeps its bytes.
 inline constexpr std::uint16_t format_version = 3;
 /// The header: magic, version (u16), kind (u8), flags (u8), payload length (u64), header CRC (u32).
 inline constexpr std::size_t header_size = 24;
@@ -147,7 +147,8 @@ inline constexpr std::uint64_t creations = 1;
 inline constexpr std::uint64_t secrets = 2;
 }  // namespace store_field
 /// Field tags of a secret record (§4): 1–16 in format version 1; 32, the resource policy, is
-/// format version 2; 17, the rotation progress, is format version 3 (18–31 stay reserved).
+/// format version 2; 17, the rotation progress, and 33 and 34, a replica's primary Region and a
+/// primary's replicas, are format version 3 (18–31 stay reserved).
 namespace secret_field {
 inline constexpr std::uint64_t name = 1;
 inline constexpr std::uint64_t arn = 2;
@@ -167,6 +168,8 @@ inline constexpr std::uint64_t versions = 15;
 inline constexpr std::uint64_t labels = 16;
 inline constexpr std::uint64_t rotation_progress = 17;
 inline constexpr std::uint64_t resource_policy = 32;
+inline constexpr std::uint64_t primary_region = 33;
+inline constexpr std::uint64_t replicas = 34;
 }  // namespace secret_field
 /// Field tags of a version record (§5).
 namespace version_field {
@@ -404,6 +407,28 @@ void put_secret(Sink& w, const secret_type& s) {
   if (s.resource_policy()) {
     w.needs(2);
     put_text_field(w, fields::resource_policy, *s.resource_policy());
+  }
+  if (s.primary_region()) {
+    w.needs(3);
+    put_text_field(w, fields::primary_region, *s.primary_region());
+  }
+  if (!s.replicas().empty()) {
+    w.needs(3);
+    // count, then per replica: Region, flags (1 KmsKeyId, 2 ForceOverwriteReplicaSecret,
+    // 4 LastAccessedDate), [KmsKeyId], status (0 InProgress, 1 InSync, 2 Failed),
+    // StatusMessage, [LastAccessedDate].
+    put_field(w, fields::replicas, [&](auto& o) {
+      put_varint(o, s.replicas().size());
+      for (const replica_entry& e : s.replicas()) {
+        put_bytes(o, e.region);
+        put_u8(o, static_cast<std::uint8_t>((e.kms_key_id ? 1 : 0) | (e.force_overwrite ? 2 : 0) |
+                                            (e.last_accessed ? 4 : 0)));
+        if (e.kms_key_id) put_bytes(o, *e.kms_key_id);
+        put_u8(o, static_cast<std::uint8_t>(e.status));
+        put_bytes(o, e.status_message);
+        if (e.last_accessed) put_time(o, *e.last_accessed);
+      }
+    });
   }
 }
 
@@ -785,6 +810,33 @@ inline std::optional<secret_type> read_secret(reader& r) {
         r.uses(2);
         meta->resource_policy = std::string(r.raw(r.remaining()));
         return true;
+      case fields::primary_region:
+        if (r.version() < 3) return false;
+        r.uses(3);
+        if (r.remaining() == 0) r.malformed(field_at, "an empty primary Region");
+        meta->primary_region = std::string(r.raw(r.remaining()));
+        return true;
+      case fields::replicas: {
+        if (r.version() < 3) return false;
+        r.uses(3);
+        const std::uint64_t n = r.count(3, "replicas");
+        if (r.ok() && n == 0) r.malformed(field_at, "a primary without replicas has no replicas field");
+        for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+          replica_entry e;
+          e.region = std::string(r.bytes());
+          const std::uint8_t flags = r.u8();
+          if (r.ok() && flags > 7) r.malformed(field_at, "a replica has unknown flags");
+          if ((flags & 1) != 0) e.kms_key_id = std::string(r.bytes());
+          e.force_overwrite = (flags & 2) != 0;
+          const std::uint8_t status = r.u8();
+          if (r.ok() && status > 2) r.malformed(field_at, "a replica has an unknown status");
+          e.status = static_cast<replication_state>(status);
+          e.status_message = std::string(r.bytes());
+          if ((flags & 4) != 0) e.last_accessed = r.time();
+          meta->replicas.push_back(std::move(e));
+        }
+        return true;
+      }
       case fields::labels: {
         labels_at = field_at;
         const std::uint64_t n = r.count(3, "labels");

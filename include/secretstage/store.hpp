@@ -14,6 +14,7 @@
 #include "detail/validate.hpp"
 #include "messages.hpp"
 #include "result.hpp"
+#include "replica.hpp"
 #include "secret.hpp"
 #include "transition.hpp"
 
@@ -145,13 +146,21 @@ using store = basic_store<>;
 
 namespace detail {
 
+/// Whether a write may change a replica (StopReplicationToReplica alone; its description says
+/// `on_replica`).
+template <class Request>
+inline constexpr bool writable_on_replica = requires { requires description_of<Request>::on_replica; };
+
 /// An operation on one secret of the store: the request's own checks, then SecretId resolution,
-/// then the secret's transition. The store is not changed; the new secret is returned.
+/// then (a write) the refusal of a replica (replica.hpp), then the secret's transition. The store is not changed; the new secret is returned.
 template <class Traits, class Request>
 auto apply_to_secret(const basic_store<Traits>& st, const Request& r, const basic_context<Traits>& ctx)
     -> decltype(apply(std::declval<const basic_secret<Traits>&>(), r, ctx)) {
   SECRETSTAGE_TRYV(check_request(r, ctx));
   SECRETSTAGE_TRY(found, st.resolve(r.secret_id));
+  if constexpr (description_of<Request>::mutates && !writable_on_replica<Request>) {
+    SECRETSTAGE_TRYV(require_not_replica(*found));
+  }
   return apply(*found, r, ctx);
 }
 

@@ -20,8 +20,11 @@
 #include "operations/list_secrets.hpp"
 #include "operations/put_resource_policy.hpp"
 #include "operations/put_secret_value.hpp"
+#include "operations/remove_regions_from_replication.hpp"
+#include "operations/replicate_secret_to_regions.hpp"
 #include "operations/restore_secret.hpp"
 #include "operations/rotate_secret.hpp"
+#include "operations/stop_replication_to_replica.hpp"
 #include "operations/tag_resource.hpp"
 #include "operations/untag_resource.hpp"
 #include "operations/update_secret.hpp"
@@ -47,7 +50,9 @@ using store_requests =
               basic_list_secrets<Traits>, basic_tag_resource<Traits>, basic_untag_resource<Traits>,
               basic_get_random_password<Traits>, basic_put_resource_policy<Traits>,
               basic_get_resource_policy<Traits>, basic_delete_resource_policy<Traits>,
-              basic_validate_resource_policy<Traits>>;
+              basic_validate_resource_policy<Traits>, basic_replicate_secret_to_regions<Traits>,
+              basic_remove_regions_from_replication<Traits>,
+              basic_stop_replication_to_replica<Traits>>;
 
 // The requests and their responses, in the same order.
 template <class Traits>

@@ -20,7 +20,8 @@ out= err= rc=
 sm() {
   local o e
   o=$(mktemp) e=$(mktemp)
-  /usr/bin/aws --endpoint-url "$SECRETSTAGE_ENDPOINT" --region us-east-1 secretsmanager "$@" \
+  /usr/bin/aws --endpoint-url "$SECRETSTAGE_ENDPOINT" --region "${STORY_REGION:-us-east-1}" \
+    secretsmanager "$@" \
     >"$o" 2>"$e"
   rc=$?
   out=$(cat "$o") err=$(cat "$e")
@@ -214,6 +215,76 @@ ok "without --block-public-policy a public policy is stored" "story/db" \
 
 ok "and read back" "$PUBLIC" \
   get-resource-policy --secret-id story/db --query ResourcePolicy --output text
+
+# ---- replication (docs/semantics.md#replication): one endpoint serves every Region, each
+# request's Region being the one its signature is scoped to (--region).
+ok "replicate-secret-to-regions: the new Region is in progress" "eu-west-1	InProgress" \
+  replicate-secret-to-regions --secret-id story/db --add-replica-regions Region=eu-west-1 \
+  --query 'ReplicationStatus[0].[Region, Status]' --output text
+
+ok "describe-secret in the primary's Region: the replica is in sync" "eu-west-1	InSync" \
+  describe-secret --secret-id story/db --query 'ReplicationStatus[0].[Region, Status]' --output text
+
+CURRENT_PRIMARY=$(/usr/bin/aws --endpoint-url "$SECRETSTAGE_ENDPOINT" --region us-east-1 \
+  secretsmanager get-secret-value --secret-id story/db --query SecretString --output text)
+STORY_REGION=eu-west-1
+ok "the replica in its Region has the primary's value" "$CURRENT_PRIMARY" \
+  get-secret-value --secret-id story/db --query SecretString --output text
+
+ok "describe-secret of the replica: PrimaryRegion, its ARN in its own Region" "us-east-1	True" \
+  describe-secret --secret-id story/db \
+  --query "[PrimaryRegion, starts_with(ARN, 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:story/db-')]" \
+  --output text
+
+fails "put-secret-value on the replica is refused" PutSecretValue InvalidParameterException \
+  "Operation not permitted on a replica secret. Call must be made in primary secret's region." \
+  put-secret-value --secret-id story/db --secret-string refused --client-request-token "$V3"
+
+STORY_REGION=us-east-1
+V5=55555555-5555-4555-8555-555555555555
+ok "a new value in the primary's Region" "$V5" \
+  put-secret-value --secret-id story/db --secret-string replicated-value \
+  --client-request-token "$V5" --query VersionId --output text
+
+STORY_REGION=eu-west-1
+ok "reaches the replica" "replicated-value	$V5" \
+  get-secret-value --secret-id story/db --query '[SecretString, VersionId]' --output text
+
+STORY_REGION=us-east-1
+fails "delete-secret of a primary with replicas is refused" DeleteSecret InvalidParameterException \
+  "You can't delete secret $(/usr/bin/aws --endpoint-url "$SECRETSTAGE_ENDPOINT" --region us-east-1 secretsmanager describe-secret --secret-id story/db --query ARN --output text) that still has replica regions [eu-west-1]." \
+  delete-secret --secret-id story/db
+
+STORY_REGION=eu-west-1
+ok "stop-replication-to-replica answers the replica's ARN" "True" \
+  stop-replication-to-replica --secret-id story/db \
+  --query "starts_with(ARN, 'arn:aws:secretsmanager:eu-west-1:')" --output text
+
+ok "the promoted secret has no PrimaryRegion" "None" \
+  describe-secret --secret-id story/db --query PrimaryRegion --output text
+
+V4=44444444-4444-4444-8444-444444444444
+ok "the promoted secret takes writes in its Region" "$V4" \
+  put-secret-value --secret-id story/db --secret-string own --client-request-token "$V4" \
+  --query VersionId --output text
+
+STORY_REGION=us-east-1
+ok "the primary no longer lists the Region" "None" \
+  describe-secret --secret-id story/db --query ReplicationStatus --output text
+
+ok "replicate to another Region" "us-west-2	InProgress" \
+  replicate-secret-to-regions --secret-id story/db --add-replica-regions Region=us-west-2 \
+  --query 'ReplicationStatus[0].[Region, Status]' --output text
+
+ok "remove-regions-from-replication leaves no replica status" "0" \
+  remove-regions-from-replication --secret-id story/db --remove-replica-regions us-west-2 \
+  --query 'length(ReplicationStatus)' --output text
+
+STORY_REGION=us-west-2
+fails "the removed replica is gone from its Region" DescribeSecret ResourceNotFoundException \
+  "Secrets Manager can't find the specified secret." \
+  describe-secret --secret-id story/db
+STORY_REGION=us-east-1
 
 if [[ $failures -ne 0 ]]; then
   echo "aws_cli_story: $failures failure(s)" >&2

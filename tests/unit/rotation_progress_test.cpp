@@ -163,7 +163,7 @@ TEST_CASE("rotation progress: reattempt without progress, and settling") {
   CHECK_FALSE(ss::reattempt_rotation(*settled, ms(7000)));
 }
 
-TEST_CASE("rotation progress: I23 names what a malformed progress lacks") {
+TEST_CASE("rotation progress: I25 names what a malformed progress lacks") {
   ss::secret s = a(started());
   CHECK(ss::rotation_progress_consistent(s));
   ss::rotation_progress p = *s.rotation_progress();

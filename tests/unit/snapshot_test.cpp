@@ -718,7 +718,7 @@ const std::string progress_fn = "arn:aws:lambda:us-east-1:123456789012:function:
 
 TEST_CASE("snapshot v3: a rotation in progress is field 17, and only then is the file version 3") {
   // RotateSecret with the function (RotationEnabled, the ARN, the AWSPENDING placeholder), then
-  // the progress the service begins: I23 holds.
+  // the progress the service begins: I25 holds.
   ss::context ctx;
   ctx.now = ss::timestamp{2000};
   ctx.functions = ss::rotation_functions{progress_fn};
@@ -759,7 +759,7 @@ TEST_CASE("snapshot v3: a rotation in progress is field 17, and only then is the
     CHECK(back.value() == *failed);
     CHECK(back.value().rotation_progress()->given_up());
   }
-  SUBCASE("progress on a secret whose rotation is off: an impossible state (I23)") {
+  SUBCASE("progress on a secret whose rotation is off: an impossible state (I25)") {
     const ss::secret off = ss::begin_rotation(one_secret(), token_b, progress_fn, ss::timestamp{1});
     CHECK(decode_secret_error(ss::snapshot::encode(off)).code == snapshot_errc::invalid_state);
   }
@@ -805,5 +805,53 @@ TEST_CASE("snapshot v3: what a reader refuses") {
     parts.extra = field(17, good) + field(32, "{}");
     // "{}" is no policy PutResourcePolicy accepts: the reader got past the order check to it.
     CHECK(decode_secret_error(frame(secret_kind, parts.record(), 3)).code == snapshot_errc::invalid_state);
+  }
+}
+
+// ---- replication (format version 3, fields 33 and 34) ---------------------------------------
+
+TEST_CASE("snapshot: a replica's primary Region and a primary's replicas (format version 3)") {
+  SUBCASE("field 34 read as written by hand from docs/snapshot-format.md") {
+    secret_parts p;
+    // One replica: Region "eu-west-1", flags 1|4 (KmsKeyId, LastAccessedDate), KmsKeyId "k",
+    // status 2 (Failed), StatusMessage "m", LastAccessedDate 86,400,000 ms.
+    p.extra = field(34, varint(1) + bytes("eu-west-1") + std::string("\x05", 1) + bytes("k") +
+                            std::string("\x02", 1) + bytes("m") + fixed(86'400'000, 8));
+    const auto s = ss::snapshot::decode_secret(frame(secret_kind, p.record(), 3));
+    REQUIRE(s);
+    REQUIRE(s.value().replicas().size() == 1);
+    const ss::replica_entry& e = s.value().replicas()[0];
+    CHECK(e.region == "eu-west-1");
+    CHECK(e.kms_key_id == std::optional<std::string>("k"));
+    CHECK(e.status == ss::replication_state::failed);
+    CHECK(e.status_message == "m");
+    CHECK_FALSE(e.force_overwrite);
+    CHECK(e.last_accessed == std::optional<ss::timestamp>(ss::timestamp{86'400'000}));
+    // And written back to the same bytes.
+    CHECK(ss::snapshot::encode(s.value()) == frame(secret_kind, p.record(), 3));
+  }
+  SUBCASE("field 33 gives PrimaryRegion") {
+    secret_parts p;
+    p.extra = field(33, "us-east-1");
+    const auto s = ss::snapshot::decode_secret(frame(secret_kind, p.record(), 3));
+    REQUIRE(s);
+    CHECK(s.value().primary_region() == std::optional<std::string>("us-east-1"));
+    CHECK(ss::snapshot::encode(s.value()) == frame(secret_kind, p.record(), 3));
+  }
+  SUBCASE("in a version 2 file they are unknown fields") {
+    secret_parts p;
+    p.extra = field(33, "us-east-1");
+    const auto e = decode_secret_error(frame(secret_kind, p.record(), 2));
+    CHECK(e.code == snapshot_errc::malformed);
+    CHECK(e.message.find("no field 33 in format version 2") != std::string::npos);
+  }
+  SUBCASE("an unknown status or flag is refused") {
+    secret_parts p;
+    p.extra = field(34, varint(1) + bytes("eu-west-1") + std::string("\x00", 1) +
+                            std::string("\x03", 1) + bytes(""));
+    CHECK(decode_secret_error(frame(secret_kind, p.record(), 3)).code == snapshot_errc::malformed);
+    p.extra = field(34, varint(1) + bytes("eu-west-1") + std::string("\x08", 1) +
+                            std::string("\x01", 1) + bytes(""));
+    CHECK(decode_secret_error(frame(secret_kind, p.record(), 3)).code == snapshot_errc::malformed);
   }
 }

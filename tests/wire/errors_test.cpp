@@ -322,8 +322,9 @@ std::vector<bad_request> everything() {
   std::vector<bad_request> all;
   for (auto* group : {&malformed, &wrong_types, &violations})
     for (auto& r : (*group)()) all.push_back(std::move(r));
+  // Every one of the 23 operations is served: only names that are none answer this.
   for (std::string_view op : {"secretsmanager.GetSecretValue", "getSecretValue", "GetSecretValues",
-                              "", "ReplicateSecretToRegions"})
+                              "", "replicateSecretToRegions", "ReplicateSecretToRegion"})
     all.push_back({std::string(op), "{}", "UnknownOperationException", ""});
   return all;
 }
@@ -375,7 +376,7 @@ TEST_CASE("an X-Amz-Target that names no operation") {
   for (std::string_view target :
        {"", "secretsmanager.", "secretsmanager.Unknown", "SecretsManager.GetSecretValue",
         "secretsmanager.getSecretValue", "secretsmanager.GetSecretValue ", "kms.Decrypt",
-        "GetSecretValue", "secretsmanager.ReplicateSecretToRegions"}) {
+        "GetSecretValue", "secretsmanager.ReplicateSecretToRegion"}) {
     CAPTURE(target);
     auto op = aj::operation_from_target(target);
     REQUIRE_FALSE(op.has_value());

@@ -221,7 +221,11 @@ template <class Traits>
     case filter_key::tag_value:
       return detail::any_of(s.tags().begin(), s.tags().end(),
                          [&](const tag& t) { return starts_with(t.value, value, true); });
-    case filter_key::primary_region: return starts_with(arn_region(s.arn()), value, true);
+    case filter_key::primary_region:
+      // A replica's primary is in another Region (replication.hpp).
+      return starts_with(s.primary_region() ? std::string_view(*s.primary_region())
+                                            : arn_region(s.arn()),
+                         value, true);
     case filter_key::owning_service: return false;
     case filter_key::all: {
       const auto wanted = search_words(value);

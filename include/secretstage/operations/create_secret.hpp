@@ -9,6 +9,7 @@
 #include "../describe.hpp"
 #include "../detail/secret_builder.hpp"
 #include "../detail/validate.hpp"
+#include "../replica.hpp"
 #include "../result.hpp"
 #include "../secret.hpp"
 #include "../store.hpp"
@@ -26,6 +27,10 @@ struct basic_create_secret {
   std::optional<std::string> secret_string{};
   std::optional<binary> secret_binary{};
   std::optional<std::vector<tag>> tags{};
+  /// Regions to replicate the new secret to (replication.hpp), each with its KMS key.
+  std::optional<std::vector<replica_region>> add_replica_regions{};
+  /// Overwrite a secret of the same name in those Regions. Default false [API].
+  bool force_overwrite_replica_secret = false;
 
   friend bool operator==(const basic_create_secret&, const basic_create_secret&) = default;
 };
@@ -36,6 +41,8 @@ struct basic_create_secret_response {
   shared_text name;
   /// Present when a value was given, and so a first version created.
   std::optional<typename Traits::version_id_type> version_id;
+  /// The replicas asked for (AddReplicaRegions), each InProgress; absent without.
+  std::vector<replication_status_type> replication_status{};
 
   friend bool operator==(const basic_create_secret_response&,
                          const basic_create_secret_response&) = default;
@@ -62,7 +69,8 @@ struct description_of<basic_create_secret<Traits>>
                 member<&type::secret_binary, wire_shape::blob, redacted>,
                 member<&type::secret_string, wire_shape::string, redacted>,
                 member<&type::tags, wire_shape::tag_list>,
-                member<nullptr, wire_shape::replica_regions>, member<nullptr, wire_shape::boolean>,
+                member<&type::add_replica_regions, wire_shape::replica_regions>,
+                member<&type::force_overwrite_replica_secret, wire_shape::boolean>,
                 member<nullptr, wire_shape::string>>;
 };
 
@@ -70,8 +78,9 @@ struct description_of<basic_create_secret<Traits>>
 template <class Traits>
 struct description_of<basic_create_secret_response<Traits>> {
   using type = basic_create_secret_response<Traits>;
-  static constexpr char names[] = "ARN Name VersionId";
-  using members = secret_reference<type, member<&type::version_id, wire_shape::string>>;
+  static constexpr char names[] = "ARN Name VersionId ReplicationStatus";
+  using members = secret_reference<type, member<&type::version_id, wire_shape::string>,
+                                   member<&type::replication_status, wire_shape::structure_list, unless_empty>>;
 };
 
 /// The ARN AWS gives a secret: arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 chars>,
@@ -95,6 +104,9 @@ template <class Traits>
   if (r.tags) {
     SECRETSTAGE_TRYV(detail::check_tags(*r.tags));
   }
+  if (r.add_replica_regions) {
+    SECRETSTAGE_TRYV(detail::check_replica_regions(*r.add_replica_regions, ctx.region));
+  }
   SECRETSTAGE_TRYV(detail::check_name(r.name));
   SECRETSTAGE_TRYV(detail::check_one_value(r.secret_string, r.secret_binary, false));
   const bool has_value = r.secret_string || r.secret_binary;
@@ -109,9 +121,13 @@ template <class Traits>
 ///   SecretString / SecretBinary 1–65,536                       ValidationException
 ///   Name outside [A-Za-z0-9/_+=.@-]                             ValidationException "Invalid name. …"
 ///   both SecretString and SecretBinary                          InvalidParameterException "You can’t specify both …"
+///   AddReplicaRegions: a Region not 1–128 of ^([a-z]+-)+\d+$     ValidationException
+///   … the request's own Region                                  InvalidParameterException "Invalid replica region."
+///   … a Region twice                                            InvalidParameterException [unverified]
 ///   a value, no token and none generated (raw request)          InvalidRequestException "You must provide a ClientRequestToken value. …"
 /// Effect: metadata created `now`; with a value, version <token> carrying AWSCURRENT; without,
-/// no version and no label (the token is ignored).
+/// no version and no label (the token is ignored); with AddReplicaRegions, one InProgress replica
+/// entry per Region (replication.hpp's sync_replicas makes the replicas).
 template <class Traits>
 [[nodiscard]] result<transition<basic_secret<Traits>, basic_create_secret_response<Traits>>> apply(
     const basic_create_secret<Traits>& r, const basic_context<Traits>& ctx) {
@@ -134,6 +150,8 @@ template <class Traits>
     meta->tags = detail::merge_tags({}, *r.tags);
     meta->tagged = !meta->tags.empty();
   }
+  if (r.add_replica_regions)
+    meta->replicas = detail::entries_for(*r.add_replica_regions, r.force_overwrite_replica_secret);
   detail::secret_builder<Traits> b(std::move(meta));
   b.set_last_changed(ctx.now);
   if (token) {
@@ -143,7 +161,8 @@ template <class Traits>
   }
   SECRETSTAGE_TRY(next, std::move(b).finish());
   auto& state = next;
-  basic_create_secret_response<Traits> response{state.arn(), state.name(), token};
+  basic_create_secret_response<Traits> response{state.arn(), state.name(), token,
+                                                replication_status_of(state)};
   return out{std::move(state), std::move(response)};
 }
 
@@ -167,7 +186,7 @@ template <class Traits>
       if (const auto* v = existing->find_version(token); v != nullptr && !v->is_placeholder()) {
         if (!detail::same_value(*v->value(), r.secret_string, r.secret_binary))
           return messages::client_request_token_in_use(Traits::text(token), existing->arn());
-        return out{st, {existing->arn(), existing->name(), token}};
+        return out{st, {existing->arn(), existing->name(), token, replication_status_of(*existing)}};
       }
     }
     return messages::secret_already_exists(r.name);

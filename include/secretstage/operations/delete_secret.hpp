@@ -11,6 +11,7 @@
 #include "../detail/secret_builder.hpp"
 #include "../detail/validate.hpp"
 #include "../messages.hpp"
+#include "../replica.hpp"
 #include "../result.hpp"
 #include "../secret.hpp"
 #include "../store.hpp"
@@ -132,6 +133,15 @@ template <class Traits>
                     shared_text(r.secret_id), ctx.now}};
   }
   const basic_secret<Traits>& s = *found.value();
+  SECRETSTAGE_TRYV(detail::require_not_replica(s));
+  if (!s.replicas().empty()) {
+    std::vector<std::string_view> regions;
+    for (const replica_entry& e : s.replicas()) regions.push_back(e.region);
+    detail::stable_sort(regions.begin(), regions.end());
+    std::string list;
+    for (std::string_view region : regions) list.append(list.empty() ? "" : ", ").append(region);
+    return messages::delete_primary_with_replicas(s.arn().view(), list);
+  }
   if (r.force_delete_without_recovery) {
     basic_delete_secret_response<Traits> response{s.arn(), s.name(), ctx.now};
     return out{st.erase(s.name()), std::move(response)};

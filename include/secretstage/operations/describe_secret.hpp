@@ -11,6 +11,7 @@
 #include "../detail/algorithm.hpp"
 #include "../detail/validate.hpp"
 #include "../label_set.hpp"
+#include "../replica.hpp"
 #include "../result.hpp"
 #include "../schedule.hpp"
 #include "../secret.hpp"
@@ -38,7 +39,7 @@ struct basic_version_stages_entry {
 };
 
 /// DescribeSecret response. Unset optional members and empty lists are the members AWS omits.
-/// Not modelled: OwningService, PrimaryRegion, ReplicationStatus, Type, ExternalSecretRotation*.
+/// Not modelled: OwningService, Type, ExternalSecretRotation*.
 template <secret_traits Traits = aws_traits>
 struct basic_describe_secret_response {
   shared_text arn;
@@ -64,6 +65,10 @@ struct basic_describe_secret_response {
   /// Labelled versions only, oldest first; deprecated versions are not listed. Empty: absent.
   std::vector<basic_version_stages_entry<Traits>> version_ids_to_stages;
   timestamp created_date;
+  /// A replica: the Region of its primary (replication.hpp).
+  std::optional<std::string> primary_region;
+  /// A primary: its replicas and their status. Empty: absent.
+  std::vector<replication_status_type> replication_status;
 
   friend bool operator==(const basic_describe_secret_response&,
                          const basic_describe_secret_response&) = default;
@@ -81,7 +86,8 @@ using secret_description_members = secret_reference<
     member<&T::last_changed_date, wire_shape::date>,
     member<&T::last_accessed_date, wire_shape::date>, member<&T::deleted_date, wire_shape::date>,
     member<&T::next_rotation_date, wire_shape::date>, member<&T::tags, wire_shape::tag_list>,
-    member<&T::created_date, wire_shape::date>>;
+    member<&T::created_date, wire_shape::date>, member<&T::primary_region, wire_shape::string>,
+    member<&T::replication_status, wire_shape::structure_list, unless_empty>>;
 
 /// DescribeSecret's response members (describe.hpp).
 template <class Traits>
@@ -90,7 +96,7 @@ struct description_of<basic_describe_secret_response<Traits>> {
   static constexpr char names[] =
       "ARN Name Description KmsKeyId RotationEnabled RotationLambdaARN RotationRules "
       "LastRotatedDate LastChangedDate LastAccessedDate DeletedDate NextRotationDate Tags "
-      "CreatedDate VersionIdsToStages";
+      "CreatedDate PrimaryRegion ReplicationStatus VersionIdsToStages";
   using members = concat_t<secret_description_members<type>,
                            type_list<member<&type::version_ids_to_stages, wire_shape::stages_map>>>;
 };
@@ -148,6 +154,8 @@ void describe_into(Out& out, const basic_secret<Traits>& s, timestamp now) {
   out.next_rotation_date = next_rotation_date(s, now);
   if (s.ever_tagged()) out.tags = s.tags();
   out.created_date = s.created_date();
+  out.primary_region = s.primary_region();
+  out.replication_status = replication_status_of(s);
 }
 
 }  // namespace detail

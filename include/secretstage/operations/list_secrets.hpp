@@ -56,6 +56,10 @@ struct basic_secret_list_entry {
   /// Labelled versions only, oldest first. Empty: absent.
   std::vector<basic_version_stages_entry<Traits>> secret_versions_to_stages;
   timestamp created_date;
+  /// A replica: the Region of its primary (replication.hpp).
+  std::optional<std::string> primary_region;
+  /// A primary: its replicas and their status. Empty: absent.
+  std::vector<replication_status_type> replication_status;
 
   friend bool operator==(const basic_secret_list_entry&, const basic_secret_list_entry&) = default;
 };
@@ -67,7 +71,7 @@ struct description_of<basic_secret_list_entry<Traits>> {
   static constexpr char names[] =
       "ARN Name Description KmsKeyId RotationEnabled RotationLambdaARN RotationRules "
       "LastRotatedDate LastChangedDate LastAccessedDate DeletedDate NextRotationDate Tags "
-      "CreatedDate SecretVersionsToStages";
+      "CreatedDate PrimaryRegion ReplicationStatus SecretVersionsToStages";
   using members =
       concat_t<secret_description_members<type>,
                type_list<member<&type::secret_versions_to_stages, wire_shape::stages_map>>>;

@@ -15,6 +15,7 @@
 #include "../detail/secret_builder.hpp"
 #include "../detail/validate.hpp"
 #include "../messages.hpp"
+#include "../replica.hpp"
 #include "../result.hpp"
 #include "../rotation_functions.hpp"
 #include "../schedule.hpp"
@@ -252,6 +253,7 @@ template <class Traits>
     const basic_context<Traits>& ctx, const rotation_functions& functions) {
   SECRETSTAGE_TRYV(check_request(r, ctx));
   SECRETSTAGE_TRY(found, st.resolve(r.secret_id));
+  SECRETSTAGE_TRYV(detail::require_not_replica(*found));
   SECRETSTAGE_TRY(next, apply(*found, r, ctx, functions));
   return transition<basic_store<Traits>, basic_rotate_secret_response<Traits>>{
       st.put(std::move(next.state)), std::move(next.response)};

@@ -147,8 +147,19 @@ class pg_backend {
     counters_.transactions.fetch_add(1, std::memory_order_relaxed);
     const auto op = aws_json::operation_from_target(target);
     if (!op) return make_service(account, region)->handle_target(target, body, now);
+    if (replicates(op.value(), body))
+      return make_service(account, region)->reject(replication_unavailable(), 400);
     const scope sc = scope_of(op.value(), body);
     return transact(account, region, sc, op.value(), body, now);
+  }
+
+  /// Replication keeps the stores of several Regions in step (replication.hpp), which this backend
+  /// does not do yet: its requests are refused, rather than accepted and left InProgress for ever
+  /// (docs/durability.md). Not an AWS answer: AWS has no such mode.
+  [[nodiscard]] static error replication_unavailable() {
+    return {errc::invalid_request,
+            "Replication is not available on a secretstage-server that keeps its secrets in a "
+            "database (--database). Run the server without --database to replicate secrets."};
   }
 
   /// Runs the background work due by `now` of secrets nobody asked for, if this server holds the
@@ -250,6 +261,20 @@ class pg_backend {
     o.region = region;
     o.seed = splitmix(settings_.base.seed ^ splitmix(nonce_ + draws_.fetch_add(1)));
     return std::make_unique<service>(std::move(o), service::commit_observer{}, std::move(st));
+  }
+
+  /// Whether a request asks for replication: one of the three replication operations, or a
+  /// CreateSecret with AddReplicaRegions. A body that does not parse is the service's to answer.
+  static bool replicates(std::string_view op_name, std::string_view body) {
+    if (op_name == "ReplicateSecretToRegions" || op_name == "RemoveRegionsFromReplication" ||
+        op_name == "StopReplicationToReplica")
+      return true;
+    if (op_name != "CreateSecret") return false;
+    auto parsed = aws_json::parse_request<aws_traits>(op_name, body);
+    if (!parsed) return false;
+    const auto* create = std::get_if<basic_create_secret<aws_traits>>(
+        &static_cast<const detail::store_request_variant<aws_traits>&>(parsed.value()));
+    return create != nullptr && create->add_replica_regions && !create->add_replica_regions->empty();
   }
 
   /// The rows a request reads, from its parsed form (a body that does not parse reads none: the

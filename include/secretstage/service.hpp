@@ -282,7 +282,7 @@ class basic_service {
     }
     entry.body = body;
     try {
-      next_due_ = next_background_due(store_, builtins_, options_.scheduled_rotation);
+      next_due_ = next_background_due(store_, functions_, options_.scheduled_rotation);
     } catch (...) {
       next_due_ = now;  // early is allowed, late is not
     }

@@ -478,6 +478,34 @@ def suite_migration(pg):
     second = Server(pg, "fresh")  # the schema exists: nothing to migrate, it starts
     status, _ = Client(second).call("ListSecrets", {})
     check(status == 200, "ListSecrets on the second server: %s" % status)
+    # Replication is refused on the database (docs/durability.md), not left InProgress, and the
+    # refused CreateSecret creates nothing.
+    client = Client(second)
+    token = "%032d" % 7
+    status, body = client.call("CreateSecret", {
+        "Name": "replicated", "SecretString": "v", "ClientRequestToken": token,
+        "AddReplicaRegions": [{"Region": "eu-west-1"}]})
+    check(status == 400 and error_type(body) == "InvalidRequestException"
+          and "--database" in body.get("Message", ""),
+          "CreateSecret with AddReplicaRegions: %s %r" % (status, body))
+    status, body = client.call("DescribeSecret", {"SecretId": "replicated"})
+    check(status == 400 and error_type(body) == "ResourceNotFoundException",
+          "the refused CreateSecret created a secret: %s %r" % (status, body))
+    status, _ = client.call("CreateSecret", {"Name": "plain", "SecretString": "v",
+                                             "ClientRequestToken": token})
+    check(status == 200, "CreateSecret without replicas: %s" % status)
+    for operation, request in (
+            ("ReplicateSecretToRegions", {"SecretId": "plain",
+                                          "AddReplicaRegions": [{"Region": "eu-west-1"}]}),
+            ("RemoveRegionsFromReplication", {"SecretId": "plain",
+                                              "RemoveReplicaRegions": ["eu-west-1"]}),
+            ("StopReplicationToReplica", {"SecretId": "plain"})):
+        status, body = client.call(operation, request)
+        check(status == 400 and error_type(body) == "InvalidRequestException",
+              "%s on the database: %s %r" % (operation, status, body))
+    status, body = client.call("DescribeSecret", {"SecretId": "plain"})
+    check(status == 200 and "ReplicationStatus" not in body,
+          "a refused replication changed the secret: %r" % body)
     log = first.stop()
     check("schema migrated to version 1" in log, "the first server did not migrate: " + log)
     check("migrated" not in second.stop(), "the second server migrated again")

@@ -9,6 +9,7 @@
 
 #include <secretstage/invariants.hpp>
 #include <secretstage/replication.hpp>
+#include <secretstage/rotation_progress.hpp>
 
 #include "support/given.hpp"
 

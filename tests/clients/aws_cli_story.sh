@@ -218,6 +218,15 @@ ok "and read back" "$PUBLIC" \
 
 # ---- replication (docs/semantics.md#replication): one endpoint serves every Region, each
 # request's Region being the one its signature is scoped to (--region).
+# A server on a database (tests/database/with_server.sh sets STORY_NO_REPLICATION) refuses
+# replication with InvalidRequestException and changes nothing (docs/durability.md).
+if [[ -n ${STORY_NO_REPLICATION:-} ]]; then
+fails "replicate-secret-to-regions is refused on a database" ReplicateSecretToRegions InvalidRequestException \
+  "Replication is not available on a secretstage-server that keeps its secrets in a database (--database). Run the server without --database to replicate secrets." \
+  replicate-secret-to-regions --secret-id story/db --add-replica-regions Region=eu-west-1
+ok "and the secret has no replication status" "None" \
+  describe-secret --secret-id story/db --query ReplicationStatus --output text
+else
 ok "replicate-secret-to-regions: the new Region is in progress" "eu-west-1	InProgress" \
   replicate-secret-to-regions --secret-id story/db --add-replica-regions Region=eu-west-1 \
   --query 'ReplicationStatus[0].[Region, Status]' --output text
@@ -285,6 +294,7 @@ fails "the removed replica is gone from its Region" DescribeSecret ResourceNotFo
   "Secrets Manager can't find the specified secret." \
   describe-secret --secret-id story/db
 STORY_REGION=us-east-1
+fi
 
 if [[ $failures -ne 0 ]]; then
   echo "aws_cli_story: $failures failure(s)" >&2

@@ -215,67 +215,83 @@ def client_in(region):
     )
 
 
-west = client_in("us-west-2")
-made = sm.create_secret(Name="story/replicated", SecretString="first", ClientRequestToken=V1,
-                        AddReplicaRegions=[{"Region": "us-west-2", "KmsKeyId": "alias/west"}])
-check("create_secret with AddReplicaRegions: the Region in progress",
-      [(r["Region"], r["Status"], r.get("KmsKeyId")) for r in made.get("ReplicationStatus", [])]
-      == [("us-west-2", "InProgress", "alias/west")], repr(made))
-primary = sm.describe_secret(SecretId="story/replicated")
-check("the primary's ReplicationStatus is InSync, no PrimaryRegion",
-      ([(r["Region"], r["Status"]) for r in primary.get("ReplicationStatus", [])], "PrimaryRegion" in primary)
-      == ([("us-west-2", "InSync")], False), repr(primary))
-replica = west.describe_secret(SecretId="story/replicated")
-check("the replica: PrimaryRegion, the ARN in its Region, its own KmsKeyId",
-      (replica.get("PrimaryRegion"), replica["ARN"], replica.get("KmsKeyId"))
-      == ("us-east-1", made["ARN"].replace(":us-east-1:", ":us-west-2:"), "alias/west"), repr(replica))
-check("the replica's value is the primary's",
-      west.get_secret_value(SecretId="story/replicated")["SecretString"] == "first")
-sm.put_secret_value(SecretId="story/replicated", SecretString="second", ClientRequestToken=V2)
-got = west.get_secret_value(SecretId="story/replicated")
-check("a write to the primary reaches the replica, versions and labels too",
-      (got["SecretString"], got["VersionId"], got["VersionStages"]) == ("second", V2, ["AWSCURRENT"]),
-      repr(got))
-stages = {v["VersionId"]: v["VersionStages"]
-          for v in west.list_secret_version_ids(SecretId="story/replicated")["Versions"]}
-check("the replica's labels are the primary's", stages == {V1: ["AWSPREVIOUS"], V2: ["AWSCURRENT"]},
-      repr(stages))
-REPLICA_WRITE = "Operation not permitted on a replica secret. Call must be made in primary secret's region."
-expect_error("update_secret on the replica", "InvalidParameterException", REPLICA_WRITE,
-             west.update_secret, SecretId="story/replicated", Description="no")
-expect_error("tag_resource on the replica", "InvalidParameterException", REPLICA_WRITE,
-             west.tag_resource, SecretId="story/replicated", Tags=[{"Key": "k", "Value": "v"}])
-expect_error("delete_secret on the replica", "InvalidParameterException", REPLICA_WRITE,
-             west.delete_secret, SecretId="story/replicated")
-expect_error("delete_secret of the primary with replicas", "InvalidParameterException",
-             f"You can't delete secret {made['ARN']} that still has replica regions [us-west-2].",
-             sm.delete_secret, SecretId="story/replicated")
-expect_error("replicating to the primary's own Region", "InvalidParameterException",
-             "Invalid replica region.",
-             sm.replicate_secret_to_regions, SecretId="story/replicated",
-             AddReplicaRegions=[{"Region": "us-east-1"}])
-europe = client_in("eu-west-1")
-europe.create_secret(Name="story/replicated", SecretString="theirs", ClientRequestToken=V3)
-added = sm.replicate_secret_to_regions(SecretId="story/replicated", AddReplicaRegions=[{"Region": "eu-west-1"}])
-check("replicate_secret_to_regions answers both Regions",
-      [(r["Region"], r["Status"]) for r in added["ReplicationStatus"]]
-      == [("us-west-2", "InSync"), ("eu-west-1", "InProgress")], repr(added))
-status = {r["Region"]: (r["Status"], r.get("StatusMessage"))
-          for r in sm.describe_secret(SecretId="story/replicated")["ReplicationStatus"]}
-check("a Region with a secret of the name: Failed, that secret untouched",
-      (status["eu-west-1"], europe.get_secret_value(SecretId="story/replicated")["SecretString"])
-      == (("Failed", "Secret with this name already exists in this region"), "theirs"), repr(status))
-removed = sm.remove_regions_from_replication(SecretId="story/replicated", RemoveReplicaRegions=["eu-west-1"])
-check("remove_regions_from_replication", [r["Region"] for r in removed["ReplicationStatus"]] == ["us-west-2"],
-      repr(removed))
-stopped = west.stop_replication_to_replica(SecretId="story/replicated")
-check("stop_replication_to_replica answers the replica's ARN", stopped["ARN"] == replica["ARN"], repr(stopped))
-check("the promoted secret is standalone",
-      "PrimaryRegion" not in west.describe_secret(SecretId="story/replicated")
-      and "ReplicationStatus" not in sm.describe_secret(SecretId="story/replicated"))
-sm.delete_secret(SecretId="story/replicated", ForceDeleteWithoutRecovery=True)
-check("the primary without replicas can be deleted; the promoted secret stays",
-      west.get_secret_value(SecretId="story/replicated")["SecretString"] == "second")
+def replication_story():
+    west = client_in("us-west-2")
+    made = sm.create_secret(Name="story/replicated", SecretString="first", ClientRequestToken=V1,
+                            AddReplicaRegions=[{"Region": "us-west-2", "KmsKeyId": "alias/west"}])
+    check("create_secret with AddReplicaRegions: the Region in progress",
+          [(r["Region"], r["Status"], r.get("KmsKeyId")) for r in made.get("ReplicationStatus", [])]
+          == [("us-west-2", "InProgress", "alias/west")], repr(made))
+    primary = sm.describe_secret(SecretId="story/replicated")
+    check("the primary's ReplicationStatus is InSync, no PrimaryRegion",
+          ([(r["Region"], r["Status"]) for r in primary.get("ReplicationStatus", [])], "PrimaryRegion" in primary)
+          == ([("us-west-2", "InSync")], False), repr(primary))
+    replica = west.describe_secret(SecretId="story/replicated")
+    check("the replica: PrimaryRegion, the ARN in its Region, its own KmsKeyId",
+          (replica.get("PrimaryRegion"), replica["ARN"], replica.get("KmsKeyId"))
+          == ("us-east-1", made["ARN"].replace(":us-east-1:", ":us-west-2:"), "alias/west"), repr(replica))
+    check("the replica's value is the primary's",
+          west.get_secret_value(SecretId="story/replicated")["SecretString"] == "first")
+    sm.put_secret_value(SecretId="story/replicated", SecretString="second", ClientRequestToken=V2)
+    got = west.get_secret_value(SecretId="story/replicated")
+    check("a write to the primary reaches the replica, versions and labels too",
+          (got["SecretString"], got["VersionId"], got["VersionStages"]) == ("second", V2, ["AWSCURRENT"]),
+          repr(got))
+    stages = {v["VersionId"]: v["VersionStages"]
+              for v in west.list_secret_version_ids(SecretId="story/replicated")["Versions"]}
+    check("the replica's labels are the primary's", stages == {V1: ["AWSPREVIOUS"], V2: ["AWSCURRENT"]},
+          repr(stages))
+    REPLICA_WRITE = "Operation not permitted on a replica secret. Call must be made in primary secret's region."
+    expect_error("update_secret on the replica", "InvalidParameterException", REPLICA_WRITE,
+                 west.update_secret, SecretId="story/replicated", Description="no")
+    expect_error("tag_resource on the replica", "InvalidParameterException", REPLICA_WRITE,
+                 west.tag_resource, SecretId="story/replicated", Tags=[{"Key": "k", "Value": "v"}])
+    expect_error("delete_secret on the replica", "InvalidParameterException", REPLICA_WRITE,
+                 west.delete_secret, SecretId="story/replicated")
+    expect_error("delete_secret of the primary with replicas", "InvalidParameterException",
+                 f"You can't delete secret {made['ARN']} that still has replica regions [us-west-2].",
+                 sm.delete_secret, SecretId="story/replicated")
+    expect_error("replicating to the primary's own Region", "InvalidParameterException",
+                 "Invalid replica region.",
+                 sm.replicate_secret_to_regions, SecretId="story/replicated",
+                 AddReplicaRegions=[{"Region": "us-east-1"}])
+    europe = client_in("eu-west-1")
+    europe.create_secret(Name="story/replicated", SecretString="theirs", ClientRequestToken=V3)
+    added = sm.replicate_secret_to_regions(SecretId="story/replicated", AddReplicaRegions=[{"Region": "eu-west-1"}])
+    check("replicate_secret_to_regions answers both Regions",
+          [(r["Region"], r["Status"]) for r in added["ReplicationStatus"]]
+          == [("us-west-2", "InSync"), ("eu-west-1", "InProgress")], repr(added))
+    status = {r["Region"]: (r["Status"], r.get("StatusMessage"))
+              for r in sm.describe_secret(SecretId="story/replicated")["ReplicationStatus"]}
+    check("a Region with a secret of the name: Failed, that secret untouched",
+          (status["eu-west-1"], europe.get_secret_value(SecretId="story/replicated")["SecretString"])
+          == (("Failed", "Secret with this name already exists in this region"), "theirs"), repr(status))
+    removed = sm.remove_regions_from_replication(SecretId="story/replicated", RemoveReplicaRegions=["eu-west-1"])
+    check("remove_regions_from_replication", [r["Region"] for r in removed["ReplicationStatus"]] == ["us-west-2"],
+          repr(removed))
+    stopped = west.stop_replication_to_replica(SecretId="story/replicated")
+    check("stop_replication_to_replica answers the replica's ARN", stopped["ARN"] == replica["ARN"], repr(stopped))
+    check("the promoted secret is standalone",
+          "PrimaryRegion" not in west.describe_secret(SecretId="story/replicated")
+          and "ReplicationStatus" not in sm.describe_secret(SecretId="story/replicated"))
+    sm.delete_secret(SecretId="story/replicated", ForceDeleteWithoutRecovery=True)
+    check("the primary without replicas can be deleted; the promoted secret stays",
+          west.get_secret_value(SecretId="story/replicated")["SecretString"] == "second")
+
+
+# A server on a database (tests/database/with_server.sh sets STORY_NO_REPLICATION) refuses
+# replication with InvalidRequestException and creates nothing (docs/durability.md).
+DATABASE_REFUSAL = ("Replication is not available on a secretstage-server that keeps its secrets in a "
+                    "database (--database). Run the server without --database to replicate secrets.")
+if os.environ.get("STORY_NO_REPLICATION"):
+    expect_error("create_secret with AddReplicaRegions is refused on a database", "InvalidRequestException",
+                 DATABASE_REFUSAL, sm.create_secret, Name="story/replicated", SecretString="first",
+                 ClientRequestToken=V1, AddReplicaRegions=[{"Region": "us-west-2"}])
+    expect_error("and created nothing", "ResourceNotFoundException",
+                 "Secrets Manager can't find the specified secret.",
+                 sm.describe_secret, SecretId="story/replicated")
+else:
+    replication_story()
 
 if failures:
     print(f"boto3_story: {len(failures)} failure(s)", file=sys.stderr)

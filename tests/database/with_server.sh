@@ -19,6 +19,8 @@ PGPASSWORD=$(head -n 1 "$PG_CLUSTER_PASSWORD_FILE")
 export PGPASSWORD
 export STORY_ROTATION_ARN="arn:aws:lambda:us-east-1:123456789012:function:story-rotation"
 export STORY_ROTATED_VALUE="rotated-by-the-story"
+# The database mode does not replicate (docs/durability.md): the stories check its refusal instead.
+export STORY_NO_REPLICATION=1
 
 work=$(mktemp -d)
 trap '[[ -n ${pid:-} ]] && kill -9 "$pid" 2>/dev/null; rm -rf "$work"' EXIT

@@ -74,7 +74,9 @@ def server_run(pg, binary, passwords):
     """The same function run by the server itself (--rotation-function ARN=exec:…): the test
     only calls RotateSecret and waits. After each rotation the AWSCURRENT password logs in and
     the AWSPREVIOUS one does not."""
-    arguments = ["--rotation-function", FUNCTION_ARN + "=" + FUNCTION,
+    # A seed of its own (the last --seed wins): with the first part's seed this server's
+    # GetRandomPassword answers could repeat the first part's passwords, which `passwords` holds.
+    arguments = ["--seed", "8", "--rotation-function", FUNCTION_ARN + "=" + FUNCTION,
                  "--rotation-step-timeout", "30000", "--rotation-retry-delay", "500"]
     with Server(binary, arguments=arguments) as server:
         initial = "Initial-" + secrets.token_urlsafe(18)

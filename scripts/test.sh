@@ -2,9 +2,9 @@
 # Two tiers, each from clean build directories, with warnings as errors (but for the sanitizer builds):
 #
 # ./scripts/test.sh — the everyday tier (about 9 minutes on 2 cores): one CMake + Ninja + g++
-#   build (Debug, -D_GLIBCXX_ASSERTIONS, no benchmarks) in build-cmake-gcc, then ctest: every unit,
-#   property, wire, allocation, golden, example and fuzz-corpus test, the header self-containment
-#   check, the server under the AWS CLI, boto3 and hostile clients, the rotation functions run by
+#   build (Debug without debug information, -D_GLIBCXX_ASSERTIONS, no benchmarks) in
+#   build-cmake-gcc, then ctest: every unit, property, wire, allocation, golden, example and
+#   fuzz-corpus test, the header self-containment check, the server under the AWS CLI, boto3 and hostile clients, the rotation functions run by
 #   the server, and the same client stories on a PostgreSQL database. The consumer projects
 #   (ctest label `consumer`) and the long system runs (label `system`: the crash rounds, the
 #   database under load, restarted, and its background sweep) are left to the full tier.
@@ -33,7 +33,7 @@ full=0
 case ${1:-} in
   '') ;;
   --full) full=1 ;;
-  -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+  -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
   *) echo "test.sh: unknown option $1 (--full runs CI's tier)" >&2; exit 2 ;;
 esac
 
@@ -108,7 +108,10 @@ if ((full)); then
   last=build-cmake-release
   ctest_args=(-LE benchmark)  # the benchmark step ran them (meson test --benchmark)
 else
-  step cmake-gcc cmake_build build-cmake-gcc g++ -DCMAKE_BUILD_TYPE=Debug \
+  # Debug without debug information (-g0): a third less compile time for a build that only runs
+  # the tests (42 s against 30 s for stateful_store_test.cpp); configure your own build with
+  # -DCMAKE_BUILD_TYPE=Debug to debug.
+  step cmake-gcc cmake_build build-cmake-gcc g++ -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g0 \
     -DCMAKE_CXX_FLAGS=-D_GLIBCXX_ASSERTIONS -DSECRETSTAGE_BUILD_BENCHMARKS=OFF
   last=build-cmake-gcc
   ctest_args=(-LE 'consumer|system')

@@ -6,7 +6,9 @@
 #
 # The client finds the server in SECRETSTAGE_ENDPOINT (http://127.0.0.1:<port>), the registered
 # rotation function in STORY_ROTATION_ARN (finishSecret removes AWSPENDING; its createSecret step
-# writes STORY_ROTATED_VALUE) and the server's commit log in STORY_COMMIT_LOG.
+# writes STORY_ROTATED_VALUE) and the server's commit log in STORY_COMMIT_LOG. With STORY_DATABASE
+# set (a libpq URI; tests/database/with_server.sh sets it), the server keeps its stores in that
+# database instead, and writes no commit log.
 set -euo pipefail
 
 server=$1
@@ -16,12 +18,17 @@ export STORY_ROTATION_ARN="arn:aws:lambda:us-east-1:123456789012:function:story-
 export STORY_ROTATED_VALUE="rotated-by-the-story"
 
 work=$(mktemp -d)
-export STORY_COMMIT_LOG="$work/commits.jsonl"
 trap '[[ -n ${pid:-} ]] && kill -9 "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+if [[ -n ${STORY_DATABASE:-} ]]; then
+  store=(--database "$STORY_DATABASE")
+else
+  export STORY_COMMIT_LOG="$work/commits.jsonl"
+  store=(--commit-log "$STORY_COMMIT_LOG")
+fi
 
 "$server" --port 0 --seed 7 --region us-east-1 --account-id 123456789012 \
   --rotation-function "$STORY_ROTATION_ARN=remove-pending,value=$STORY_ROTATED_VALUE" \
-  --commit-log "$STORY_COMMIT_LOG" \
+  "${store[@]}" \
   >"$work/stdout" 2>"$work/stderr" &
 pid=$!
 
@@ -50,8 +57,8 @@ if [[ $server_status -ne 0 ]]; then
   status=1
 fi
 # The request log must never carry the story's secret values.
-if grep -n -e 'story-value-' -e 'fixture-' -e 'value-[0-9]' -e 'never-stored' -e "$STORY_ROTATED_VALUE" \
-  "$work/stderr" "$work/stdout" "$STORY_COMMIT_LOG"; then
+if grep -n -s -e 'story-value-' -e 'fixture-' -e 'value-[0-9]' -e 'never-stored' -e "$STORY_ROTATED_VALUE" \
+  "$work/stderr" "$work/stdout" ${STORY_COMMIT_LOG:+"$STORY_COMMIT_LOG"}; then
   echo "with_server: a secret value appears in the server's output" >&2
   status=1
 fi

@@ -12,6 +12,8 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
+#include <vector>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -89,6 +91,10 @@ accepted and every request belongs to --account-id.
                        URL/2015-03-31/functions/<function name>/invocations
   --rotation-step-timeout MS
                        a step that runs longer is stopped and fails (default 60000)
+  --rotation-workers N threads that run rotation steps (default 4, at most 64): the steps of
+                       that many secrets run at once; one secret's steps never overlap. A step
+                       of a secret deleted or whose rotation is cancelled (CancelRotateSecret)
+                       while it runs is stopped at once and its outcome ignored
   --rotation-attempts N
                        attempts of a whole rotation before the server gives up, the first
                        included (default 3); RotateSecret then reattempts it
@@ -152,6 +158,8 @@ struct options {
   std::map<std::string, ss::invoker::target, std::less<>> invoked;
   std::string lambda_endpoint;
   std::chrono::milliseconds step_timeout{60'000};
+  /// Threads that run rotation steps: as many secrets' steps at once.
+  unsigned rotation_workers = 4;
 };
 
 options parse_arguments(int argc, char** argv) {
@@ -220,6 +228,9 @@ options parse_arguments(int argc, char** argv) {
     } else if (arg == "--rotation-step-timeout") {
       out.step_timeout = std::chrono::milliseconds(number(arg, value(), 3'600'000));
       if (out.step_timeout.count() == 0) fail("--rotation-step-timeout needs at least 1 ms");
+    } else if (arg == "--rotation-workers") {
+      out.rotation_workers = static_cast<unsigned>(number(arg, value(), 64));
+      if (out.rotation_workers == 0) fail("--rotation-workers needs at least 1");
     } else if (arg == "--rotation-attempts") {
       out.service.rotation_retry.attempts = static_cast<std::uint32_t>(number(arg, value(), 1000));
       if (out.service.rotation_retry.attempts == 0) fail("--rotation-attempts needs at least 1");
@@ -345,31 +356,49 @@ void answer_auth_error(httplib::Response& res, const ss::sigv4::auth_error& e,
   res.set_content(ss::tools::auth_error_body(e), content_type);
 }
 
-/// The rotation worker: runs the steps of rotations in progress in every store, one at a time,
-/// with no service lock held during an invocation (the function calls back into the server),
-/// and records each outcome; one log line per step (secret name, step, outcome, duration; never
-/// a value). `stop` ends it: a running step is cancelled (its process group gets SIGTERM).
+/// The rotation worker: a pool of `--rotation-workers` threads that run the steps of rotations
+/// in progress in every store, with no service lock held during an invocation (the function
+/// calls back into the server), and record each outcome; one log line per step (secret name,
+/// step, outcome, duration; never a value). A secret is claimed while its step runs, so one
+/// secret's steps never overlap, and a hanging function holds one thread, not the others'
+/// rotations. Each running step has its own cancellation: a watcher thread cancels the step of a
+/// secret that was deleted or whose rotation was cancelled (CancelRotateSecret) while it ran (its
+/// process group gets SIGTERM, an HTTP wait is abandoned), and `stop` cancels them all. A
+/// cancelled step's outcome is not recorded.
 class rotation_worker {
  public:
   rotation_worker(const options& o, ss::tools::store_registry& stores, std::string endpoint)
       : options_(o), stores_(stores), endpoint_(std::move(endpoint)) {}
 
-  void start() { thread_ = std::thread([this] { run(); }); }
-  /// Cancels a running step and ends the loop; safe from any thread, more than once.
+  void start() {
+    for (unsigned i = 0; i < options_.rotation_workers; ++i)
+      threads_.emplace_back([this] { run(); });
+    watcher_ = std::thread([this] { watch(); });
+  }
+  /// Cancels every running step and ends the loops; safe from any thread, more than once.
   void request_stop() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stopping_ = true;
-    }
-    cancel_.cancel();
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+    for (const auto& [id, step] : running_) step->cancel.cancel();
     wake_.notify_all();
   }
   void stop() {
     request_stop();
-    if (thread_.joinable()) thread_.join();
+    for (std::thread& t : threads_)
+      if (t.joinable()) t.join();
+    if (watcher_.joinable()) watcher_.join();
   }
 
  private:
+  /// A step one thread runs: the job, the store it belongs to, its own cancellation.
+  struct claimed_step {
+    ss::service::rotation_job job;
+    ss::service* svc = nullptr;
+    ss::invoker::target target;
+    ss::invoker::cancellation cancel;
+    std::atomic<bool> abandoned{false};  // cancelled by the watcher, not by stop
+  };
+
   /// How the worker invokes `arn`, or nothing (an ARN of --external-rotation-function).
   std::optional<ss::invoker::target> target_of(const std::string& arn) const {
     if (auto at = options_.invoked.find(arn); at != options_.invoked.end()) return at->second;
@@ -379,66 +408,112 @@ class rotation_worker {
     return std::nullopt;
   }
 
+  /// A due step of a secret no thread runs a step of, claimed; or nothing, with `*next` the
+  /// earliest next attempt seen. Under mutex_.
+  std::shared_ptr<claimed_step> claim(std::optional<ss::timestamp>* next) {
+    std::shared_ptr<claimed_step> out;
+    stores_.for_each([&](ss::service& svc) {
+      if (out || stopping_) return;
+      std::optional<ss::timestamp> due_next;
+      for (auto& job : svc.rotation_steps_due(wall_clock(), &due_next)) {
+        if (claimed_.count({&svc, job.secret_name}) != 0) continue;
+        auto target = target_of(job.function_arn);
+        if (!target) continue;  // the caller runs it (--external-rotation-function)
+        out = std::make_shared<claimed_step>();
+        out->job = std::move(job);
+        out->svc = &svc;
+        out->target = std::move(*target);
+        break;
+      }
+      *next = ss::earlier_due(*next, due_next);
+    });
+    if (out) {
+      claimed_.insert({out->svc, out->job.secret_name});
+      running_.emplace(++ids_, out);
+    }
+    return out;
+  }
+
   void run() {
-    for (;;) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stopping_) {
       std::optional<ss::timestamp> next;
-      bool worked = false;
-      stores_.for_each([&](ss::service& svc) {
-        if (stopped()) return;
-        std::optional<ss::timestamp> due_next;
-        for (const auto& job : svc.rotation_steps_due(wall_clock(), &due_next)) {
-          if (stopped()) return;
-          const auto target = target_of(job.function_arn);
-          if (!target) continue;  // the caller runs it (--external-rotation-function)
-          invoke(svc, job, *target);
-          worked = true;
-        }
-        next = ss::earlier_due(next, due_next);
-      });
-      std::unique_lock<std::mutex> lock(mutex_);
-      if (stopping_) return;
-      if (worked) continue;
+      auto step = claim(&next);
+      if (step) {
+        const std::uint64_t id = ids_;
+        lock.unlock();
+        invoke(*step);
+        lock.lock();
+        claimed_.erase({step->svc, step->job.secret_name});
+        running_.erase(id);
+        wake_.notify_all();  // the secret's next step is due now, for any thread
+        continue;
+      }
       auto wait = std::chrono::milliseconds(50);
       if (next) {
         const auto until = std::chrono::milliseconds(next->epoch_ms - wall_clock().epoch_ms);
         if (until < wait) wait = std::max(until, std::chrono::milliseconds(1));
       }
       wake_.wait_for(lock, wait, [this] { return stopping_; });
-      if (stopping_) return;
     }
   }
 
-  bool stopped() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return stopping_;
+  /// Whether the rotation a running step belongs to is gone: the secret was deleted (or
+  /// scheduled for deletion) or its rotation cancelled. A rotation that merely finished (the
+  /// function's own finishSecret removed AWSPENDING) is not: its step is left to return.
+  static bool abandoned(const claimed_step& step) {
+    const auto store = step.svc->store();
+    const auto* s = store.find(std::string_view(step.job.secret_name));
+    return s == nullptr || s->deleted_date().has_value() || !s->rotation_enabled();
   }
 
-  void invoke(ss::service& svc, const ss::service::rotation_job& job,
-              const ss::invoker::target& target) {
+  /// Every 50 ms: cancels the running steps whose rotation is gone.
+  void watch() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stopping_) {
+      std::vector<std::shared_ptr<claimed_step>> steps;
+      for (const auto& [id, step] : running_) steps.push_back(step);
+      lock.unlock();
+      for (const auto& step : steps) {
+        if (step->abandoned.load() || !abandoned(*step)) continue;
+        step->abandoned = true;
+        step->cancel.cancel();
+      }
+      lock.lock();
+      wake_.wait_for(lock, std::chrono::milliseconds(50), [this] { return stopping_; });
+    }
+  }
+
+  void invoke(claimed_step& c) {
     ss::invoker::options opts;
     opts.timeout = options_.step_timeout;
     opts.secrets_manager_endpoint = endpoint_;
-    opts.region = svc.options().region;
-    const auto step = static_cast<ss::invoker::step>(job.step);
+    opts.region = c.svc->options().region;
+    const auto step = static_cast<ss::invoker::step>(c.job.step);
     // The RotationToken: the version's token, which PutSecretValue accepts as RotationToken.
     const std::string event =
-        ss::invoker::event_json(step, job.secret_arn, job.version_id, job.version_id);
-    const ss::invoker::invocation result = ss::invoker::invoke(target, event, opts, &cancel_);
-    write_line(stderr, "secretstage-server: " + ss::invoker::log_line(job.secret_name, step, result) + '\n');
-    if (result.outcome == ss::invoker::outcome::cancelled) return;  // stopping: nothing recorded
-    std::string reason = result.reason;
-    svc.record_rotation_step(job, result.outcome == ss::invoker::outcome::succeeded, reason,
-                             wall_clock());
+        ss::invoker::event_json(step, c.job.secret_arn, c.job.version_id, c.job.version_id);
+    const ss::invoker::invocation result = ss::invoker::invoke(c.target, event, opts, &c.cancel);
+    std::string line = "secretstage-server: " + ss::invoker::log_line(c.job.secret_name, step, result);
+    if (result.outcome == ss::invoker::outcome::cancelled && c.abandoned)
+      line += " (the secret was deleted or its rotation cancelled)";
+    write_line(stderr, line + '\n');
+    if (result.outcome == ss::invoker::outcome::cancelled) return;  // nothing recorded
+    c.svc->record_rotation_step(c.job, result.outcome == ss::invoker::outcome::succeeded,
+                                result.reason, wall_clock());
   }
 
   const options& options_;
   ss::tools::store_registry& stores_;
   const std::string endpoint_;
-  ss::invoker::cancellation cancel_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
-  std::thread thread_;
+  std::set<std::pair<ss::service*, std::string>> claimed_;
+  std::map<std::uint64_t, std::shared_ptr<claimed_step>> running_;
+  std::uint64_t ids_ = 0;
+  std::vector<std::thread> threads_;
+  std::thread watcher_;
 };
 
 }  // namespace

@@ -121,9 +121,12 @@ accepted and every request belongs to --account-id.
                        database of a newer server is refused); each request is one transaction
                        that commits only if the secrets it read are unchanged, else runs again;
                        a database that is gone gets InternalServiceError. Not with --data-dir
-                       or --commit-log, nor (yet) with invoked rotation functions (exec:,
-                       http:, --lambda-endpoint). Every server on one database needs the same
-                       --rotation-function options
+                       or --commit-log. A rotation step of an invoked function (exec:, http:,
+                       --lambda-endpoint) is run by one server at a time, which holds its lease
+                       for the step timeout plus 5 s; a server that dies holding one leaves the
+                       step to any other once it expires (the step runs again). Every server on
+                       one database needs the same --rotation-function and --lambda-endpoint
+                       options
   --commit-log FILE    append one JSON line per committed mutating request to FILE:
                        {"seq": N, "request_id": "...", "operation": "...", "account": "...",
                        "region": "..."} (never a body); N counts per store
@@ -260,11 +263,6 @@ options parse_arguments(int argc, char** argv) {
   if (!out.database.empty() && (!out.data_dir.empty() || !out.commit_log.empty()))
     fail("--database keeps the stores in the database: it goes with neither --data-dir nor "
          "--commit-log");
-  // The rotation worker drives the in-memory stores; on a shared database a step would need a
-  // lease so that one server invokes it (issue 17). Until then the combination is refused.
-  if (!out.database.empty() && (!out.invoked.empty() || !out.lambda_endpoint.empty()))
-    fail("--database does not run invoked rotation functions yet: give only built-in "
-         "--rotation-function values (remove-pending, keep-pending) with it");
   if (out.tls_cert.empty() != out.tls_key.empty()) fail("--tls-cert and --tls-key go together");
   if (!ss::tools::valid_region_name(out.service.region))
     fail("--region needs a Region name (1 to 32 of a-z, 0-9 and '-')");
@@ -365,10 +363,19 @@ void answer_auth_error(httplib::Response& res, const ss::sigv4::auth_error& e,
 /// secret that was deleted or whose rotation was cancelled (CancelRotateSecret) while it ran (its
 /// process group gets SIGTERM, an HTTP wait is abandoned), and `stop` cancels them all. A
 /// cancelled step's outcome is not recorded.
+/// With --database the steps are the database's (pg_store.hpp): a thread claims a due step's
+/// lease (any server's threads may), runs the step with no transaction open, and records the
+/// outcome only if its claim still holds the lease; the watcher also cancels a step whose lease
+/// another server took. A lease lasts the step timeout plus `lease_margin`: the step is stopped at
+/// its timeout (a process group gets SIGKILL at most the invoker's 2 s grace later), so it never
+/// outlives its lease.
 class rotation_worker {
  public:
-  rotation_worker(const options& o, ss::tools::store_registry& stores, std::string endpoint)
-      : options_(o), stores_(stores), endpoint_(std::move(endpoint)) {}
+  static constexpr std::chrono::milliseconds lease_margin{5'000};
+
+  rotation_worker(const options& o, ss::tools::store_registry& stores,
+                  ss::tools::pg_backend* database, std::string endpoint)
+      : options_(o), stores_(stores), database_(database), endpoint_(std::move(endpoint)) {}
 
   void start() {
     for (unsigned i = 0; i < options_.rotation_workers; ++i)
@@ -390,10 +397,12 @@ class rotation_worker {
   }
 
  private:
-  /// A step one thread runs: the job, the store it belongs to, its own cancellation.
+  /// A step one thread runs: the job, the store it belongs to (in memory) or its claim (on the
+  /// database), its own cancellation.
   struct claimed_step {
     ss::service::rotation_job job;
     ss::service* svc = nullptr;
+    ss::tools::pg_backend::rotation_step_claim claim;
     ss::invoker::target target;
     ss::invoker::cancellation cancel;
     std::atomic<bool> abandoned{false};  // cancelled by the watcher, not by stop
@@ -406,6 +415,22 @@ class rotation_worker {
       if (auto url = ss::invoker::lambda_invocation_url(options_.lambda_endpoint, arn))
         return ss::invoker::target(ss::invoker::lambda_function{*url});
     return std::nullopt;
+  }
+
+  /// On the database: a due step whose lease this server's claim now holds; or nothing. Without
+  /// mutex_ (it waits for the database).
+  std::shared_ptr<claimed_step> claim_from_database() {
+    for (auto& found : database_->due_rotation_steps(wall_clock(), 16)) {
+      auto target = target_of(found.job.function_arn);
+      if (!target) continue;  // the caller runs it (--external-rotation-function)
+      if (!database_->claim_rotation_step(found, options_.step_timeout + lease_margin)) continue;
+      auto out = std::make_shared<claimed_step>();
+      out->job = found.job;
+      out->claim = std::move(found);
+      out->target = std::move(*target);
+      return out;
+    }
+    return nullptr;
   }
 
   /// A due step of a secret no thread runs a step of, claimed; or nothing, with `*next` the
@@ -438,18 +463,32 @@ class rotation_worker {
     std::unique_lock<std::mutex> lock(mutex_);
     while (!stopping_) {
       std::optional<ss::timestamp> next;
-      auto step = claim(&next);
+      std::shared_ptr<claimed_step> step;
+      if (database_) {
+        lock.unlock();
+        step = claim_from_database();
+        lock.lock();
+        if (step && stopping_) {  // claimed as the server stops: due again at once elsewhere
+          lock.unlock();
+          database_->release_rotation_step(step->claim);
+          return;
+        }
+        if (step) running_.emplace(++ids_, step);
+      } else {
+        step = claim(&next);
+      }
       if (step) {
         const std::uint64_t id = ids_;
         lock.unlock();
         invoke(*step);
         lock.lock();
-        claimed_.erase({step->svc, step->job.secret_name});
+        if (!database_) claimed_.erase({step->svc, step->job.secret_name});
         running_.erase(id);
         wake_.notify_all();  // the secret's next step is due now, for any thread
         continue;
       }
-      auto wait = std::chrono::milliseconds(50);
+      // The database is polled less often: every server's threads ask it.
+      auto wait = std::chrono::milliseconds(database_ ? 250 : 50);
       if (next) {
         const auto until = std::chrono::milliseconds(next->epoch_ms - wall_clock().epoch_ms);
         if (until < wait) wait = std::max(until, std::chrono::milliseconds(1));
@@ -461,13 +500,14 @@ class rotation_worker {
   /// Whether the rotation a running step belongs to is gone: the secret was deleted (or
   /// scheduled for deletion) or its rotation cancelled. A rotation that merely finished (the
   /// function's own finishSecret removed AWSPENDING) is not: its step is left to return.
-  static bool abandoned(const claimed_step& step) {
+  bool abandoned(const claimed_step& step) {
+    if (database_) return database_->rotation_step_abandoned(step.claim);
     const auto store = step.svc->store();
     const auto* s = store.find(std::string_view(step.job.secret_name));
     return s == nullptr || s->deleted_date().has_value() || !s->rotation_enabled();
   }
 
-  /// Every 50 ms: cancels the running steps whose rotation is gone.
+  /// Every 50 ms (on the database, 250 ms): cancels the running steps whose rotation is gone.
   void watch() {
     std::unique_lock<std::mutex> lock(mutex_);
     while (!stopping_) {
@@ -480,7 +520,8 @@ class rotation_worker {
         step->cancel.cancel();
       }
       lock.lock();
-      wake_.wait_for(lock, std::chrono::milliseconds(50), [this] { return stopping_; });
+      wake_.wait_for(lock, std::chrono::milliseconds(database_ ? 250 : 50),
+                     [this] { return stopping_; });
     }
   }
 
@@ -488,7 +529,7 @@ class rotation_worker {
     ss::invoker::options opts;
     opts.timeout = options_.step_timeout;
     opts.secrets_manager_endpoint = endpoint_;
-    opts.region = c.svc->options().region;
+    opts.region = database_ ? c.claim.region : c.svc->options().region;
     const auto step = static_cast<ss::invoker::step>(c.job.step);
     // The RotationToken: the version's token, which PutSecretValue accepts as RotationToken.
     const std::string event =
@@ -496,15 +537,35 @@ class rotation_worker {
     const ss::invoker::invocation result = ss::invoker::invoke(c.target, event, opts, &c.cancel);
     std::string line = "secretstage-server: " + ss::invoker::log_line(c.job.secret_name, step, result);
     if (result.outcome == ss::invoker::outcome::cancelled && c.abandoned)
-      line += " (the secret was deleted or its rotation cancelled)";
+      line += database_ ? " (the secret was deleted, its rotation cancelled, or its lease taken)"
+                        : " (the secret was deleted or its rotation cancelled)";
     write_line(stderr, line + '\n');
-    if (result.outcome == ss::invoker::outcome::cancelled) return;  // nothing recorded
-    c.svc->record_rotation_step(c.job, result.outcome == ss::invoker::outcome::succeeded,
-                                result.reason, wall_clock());
+    const bool succeeded = result.outcome == ss::invoker::outcome::succeeded;
+    if (!database_) {
+      if (result.outcome == ss::invoker::outcome::cancelled) return;  // nothing recorded
+      c.svc->record_rotation_step(c.job, succeeded, result.reason, wall_clock());
+      return;
+    }
+    if (result.outcome == ss::invoker::outcome::cancelled) {
+      database_->release_rotation_step(c.claim);  // the lease ends; nothing recorded
+      return;
+    }
+    using recorded = ss::tools::pg_backend::step_recorded;
+    const recorded r = database_->record_rotation_step(c.claim, succeeded, result.reason, wall_clock());
+    if (r == recorded::lease_lost)
+      write_line(stderr, "secretstage-server: rotation " + c.job.secret_name + ' ' +
+                             std::string(ss::invoker::step_name(step)) +
+                             " not recorded: its lease was lost (another server runs the step)\n");
+    else if (r == recorded::failed)
+      write_line(stderr, "secretstage-server: rotation " + c.job.secret_name + ' ' +
+                             std::string(ss::invoker::step_name(step)) +
+                             " not recorded: the database failed; the step runs again once its "
+                             "lease expires\n");
   }
 
   const options& options_;
   ss::tools::store_registry& stores_;
+  ss::tools::pg_backend* database_;
   const std::string endpoint_;
   std::mutex mutex_;
   std::condition_variable wake_;
@@ -739,7 +800,7 @@ int main(int argc, char** argv) {
   const std::string scheme = o.tls_cert.empty() ? "http" : "https";
   if (o.listen == "0.0.0.0") callback = scheme + "://127.0.0.1:" + std::to_string(port);
   if (o.listen == "::") callback = scheme + "://[::1]:" + std::to_string(port);
-  rotation_worker worker(o, *stores, callback);
+  rotation_worker worker(o, *stores, database.get(), callback);
 
   std::atomic<bool> stopping{false};
   std::atomic<bool> finished{false};

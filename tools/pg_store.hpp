@@ -139,6 +139,10 @@ class pg_backend {
     std::size_t max_connections = 16;
     /// One line per event worth telling (never a value or a password).
     std::function<void(const std::string&)> log;
+    /// Whether the servers invoke the steps of a rotation by this function ARN (exec:, http:,
+    /// --lambda-endpoint); only such a rotation's steps fall due (step_due_ms). Nothing: none
+    /// (a function the caller runs itself, --external-rotation-function, never does).
+    std::function<bool(std::string_view function_arn)> invokes;
   };
 
   /// Connects, creates or migrates the schema; an error is a sentence for the user.
@@ -363,11 +367,13 @@ class pg_backend {
     return changed;
   }
 
-  /// When a secret's next rotation step falls due: a rotation in progress that applies, not
-  /// given up, of a secret not scheduled for deletion; nothing otherwise.
-  static std::optional<timestamp> step_due(const basic_secret<aws_traits>& s) {
+  /// When a secret's next rotation step falls due: a rotation in progress by a function the
+  /// servers invoke, that applies, not given up, of a secret not scheduled for deletion; nothing
+  /// otherwise.
+  std::optional<timestamp> step_due(const basic_secret<aws_traits>& s) const {
     const auto& p = s.rotation_progress();
-    if (!p || p->given_up() || s.deleted_date() || !rotation_progress_applies(s))
+    if (!p || p->given_up() || s.deleted_date() || !rotation_progress_applies(s) ||
+        !settings_.invokes || !settings_.invokes(p->function_arn))
       return std::nullopt;
     return p->next_attempt;
   }

@@ -354,6 +354,16 @@ void answer_auth_error(httplib::Response& res, const ss::sigv4::auth_error& e,
   res.set_content(ss::tools::auth_error_body(e), content_type);
 }
 
+/// How the rotation worker invokes `arn`, or nothing (an ARN of --external-rotation-function,
+/// or no function at all).
+std::optional<ss::invoker::target> invocation_target(const options& o, std::string_view arn) {
+  if (auto at = o.invoked.find(arn); at != o.invoked.end()) return at->second;
+  if (!o.lambda_endpoint.empty())
+    if (auto url = ss::invoker::lambda_invocation_url(o.lambda_endpoint, arn))
+      return ss::invoker::target(ss::invoker::lambda_function{*url});
+  return std::nullopt;
+}
+
 /// The rotation worker: a pool of `--rotation-workers` threads that run the steps of rotations
 /// in progress in every store, with no service lock held during an invocation (the function
 /// calls back into the server), and record each outcome; one log line per step (secret name,
@@ -408,13 +418,8 @@ class rotation_worker {
     std::atomic<bool> abandoned{false};  // cancelled by the watcher, not by stop
   };
 
-  /// How the worker invokes `arn`, or nothing (an ARN of --external-rotation-function).
   std::optional<ss::invoker::target> target_of(const std::string& arn) const {
-    if (auto at = options_.invoked.find(arn); at != options_.invoked.end()) return at->second;
-    if (!options_.lambda_endpoint.empty())
-      if (auto url = ss::invoker::lambda_invocation_url(options_.lambda_endpoint, arn))
-        return ss::invoker::target(ss::invoker::lambda_function{*url});
-    return std::nullopt;
+    return invocation_target(options_, arn);
   }
 
   /// On the database: a due step whose lease this server's claim now holds; or nothing. Without
@@ -657,6 +662,7 @@ int main(int argc, char** argv) {
     ps.log = [](const std::string& line) {
       write_line(stderr, "secretstage-server: " + line + '\n');
     };
+    ps.invokes = [&o](std::string_view arn) { return invocation_target(o, arn).has_value(); };
     if (auto e = ss::tools::pg_backend::open(std::move(ps), database)) {
       std::cerr << "secretstage-server: " << *e << '\n';
       return 1;

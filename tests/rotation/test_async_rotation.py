@@ -210,9 +210,12 @@ def exec_rotations(binary, fail_dir):
         old, token, _ = first_rotation(server, sm, "beside", TEMPLATE_ARN)
         ok = wait_for(lambda: rotated(sm, "beside", old, token), 20)
         elapsed = time.monotonic() - began
-        check(ok and elapsed < 6.0 and not step_lines(server, "stuck", "createSecret", "timed-out"),
-              "another secret's rotation completes while a step hangs, well before its 8 s "
-              "timeout (%.1f s)" % elapsed)
+        # Four Python steps take 1-12 s on a loaded machine: what counts is that the hanging
+        # step is still running (with one worker thread the rotation would wait for its timeout).
+        check(ok and not process_gone(pid)
+              and not step_lines(server, "stuck", "createSecret", "timed-out"),
+              "another secret's rotation completes while a step hangs, before its 8 s timeout "
+              "(%.1f s)" % elapsed)
         wait_for(lambda: step_lines(server, "beside", "finishSecret", "succeeded"))
         value(sm, "beside")
         began = time.monotonic()

@@ -251,7 +251,9 @@ struct verdict {
   int at = -1;
 };
 
-/// Where AWSCURRENT's value did not work: the points (calls) and the steps they were in.
+/// Where AWSCURRENT's value did not work: the points between the function's calls (after a
+/// call, another client's request, or a step's end) where the probe failed, and the steps
+/// they were in.
 struct outage_window {
   int points = 0;
   int first_step = -1;
@@ -260,7 +262,7 @@ struct outage_window {
 
   [[nodiscard]] std::string describe() const {
     if (points == 0) return "none";
-    std::string out = std::to_string(points) + (points == 1 ? " call" : " calls");
+    std::string out = std::to_string(points) + (points == 1 ? " point" : " points");
     out += ", ";
     out += step_names[static_cast<std::size_t>(first_step)];
     if (last_step != first_step) {

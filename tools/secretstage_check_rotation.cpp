@@ -66,6 +66,9 @@ properties a rotation must keep between every two of its calls (docs/check-rotat
                         in the environment of the function, the probe and the reset, so that
                         each can use a protected service of its own
   --step-timeout MS     a step that runs longer is stopped and fails (default 60000)
+  --endpoint-file FILE  write each run's endpoint URL to FILE before its first step, for a
+                        function that cannot be told it in its environment (a Lambda URL);
+                        needs --jobs 1
   --json FILE           also write the report as JSON to FILE
   --help                print this help and exit
 
@@ -88,6 +91,7 @@ struct config {
   std::string faults;
   std::uint64_t seed = 0;
   std::string json;
+  std::string endpoint_file;
   int jobs = 2;
   std::chrono::milliseconds step_timeout{60'000};
 };
@@ -153,6 +157,8 @@ config parse_arguments(int argc, char** argv) {
       if (out.step_timeout.count() == 0) usage_error("--step-timeout needs at least 1 ms");
     } else if (arg == "--json") {
       out.json = value();
+    } else if (arg == "--endpoint-file") {
+      out.endpoint_file = value();
     } else {
       usage_error("unknown argument " + std::string(arg));
     }
@@ -161,6 +167,8 @@ config parse_arguments(int argc, char** argv) {
   if (!have_secret) usage_error("--secret-string or --secret-file is required");
   if (out.secret.empty() || out.secret.size() > 65536)
     usage_error("the secret's value must be 1 to 65536 bytes");
+  if (!out.endpoint_file.empty() && out.jobs != 1)
+    usage_error("--endpoint-file needs --jobs 1 (runs in parallel have endpoints of their own)");
   if (out.require_no_outage && out.probe.empty())
     usage_error("--require-no-outage needs --probe");
   return out;
@@ -215,6 +223,15 @@ class run {
       return std::move(record_);
     }
     endpoint_ = "http://127.0.0.1:" + std::to_string(port);
+    if (!config_.endpoint_file.empty()) {
+      std::ofstream out(config_.endpoint_file, std::ios::trunc);
+      out << endpoint_ << '\n';
+      if (!out) record_.error = "cannot write --endpoint-file " + config_.endpoint_file;
+    }
+    if (!record_.error.empty()) {
+      server_.stop();
+      return std::move(record_);
+    }
     std::thread listener([this] { server_.listen_after_bind(); });
     drive();
     server_.stop();

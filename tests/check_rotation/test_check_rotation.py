@@ -90,6 +90,35 @@ def broken(binary, directory):
         check(code == 0 and not violated(report),
               "%s: passes %s (violations: %s)" % (mode, faults, violated(report)))
 
+    # A Lambda Invoke URL: template_rotation.py behind tests/invoker/lambda_endpoint.py, which
+    # reads the run's endpoint from the file --endpoint-file writes.
+    endpoint_file = os.path.join(directory, "endpoint")
+    lambda_server = subprocess.Popen(
+        ["/usr/bin/python3", os.path.join(HERE, "..", "invoker", "lambda_endpoint.py")],
+        stdout=subprocess.PIPE, text=True,
+        env=dict(os.environ, SECRETSTAGE_ENDPOINT_FILE=endpoint_file))
+    try:
+        port = lambda_server.stdout.readline().strip()
+        url = "http://127.0.0.1:%s/2015-03-31/functions/template-rotation/invocations" % port
+        report = os.path.join(directory, "report-lambda.json")
+        done = subprocess.run([binary, "--function", url, "--secret-string", "plain-value",
+                               "--endpoint-file", endpoint_file, "--jobs", "1",
+                               "--faults", "duplicate:finishSecret,kill:finishSecret#3",
+                               "--json", report],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              timeout=600)
+        print(done.stdout, done.stderr, flush=True)
+        with open(report) as f:
+            lambda_report = json.load(f)
+        check(done.returncode == 0 and len(lambda_report["runs"]) == 3
+              and not violated(lambda_report),
+              "a Lambda Invoke URL function (template_rotation.py) passes %s (exit %s, %s)"
+              % ("duplicate:finishSecret,kill:finishSecret#3", done.returncode,
+                 violated(lambda_report)))
+    finally:
+        lambda_server.terminate()
+        lambda_server.wait()
+
     # Usage errors and a function that cannot run at all: exit status 2.
     for arguments, what in (
             ([], "no --function"),
@@ -97,6 +126,8 @@ def broken(binary, directory):
             (["--function", "ftp://x", "--secret-string", "x"], "a SPEC of no known form"),
             (["--function", "exec:true", "--secret-string", "x", "--faults", "nonsense"],
              "an unknown fault"),
+            (["--function", "exec:true", "--secret-string", "x", "--endpoint-file", "f"],
+             "--endpoint-file without --jobs 1"),
             (["--function", "exec:/nonexistent/rotation", "--secret-string", "x"],
              "a command that does not exist")):
         done = subprocess.run([binary] + arguments, stdout=subprocess.PIPE,

@@ -422,10 +422,18 @@ struct outage_window {
       add(property::idempotent, verdict_state::violated,
           "labels end as " + render_table(r.final_table) + ", the clean run's as " +
               render_table(clean.final_table));
-    else if (r.final_current_works != clean.final_current_works ||
-             r.final_previous_works != clean.final_previous_works)
+    else if (r.final_current_works != clean.final_current_works)
       add(property::idempotent, verdict_state::violated,
-          "AWSCURRENT/AWSPREVIOUS values pass the probe differently from the clean run's");
+          std::string("after the run AWSCURRENT's value ") +
+              (r.final_current_works.value_or(false) ? "works" : "does not work") +
+              ", after the clean run it " +
+              (clean.final_current_works.value_or(false) ? "does" : "does not"));
+    else if (r.final_previous_works != clean.final_previous_works)
+      add(property::idempotent, verdict_state::violated,
+          std::string("after the run AWSPREVIOUS's value ") +
+              (r.final_previous_works.value_or(false) ? "works" : "does not work") +
+              ", after the clean run it " +
+              (clean.final_previous_works.value_or(false) ? "does" : "does not"));
     else
       add(property::idempotent, verdict_state::held);
   }
@@ -520,6 +528,7 @@ struct result {
   }
   std::vector<std::pair<std::size_t, property>> shown;
   for (const auto& r : results) {
+    bool traced = false;
     for (const auto& v : r.verdicts) {
       if (v.state != verdict_state::violated) continue;
       const auto key = std::make_pair(static_cast<std::size_t>(r.run.fault.kind), v.prop);
@@ -527,7 +536,8 @@ struct result {
       shown.push_back(key);
       out += "\nVIOLATION " + std::string(property_name(v.prop)) + " under " +
              fault_name(r.run.fault) + ": " + v.why + '\n';
-      out += render_trace(r.run);
+      out += traced ? std::string("  (the trace above)\n") : render_trace(r.run);
+      traced = true;
     }
   }
   return out;

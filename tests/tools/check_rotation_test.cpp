@@ -181,8 +181,10 @@ TEST_CASE("each property names its own breakage") {
     CHECK(state_of(check::evaluate(r, clean, probed), check::property::idempotent) ==
           check::verdict_state::held);
     r.final_current_works = false;
-    CHECK(state_of(check::evaluate(r, clean, probed), check::property::idempotent) ==
-          check::verdict_state::violated);
+    const auto vs = check::evaluate(r, clean, probed);
+    CHECK(state_of(vs, check::property::idempotent) == check::verdict_state::violated);
+    CHECK(vs[5].why ==
+          "after the run AWSCURRENT's value does not work, after the clean run it does");
     r.final_current_works = true;
     r.final_table = {{"old", {"AWSCURRENT"}, 1}, {"new", {"AWSPREVIOUS"}, 2}};
     CHECK(state_of(check::evaluate(r, clean, probed), check::property::idempotent) ==

@@ -83,6 +83,15 @@ def broken(binary, directory):
         check(bool(runs) and "trace" in runs[0] and len(runs[0]["trace"]) > 0,
               "%s: the violation comes with a trace" % mode)
 
+    # A run is a function of the seed: the same fault twice gives the same report, byte for byte.
+    texts = []
+    for _ in range(2):
+        run_tool(binary, "early-current", directory, "--faults", "kill:setSecret#4", "--seed", "7")
+        with open(os.path.join(directory, "report-early-current.json")) as f:
+            texts.append(f.read())
+    check(texts[0] == texts[1] and '"trace"' in texts[0],
+          "the same seed and fault give the same report, trace included")
+
     # The good functions under the same faults: no violation.
     faults = "fail-once:setSecret,kill:setSecret#4,duplicate:setSecret,duplicate:finishSecret"
     for mode, extra in (("single-user", []), ("alternating", ["--require-no-outage"])):

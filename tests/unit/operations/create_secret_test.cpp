@@ -7,13 +7,10 @@
 
 #include <secretstage/operations/create_secret.hpp>
 
-#include "support/aws_text.hpp"
-#include "support/given.hpp"
+#include "support/operation_test.hpp"
 
 namespace ss = secretstage;
-namespace text = ss::testing::aws_text;
-using ss::testing::aws_map;
-using ss::testing::vid;
+using namespace ss::testing::operation_test;
 
 namespace {
 const std::string v1 = vid(1);

@@ -9,19 +9,13 @@
 #include <secretstage/operations/put_resource_policy.hpp>
 
 #include "resource_policy_support.hpp"
-#include "support/aws_text.hpp"
-#include "support/given.hpp"
+#include "support/operation_test.hpp"
 
 namespace ss = secretstage;
-namespace text = ss::testing::aws_text;
+using namespace ss::testing::operation_test;
 namespace pt = ss::testing::policy_text;
 using pt::at_ms;
 using pt::t0;
-using ss::testing::fail;
-using ss::testing::given;
-using ss::testing::step;
-using ss::testing::version_labels;
-using ss::testing::vid;
 
 namespace {
 ss::secret with_policy() {

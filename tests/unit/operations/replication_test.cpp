@@ -11,12 +11,10 @@
 #include <secretstage/replication.hpp>
 #include <secretstage/rotation_progress.hpp>
 
-#include "support/given.hpp"
+#include "support/operation_test.hpp"
 
 namespace ss = secretstage;
-using ss::testing::aws_map;
-using ss::testing::version_labels;
-using ss::testing::vid;
+using namespace ss::testing::operation_test;
 
 namespace {
 

@@ -15,15 +15,10 @@
 #include <secretstage/operations/rotate_secret.hpp>
 #include <secretstage/secretstage.hpp>
 
-#include "support/aws_text.hpp"
-#include "support/given.hpp"
+#include "support/operation_test.hpp"
 
 namespace ss = secretstage;
-namespace text = ss::testing::aws_text;
-using ss::testing::aws_map;
-using ss::testing::snapshot_of;
-using ss::testing::version_labels;
-using ss::testing::vid;
+using namespace ss::testing::operation_test;
 using labels = std::vector<std::string>;
 
 namespace {

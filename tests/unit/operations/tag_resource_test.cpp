@@ -10,17 +10,10 @@
 #include <secretstage/operations/delete_secret.hpp>
 #include <secretstage/operations/tag_resource.hpp>
 
-#include "support/aws_text.hpp"
-#include "support/given.hpp"
+#include "support/operation_test.hpp"
 
 namespace ss = secretstage;
-namespace text = ss::testing::aws_text;
-using ss::testing::aws_map;
-using ss::testing::fail;
-using ss::testing::given;
-using ss::testing::step;
-using ss::testing::version_labels;
-using ss::testing::vid;
+using namespace ss::testing::operation_test;
 using tags = std::vector<ss::tag>;
 
 namespace {

@@ -8,18 +8,10 @@
 
 #include <secretstage/operations/update_secret.hpp>
 
-#include "support/aws_text.hpp"
-#include "support/given.hpp"
+#include "support/operation_test.hpp"
 
 namespace ss = secretstage;
-namespace text = ss::testing::aws_text;
-using ss::testing::aws_map;
-using ss::testing::fail;
-using ss::testing::given;
-using ss::testing::snapshot_of;
-using ss::testing::step;
-using ss::testing::version_labels;
-using ss::testing::vid;
+using namespace ss::testing::operation_test;
 
 namespace {
 const std::string v1 = vid(1), v2 = vid(2), v3 = vid(3);

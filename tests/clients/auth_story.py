@@ -35,19 +35,12 @@ from botocore import UNSIGNED
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
-from botocore.exceptions import ClientError
+
+from story_checks import check, expect_error, finish
 
 binary = sys.argv[1]
 AWS = "/usr/bin/aws"
-failures = []
 
-
-def check(what, condition, detail=""):
-    if condition:
-        print("ok:", what)
-    else:
-        failures.append(what)
-        print("FAIL:", what, detail, file=sys.stderr)
 
 
 def key_id():
@@ -98,17 +91,6 @@ def client(server, key, secret, region="us-east-1", verify=None, unsigned=False)
                         aws_access_key_id=key, aws_secret_access_key=secret, config=config,
                         verify=verify)
 
-
-def expect_error(what, code, message_check, call, **kwargs):
-    try:
-        call(**kwargs)
-    except ClientError as e:
-        error = e.response["Error"]
-        status = e.response["ResponseMetadata"]["HTTPStatusCode"]
-        check(what, error.get("Code") == code and status == 400 and message_check(error.get("Message", "")),
-              f"got {error!r}, HTTP {status}")
-        return
-    check(what, False, "no error raised")
 
 
 def names(sm):
@@ -374,7 +356,4 @@ try:
 finally:
     shutil.rmtree(work, ignore_errors=True)
 
-if failures:
-    print(f"{len(failures)} checks failed:", *failures, sep="\n  ", file=sys.stderr)
-    sys.exit(1)
-print("auth story: all checks passed")
+finish("auth story")

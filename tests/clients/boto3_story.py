@@ -13,6 +13,8 @@ import boto3
 import botocore.config
 from botocore.exceptions import ClientError
 
+from story_checks import check, expect_error, finish
+
 endpoint = os.environ["SECRETSTAGE_ENDPOINT"]
 rotation_arn = os.environ["STORY_ROTATION_ARN"]
 rotated_value = os.environ["STORY_ROTATED_VALUE"]
@@ -30,31 +32,8 @@ V1 = "11111111-1111-4111-8111-111111111111"
 V2 = "22222222-2222-4222-8222-222222222222"
 V3 = "33333333-3333-4333-8333-333333333333"
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
-failures = []
 
 
-def check(what, condition, detail=""):
-    if condition:
-        print("ok:", what)
-    else:
-        failures.append(what)
-        print("FAIL:", what, detail, file=sys.stderr)
-
-
-def expect_error(what, code, message, call, **kwargs):
-    try:
-        call(**kwargs)
-    except ClientError as e:
-        error = e.response["Error"]
-        status = e.response["ResponseMetadata"]["HTTPStatusCode"]
-        check(what, (error.get("Code"), error.get("Message"), status) == (code, message, 400),
-              f"got {error!r}, HTTP {status}")
-        # boto3 raises a class of its own only for the exceptions the service model lists
-        # (AccessDeniedException is a common error, not one of them: plain ClientError).
-        if hasattr(sm.exceptions, code):
-            check(what + " (exception class)", isinstance(e, getattr(sm.exceptions, code)), type(e).__name__)
-        return
-    check(what, False, "no error raised")
 
 
 def stages(secret_id):
@@ -293,7 +272,4 @@ if os.environ.get("STORY_NO_REPLICATION"):
 else:
     replication_story()
 
-if failures:
-    print(f"boto3_story: {len(failures)} failure(s)", file=sys.stderr)
-    sys.exit(1)
-print("boto3_story: all steps passed")
+finish("boto3_story")

@@ -217,7 +217,8 @@ bool begin_invoked_rotation(basic_store<Traits>& st,
 /// reached the version a rotation in progress rotates in (the function's finishSecret moved it),
 /// LastRotatedDate = `now`, once per rotation (while it is older than that version). A service
 /// and a journal's redo both call this, so the date is the same after a restart (the worker's
-/// own outcomes are not journaled). `st` moves on in place; false when nothing changed.
+/// outcomes are journaled as the secret's state, which carries the date along). `st` moves on in
+/// place; false when nothing changed.
 template <class Traits>
 bool note_rotated_in(basic_store<Traits>& st, const basic_store_operation_response<Traits>& response,
                      timestamp now) {

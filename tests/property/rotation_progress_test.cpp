@@ -16,7 +16,11 @@
 //   - the AWSCURRENT/AWSPENDING holders and LastRotatedDate equal the model's;
 //   - a request's outcome (success, or the error's __type; the "A previous rotation isn't
 //     complete. That rotation will be reattempted." text) equals the model's;
-//   - a poll gives exactly the model's due steps, and the model's earliest later due time.
+//   - at the end, recovering the service's journal gives exactly the service's store (the
+//     worker's outcomes are journaled as state records);
+//   - a poll gives exactly the model's due steps, and the model's earliest later due time, and
+//     exactly what a full scan of the service's store finds (rotation_steps_due keeps an index
+//     of progress by due time instead of scanning).
 // The model's rules, independently of the code:
 //   - RotateSecret that creates the AWSPENDING placeholder, or a retry naming a pending placeholder
 //     no progress names: progress at createSecret, 0 attempts, due now;
@@ -45,6 +49,7 @@
 #include <rapidcheck.h>
 
 #include <secretstage/invariants.hpp>
+#include <secretstage/journal.hpp>
 #include <secretstage/service.hpp>
 
 #include "model/store_model.hpp"
@@ -57,7 +62,7 @@ namespace {
 
 const std::string F = "arn:aws:lambda:us-east-1:123456789012:function:rotator";
 constexpr std::int64_t start_ms = 1'700'000'000'000;
-const std::vector<std::string> names = {"a", "b"};
+const std::vector<std::string> names = {"a", "b", "c"};
 const char* const step_names[] = {"createSecret", "setSecret", "testSecret", "finishSecret"};
 
 struct model_progress {
@@ -121,6 +126,9 @@ std::string error_type(const std::string& body) {
 struct harness {
   std::uint32_t attempts;
   std::int64_t delay;
+  /// The service's journal (journal.hpp): the header, then every record the hook was given.
+  std::string journal_log =
+      ss::journal::encode_header(ss::journal_header{"us-east-1", "123456789012", {F}});
   ss::service svc;
   sm::store model;
   std::map<std::string, model_progress> progress;
@@ -131,7 +139,12 @@ struct harness {
   bool saw_retry_error = false, saw_give_up = false, saw_finish = false, saw_reattempt = false;
 
   harness(std::uint32_t a, std::int64_t d)
-      : attempts(a), delay(d), svc(options(a, d)) {}
+      : attempts(a),
+        delay(d),
+        svc(options(a, d), {}, {}, [this](const ss::journal_entry& e, const ss::store&) {
+          journal_log += ss::journal::encode_record(e);
+          return std::uint64_t{1};
+        }) {}
 
   static ss::service_options options(std::uint32_t a, std::int64_t d) {
     ss::service_options o;
@@ -268,10 +281,30 @@ struct harness {
       }
       expected.push_back({name, p.version, p.step});
     }
+    // The full scan of the store that rotation_steps_due's index replaces: the same steps in
+    // the same order (by name), the same next due time.
+    std::vector<job> scanned;
+    std::optional<std::int64_t> scanned_next;
+    for (const auto* s : svc.store().secrets()) {
+      const auto& p = s->rotation_progress();
+      if (!p || !ss::rotation_progress_applies(*s) || p->given_up() || s->deleted_date()) continue;
+      if (p->next_attempt->epoch_ms > now) {
+        scanned_next = scanned_next ? std::min(*scanned_next, p->next_attempt->epoch_ms)
+                                    : p->next_attempt->epoch_ms;
+        continue;
+      }
+      scanned.push_back({s->name().str(), p->version_id, static_cast<int>(p->next_step)});
+    }
     std::optional<ss::timestamp> svc_next;
-    auto jobs = svc.rotation_steps_due(ss::timestamp{now}, &svc_next);
-    std::sort(jobs.begin(), jobs.end(),
-              [](const auto& x, const auto& y) { return x.secret_name < y.secret_name; });
+    const auto jobs = svc.rotation_steps_due(ss::timestamp{now}, &svc_next);
+    RC_ASSERT(jobs.size() == scanned.size());
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      RC_ASSERT(jobs[i].secret_name == scanned[i].name);
+      RC_ASSERT(jobs[i].version_id == scanned[i].version);
+      RC_ASSERT(static_cast<int>(jobs[i].step) == scanned[i].step);
+    }
+    RC_ASSERT(svc_next.has_value() == scanned_next.has_value());
+    if (scanned_next) RC_ASSERT(svc_next->epoch_ms == *scanned_next);
     RC_ASSERT(jobs.size() == expected.size());
     for (std::size_t i = 0; i < jobs.size(); ++i) {
       RC_ASSERT(jobs[i].secret_name == expected[i].name);
@@ -528,6 +561,11 @@ TEST_CASE("rotation progress: the service's transitions against a naive model") 
       h.run(x);
       h.check();
     }
+    // Recovery from the journal gives the store the service has: requests, and the worker's
+    // outcomes, reattempts and settled progress as state records.
+    auto recovered = ss::journal::recover(ss::store{}, h.journal_log);
+    RC_ASSERT(recovered.has_value());
+    RC_ASSERT(recovered.value().store == h.svc.store());
     RC_TAG(h.saw_finish ? "a rotation finished" : "none finished",
            h.saw_give_up ? "gave up" : "never gave up",
            h.saw_reattempt ? "reattempted" : "no reattempt");

@@ -41,40 +41,8 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COM
   -DSECRETSTAGE_BUILD_TESTS=OFF -DSECRETSTAGE_BUILD_EXAMPLES=ON -DSECRETSTAGE_BUILD_BENCHMARKS=ON >/dev/null
 cmake --build "$build" --target secretstage-server >/dev/null
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-start() {  # start <name> <args…>: a server; sets $url and $pid
-  local name=$1
-  shift
-  "$build/secretstage-server" --port 0 "$@" >"$work/$name.out" 2>"$work/$name.err" &
-  pid=$!
-  pids+=("$pid")
-  for _ in $(seq 1 100); do
-    url=$(sed -n 's/^listening on //p' "$work/$name.out" | head -n 1)
-    [[ -n $url ]] && return 0
-    sleep 0.1
-  done
-  echo "database.sh: $name did not start" >&2
-  cat "$work/$name.err" >&2
-  return 1
-}
-
-stop() {  # stop <pid>: SIGTERM, wait (the server then writes its database counters)
-  kill "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-}
-
-call() {  # call <url> <operation> <json>
-  curl -sf -X POST "$1/" -H "X-Amz-Target: secretsmanager.$2" \
-    -H "Content-Type: application/x-amz-json-1.1" -d "$3" >/dev/null
-}
+harness_name=database.sh
+source "$root/benchmarks/server_harness.sh"
 
 prepare() {  # the secret "bench" with V1 and V2 (AWSCURRENT)
   call "$1" CreateSecret '{"Name":"bench","SecretString":"v1","ClientRequestToken":"00000000-0000-4000-8000-000000000001"}'
@@ -115,17 +83,17 @@ conflicts() {  # conflicts <server names…>: the summed database counters of th
   awk -v r="$requests" -v c="$retried" -v x="$exhausted" 'BEGIN { printf "    conflicts retried: %d in %d requests (%.2f per request); out of attempts (InternalServiceError): %d\n", c, r, (r ? c / r : 0), x }'
 }
 
-echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+machine_line
 echo "== PostgreSQL $(psql --no-psqlrc -tA -c 'SHOW server_version' postgres) (fsync off), wrk ${duration}s, 4 connections in all, $(date -u +%Y-%m-%dT%H:%MZ)"
 for op in GetSecretValue PutSecretValue; do
-  start memory --seed 1
+  server memory --seed 1
   prepare "$url"
   wrk_run "$work/w1" 2 4 0 "$url" "$op"
   report "in memory, $op" "$work/w1"
   stop "$pid"
 
   fresh_database
-  start one --database "$uri"
+  server one --database "$uri"
   prepare "$url"
   wrk_run "$work/w1" 2 4 0 "$url" "$op"
   stop "$pid"
@@ -133,9 +101,9 @@ for op in GetSecretValue PutSecretValue; do
   conflicts one
 
   fresh_database
-  start a --database "$uri"
+  server a --database "$uri"
   url_a=$url pid_a=$pid
-  start b --database "$uri"
+  server b --database "$uri"
   url_b=$url pid_b=$pid
   prepare "$url_a"
   wrk_run "$work/wa" 1 2 0 "$url_a" "$op" &

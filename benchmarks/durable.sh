@@ -36,37 +36,10 @@ cmake --build "$build" --target secretstage-server -j 2 >/dev/null
 "${CXX:-g++}" -std=c++20 -O2 -DNDEBUG -I"$root/include" "$root/benchmarks/durable/recovery_bench.cpp" \
   -o "$build/recovery_bench" -pthread
 
-work=$(mktemp -d -p "$build")
-pid=
-cleanup() {
-  [[ -n $pid ]] && kill "$pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+harness_name=durable.sh work_parent=$build
+source "$root/benchmarks/server_harness.sh"
 
-start() {  # start <name> <args…>: sets $url and $pid
-  local name=$1
-  shift
-  "$build/secretstage-server" --port 0 "$@" >"$work/$name.out" 2>"$work/$name.err" &
-  pid=$!
-  for _ in $(seq 1 600); do
-    url=$(sed -n 's/^listening on //p' "$work/$name.out" | head -n 1)
-    [[ -n $url ]] && return 0
-    sleep 0.1
-  done
-  echo "durable.sh: $name did not start" >&2
-  cat "$work/$name.err" >&2
-  return 1
-}
-stop() { kill "$pid"; wait "$pid" || true; pid=; }
-
-call() {
-  curl -sf -X POST "$1/" -H "X-Amz-Target: secretsmanager.$2" \
-    -H "Content-Type: application/x-amz-json-1.1" -d "$3" >/dev/null
-}
-
-echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+machine_line
 echo "== disk of the data directory: $(df -T "$work" | awk 'NR == 2 {print $1, $2}')"
 echo "== wrk PutSecretValue, ${duration}s each, $(date -u +%Y-%m-%dT%H:%MZ)"
 printf '%-12s %-12s %12s %10s %10s %8s\n' clients server "req/s" p50 p99 non-2xx
@@ -76,13 +49,13 @@ for c in 1 8 64; do
   for mode in memory durable; do
     args=(--seed 1)
     [[ $mode == durable ]] && args+=(--data-dir "$work/data-$c")
-    start "$mode-$c" "${args[@]}"
+    server "$mode-$c" "${args[@]}"
     call "$url" CreateSecret '{"Name":"bench","SecretString":"v1","ClientRequestToken":"00000000-0000-4000-8000-000000000001"}'
     out=$(OP=PutSecretValue wrk -t"$t" -c"$c" -d"${duration}s" --latency -s "$root/benchmarks/server/requests.lua" "$url/")
     printf '%-12s %-12s %12s %10s %10s %8s\n' "$c" "$mode" \
       "$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")" "$(awk '$1 == "50%" {print $2}' <<<"$out")" \
       "$(awk '$1 == "99%" {print $2}' <<<"$out")" "$(awk '/^non-2xx:/ {print $2}' <<<"$out")"
-    stop
+    stop "$pid"
   done
 done
 
@@ -90,7 +63,7 @@ echo "== recovery (library): $secrets secrets, $records journal records"
 "$build/recovery_bench" "$secrets" "$records"
 
 echo "== server start-up on a data directory of $secrets secrets"
-start fill --data-dir "$work/big"
+server fill --data-dir "$work/big"
 python3 - "$url" "$secrets" <<'PY'
 import http.client, json, sys, threading
 url, n = sys.argv[1], int(sys.argv[2])
@@ -107,11 +80,11 @@ def run(k):
 threads = [threading.Thread(target=run, args=(k,)) for k in range(16)]
 [t.start() for t in threads]; [t.join() for t in threads]
 PY
-stop
+stop "$pid"
 ls -l "$work/big" | awk 'NR > 1 {print "   ", $5, $9}'
 t0=$(date +%s.%N)
-start restart --data-dir "$work/big"
+server restart --data-dir "$work/big"
 t1=$(date +%s.%N)
-stop
+stop "$pid"
 grep recovered "$work/restart.err" | sed 's/^/    /'
 awk -v a="$t0" -v b="$t1" 'BEGIN { printf "    start-up to listening: %.2f s (recovery + writing the next generation)\n", b - a }'

@@ -38,38 +38,8 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COM
   -DSECRETSTAGE_BUILD_TESTS=OFF -DSECRETSTAGE_BUILD_EXAMPLES=ON -DSECRETSTAGE_BUILD_BENCHMARKS=ON >/dev/null
 cmake --build "$build" --target secretstage-server secretstage-empty-server >/dev/null
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# start <name> <command…>: starts a server printing "listening on http://…" first; sets $url.
-start() {
-  local name=$1
-  shift
-  "$@" >"$work/$name.out" 2>"$work/$name.err" &
-  pids+=($!)
-  for _ in $(seq 1 100); do
-    url=$(sed -n 's/^listening on //p' "$work/$name.out" | head -n 1)
-    [[ -n $url ]] && return 0
-    sleep 0.1
-  done
-  echo "server.sh: $name did not start" >&2
-  cat "$work/$name.err" >&2
-  return 1
-}
-
-call() {  # call <url> <operation> <json>
-  # moto routes a request to a service by the Authorization header's credential scope.
-  curl -sf -X POST "$1/" -H "X-Amz-Target: secretsmanager.$2" \
-    -H "Content-Type: application/x-amz-json-1.1" \
-    -H "Authorization: AWS4-HMAC-SHA256 Credential=x/20261128/us-east-1/secretsmanager/aws4_request, SignedHeaders=host, Signature=0" \
-    -d "$3" >/dev/null
-}
+harness_name=server.sh
+source "$root/benchmarks/server_harness.sh"
 
 prepare() {  # the secret "bench": V1, V2 (AWSCURRENT), labels bench-1..4 on V1
   local url=$1
@@ -93,12 +63,12 @@ measure() {  # measure <key> <url> <operation>
   printf '%-44s %10s req/s   p50 %-9s p99 %-9s non-2xx %s\n' "$key" "${rps[$key]}" "${p50[$key]}" "${p99[$key]}" "${non2xx[$key]}"
 }
 
-echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+machine_line
 echo "== wrk -t2 -c$connections -d${duration}s (USVS: -c2), $(date -u +%Y-%m-%dT%H:%MZ)"
 start empty "$build/secretstage-empty-server" --port 0
 measure "ceiling: cpp-httplib answering {}" "$url" GetSecretValue
 
-start secretstage "$build/secretstage-server" --port 0 --seed 1
+server secretstage --seed 1
 prepare "$url"
 for op in GetSecretValue PutSecretValue UpdateSecretVersionStage; do
   measure "secretstage-server $op" "$url" "$op"

@@ -37,6 +37,15 @@
 // server at a time runs under a PostgreSQL advisory lock, secret by secret through the same
 // compare-and-swap, so no work is ever done twice.
 //
+// Rotation steps of invoked functions (exec:, http:, --lambda-endpoint) are owned through a lease
+// on the secret's row (schema version 2): a server's rotation worker claims a due step with a
+// conditional UPDATE (only while the row is unleased or its lease has expired, by the database's
+// clock), runs it with no transaction open, and records its outcome only if its claim still holds
+// the lease (the row locked, the claim's id compared), clearing the lease in the same commit. A
+// lease lasts the step timeout plus a margin and is never renewed: a step cannot outlive it. A
+// server that dies holding a lease leaves the step due; once the lease expires any server claims
+// it and invokes the step again (at least once, as Secrets Manager invokes a rotation Lambda).
+//
 // Nothing here logs a value, a body or the connection URI's password.
 
 #include <libpq-fe.h>
@@ -63,6 +72,7 @@
 #include <variant>
 #include <vector>
 
+#include <secretstage/rotation_progress.hpp>
 #include <secretstage/service.hpp>
 #include <secretstage/snapshot.hpp>
 
@@ -89,8 +99,16 @@ inline constexpr pg_migration pg_migrations[] = {
      "CREATE INDEX secretstage_secrets_arn ON secretstage_secrets (account, region, arn);"
      "CREATE INDEX secretstage_secrets_due ON secretstage_secrets (due_ms)"
      " WHERE due_ms IS NOT NULL;"},
+    // Rotation steps run by invoked functions, owned through a lease: when the secret's next
+    // step falls due (NULL: none), and which server's claim holds it until when (the database's
+    // clock). A version-1 database never ran such a step, so its rows start with none.
+    {2,
+     "ALTER TABLE secretstage_secrets ADD COLUMN step_due_ms bigint,"
+     " ADD COLUMN lease_owner text, ADD COLUMN lease_expires timestamptz;"
+     "CREATE INDEX secretstage_secrets_step_due ON secretstage_secrets (step_due_ms)"
+     " WHERE step_due_ms IS NOT NULL;"},
 };
-inline constexpr int pg_schema_version = 1;
+inline constexpr int pg_schema_version = 2;
 
 /// Keys of the advisory locks (arbitrary constants: "SSTGmigr", "SSTGbkgd").
 inline constexpr std::int64_t pg_migration_lock = 0x535354476d696772;
@@ -121,6 +139,10 @@ class pg_backend {
     std::size_t max_connections = 16;
     /// One line per event worth telling (never a value or a password).
     std::function<void(const std::string&)> log;
+    /// Whether the servers invoke the steps of a rotation by this function ARN (exec:, http:,
+    /// --lambda-endpoint); only such a rotation's steps fall due (step_due_ms). Nothing: none
+    /// (a function the caller runs itself, --external-rotation-function, never does).
+    std::function<bool(std::string_view function_arn)> invokes;
   };
 
   /// Connects, creates or migrates the schema; an error is a sentence for the user.
@@ -178,6 +200,145 @@ class pg_backend {
     }
   }
 
+  /// A rotation step due on the database, as found (`lease` empty) or claimed (`lease`: the
+  /// claim's id, which no other claim of any server has).
+  struct rotation_step_claim {
+    std::string account;
+    std::string region;
+    std::int64_t row_version = 0;
+    service::rotation_job job;
+    std::string lease;
+  };
+
+  /// Up to `limit` rotation steps due by `now` whose rows are unleased or whose lease has expired
+  /// (not claimed yet: another server may claim one first).
+  std::vector<rotation_step_claim> due_rotation_steps(timestamp now, std::size_t limit) {
+    now.epoch_ms += clock_offset_ms_;
+    std::vector<rotation_step_claim> out;
+    std::string error;
+    connection c = acquire(&error);
+    if (!c) return out;
+    const std::string at = std::to_string(now.epoch_ms);
+    const std::string n = std::to_string(limit);
+    const char* values[] = {at.c_str(), n.c_str()};
+    pq_result rows = exec_params(c.get(),
+                                 "SELECT account, region, name, version, record FROM "
+                                 "secretstage_secrets WHERE step_due_ms <= $1::bigint AND "
+                                 "(lease_owner IS NULL OR lease_expires <= clock_timestamp()) "
+                                 "ORDER BY step_due_ms LIMIT $2::bigint",
+                                 2, values, nullptr, nullptr, 1);
+    if (!ok(rows, PGRES_TUPLES_OK)) {
+      if (PQstatus(c.get()) != CONNECTION_OK) drop_pool();
+      discard(c);
+      return out;
+    }
+    release(std::move(c));
+    for (int i = 0; i < PQntuples(rows.get()); ++i) {
+      rotation_step_claim claim;
+      claim.account = text_of(rows.get(), i, 0);
+      claim.region = text_of(rows.get(), i, 1);
+      const std::string name = text_of(rows.get(), i, 2);
+      claim.row_version = get_i64(rows.get(), i, 3);
+      auto secret = decoded(rows.get(), i, 4, claim.account, claim.region, name,
+                            claim.row_version);
+      if (!secret || !step_due(*secret)) continue;
+      const auto& p = *secret->rotation_progress();
+      claim.job = {name, std::string(secret->arn().view()), p.version_id, p.function_arn,
+                   p.next_step};
+      out.push_back(std::move(claim));
+    }
+    return out;
+  }
+
+  /// Claims a step `due_rotation_steps` found: one conditional UPDATE, which succeeds only while
+  /// the row is as read and unleased or its lease expired; the lease lasts `lease_for`.
+  bool claim_rotation_step(rotation_step_claim& claim, std::chrono::milliseconds lease_for) {
+    std::string error;
+    connection c = acquire(&error);
+    if (!c) return false;
+    const std::string lease = std::to_string(nonce_) + "-" + std::to_string(draws_.fetch_add(1));
+    const std::string version = std::to_string(claim.row_version);
+    const std::string ms = std::to_string(lease_for.count());
+    const char* values[] = {claim.account.c_str(), claim.region.c_str(),
+                            claim.job.secret_name.c_str(), version.c_str(), lease.c_str(),
+                            ms.c_str()};
+    pq_result r = exec_params(c.get(),
+                              "UPDATE secretstage_secrets SET lease_owner = $5, lease_expires = "
+                              "clock_timestamp() + $6::bigint * interval '1 millisecond' "
+                              "WHERE account = $1 AND region = $2 AND name = $3 AND "
+                              "version = $4::bigint AND step_due_ms IS NOT NULL AND "
+                              "(lease_owner IS NULL OR lease_expires <= clock_timestamp())",
+                              6, values, nullptr, nullptr, 0);
+    const bool claimed = ok(r, PGRES_COMMAND_OK) && std::string_view(PQcmdTuples(r.get())) == "1";
+    release(std::move(c));
+    if (claimed) claim.lease = lease;
+    return claimed;
+  }
+
+  enum class step_recorded { recorded, lease_lost, failed };
+
+  /// Records the outcome of a claimed step (rotation_step_succeeded, or rotation_step_failed
+  /// with the retry policy) if the claim still holds the row's lease, and ends the lease, in one
+  /// transaction. lease_lost: another claim took the row (this one expired) or the secret is
+  /// gone; nothing was written. failed: a database error; the lease expires and the step is
+  /// invoked again.
+  step_recorded record_rotation_step(const rotation_step_claim& claim, bool succeeded,
+                                     std::string_view reason, timestamp now) {
+    now.epoch_ms += clock_offset_ms_;
+    std::string error;
+    connection c = acquire(&error);
+    if (!c) return step_recorded::failed;
+    const step_recorded out = record_on(c.get(), claim, succeeded, reason, now);
+    if (PQtransactionStatus(c.get()) != PQTRANS_IDLE) {
+      pq_result rollback = exec(c.get(), "ROLLBACK");
+      (void)rollback;
+    }
+    release(std::move(c));
+    return out;
+  }
+
+  /// Ends a claim's lease without recording anything (its step was cancelled by a stopping
+  /// server): the step is due again at once for any server.
+  void release_rotation_step(const rotation_step_claim& claim) {
+    std::string error;
+    connection c = acquire(&error);
+    if (!c) return;
+    const char* values[] = {claim.account.c_str(), claim.region.c_str(),
+                            claim.job.secret_name.c_str(), claim.lease.c_str()};
+    pq_result r = exec_params(c.get(),
+                              "UPDATE secretstage_secrets SET lease_owner = NULL, "
+                              "lease_expires = NULL WHERE account = $1 AND region = $2 AND "
+                              "name = $3 AND lease_owner = $4",
+                              4, values, nullptr, nullptr, 0);
+    (void)r;
+    release(std::move(c));
+  }
+
+  /// Whether the rotation of a claimed step is gone: the secret deleted (or scheduled for
+  /// deletion), its rotation cancelled, or the claim's lease taken by another. A database error
+  /// is not: the step runs on.
+  bool rotation_step_abandoned(const rotation_step_claim& claim) {
+    std::string error;
+    connection c = acquire(&error);
+    if (!c) return false;
+    const char* values[] = {claim.account.c_str(), claim.region.c_str(),
+                            claim.job.secret_name.c_str()};
+    pq_result rows = exec_params(c.get(),
+                                 "SELECT version, record, lease_owner FROM secretstage_secrets "
+                                 "WHERE account = $1 AND region = $2 AND name = $3",
+                                 3, values, nullptr, nullptr, 1);
+    if (!ok(rows, PGRES_TUPLES_OK)) {
+      discard(c);
+      return false;
+    }
+    release(std::move(c));
+    if (PQntuples(rows.get()) == 0) return true;
+    if (PQgetisnull(rows.get(), 0, 2) || text_of(rows.get(), 0, 2) != claim.lease) return true;
+    auto secret = decoded(rows.get(), 0, 1, claim.account, claim.region, claim.job.secret_name,
+                          get_i64(rows.get(), 0, 0));
+    return secret && (secret->deleted_date() || !secret->rotation_enabled());
+  }
+
   [[nodiscard]] const pg_counters& counters() const noexcept { return counters_; }
 
   /// The counters as one line for the log.
@@ -204,6 +365,124 @@ class pg_backend {
       if (wrote) ++changed;
     }
     return changed;
+  }
+
+  /// When a secret's next rotation step falls due: a rotation in progress by a function the
+  /// servers invoke, that applies, not given up, of a secret not scheduled for deletion; nothing
+  /// otherwise.
+  std::optional<timestamp> step_due(const basic_secret<aws_traits>& s) const {
+    const auto& p = s.rotation_progress();
+    if (!p || p->given_up() || s.deleted_date() || !rotation_progress_applies(s) ||
+        !settings_.invokes || !settings_.invokes(p->function_arn))
+      return std::nullopt;
+    return p->next_attempt;
+  }
+
+  static std::string text_of(const PGresult* r, int at, int column) {
+    return {PQgetvalue(r, at, column), static_cast<std::size_t>(PQgetlength(r, at, column))};
+  }
+
+  /// The secret of a binary result's `record` column, from the cache when its version is known.
+  std::optional<basic_secret<aws_traits>> decoded(const PGresult* r, int at, int column,
+                                                  const std::string& account,
+                                                  const std::string& region,
+                                                  const std::string& name, std::int64_t version) {
+    if (auto known = recall(account, region, name, version)) return known;
+    const std::string_view bytes(PQgetvalue(r, at, column),
+                                 static_cast<std::size_t>(PQgetlength(r, at, column)));
+    auto secret = snapshot::decode_secret(bytes);
+    if (!secret) return std::nullopt;
+    remember(account, region, written_row{name, version, secret.value()});
+    return std::move(secret.value());
+  }
+
+  /// The functions whose scheduled rotations make due_ms: every one the service knows, as it
+  /// builds them (a built-in one rotates inside the sweep's request; an invoked one's rotation
+  /// starts there, and the rotation workers run its steps).
+  rotation_functions runnable_functions() const {
+    std::vector<std::string> arns;
+    for (const auto& f : settings_.base.rotation_functions) arns.push_back(f.first);
+    arns.insert(arns.end(), settings_.base.external_rotation_functions.begin(),
+                settings_.base.external_rotation_functions.end());
+    return rotation_functions(std::move(arns));
+  }
+
+  /// The due_ms and step_due_ms columns of a secret, as text (nothing: NULL).
+  std::pair<std::optional<std::string>, std::optional<std::string>> due_columns(
+      const basic_secret<aws_traits>& s, const rotation_functions& builtins) const {
+    std::pair<std::optional<std::string>, std::optional<std::string>> out;
+    if (const auto due = next_background_due(s, builtins, settings_.base.scheduled_rotation))
+      out.first = std::to_string(due->epoch_ms);
+    if (const auto step = step_due(s)) out.second = std::to_string(step->epoch_ms);
+    return out;
+  }
+
+  step_recorded record_on(PGconn* c, const rotation_step_claim& claim, bool succeeded,
+                          std::string_view reason, timestamp now) {
+    pq_result begin = exec(c, "BEGIN ISOLATION LEVEL READ COMMITTED");
+    if (!ok(begin, PGRES_COMMAND_OK)) return step_recorded::failed;
+    const char* keys[] = {claim.account.c_str(), claim.region.c_str(),
+                          claim.job.secret_name.c_str()};
+    pq_result rows = exec_params(c,
+                                 "SELECT version, record, lease_owner FROM secretstage_secrets "
+                                 "WHERE account = $1 AND region = $2 AND name = $3 FOR UPDATE",
+                                 3, keys, nullptr, nullptr, 1);
+    if (!ok(rows, PGRES_TUPLES_OK)) return step_recorded::failed;
+    if (PQntuples(rows.get()) == 0 || PQgetisnull(rows.get(), 0, 2) ||
+        text_of(rows.get(), 0, 2) != claim.lease)
+      return step_recorded::lease_lost;
+    const std::int64_t version = get_i64(rows.get(), 0, 0);
+    auto secret = decoded(rows.get(), 0, 1, claim.account, claim.region, claim.job.secret_name,
+                          version);
+    if (!secret) return step_recorded::failed;
+    const service::rotation_job& job = claim.job;
+    auto next = succeeded
+                    ? rotation_step_succeeded(*secret, job.version_id, job.step, now)
+                    : rotation_step_failed(*secret, job.version_id, job.step,
+                                           messages::detail::concat(
+                                               {rotation_step_name(job.step), ": ", reason}),
+                                           now, settings_.base.rotation_retry);
+    const std::string read_version = std::to_string(version);
+    pq_result written;
+    std::optional<basic_secret<aws_traits>> kept;
+    if (next) {
+      const std::string record = snapshot::encode(*next);
+      const auto [due, step] = due_columns(*next, runnable_functions());
+      const char* values[] = {keys[0], keys[1], keys[2], read_version.c_str(),
+                              claim.lease.c_str(), record.data(),
+                              due ? due->c_str() : nullptr, step ? step->c_str() : nullptr};
+      const int lengths[] = {0, 0, 0, 0, 0, static_cast<int>(record.size()), 0, 0};
+      const int formats[] = {0, 0, 0, 0, 0, 1, 0, 0};
+      written = exec_params(c,
+                            "UPDATE secretstage_secrets SET record = $6, due_ms = $7::bigint, "
+                            "step_due_ms = $8::bigint, lease_owner = NULL, lease_expires = NULL, "
+                            "version = nextval('secretstage_row_versions') WHERE account = $1 "
+                            "AND region = $2 AND name = $3 AND version = $4::bigint AND "
+                            "lease_owner = $5 RETURNING version",
+                            8, values, lengths, formats, 0);
+      kept = std::move(*next);
+    } else {
+      // The progress waits for no such outcome (cancelled or reattempted meanwhile): the lease
+      // ends, nothing else changes.
+      const char* values[] = {keys[0], keys[1], keys[2], read_version.c_str(),
+                              claim.lease.c_str()};
+      written = exec_params(c,
+                            "UPDATE secretstage_secrets SET lease_owner = NULL, lease_expires = "
+                            "NULL WHERE account = $1 AND region = $2 AND name = $3 AND "
+                            "version = $4::bigint AND lease_owner = $5",
+                            5, values, nullptr, nullptr, 0);
+    }
+    if ((!ok(written, PGRES_COMMAND_OK) && !ok(written, PGRES_TUPLES_OK)) ||
+        std::string_view(PQcmdTuples(written.get())) != "1")
+      return step_recorded::failed;
+    std::int64_t new_version = version;
+    if (kept) new_version = std::atoll(PQgetvalue(written.get(), 0, 0));
+    pq_result commit = exec(c, "COMMIT");
+    if (!ok(commit, PGRES_COMMAND_OK)) return step_recorded::failed;
+    if (kept)
+      remember(claim.account, claim.region,
+               written_row{claim.job.secret_name, new_version, std::move(kept)});
+    return step_recorded::recorded;
   }
 
   struct pq_conn_deleter {
@@ -602,16 +881,7 @@ class pg_backend {
         written.push_back({name, -1, std::nullopt});
       return outcome::done;
     };
-    rotation_functions builtins;
-    {
-      std::vector<std::string> arns;
-      for (const auto& f : settings_.base.rotation_functions) arns.push_back(f.first);
-      builtins = rotation_functions(std::move(arns));
-    }
-    auto due_of = [&](const basic_secret<aws_traits>& s) {
-      const auto due = next_background_due(s, builtins, settings_.base.scheduled_rotation);
-      return due ? std::optional<std::string>(std::to_string(due->epoch_ms)) : std::nullopt;
-    };
+    const rotation_functions builtins = runnable_functions();
     for (const row& was : read) {
       const std::string version = std::to_string(was.version);
       const auto* is = after.find(was.name);
@@ -625,17 +895,20 @@ class pg_backend {
       }
       if (is->is_same_state(was.secret) || *is == was.secret) continue;
       const std::string record = snapshot::encode(*is);
-      const auto due = due_of(*is);
+      const auto [due, step] = due_columns(*is, builtins);
       const std::string arn(is->arn().view());
       const char* values[] = {account.c_str(), region.c_str(), was.name.c_str(), version.c_str(),
-                              record.data(), arn.c_str(), due ? due->c_str() : nullptr};
-      const int lengths[] = {0, 0, 0, 0, static_cast<int>(record.size()), 0, 0};
-      const int formats[] = {0, 0, 0, 0, 1, 0, 0};
+                              record.data(), arn.c_str(), due ? due->c_str() : nullptr,
+                              step ? step->c_str() : nullptr};
+      const int lengths[] = {0, 0, 0, 0, static_cast<int>(record.size()), 0, 0, 0};
+      const int formats[] = {0, 0, 0, 0, 1, 0, 0, 0};
+      // The lease columns stay: a running step's claim is the worker's to end.
       const outcome o = run("UPDATE secretstage_secrets SET record = $5, arn = $6, "
-                            "due_ms = $7::bigint, version = nextval('secretstage_row_versions') "
+                            "due_ms = $7::bigint, step_due_ms = $8::bigint, "
+                            "version = nextval('secretstage_row_versions') "
                             "WHERE account = $1 AND region = $2 AND name = $3 AND "
                             "version = $4::bigint RETURNING version",
-                            7, values, lengths, formats, was.name, is);
+                            8, values, lengths, formats, was.name, is);
       if (o != outcome::done) return o;
     }
     for (const auto* s : after.secrets()) {
@@ -644,16 +917,18 @@ class pg_backend {
       if (known) continue;
       const std::string name(s->name().view());
       const std::string record = snapshot::encode(*s);
-      const auto due = due_of(*s);
+      const auto [due, step] = due_columns(*s, builtins);
       const std::string arn(s->arn().view());
       const char* values[] = {account.c_str(), region.c_str(), name.c_str(), arn.c_str(),
-                              record.data(), due ? due->c_str() : nullptr};
-      const int lengths[] = {0, 0, 0, 0, static_cast<int>(record.size()), 0};
-      const int formats[] = {0, 0, 0, 0, 1, 0};
+                              record.data(), due ? due->c_str() : nullptr,
+                              step ? step->c_str() : nullptr};
+      const int lengths[] = {0, 0, 0, 0, static_cast<int>(record.size()), 0, 0};
+      const int formats[] = {0, 0, 0, 0, 1, 0, 0};
       const outcome o = run("INSERT INTO secretstage_secrets (account, region, name, arn, "
-                            "version, record, due_ms) VALUES ($1, $2, $3, $4, "
-                            "nextval('secretstage_row_versions'), $5, $6::bigint) RETURNING version",
-                            6, values, lengths, formats, name, s);
+                            "version, record, due_ms, step_due_ms) VALUES ($1, $2, $3, $4, "
+                            "nextval('secretstage_row_versions'), $5, $6::bigint, $7::bigint) "
+                            "RETURNING version",
+                            7, values, lengths, formats, name, s);
       if (o != outcome::done) return o;
     }
     return outcome::done;

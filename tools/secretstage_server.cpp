@@ -12,6 +12,8 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
+#include <vector>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -89,6 +91,10 @@ accepted and every request belongs to --account-id.
                        URL/2015-03-31/functions/<function name>/invocations
   --rotation-step-timeout MS
                        a step that runs longer is stopped and fails (default 60000)
+  --rotation-workers N threads that run rotation steps (default 4, at most 64): the steps of
+                       that many secrets run at once; one secret's steps never overlap. A step
+                       of a secret deleted or whose rotation is cancelled (CancelRotateSecret)
+                       while it runs is stopped at once and its outcome ignored
   --rotation-attempts N
                        attempts of a whole rotation before the server gives up, the first
                        included (default 3); RotateSecret then reattempts it
@@ -115,9 +121,12 @@ accepted and every request belongs to --account-id.
                        database of a newer server is refused); each request is one transaction
                        that commits only if the secrets it read are unchanged, else runs again;
                        a database that is gone gets InternalServiceError. Not with --data-dir
-                       or --commit-log, nor (yet) with invoked rotation functions (exec:,
-                       http:, --lambda-endpoint). Every server on one database needs the same
-                       --rotation-function options
+                       or --commit-log. A rotation step of an invoked function (exec:, http:,
+                       --lambda-endpoint) is run by one server at a time, which holds its lease
+                       for the step timeout plus 5 s; a server that dies holding one leaves the
+                       step to any other once it expires (the step runs again). Every server on
+                       one database needs the same --rotation-function and --lambda-endpoint
+                       options
   --commit-log FILE    append one JSON line per committed mutating request to FILE:
                        {"seq": N, "request_id": "...", "operation": "...", "account": "...",
                        "region": "..."} (never a body); N counts per store
@@ -152,6 +161,8 @@ struct options {
   std::map<std::string, ss::invoker::target, std::less<>> invoked;
   std::string lambda_endpoint;
   std::chrono::milliseconds step_timeout{60'000};
+  /// Threads that run rotation steps: as many secrets' steps at once.
+  unsigned rotation_workers = 4;
 };
 
 options parse_arguments(int argc, char** argv) {
@@ -220,6 +231,9 @@ options parse_arguments(int argc, char** argv) {
     } else if (arg == "--rotation-step-timeout") {
       out.step_timeout = std::chrono::milliseconds(number(arg, value(), 3'600'000));
       if (out.step_timeout.count() == 0) fail("--rotation-step-timeout needs at least 1 ms");
+    } else if (arg == "--rotation-workers") {
+      out.rotation_workers = static_cast<unsigned>(number(arg, value(), 64));
+      if (out.rotation_workers == 0) fail("--rotation-workers needs at least 1");
     } else if (arg == "--rotation-attempts") {
       out.service.rotation_retry.attempts = static_cast<std::uint32_t>(number(arg, value(), 1000));
       if (out.service.rotation_retry.attempts == 0) fail("--rotation-attempts needs at least 1");
@@ -249,11 +263,6 @@ options parse_arguments(int argc, char** argv) {
   if (!out.database.empty() && (!out.data_dir.empty() || !out.commit_log.empty()))
     fail("--database keeps the stores in the database: it goes with neither --data-dir nor "
          "--commit-log");
-  // The rotation worker drives the in-memory stores; on a shared database a step would need a
-  // lease so that one server invokes it (issue 17). Until then the combination is refused.
-  if (!out.database.empty() && (!out.invoked.empty() || !out.lambda_endpoint.empty()))
-    fail("--database does not run invoked rotation functions yet: give only built-in "
-         "--rotation-function values (remove-pending, keep-pending) with it");
   if (out.tls_cert.empty() != out.tls_key.empty()) fail("--tls-cert and --tls-key go together");
   if (!ss::tools::valid_region_name(out.service.region))
     fail("--region needs a Region name (1 to 32 of a-z, 0-9 and '-')");
@@ -345,100 +354,232 @@ void answer_auth_error(httplib::Response& res, const ss::sigv4::auth_error& e,
   res.set_content(ss::tools::auth_error_body(e), content_type);
 }
 
-/// The rotation worker: runs the steps of rotations in progress in every store, one at a time,
-/// with no service lock held during an invocation (the function calls back into the server),
-/// and records each outcome; one log line per step (secret name, step, outcome, duration; never
-/// a value). `stop` ends it: a running step is cancelled (its process group gets SIGTERM).
+/// How the rotation worker invokes `arn`, or nothing (an ARN of --external-rotation-function,
+/// or no function at all).
+std::optional<ss::invoker::target> invocation_target(const options& o, std::string_view arn) {
+  if (auto at = o.invoked.find(arn); at != o.invoked.end()) return at->second;
+  if (!o.lambda_endpoint.empty())
+    if (auto url = ss::invoker::lambda_invocation_url(o.lambda_endpoint, arn))
+      return ss::invoker::target(ss::invoker::lambda_function{*url});
+  return std::nullopt;
+}
+
+/// The rotation worker: a pool of `--rotation-workers` threads that run the steps of rotations
+/// in progress in every store, with no service lock held during an invocation (the function
+/// calls back into the server), and record each outcome; one log line per step (secret name,
+/// step, outcome, duration; never a value). A secret is claimed while its step runs, so one
+/// secret's steps never overlap, and a hanging function holds one thread, not the others'
+/// rotations. Each running step has its own cancellation: a watcher thread cancels the step of a
+/// secret that was deleted or whose rotation was cancelled (CancelRotateSecret) while it ran (its
+/// process group gets SIGTERM, an HTTP wait is abandoned), and `stop` cancels them all. A
+/// cancelled step's outcome is not recorded.
+/// With --database the steps are the database's (pg_store.hpp): a thread claims a due step's
+/// lease (any server's threads may), runs the step with no transaction open, and records the
+/// outcome only if its claim still holds the lease; the watcher also cancels a step whose lease
+/// another server took. A lease lasts the step timeout plus `lease_margin`: the step is stopped at
+/// its timeout (a process group gets SIGKILL at most the invoker's 2 s grace later), so it never
+/// outlives its lease.
 class rotation_worker {
  public:
-  rotation_worker(const options& o, ss::tools::store_registry& stores, std::string endpoint)
-      : options_(o), stores_(stores), endpoint_(std::move(endpoint)) {}
+  static constexpr std::chrono::milliseconds lease_margin{5'000};
 
-  void start() { thread_ = std::thread([this] { run(); }); }
-  /// Cancels a running step and ends the loop; safe from any thread, more than once.
+  rotation_worker(const options& o, ss::tools::store_registry& stores,
+                  ss::tools::pg_backend* database, std::string endpoint)
+      : options_(o), stores_(stores), database_(database), endpoint_(std::move(endpoint)) {}
+
+  void start() {
+    for (unsigned i = 0; i < options_.rotation_workers; ++i)
+      threads_.emplace_back([this] { run(); });
+    watcher_ = std::thread([this] { watch(); });
+  }
+  /// Cancels every running step and ends the loops; safe from any thread, more than once.
   void request_stop() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stopping_ = true;
-    }
-    cancel_.cancel();
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+    for (const auto& [id, step] : running_) step->cancel.cancel();
     wake_.notify_all();
   }
   void stop() {
     request_stop();
-    if (thread_.joinable()) thread_.join();
+    for (std::thread& t : threads_)
+      if (t.joinable()) t.join();
+    if (watcher_.joinable()) watcher_.join();
   }
 
  private:
-  /// How the worker invokes `arn`, or nothing (an ARN of --external-rotation-function).
+  /// A step one thread runs: the job, the store it belongs to (in memory) or its claim (on the
+  /// database), its own cancellation.
+  struct claimed_step {
+    ss::service::rotation_job job;
+    ss::service* svc = nullptr;
+    ss::tools::pg_backend::rotation_step_claim claim;
+    ss::invoker::target target;
+    ss::invoker::cancellation cancel;
+    std::atomic<bool> abandoned{false};  // cancelled by the watcher, not by stop
+  };
+
   std::optional<ss::invoker::target> target_of(const std::string& arn) const {
-    if (auto at = options_.invoked.find(arn); at != options_.invoked.end()) return at->second;
-    if (!options_.lambda_endpoint.empty())
-      if (auto url = ss::invoker::lambda_invocation_url(options_.lambda_endpoint, arn))
-        return ss::invoker::target(ss::invoker::lambda_function{*url});
-    return std::nullopt;
+    return invocation_target(options_, arn);
+  }
+
+  /// On the database: a due step whose lease this server's claim now holds; or nothing. Without
+  /// mutex_ (it waits for the database).
+  std::shared_ptr<claimed_step> claim_from_database() {
+    for (auto& found : database_->due_rotation_steps(wall_clock(), 16)) {
+      auto target = target_of(found.job.function_arn);
+      if (!target) continue;  // the caller runs it (--external-rotation-function)
+      if (!database_->claim_rotation_step(found, options_.step_timeout + lease_margin)) continue;
+      auto out = std::make_shared<claimed_step>();
+      out->job = found.job;
+      out->claim = std::move(found);
+      out->target = std::move(*target);
+      return out;
+    }
+    return nullptr;
+  }
+
+  /// A due step of a secret no thread runs a step of, claimed; or nothing, with `*next` the
+  /// earliest next attempt seen. Under mutex_.
+  std::shared_ptr<claimed_step> claim(std::optional<ss::timestamp>* next) {
+    std::shared_ptr<claimed_step> out;
+    stores_.for_each([&](ss::service& svc) {
+      if (out || stopping_) return;
+      std::optional<ss::timestamp> due_next;
+      for (auto& job : svc.rotation_steps_due(wall_clock(), &due_next)) {
+        if (claimed_.count({&svc, job.secret_name}) != 0) continue;
+        auto target = target_of(job.function_arn);
+        if (!target) continue;  // the caller runs it (--external-rotation-function)
+        out = std::make_shared<claimed_step>();
+        out->job = std::move(job);
+        out->svc = &svc;
+        out->target = std::move(*target);
+        break;
+      }
+      *next = ss::earlier_due(*next, due_next);
+    });
+    if (out) {
+      claimed_.insert({out->svc, out->job.secret_name});
+      running_.emplace(++ids_, out);
+    }
+    return out;
   }
 
   void run() {
-    for (;;) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stopping_) {
       std::optional<ss::timestamp> next;
-      bool worked = false;
-      stores_.for_each([&](ss::service& svc) {
-        if (stopped()) return;
-        std::optional<ss::timestamp> due_next;
-        for (const auto& job : svc.rotation_steps_due(wall_clock(), &due_next)) {
-          if (stopped()) return;
-          const auto target = target_of(job.function_arn);
-          if (!target) continue;  // the caller runs it (--external-rotation-function)
-          invoke(svc, job, *target);
-          worked = true;
+      std::shared_ptr<claimed_step> step;
+      if (database_) {
+        lock.unlock();
+        step = claim_from_database();
+        lock.lock();
+        if (step && stopping_) {  // claimed as the server stops: due again at once elsewhere
+          lock.unlock();
+          database_->release_rotation_step(step->claim);
+          return;
         }
-        next = ss::earlier_due(next, due_next);
-      });
-      std::unique_lock<std::mutex> lock(mutex_);
-      if (stopping_) return;
-      if (worked) continue;
-      auto wait = std::chrono::milliseconds(50);
+        if (step) running_.emplace(++ids_, step);
+      } else {
+        step = claim(&next);
+      }
+      if (step) {
+        const std::uint64_t id = ids_;
+        lock.unlock();
+        invoke(*step);
+        lock.lock();
+        if (!database_) claimed_.erase({step->svc, step->job.secret_name});
+        running_.erase(id);
+        wake_.notify_all();  // the secret's next step is due now, for any thread
+        continue;
+      }
+      // The database is polled less often: every server's threads ask it.
+      auto wait = std::chrono::milliseconds(database_ ? 250 : 50);
       if (next) {
         const auto until = std::chrono::milliseconds(next->epoch_ms - wall_clock().epoch_ms);
         if (until < wait) wait = std::max(until, std::chrono::milliseconds(1));
       }
       wake_.wait_for(lock, wait, [this] { return stopping_; });
-      if (stopping_) return;
     }
   }
 
-  bool stopped() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return stopping_;
+  /// Whether the rotation a running step belongs to is gone: the secret was deleted (or
+  /// scheduled for deletion) or its rotation cancelled. A rotation that merely finished (the
+  /// function's own finishSecret removed AWSPENDING) is not: its step is left to return.
+  bool abandoned(const claimed_step& step) {
+    if (database_) return database_->rotation_step_abandoned(step.claim);
+    const auto store = step.svc->store();
+    const auto* s = store.find(std::string_view(step.job.secret_name));
+    return s == nullptr || s->deleted_date().has_value() || !s->rotation_enabled();
   }
 
-  void invoke(ss::service& svc, const ss::service::rotation_job& job,
-              const ss::invoker::target& target) {
+  /// Every 50 ms (on the database, 250 ms): cancels the running steps whose rotation is gone.
+  void watch() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stopping_) {
+      std::vector<std::shared_ptr<claimed_step>> steps;
+      for (const auto& [id, step] : running_) steps.push_back(step);
+      lock.unlock();
+      for (const auto& step : steps) {
+        if (step->abandoned.load() || !abandoned(*step)) continue;
+        step->abandoned = true;
+        step->cancel.cancel();
+      }
+      lock.lock();
+      wake_.wait_for(lock, std::chrono::milliseconds(database_ ? 250 : 50),
+                     [this] { return stopping_; });
+    }
+  }
+
+  void invoke(claimed_step& c) {
     ss::invoker::options opts;
     opts.timeout = options_.step_timeout;
     opts.secrets_manager_endpoint = endpoint_;
-    opts.region = svc.options().region;
-    const auto step = static_cast<ss::invoker::step>(job.step);
+    opts.region = database_ ? c.claim.region : c.svc->options().region;
+    const auto step = static_cast<ss::invoker::step>(c.job.step);
     // The RotationToken: the version's token, which PutSecretValue accepts as RotationToken.
     const std::string event =
-        ss::invoker::event_json(step, job.secret_arn, job.version_id, job.version_id);
-    const ss::invoker::invocation result = ss::invoker::invoke(target, event, opts, &cancel_);
-    write_line(stderr, "secretstage-server: " + ss::invoker::log_line(job.secret_name, step, result) + '\n');
-    if (result.outcome == ss::invoker::outcome::cancelled) return;  // stopping: nothing recorded
-    std::string reason = result.reason;
-    svc.record_rotation_step(job, result.outcome == ss::invoker::outcome::succeeded, reason,
-                             wall_clock());
+        ss::invoker::event_json(step, c.job.secret_arn, c.job.version_id, c.job.version_id);
+    const ss::invoker::invocation result = ss::invoker::invoke(c.target, event, opts, &c.cancel);
+    std::string line = "secretstage-server: " + ss::invoker::log_line(c.job.secret_name, step, result);
+    if (result.outcome == ss::invoker::outcome::cancelled && c.abandoned)
+      line += database_ ? " (the secret was deleted, its rotation cancelled, or its lease taken)"
+                        : " (the secret was deleted or its rotation cancelled)";
+    write_line(stderr, line + '\n');
+    const bool succeeded = result.outcome == ss::invoker::outcome::succeeded;
+    if (!database_) {
+      if (result.outcome == ss::invoker::outcome::cancelled) return;  // nothing recorded
+      c.svc->record_rotation_step(c.job, succeeded, result.reason, wall_clock());
+      return;
+    }
+    if (result.outcome == ss::invoker::outcome::cancelled) {
+      database_->release_rotation_step(c.claim);  // the lease ends; nothing recorded
+      return;
+    }
+    using recorded = ss::tools::pg_backend::step_recorded;
+    const recorded r = database_->record_rotation_step(c.claim, succeeded, result.reason, wall_clock());
+    if (r == recorded::lease_lost)
+      write_line(stderr, "secretstage-server: rotation " + c.job.secret_name + ' ' +
+                             std::string(ss::invoker::step_name(step)) +
+                             " not recorded: its lease was lost (another server runs the step)\n");
+    else if (r == recorded::failed)
+      write_line(stderr, "secretstage-server: rotation " + c.job.secret_name + ' ' +
+                             std::string(ss::invoker::step_name(step)) +
+                             " not recorded: the database failed; the step runs again once its "
+                             "lease expires\n");
   }
 
   const options& options_;
   ss::tools::store_registry& stores_;
+  ss::tools::pg_backend* database_;
   const std::string endpoint_;
-  ss::invoker::cancellation cancel_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
-  std::thread thread_;
+  std::set<std::pair<ss::service*, std::string>> claimed_;
+  std::map<std::uint64_t, std::shared_ptr<claimed_step>> running_;
+  std::uint64_t ids_ = 0;
+  std::vector<std::thread> threads_;
+  std::thread watcher_;
 };
 
 }  // namespace
@@ -521,6 +662,7 @@ int main(int argc, char** argv) {
     ps.log = [](const std::string& line) {
       write_line(stderr, "secretstage-server: " + line + '\n');
     };
+    ps.invokes = [&o](std::string_view arn) { return invocation_target(o, arn).has_value(); };
     if (auto e = ss::tools::pg_backend::open(std::move(ps), database)) {
       std::cerr << "secretstage-server: " << *e << '\n';
       return 1;
@@ -664,7 +806,7 @@ int main(int argc, char** argv) {
   const std::string scheme = o.tls_cert.empty() ? "http" : "https";
   if (o.listen == "0.0.0.0") callback = scheme + "://127.0.0.1:" + std::to_string(port);
   if (o.listen == "::") callback = scheme + "://[::1]:" + std::to_string(port);
-  rotation_worker worker(o, *stores, callback);
+  rotation_worker worker(o, *stores, database.get(), callback);
 
   std::atomic<bool> stopping{false};
   std::atomic<bool> finished{false};

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """secretstage-server --database on a throwaway PostgreSQL 15 cluster (issue 17).
 
-    cluster_test.py SERVER [SUITE]    SUITE: load (default), restart, migration
+    cluster_test.py SERVER [SUITE]    SUITE: load (default), restart, background, migration,
+                                      leases
 
 Every suite starts its own cluster (tests/rotation/pg_cluster.py: initdb as a non-root user, a
 free port, password authentication) and its own servers; the password reaches the servers in
@@ -22,7 +23,14 @@ background: servers whose clock runs ahead (SECRETSTAGE_TEST_CLOCK_OFFSET_MS) fi
   rotation (built-in function) and a purge due for secrets no request touches: their sweeps do
   each, exactly once between two servers.
 migration: a database whose schema version is newer than the server's is refused with a message
-  naming both versions; a second server on a migrated database starts.
+  naming both versions; a second server on a migrated database starts; a database at version 1
+  holding a secret gets migration 2 (the rotation step lease columns) alone and keeps its secret.
+leases: rotation steps of an invoked function (exec:, tests/database/lease_rotation.py) are
+  owned through a lease on the secret's row: two servers compete for every step of four
+  rotations and each step runs exactly once, never overlapping another invocation of its
+  secret; a server SIGKILLed while its setSecret hangs leaves the step to the other, which
+  invokes it again once the lease expires (not before) and completes the rotation exactly once
+  (AWSCURRENT on the new version, AWSPREVIOUS on the old, no AWSPENDING, no lease left).
 """
 
 import http.client
@@ -472,6 +480,160 @@ def suite_background(pg):
         s.stop()
 
 
+LEASE_ARN = "arn:aws:lambda:us-east-1:123456789012:function:lease-rotation"
+
+
+def lease_servers(pg, directory, count, seconds, timeout_ms):
+    """`count` servers on one database whose rotation workers invoke lease_rotation.py."""
+    import shlex
+    function = "exec:/usr/bin/python3 %s %s %s" % (
+        shlex.quote(os.path.join(HERE, "lease_rotation.py")), shlex.quote(directory), seconds)
+    extra = ["--rotation-function", LEASE_ARN + "=" + function,
+             "--rotation-step-timeout", str(timeout_ms), "--rotation-retry-delay", "500"]
+    return [Server(pg, extra=extra) for _ in range(count)]
+
+
+def invocations(directory):
+    try:
+        with open(os.path.join(directory, "invocations")) as f:
+            return [json.loads(line) for line in f if line.strip()]
+    except OSError:
+        return []
+
+
+def rotated(client, secret, old, token):
+    return versions(client, secret) == {old: ["AWSPREVIOUS"], token: ["AWSCURRENT"]}
+
+
+def start_rotation(client, secret):
+    old = str(uuid.uuid4())
+    status, _ = client.call("CreateSecret", {"Name": secret, "SecretString": "v0-" + secret,
+                                             "ClientRequestToken": old})
+    check(status == 200, "CreateSecret %s: %s" % (secret, status))
+    token = str(uuid.uuid4())
+    status, body = client.call("RotateSecret", {"SecretId": secret, "RotationLambdaARN": LEASE_ARN,
+                                                "ClientRequestToken": token})
+    check(status == 200 and body.get("VersionId") == token,
+          "RotateSecret %s: %s %r" % (secret, status, body))
+    return old, token
+
+
+def wait_until(predicate, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return predicate()
+
+
+def suite_leases(pg):
+    """Rotation steps of an invoked function on a shared database are owned through a lease."""
+    # Two servers compete for every step of four rotations (each step takes 0.4 s): each step
+    # runs exactly once, in order, and never while another invocation of the secret runs.
+    directory = os.path.join(pg.directory, "leases-overlap")
+    os.mkdir(directory)
+    servers = lease_servers(pg, directory, 2, 0.4, 20000)
+    clients = [Client(s) for s in servers]
+    names = ["lease/overlap-%d" % i for i in range(4)]
+    started = {name: start_rotation(clients[i % 2], name) for i, name in enumerate(names)}
+    done = wait_until(lambda: all(rotated(clients[1], n, *started[n]) for n in names), 90)
+    check(done, "the four rotations completed: %r" % {n: versions(clients[0], n) for n in names})
+    time.sleep(1.0)  # an extra invocation, had the leases failed, would have started by now
+    runs = invocations(directory)
+    for name in names:
+        mine = [r for r in runs if r["secret"] == name]
+        starts = [r for r in mine if r["event"] == "start"]
+        ends = {r["pid"]: r for r in mine if r["event"] == "end"}
+        check([r["step"] for r in starts] == list(("createSecret", "setSecret", "testSecret",
+                                                   "finishSecret")),
+              "%s: each step invoked once, in order: %r" % (name, [r["step"] for r in starts]))
+        intervals = sorted((r["time"], ends[r["pid"]]["time"] if r["pid"] in ends
+                            else float("inf")) for r in starts)
+        overlaps = [(a, b) for a, b in zip(intervals, intervals[1:]) if b[0] < a[1]]
+        check(not overlaps, "%s: two invocations overlapped: %r" % (name, overlaps))
+        check(all(ends.get(r["pid"], {}).get("status") == 0 for r in starts),
+              "%s: every step succeeded" % name)
+    endpoints = set(r["endpoint"] for r in runs)
+    print("steps run by %d servers" % len(endpoints), flush=True)
+    for s in servers:
+        log = s.stop()
+        check("not recorded" not in log, "a step outcome was not recorded: " + log[-2000:])
+
+    # A server killed while it runs setSecret: the other claims the step once the lease (4 s
+    # step timeout + 5 s) expires, invokes it again, and the rotation completes exactly once.
+    directory = os.path.join(pg.directory, "leases-crash")
+    os.mkdir(directory)
+    open(os.path.join(directory, "hang-setSecret"), "w").close()
+    servers = lease_servers(pg, directory, 2, 0, 4000)
+    old, token = start_rotation(Client(servers[0]), "lease/crash")
+    hung_file = os.path.join(directory, "hung")
+    check(wait_until(lambda: os.path.exists(hung_file) and os.path.getsize(hung_file) > 0, 30),
+          "setSecret did not start")
+    with open(hung_file) as f:
+        hung = json.load(f)
+    owner = [s for s in servers if hung["endpoint"].endswith(":%d" % s.port)]
+    check(len(owner) == 1, "which server invoked setSecret: %r" % hung)
+    victim = owner[0]
+    survivor = [s for s in servers if s is not victim][0]
+    expires = sql(pg, "SELECT extract(epoch FROM lease_expires) FROM secretstage_secrets "
+                      "WHERE name = 'lease/crash'")
+    check(bool(expires), "the running setSecret holds no lease")
+    expires = float(expires or 0)
+    victim.process.kill()
+    victim.process.wait()
+    killed_at = time.time()
+    try:
+        client = Client(survivor)
+        done = wait_until(lambda: rotated(client, "lease/crash", old, token), 60)
+        check(done, "the survivor did not complete the rotation: %r"
+              % versions(client, "lease/crash"))
+        time.sleep(1.5)  # a second finishSecret, had there been one, would have run by now
+        runs = [r for r in invocations(directory) if r["secret"] == "lease/crash"]
+        starts = [r for r in runs if r["event"] == "start"]
+        ends = [r for r in runs if r["event"] == "end"]
+        check([r["step"] for r in starts] == ["createSecret", "setSecret", "setSecret",
+                                              "testSecret", "finishSecret"],
+              "steps invoked: %r (setSecret twice: delivered again after the lease expired)"
+              % [r["step"] for r in starts])
+        first_set = [r for r in starts if r["step"] == "setSecret"]
+        if len(first_set) == 2:
+            check(first_set[1]["endpoint"] == survivor_endpoint(survivor),
+                  "the step was taken again by the survivor: %r" % first_set[1])
+            waited = first_set[1]["time"] - first_set[0]["time"]
+            # The database's clock is this host's: the second invocation starts after the
+            # lease expired, never before.
+            check(first_set[1]["time"] >= expires - 0.05,
+                  "setSecret was taken again %.2f s before its lease expired"
+                  % (expires - first_set[1]["time"]))
+            print("setSecret delivered again %.1f s after the first invocation (killed %.1f s "
+                  "after it)" % (waited, killed_at - first_set[0]["time"]), flush=True)
+        check([r["step"] for r in ends if r["status"] == 0].count("finishSecret") == 1,
+              "finishSecret succeeded exactly once")
+        row = sql(pg, "SELECT coalesce(lease_owner, '-'), coalesce(step_due_ms::text, '-') "
+                      "FROM secretstage_secrets WHERE name = 'lease/crash'")
+        check(row == "-|-", "the finished rotation left a lease or a due step: %r" % row)
+        status, body = client.call("GetSecretValue", {"SecretId": "lease/crash"})
+        check(status == 200 and body.get("VersionId") == token
+              and body.get("SecretString") not in ("", "v0-lease/crash"),
+              "AWSCURRENT's value: %s %r" % (status, body.get("VersionId")))
+        log = survivor.stop()
+        check(log.count("rotation lease/crash finishSecret succeeded") == 1,
+              "the survivor's log: " + log[-2000:])
+    finally:
+        try:
+            os.kill(hung["pid"], signal.SIGKILL)  # the killed server's orphan, still asleep
+        except (OSError, NameError):
+            pass
+        for s in servers:
+            if s.process.poll() is None:
+                s.process.kill()
+
+
+def survivor_endpoint(server):
+    return "http://%s:%d" % (server.host, server.port)
+
+
 def suite_migration(pg):
     pg.check("CREATE DATABASE newer; CREATE DATABASE fresh;")
     first = Server(pg, "fresh")
@@ -507,17 +669,48 @@ def suite_migration(pg):
     check(status == 200 and "ReplicationStatus" not in body,
           "a refused replication changed the secret: %r" % body)
     log = first.stop()
-    check("schema migrated to version 1" in log, "the first server did not migrate: " + log)
+    check("schema migrated to version 1" in log and "schema migrated to version 2" in log,
+          "the first server did not migrate: " + log)
     check("migrated" not in second.stop(), "the second server migrated again")
     versions = subprocess.run(
-        ["/usr/bin/psql", "--no-psqlrc", "-tA", "-c", "SELECT version FROM secretstage_schema"],
+        ["/usr/bin/psql", "--no-psqlrc", "-tA", "-c",
+         "SELECT version FROM secretstage_schema ORDER BY version"],
         env=pg_cluster.psql_environment(pg.host, pg.port, pg.superuser, pg.password, "fresh"),
         capture_output=True, text=True)
-    check(versions.stdout.split() == ["1"], "schema versions: %r" % versions.stdout)
+    check(versions.stdout.split() == ["1", "2"], "schema versions: %r" % versions.stdout)
+
+    # Migration 2 (rotation step leases) on a database at version 1 that holds a secret: made
+    # by a current server, then taken back to version 1's table by hand.
+    pg.check("CREATE DATABASE older;")
+    third = Server(pg, "older")
+    status, _ = Client(third).call("CreateSecret", {"Name": "kept", "SecretString": "old",
+                                                    "ClientRequestToken": token})
+    check(status == 200, "CreateSecret on the database to take back: %s" % status)
+    third.stop()
+    back = pg_cluster.run_psql(
+        pg.host, pg.port, pg.superuser, pg.password, "older",
+        "ALTER TABLE secretstage_secrets DROP COLUMN step_due_ms, DROP COLUMN lease_owner,"
+        " DROP COLUMN lease_expires; DELETE FROM secretstage_schema WHERE version = 2;")
+    check(back.returncode == 0, "taking the database back to version 1: " + back.stderr)
+    fourth = Server(pg, "older")
+    status, body = Client(fourth).call("GetSecretValue", {"SecretId": "kept"})
+    check(status == 200 and body.get("SecretString") == "old",
+          "the secret after migration 2: %s %r" % (status, body))
+    log = fourth.stop()
+    check("schema migrated to version 2" in log and "migrated to version 1" not in log,
+          "migration 2 alone: " + log)
+    columns = pg_cluster.run_psql(
+        pg.host, pg.port, pg.superuser, pg.password, "older",
+        "SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns"
+        " WHERE table_name = 'secretstage_secrets' AND column_name IN"
+        " ('step_due_ms', 'lease_owner', 'lease_expires')")
+    check(columns.stdout.strip() == "lease_expires,lease_owner,step_due_ms",
+          "migration 2's columns: %r" % columns.stdout)
+
     pg_cluster.run_psql(pg.host, pg.port, pg.superuser, pg.password, "newer",
                         "CREATE TABLE secretstage_schema (version integer PRIMARY KEY,"
                         " applied_at timestamptz NOT NULL DEFAULT now());"
-                        "INSERT INTO secretstage_schema (version) VALUES (1), (2);")
+                        "INSERT INTO secretstage_schema (version) VALUES (1), (2), (3);")
     env = dict(os.environ)
     env["PGPASSWORD"] = pg.password
     done = subprocess.run(
@@ -525,7 +718,7 @@ def suite_migration(pg):
          "postgresql://%s@%s:%d/newer" % (pg.superuser, pg.host, pg.port)],
         capture_output=True, text=True, env=env, timeout=30)
     check(done.returncode == 1, "a newer schema: status %d" % done.returncode)
-    check("schema is at version 2, newer than this secretstage-server's (1)" in done.stderr,
+    check("schema is at version 3, newer than this secretstage-server's (2)" in done.stderr,
           "a newer schema: %r" % done.stderr)
     check(pg.password not in done.stderr, "the password is in the message")
     # A wrong password: refused at start, with libpq's reason and without the password.
@@ -537,13 +730,9 @@ def suite_migration(pg):
           and "password authentication failed" in done.stderr,
           "a wrong password: %d %r" % (done.returncode, done.stderr))
     check(env["PGPASSWORD"] not in done.stderr, "the wrong password is in the message")
-    # --database keeps the stores in the database: not with --data-dir or --commit-log; and the
-    # rotation worker does not drive database stores (no step leases yet), so invoked functions
-    # are refused with it too.
-    invoked = "arn:aws:lambda:us-east-1:123456789012:function:f=exec:true"
-    for other in (["--data-dir", pg.directory], ["--commit-log", os.devnull],
-                  ["--rotation-function", invoked],
-                  ["--lambda-endpoint", "http://127.0.0.1:1"]):
+    # --database keeps the stores in the database: not with --data-dir or --commit-log. (Invoked
+    # rotation functions are run through step leases: suite `leases`.)
+    for other in (["--data-dir", pg.directory], ["--commit-log", os.devnull]):
         done = subprocess.run([SERVER, "--database", "postgresql://x@127.0.0.1:1/x"] + other,
                               capture_output=True, text=True, timeout=30)
         check(done.returncode == 2 and "--database" in done.stderr,
@@ -558,7 +747,7 @@ def main():
     pg_cluster.sigterm_exits()
     with pg_cluster.Cluster() as pg:
         {"load": suite_load, "restart": suite_restart, "migration": suite_migration,
-         "background": suite_background}[SUITE](pg)
+         "background": suite_background, "leases": suite_leases}[SUITE](pg)
     if failures:
         print("%d failures" % len(failures), file=sys.stderr)
         return 1

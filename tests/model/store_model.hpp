@@ -207,6 +207,16 @@ inline opt_error id_chars(const std::string& id) {
   if (!is_arn(id) && !refmodel::valid_name_chars(id)) return msg::invalid_name();
   return std::nullopt;
 }
+/// The secret an operation's SecretId names, checked as AWS checks it: its length, its characters,
+/// then that it exists and, for `live`, that it is not marked for deletion. Sets `out`.
+inline opt_error find_secret(const store& st, const std::string& id, bool live, const secret*& out) {
+  if (auto x = id_length(id)) return x;
+  if (auto x = id_chars(id)) return x;
+  out = resolve(st, id);
+  if (out == nullptr) return msg::not_found();
+  if (live && out->deleted_ms) return msg::marked_for_deletion();
+  return std::nullopt;
+}
 
 // ---- outcomes ---------------------------------------------------------------------------------
 
@@ -616,11 +626,8 @@ inline outcome<id_resp> rotate_secret(const store& st, const rotate_req& r, cons
 
 inline outcome<id_resp> cancel_rotate_secret(const store& st, const std::string& id, const env& e) {
   using R = id_resp;
-  if (auto x = id_length(id)) return failed<R>(st, *x);
-  if (auto x = id_chars(id)) return failed<R>(st, *x);
-  const secret* s = resolve(st, id);
-  if (s == nullptr) return failed<R>(st, msg::not_found());
-  if (s->deleted_ms) return failed<R>(st, msg::marked_for_deletion());
+  const secret* s = nullptr;
+  if (auto x = find_secret(st, id, true, s)) return failed<R>(st, *x);
   outcome<R> o;
   o.next = st;
   o.resp = {s->arn, s->name, s->holder(awspending)};
@@ -634,10 +641,8 @@ inline outcome<id_resp> cancel_rotate_secret(const store& st, const std::string&
 
 inline outcome<id_resp> restore_secret(const store& st, const std::string& id) {
   using R = id_resp;
-  if (auto x = id_length(id)) return failed<R>(st, *x);
-  if (auto x = id_chars(id)) return failed<R>(st, *x);
-  const secret* s = resolve(st, id);
-  if (s == nullptr) return failed<R>(st, msg::not_found());
+  const secret* s = nullptr;
+  if (auto x = find_secret(st, id, false, s)) return failed<R>(st, *x);
   outcome<R> o;
   o.next = st;
   o.resp = {s->arn, s->name, std::nullopt};
@@ -919,10 +924,8 @@ inline description describe(const secret& s, std::int64_t now_ms, bool for_descr
 inline outcome<description> describe_secret(const store& st, const std::string& id,
                                             std::int64_t now_ms) {
   using R = description;
-  if (auto x = id_length(id)) return failed<R>(st, *x);
-  if (auto x = id_chars(id)) return failed<R>(st, *x);
-  const secret* s = resolve(st, id);
-  if (s == nullptr) return failed<R>(st, msg::not_found());
+  const secret* s = nullptr;
+  if (auto x = find_secret(st, id, false, s)) return failed<R>(st, *x);
   outcome<R> o;
   o.next = st;
   o.resp = describe(*s, now_ms, true);
@@ -1159,11 +1162,8 @@ inline outcome<id_resp> put_resource_policy(const store& st, const std::string& 
 
 inline outcome<policy_resp> get_resource_policy(const store& st, const std::string& id) {
   using R = policy_resp;
-  if (auto x = id_length(id)) return failed<R>(st, *x);
-  if (auto x = id_chars(id)) return failed<R>(st, *x);
-  const secret* s = resolve(st, id);
-  if (s == nullptr) return failed<R>(st, msg::not_found());
-  if (s->deleted_ms) return failed<R>(st, msg::marked_for_deletion());
+  const secret* s = nullptr;
+  if (auto x = find_secret(st, id, true, s)) return failed<R>(st, *x);
   outcome<R> o;
   o.next = st;
   o.resp = {s->arn, s->name, s->resource_policy};
@@ -1172,11 +1172,8 @@ inline outcome<policy_resp> get_resource_policy(const store& st, const std::stri
 
 inline outcome<id_resp> delete_resource_policy(const store& st, const std::string& id, const env& e) {
   using R = id_resp;
-  if (auto x = id_length(id)) return failed<R>(st, *x);
-  if (auto x = id_chars(id)) return failed<R>(st, *x);
-  const secret* s = resolve(st, id);
-  if (s == nullptr) return failed<R>(st, msg::not_found());
-  if (s->deleted_ms) return failed<R>(st, msg::marked_for_deletion());
+  const secret* s = nullptr;
+  if (auto x = find_secret(st, id, true, s)) return failed<R>(st, *x);
   outcome<R> o;
   o.next = st;
   o.resp = {s->arn, s->name, std::nullopt};

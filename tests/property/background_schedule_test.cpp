@@ -114,6 +114,20 @@ std::string show(const std::optional<std::int64_t>& t) {
 }
 
 /// A store moved on as basic_service moves its store, with the due time it keeps.
+/// The name of the secret a store response is about ("" for the responses without one).
+template <class Response>
+std::string written_name(const Response& response) {
+  return std::visit(
+      [](const auto& r) -> std::string {
+        if constexpr (requires { r.name; }) {
+          return std::string(std::string_view(r.name));
+        } else {
+          return {};
+        }
+      },
+      static_cast<const ss::detail::store_response_variant<ss::aws_traits>&>(response));
+}
+
 struct scheduled_store {
   ss::store st;
   std::optional<ss::timestamp> due;
@@ -137,16 +151,7 @@ struct scheduled_store {
     auto next = ss::apply(st, op, ctx);
     if (!next) return;
     if (mutating) {
-      const std::string name = std::visit(
-          [](const auto& r) -> std::string {
-            if constexpr (requires { r.name; }) {
-              return std::string(std::string_view(r.name));
-            } else {
-              return {};
-            }
-          },
-          static_cast<const ss::detail::store_response_variant<ss::aws_traits>&>(
-              next.value().response));
+      const std::string name = written_name(next.value().response);
       if (const auto* after = next.value().state.find(name))
         due = ss::next_background_due_after_write(due, st.find(name), *after);
     }
@@ -381,15 +386,7 @@ struct rotating_store {
     c.generated_token = ss::testing::vid(++tokens);
     auto next = ss::apply(st, op, c);
     if (!next) return;
-    const std::string name = std::visit(
-        [](const auto& r) -> std::string {
-          if constexpr (requires { r.name; }) {
-            return std::string(std::string_view(r.name));
-          } else {
-            return {};
-          }
-        },
-        static_cast<const ss::detail::store_response_variant<ss::aws_traits>&>(next.value().response));
+    const std::string name = written_name(next.value().response);
     if (const auto* after = next.value().state.find(name))
       due = ss::next_background_due_after_write(due, st.find(name), *after, ctx.functions);
     st = std::move(next.value().state);

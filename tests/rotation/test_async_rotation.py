@@ -14,6 +14,11 @@ a step while a marker file exists), `--rotation-attempts 2`, `--rotation-retry-d
     given up after 2 attempts with AWSPENDING where it was and AWSCURRENT unmoved; RotateSecret
     answers "A previous rotation isn't complete. That rotation will be reattempted." and, once
     the function works again, the reattempt completes the same version;
+  - with the default four worker threads, a step hanging for one secret does not hold another
+    secret's rotation, which completes well before the hanging step's timeout;
+    CancelRotateSecret and DeleteSecret while a step hangs stop its process at once (the
+    process is gone within seconds), and the cancelled secret keeps its labels as AWS leaves
+    them (AWSPENDING on the new version, AWSCURRENT on the old, RotationEnabled false);
   - a hanging step is stopped at its timeout; CancelRotateSecret stops a rotation's retries;
   - SIGTERM while a step runs: the server exits 0 within seconds;
 With `--lambda-endpoint` (tests/invoker/lambda_endpoint.py running the same template function):
@@ -92,6 +97,32 @@ def error_of(call):
     return None, None
 
 
+def hang_one(fail_dir, name, step):
+    """Makes flaky_rotation.py hang at `step` of secret `name` only; returns a function that
+    gives the hanging process's id once it runs (else None)."""
+    os.makedirs(os.path.join(fail_dir, name), exist_ok=True)
+    marker = os.path.join(fail_dir, name, step)
+    with open(marker, "w") as f:
+        f.write("hang\n")
+
+    def pid():
+        try:
+            with open(marker + ".pid") as f:
+                return int(f.read())
+        except (OSError, ValueError):
+            return None
+    return pid
+
+
+def process_gone(pid):
+    """Whether process `pid` has ended (gone, or a zombie nobody reaped yet)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
 def first_rotation(server, sm, name, arn):
     old = sm.create_secret(Name=name, SecretString="initial-" + name)["VersionId"]
     values.add("initial-" + name)
@@ -168,6 +199,55 @@ def exec_rotations(binary, fail_dir):
             check(len(step_lines(server, name, "finishSecret", "succeeded")) == 1,
                   "%s failing: finishSecret succeeded once" % step)
             value(sm, name)
+
+        # Several worker threads: one secret's hanging step holds one of them, not the others'
+        # rotations; CancelRotateSecret and DeleteSecret stop a running step at once.
+        stuck_pid = hang_one(fail_dir, "stuck", "createSecret")
+        old_stuck, token_stuck, _ = first_rotation(server, sm, "stuck", FLAKY_ARN)
+        pid = wait_for(stuck_pid, 20)
+        check(bool(pid), "the hanging createSecret of 'stuck' started")
+        began = time.monotonic()
+        old, token, _ = first_rotation(server, sm, "beside", TEMPLATE_ARN)
+        ok = wait_for(lambda: rotated(sm, "beside", old, token), 20)
+        elapsed = time.monotonic() - began
+        # Four Python steps take 1-12 s on a loaded machine: what counts is that the hanging
+        # step is still running (with one worker thread the rotation would wait for its timeout).
+        check(ok and not process_gone(pid)
+              and not step_lines(server, "stuck", "createSecret", "timed-out"),
+              "another secret's rotation completes while a step hangs, before its 8 s timeout "
+              "(%.1f s)" % elapsed)
+        wait_for(lambda: step_lines(server, "beside", "finishSecret", "succeeded"))
+        value(sm, "beside")
+        began = time.monotonic()
+        sm.cancel_rotate_secret(SecretId="stuck")
+        gone = wait_for(lambda: process_gone(pid), 10)
+        elapsed = time.monotonic() - began
+        check(gone and elapsed < 3.0,
+              "CancelRotateSecret during a hanging step: its process is gone at once (%.1f s)"
+              % elapsed)
+        check(bool(wait_for(lambda: step_lines(server, "stuck", "createSecret", "cancelled"), 5)),
+              "CancelRotateSecret: the running step is logged as cancelled")
+        described = sm.describe_secret(SecretId="stuck")
+        check(stages(sm, "stuck") == {old_stuck: ["AWSCURRENT"], token_stuck: ["AWSPENDING"]}
+              and described.get("RotationEnabled") is False,
+              "CancelRotateSecret during a step: AWSPENDING stays on the new version, AWSCURRENT "
+              "on the old one, RotationEnabled false (%r)" % stages(sm, "stuck"))
+        os.unlink(os.path.join(fail_dir, "stuck", "createSecret"))
+        time.sleep(1.0)  # a step that still ran, or a next one, would show in the log by now
+        check(len([line for line in server.output().splitlines() if " rotation stuck " in line])
+              == 1, "CancelRotateSecret: no step of 'stuck' runs after it")
+
+        doomed_pid = hang_one(fail_dir, "doomed", "setSecret")
+        first_rotation(server, sm, "doomed", FLAKY_ARN)
+        pid = wait_for(doomed_pid, 20)
+        check(bool(pid), "the hanging setSecret of 'doomed' started")
+        began = time.monotonic()
+        sm.delete_secret(SecretId="doomed", RecoveryWindowInDays=7)
+        gone = wait_for(lambda: process_gone(pid), 10)
+        elapsed = time.monotonic() - began
+        check(gone and elapsed < 3.0 and bool(wait_for(
+            lambda: step_lines(server, "doomed", "setSecret", "cancelled"), 5)),
+              "DeleteSecret during a hanging step: its process is gone at once (%.1f s)" % elapsed)
 
         # A hanging step, stopped at its timeout; CancelRotateSecret ends the retries.
         with open(os.path.join(fail_dir, "createSecret"), "w") as f:

@@ -35,6 +35,8 @@ const std::string C = "AWSCURRENT", PREV = "AWSPREVIOUS", P = "AWSPENDING";
 const std::string FN = "arn:aws:lambda:us-east-1:123456789012:function:rotate-app";
 const std::string KEEP = "arn:aws:lambda:us-east-1:123456789012:function:rotate-keep";
 const std::string UNKNOWN = "arn:aws:lambda:us-east-1:123456789012:function:not-registered";
+/// A function the service starts rotations with and never invokes (--external-rotation-function).
+const std::string EXT = "arn:aws:lambda:us-east-1:123456789012:function:rotate-outside";
 const std::string cannot_invoke =
     "Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy "
     "grants access to the principal secretsmanager.amazonaws.com.";
@@ -73,6 +75,12 @@ bool is_uuid_v4(std::string_view s) {
     if (!dash && !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return false;
   }
   return s[14] == '4' && (s[19] == '8' || s[19] == '9' || s[19] == 'a' || s[19] == 'b');
+}
+
+ss::service_options with_external_function() {
+  ss::service_options options;
+  options.external_rotation_functions = {EXT};
+  return options;
 }
 
 std::string create(std::string_view name, std::string_view value) {
@@ -289,9 +297,7 @@ TEST_CASE("service: RotateSecret with an unregistered function is denied and cha
 }
 
 TEST_CASE("service: an external function's rotation starts as AWS's does and runs no step") {
-  const std::string EXT = "arn:aws:lambda:us-east-1:123456789012:function:rotate-outside";
-  ss::service_options options;
-  options.external_rotation_functions = {EXT};
+  ss::service_options options = with_external_function();
   ss::service s(options);
   const std::string v1 =
       ok(s.handle("CreateSecret", create("app/db", "first"), at(t0))).at("VersionId");
@@ -345,9 +351,7 @@ TEST_CASE("service: a scheduled secret with an invoked function starts on the se
   // The service starts scheduled rotations of functions it invokes as it starts RotateSecret's:
   // the AWSPENDING placeholder and the progress, due at once; the worker's part (invoking the
   // steps) is played here through rotation_steps_due and record_rotation_step.
-  const std::string EXT = "arn:aws:lambda:us-east-1:123456789012:function:rotate-outside";
-  ss::service_options options;
-  options.external_rotation_functions = {EXT};
+  ss::service_options options = with_external_function();
   ss::service s(options);
   const std::string v1 =
       ok(s.handle("CreateSecret", create("app/db", "first"), at(t0))).at("VersionId");
@@ -418,9 +422,7 @@ TEST_CASE("service: a scheduled secret with an invoked function starts on the se
 }
 
 TEST_CASE("service: an invoked function's failed steps: retries, giving up, the reattempt, cancel") {
-  const std::string EXT = "arn:aws:lambda:us-east-1:123456789012:function:rotate-outside";
-  ss::service_options options;
-  options.external_rotation_functions = {EXT};
+  ss::service_options options = with_external_function();
   options.rotation_retry = {2, 5000};  // two attempts in all, 5 s apart
   ss::service s(options);
   const std::string v1 =

@@ -19,6 +19,7 @@
 //                           reattempted."
 //   reattempt_rotation      that RotateSecret: the rotation of the version carrying AWSPENDING
 //                           starts again from createSecret, due now, with a fresh count
+//                           (while rotation is enabled: not after CancelRotateSecret)
 //   settle_rotation         the progress no longer applies (its version is gone, carries
 //                           AWSCURRENT without AWSPENDING, or carries neither): cleared
 //   clear_rotation_progress CancelRotateSecret
@@ -138,11 +139,14 @@ template <class Traits>
 /// RotateSecret while the rotation of the version carrying AWSPENDING is incomplete: it starts
 /// again from createSecret at `now` with the secret's function and a fresh count of attempts (the
 /// last failure stays, for the record). std::nullopt when there is nothing to reattempt: no
-/// AWSPENDING apart from AWSCURRENT's version, or no function.
+/// AWSPENDING apart from AWSCURRENT's version, no function, or rotation disabled (a rotation
+/// CancelRotateSecret cancelled is not reattempted by the RotateSecret that failed on it: that
+/// request changes nothing, so RotationEnabled stays false, and I25 allows no progress then).
 template <class Traits>
 [[nodiscard]] std::optional<basic_secret<Traits>> reattempt_rotation(const basic_secret<Traits>& s,
                                                                      timestamp now) {
   static_assert(Traits::has_reserved_labels, "rotation needs AWSCURRENT and AWSPENDING");
+  if (!s.rotation_enabled()) return std::nullopt;
   const auto* pending = s.holder(Traits::pending());
   if (pending == nullptr || pending == s.holder(Traits::current())) return std::nullopt;
   const auto& p = s.rotation_progress();
@@ -213,7 +217,8 @@ bool begin_invoked_rotation(basic_store<Traits>& st,
 /// reached the version a rotation in progress rotates in (the function's finishSecret moved it),
 /// LastRotatedDate = `now`, once per rotation (while it is older than that version). A service
 /// and a journal's redo both call this, so the date is the same after a restart (the worker's
-/// own outcomes are not journaled). `st` moves on in place; false when nothing changed.
+/// outcomes are journaled as the secret's state, which carries the date along). `st` moves on in
+/// place; false when nothing changed.
 template <class Traits>
 bool note_rotated_in(basic_store<Traits>& st, const basic_store_operation_response<Traits>& response,
                      timestamp now) {

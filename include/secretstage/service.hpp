@@ -24,12 +24,14 @@
 // never logs; its observer sees sequence numbers, request ids and operation names, never a body
 // or a secret value.
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -183,6 +185,7 @@ class basic_service {
                 options_.external_rotation_functions.end());
     functions_ = rotation_functions(std::move(arns));
     next_due_ = next_background_due(store_, functions_, options_.scheduled_rotation);
+    rebuild_rotation_index();
   }
 
   basic_service(const basic_service&) = delete;
@@ -286,6 +289,7 @@ class basic_service {
     } catch (...) {
       next_due_ = now;  // early is allowed, late is not
     }
+    reindex_rotation(name);
     return {true, journaled(entry)};
   }
 
@@ -315,52 +319,69 @@ class basic_service {
   /// version no longer carries AWSPENDING: the rotation finished or was abandoned) is cleared
   /// first; a secret scheduled for deletion runs no step. `*next` (when given) gets the earliest
   /// next attempt after `now`, so the worker knows how long it may sleep.
+  /// Cost: O(due + stale + log n), from the service's index of progress by due time (kept on
+  /// every change of a secret; docs/semantics.md#rotation-progress), not a scan of the store.
   [[nodiscard]] std::vector<rotation_job> rotation_steps_due(
       timestamp now, std::optional<timestamp>* next = nullptr) {
     std::vector<rotation_job> out;
     if (next != nullptr) next->reset();
     if (!rotations_active_.load(std::memory_order_relaxed)) return out;
-    bool any = false, stale = false;
-    {
-      // The common case, steps due or none: a scan under the shared lock, beside reads.
-      std::shared_lock<std::shared_mutex> lock(mutex_);
-      for (const auto* s : store_.secrets()) {
-        const auto& p = s->rotation_progress();
-        if (!p) continue;
-        any = true;
-        if (!rotation_progress_applies(*s)) {
-          stale = true;
-          continue;
+    bool stale = false;
+    for (;;) {
+      {
+        // The common case, steps due or none: under the shared lock, beside reads.
+        std::shared_lock<std::shared_mutex> lock(mutex_);
+        if (rotation_index_valid_) {
+          for (const auto& [due_ms, name] : due_index_) {
+            if (due_ms > now.epoch_ms) {
+              if (next != nullptr) *next = timestamp{due_ms};
+              break;
+            }
+            const auto* s = store_.find(std::string_view(name));
+            if (s == nullptr || !s->rotation_progress()) continue;  // cannot happen: kept in step
+            const auto& p = *s->rotation_progress();
+            out.push_back(
+                {s->name().str(), s->arn().str(), p.version_id, p.function_arn, p.next_step});
+          }
+          stale = !stale_progress_.empty();
+          // Under the lock: a rotation that begins (under the exclusive lock) sets it after this.
+          if (with_progress_.empty()) rotations_active_.store(false, std::memory_order_relaxed);
+          break;
         }
-        if (p->given_up() || s->deleted_date()) continue;
-        if (p->next_attempt->epoch_ms > now.epoch_ms) {
-          if (next != nullptr) *next = earlier_due(*next, p->next_attempt);
-          continue;
-        }
-        out.push_back(
-            {s->name().str(), s->arn().str(), p->version_id, p->function_arn, p->next_step});
       }
-      // Under the lock: a rotation that begins (under the exclusive lock) sets it after this.
-      if (!any) rotations_active_.store(false, std::memory_order_relaxed);
+      std::unique_lock<std::shared_mutex> lock(mutex_);
+      if (!rotation_index_valid_) rebuild_rotation_index();
     }
+    std::sort(out.begin(), out.end(), [](const rotation_job& a, const rotation_job& b) {
+      return a.secret_name < b.secret_name;
+    });
     if (stale) {
       std::unique_lock<std::shared_mutex> lock(mutex_);
-      std::vector<basic_secret<Traits>> settled;
-      for (const auto* s : store_.secrets())
-        if (auto cleared = settle_rotation(*s)) settled.push_back(std::move(*cleared));
-      for (auto& s : settled) store_ = std::move(store_).put(std::move(s));
+      const std::vector<std::string> names(stale_progress_.begin(), stale_progress_.end());
+      bool settled = false;
+      for (const auto& name : names) {
+        const auto* s = store_.find(std::string_view(name));
+        if (s == nullptr) continue;
+        if (auto cleared = settle_rotation(*s)) {
+          store_ = std::move(store_).put(std::move(*cleared));
+          settled = true;
+          journal_state(name, now);
+        }
+        reindex_rotation(name);
+      }
       // A settled secret's schedule counts again.
-      if (!settled.empty())
-        next_due_ = next_background_due(store_, functions_, options_.scheduled_rotation);
+      if (settled) next_due_ = next_background_due(store_, functions_, options_.scheduled_rotation);
     }
     return out;
   }
 
   /// Records the outcome of a step `rotation_steps_due` gave (rotation_step_succeeded or
-  /// rotation_step_failed with the service's retry policy). Not journaled: LastRotatedDate comes
-  /// from the request that made the version current (note_rotated_in), which is. An outcome the progress no longer
-  /// waits for (cancelled, reattempted, the secret deleted meanwhile) changes nothing. Returns
-  /// the progress after it (std::nullopt: none, e.g. the rotation finished).
+  /// rotation_step_failed with the service's retry policy), journaled as a state record (the
+  /// secret as it now is: journal::put_secret_record), so recovery resumes the rotation at the
+  /// step after it. LastRotatedDate comes from the request that made the version current
+  /// (note_rotated_in). An outcome the progress no longer waits for (cancelled, reattempted, the
+  /// secret deleted meanwhile) changes nothing. Returns the progress after it (std::nullopt:
+  /// none, e.g. the rotation finished).
   std::optional<rotation_progress> record_rotation_step(const rotation_job& job, bool succeeded,
                                                         std::string_view reason, timestamp now) {
     std::unique_lock<std::shared_mutex> lock(mutex_);
@@ -375,6 +396,8 @@ class basic_service {
     std::optional<rotation_progress> after = next->rotation_progress();
     const bool ended = !after.has_value();
     store_ = std::move(store_).put(std::move(*next));
+    reindex_rotation(job.secret_name);
+    journal_state(job.secret_name, now);
     // The rotation ended: the next scheduled rotation counts from its LastRotatedDate.
     if (ended) next_due_ = next_background_due(store_, functions_, options_.scheduled_rotation);
     return after;
@@ -574,6 +597,7 @@ class basic_service {
       return commit_locked(op, ctx, n, op_name, body, request_id, ticket);
     } catch (...) {
       next_due_ = due_before;  // nothing was published: the schedule stays that of `store_`
+      rotation_index_valid_ = false;  // rebuilt from `store_` when next needed
       throw;
     }
   }
@@ -616,6 +640,7 @@ class basic_service {
     if (!response) {
       if (staged) {
         store_ = std::move(*staged);
+        rebuild_rotation_index();
         entry.succeeded = false;
         ticket = journaled(entry);
       }
@@ -648,6 +673,14 @@ class basic_service {
       entry.background_after = true;
     }
     if (st != &store_) store_ = std::move(*st);
+    // The rotation index: after background work (which may purge any secret) it is rebuilt, else
+    // only the secret the request named can have changed its progress.
+    if (staged || entry.background_after) {
+      rebuild_rotation_index();
+    } else if (mutating) {
+      if (const auto name = named_secret(response.value())) reindex_rotation(*name);
+      if (before) reindex_rotation(before->name().view());
+    }
     ticket = journaled(entry);
     const std::uint64_t sequence = mutating ? commits_ + 1 : 0;
     if (sequence != 0) {
@@ -699,7 +732,9 @@ class basic_service {
         }
         begin_invoked_rotation(next, started.value(), at);
         rotations_active_.store(true, std::memory_order_relaxed);
+        const std::string name = s.name().str();  // `s` lives in the store replaced below
         store_ = std::move(next);
+        reindex_rotation(name);
         journal_entry entry{"RotateSecret", body, at, 0};
         journaled(entry);
         continue;
@@ -727,7 +762,9 @@ class basic_service {
         continue;
       }
       const timestamp at = due->at;
+      const std::string name = s.name().str();
       store_ = std::move(rotated.value().state);
+      reindex_rotation(name);
       journal_entry entry{"RotateSecret", body, at, 0};
       entry.rotation_value = std::string_view(value);
       entry.finish = inputs.finish;
@@ -738,8 +775,8 @@ class basic_service {
 
   /// RotateSecret answered "A previous rotation isn't complete. That rotation will be
   /// reattempted.": when the secret's function is one the service invokes, that rotation starts
-  /// again from createSecret now (reattempt_rotation; lock held). Not journaled: after a restart
-  /// the rotation is where the last snapshot or RotateSecret left it (docs/semantics.md).
+  /// again from createSecret now (reattempt_rotation; lock held), journaled as a state record
+  /// after the failed request's own.
   void reattempt_if_incomplete(const basic_store_operation<Traits>& op, const error& e,
                                timestamp now) {
     const auto* rotate =
@@ -752,8 +789,82 @@ class basic_service {
     if (!next || options_.rotation_functions.count(next->rotation_progress()->function_arn) != 0 ||
         !functions_.can_invoke(next->rotation_progress()->function_arn))
       return;
+    const std::string name = s.name().str();
     store_ = std::move(store_).put(std::move(*next));
     rotations_active_.store(true, std::memory_order_relaxed);
+    reindex_rotation(name);
+    journal_state(name, now);
+  }
+
+  /// The rotation index (exclusive lock held): puts the secret named `name` where its progress in
+  /// `store_` says: `due_index_` when a step will fall due (it applies, has not given up, the
+  /// secret is not scheduled for deletion), `stale_progress_` when it no longer applies, and in
+  /// `with_progress_` whenever it has progress. Should an allocation fail, the index is marked
+  /// invalid and rebuilt from `store_` when next needed (rotation_steps_due).
+  void reindex_rotation(std::string_view name) noexcept {
+    try {
+      const std::string key(name);
+      if (const auto at = due_of_.find(key); at != due_of_.end()) {
+        due_index_.erase({at->second, key});
+        due_of_.erase(at);
+      }
+      stale_progress_.erase(key);
+      with_progress_.erase(key);
+      const auto* s = store_.find(name);
+      if (s == nullptr || !s->rotation_progress()) return;
+      with_progress_.insert(key);
+      rotations_active_.store(true, std::memory_order_relaxed);
+      if (!rotation_progress_applies(*s)) {
+        stale_progress_.insert(key);
+        return;
+      }
+      const auto& p = *s->rotation_progress();
+      if (p.given_up() || s->deleted_date()) return;
+      due_index_.emplace(p.next_attempt->epoch_ms, key);
+      due_of_.emplace(key, p.next_attempt->epoch_ms);
+    } catch (...) {
+      rotation_index_valid_ = false;
+    }
+  }
+
+  /// The rotation index from a scan of `store_` (exclusive lock held): O(n log n).
+  void rebuild_rotation_index() noexcept {
+    try {
+      due_index_.clear();
+      due_of_.clear();
+      stale_progress_.clear();
+      with_progress_.clear();
+      rotation_index_valid_ = true;
+      for (const auto* s : store_.secrets())
+        if (s->rotation_progress()) reindex_rotation(s->name().view());
+    } catch (...) {
+      rotation_index_valid_ = false;
+    }
+  }
+
+  /// Journals the secret named `name` as it is in `store_` now (a change of its rotation progress
+  /// that is no request): a state record, which recovery puts back exactly (journal::redo), as
+  /// publish_if_unchanged's. Lock held. Only AWS-traits services journal (snapshots are theirs).
+  void journal_state(std::string_view name, timestamp now) noexcept {
+    if constexpr (std::is_same_v<Traits, aws_traits>) {
+      if (!journal_) return;
+      try {
+        const auto* s = store_.find(name);
+        if (s == nullptr) return;
+        const std::string body = snapshot::encode(*s);
+        journal_entry entry;
+        entry.op_name = journal::put_secret_record;
+        entry.body = body;
+        entry.now = now;
+        journaled(entry);
+      } catch (...) {
+        // The state stays published; a restart finds the rotation where the journal left it
+        // (an earlier step, delivered again: rotation functions are idempotent).
+      }
+    } else {
+      (void)name;
+      (void)now;
+    }
   }
 
   /// The journal hook's ticket for `entry` on the store just published (lock held).
@@ -782,6 +893,16 @@ class basic_service {
   std::uint64_t commits_ = 0;
   /// When background work next falls due in `store_` (none: never); may be early, never late.
   std::optional<timestamp> next_due_;
+  /// The rotation index of `store_` (reindex_rotation): (next attempt, name) of every secret
+  /// whose next step will fall due, ordered by due time; each such secret's key in it; the
+  /// secrets whose progress no longer applies (cleared by the next rotation_steps_due); every
+  /// secret with progress. Changed under the exclusive lock, read under either.
+  std::set<std::pair<std::int64_t, std::string>> due_index_;
+  std::map<std::string, std::int64_t, std::less<>> due_of_;
+  std::set<std::string, std::less<>> stale_progress_;
+  std::set<std::string, std::less<>> with_progress_;
+  /// False after an allocation failed while the index was kept: rebuilt when next needed.
+  bool rotation_index_valid_ = false;
 };
 
 using service = basic_service<>;

@@ -174,3 +174,20 @@ TEST_CASE("rotation progress: I25 names what a malformed progress lacks") {
   p.version_id = "short";
   CHECK_FALSE(ss::rotation_progress_well_formed(p));
 }
+
+TEST_CASE("rotation progress: a cancelled rotation is not reattempted (I25)") {
+  // CancelRotateSecret disables rotation and clears the progress; AWSPENDING stays on T, so a
+  // RotateSecret with another token answers the previous-rotation error and changes nothing:
+  // RotationEnabled stays false, and a progress begun now would break I25.
+  ss::store st = started();
+  ss::context ctx;
+  ctx.now = ms(5000);
+  ctx.functions = ss::rotation_functions{FN};
+  auto cancelled =
+      ss::apply_in_place(st, ss::store_operation(ss::cancel_rotate_secret{.secret_id = "a"}), ctx);
+  REQUIRE(cancelled);
+  CHECK_FALSE(a(st).rotation_enabled());
+  CHECK_FALSE(a(st).rotation_progress());
+  CHECK(a(st).version_of(P) == std::optional<std::string>(T));
+  CHECK_FALSE(ss::reattempt_rotation(a(st), ms(6000)));
+}

@@ -894,6 +894,13 @@ class pg_backend {
         continue;
       }
       if (is->is_same_state(was.secret) || *is == was.secret) continue;
+      // Progress the write made outdated (the function's finishSecret moved AWSCURRENT onto the
+      // version, a client removed its AWSPENDING) is cleared in the same write, so that the row
+      // falls due for its next scheduled rotation: the in-memory service clears it when its
+      // worker next looks (service::rotation_steps_due), but a row nobody writes again would keep
+      // it, and no schedule counts while a rotation is in progress.
+      std::optional<basic_secret<aws_traits>> settled = settle_rotation(*is);
+      if (settled) is = &*settled;
       const std::string record = snapshot::encode(*is);
       const auto [due, step] = due_columns(*is, builtins);
       const std::string arn(is->arn().view());

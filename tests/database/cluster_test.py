@@ -483,14 +483,14 @@ def suite_background(pg):
 LEASE_ARN = "arn:aws:lambda:us-east-1:123456789012:function:lease-rotation"
 
 
-def lease_servers(pg, directory, count, seconds, timeout_ms):
+def lease_servers(pg, directory, count, seconds, timeout_ms, clock_offset_ms=0):
     """`count` servers on one database whose rotation workers invoke lease_rotation.py."""
     import shlex
     function = "exec:/usr/bin/python3 %s %s %s" % (
         shlex.quote(os.path.join(HERE, "lease_rotation.py")), shlex.quote(directory), seconds)
     extra = ["--rotation-function", LEASE_ARN + "=" + function,
              "--rotation-step-timeout", str(timeout_ms), "--rotation-retry-delay", "500"]
-    return [Server(pg, extra=extra) for _ in range(count)]
+    return [Server(pg, extra=extra, clock_offset_ms=clock_offset_ms) for _ in range(count)]
 
 
 def invocations(directory):
@@ -542,18 +542,7 @@ def suite_leases(pg):
     time.sleep(1.0)  # an extra invocation, had the leases failed, would have started by now
     runs = invocations(directory)
     for name in names:
-        mine = [r for r in runs if r["secret"] == name]
-        starts = [r for r in mine if r["event"] == "start"]
-        ends = {r["pid"]: r for r in mine if r["event"] == "end"}
-        check([r["step"] for r in starts] == list(("createSecret", "setSecret", "testSecret",
-                                                   "finishSecret")),
-              "%s: each step invoked once, in order: %r" % (name, [r["step"] for r in starts]))
-        intervals = sorted((r["time"], ends[r["pid"]]["time"] if r["pid"] in ends
-                            else float("inf")) for r in starts)
-        overlaps = [(a, b) for a, b in zip(intervals, intervals[1:]) if b[0] < a[1]]
-        check(not overlaps, "%s: two invocations overlapped: %r" % (name, overlaps))
-        check(all(ends.get(r["pid"], {}).get("status") == 0 for r in starts),
-              "%s: every step succeeded" % name)
+        check_steps_once(runs, name, ["createSecret", "setSecret", "testSecret", "finishSecret"])
     endpoints = set(r["endpoint"] for r in runs)
     print("steps run by %d servers" % len(endpoints), flush=True)
     for s in servers:
@@ -628,6 +617,75 @@ def suite_leases(pg):
         for s in servers:
             if s.process.poll() is None:
                 s.process.kill()
+
+    scheduled_rotation_on_database(pg)
+
+
+def check_steps_once(runs, name, expected):
+    """The invocations of `name`'s steps in `runs`: `expected`, in order, each one ending with
+    status 0, none overlapping another."""
+    mine = [r for r in runs if r["secret"] == name]
+    starts = [r for r in mine if r["event"] == "start"]
+    ends = {r["pid"]: r for r in mine if r["event"] == "end"}
+    check([r["step"] for r in starts] == expected,
+          "%s: steps invoked %r, expected %r" % (name, [r["step"] for r in starts], expected))
+    intervals = sorted((r["time"], ends[r["pid"]]["time"] if r["pid"] in ends else float("inf"))
+                       for r in starts)
+    overlaps = [(a, b) for a, b in zip(intervals, intervals[1:]) if b[0] < a[1]]
+    check(not overlaps, "%s: two invocations overlapped: %r" % (name, overlaps))
+    check(all(ends.get(r["pid"], {}).get("status") == 0 for r in starts),
+          "%s: every step succeeded" % name)
+
+
+def scheduled_rotation_on_database(pg):
+    """A scheduled rotation of an invoked function on a shared database: started by the sweep of
+    one server (under the advisory lock), its steps run once each through the leases."""
+    directory = os.path.join(pg.directory, "leases-scheduled")
+    os.mkdir(directory)
+    name = "lease/scheduled"
+    first = lease_servers(pg, directory, 1, 0, 20000)[0]
+    client = Client(first)
+    old = str(uuid.uuid4())
+    status, _ = client.call("CreateSecret", {"Name": name, "SecretString": "v0-" + name,
+                                             "ClientRequestToken": old})
+    check(status == 200, "CreateSecret %s: %s" % (name, status))
+    token = str(uuid.uuid4())
+    status, body = client.call("RotateSecret", {
+        "SecretId": name, "RotationLambdaARN": LEASE_ARN, "ClientRequestToken": token,
+        "RotationRules": {"AutomaticallyAfterDays": 1}})
+    check(status == 200, "RotateSecret %s: %s %r" % (name, status, body))
+    steps = ["createSecret", "setSecret", "testSecret", "finishSecret"]
+
+    def ended():
+        return [r for r in invocations(directory) if r["secret"] == name and r["event"] == "end"]
+
+    # Its four steps have ended (a server stopped while finishSecret still runs would cancel it).
+    check(wait_until(lambda: len(ended()) >= len(steps) and rotated(client, name, old, token), 60),
+          "the first rotation did not complete: %r" % versions(client, name))
+    first.stop()
+
+    # A day and a half later the next rotation is due: two servers, no request (a request on the
+    # secret would start it itself); one sweep starts it, and the servers' workers run its four
+    # steps once each. The function's own log says when they have run.
+    ahead = lease_servers(pg, directory, 2, 0, 20000, clock_offset_ms=int(1.5 * DAY_MS))
+    if not wait_until(lambda: len(ended()) >= 2 * len(steps), 60):
+        check(False, "the scheduled rotation did not run its steps: %r; row (due_ms, "
+              "step_due_ms, lease_owner): %s; advisory locks held: %s" % (
+                  [r["step"] for r in ended()],
+                  sql(pg, "SELECT due_ms, step_due_ms, lease_owner FROM secretstage_secrets "
+                          "WHERE name = '%s'" % name),
+                  sql(pg, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")))
+    time.sleep(1.5)  # a second sweep's rotation or a repeated step would have started by now
+    check_steps_once(invocations(directory), name, steps + steps)
+    labels = versions(Client(ahead[0]), name)
+    current = [v for v, stages in labels.items() if stages == ["AWSCURRENT"]]
+    check(len(labels) == 3 and labels.get(token) == ["AWSPREVIOUS"] and len(current) == 1
+          and current[0] not in (old, token),
+          "after the scheduled rotation: %r" % labels)
+    logs = [s.stop() for s in ahead]
+    check(sum(swept(log) for log in logs) == 1,
+          "secrets swept: %r" % [counters(log) for log in logs])
+    print("scheduled rotation: started by one server's sweep, its steps run once each", flush=True)
 
 
 def survivor_endpoint(server):

@@ -18,14 +18,11 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "rotation"))
+from checks import check, failures  # noqa: E402
+
 INITIAL = '{"username": "app", "password": "initial-pw"}'
-failures = []
 
-
-def check(ok, what):
-    print(("ok   " if ok else "FAIL ") + what, flush=True)
-    if not ok:
-        failures.append(what)
 
 
 def run_tool(binary, mode, directory, *extra):

@@ -40,6 +40,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import drive_rotation  # noqa: E402
+from checks import check, outcome, wait_for  # noqa: E402
 from rotation_server import REGION, Server  # noqa: E402
 
 ACCOUNT_ARN = "arn:aws:lambda:us-east-1:123456789012:function:"
@@ -48,24 +49,9 @@ FLAKY_ARN = ACCOUNT_ARN + "flaky-rotation"
 STEPS = ("createSecret", "setSecret", "testSecret", "finishSecret")
 PREVIOUS_INCOMPLETE = "A previous rotation isn't complete. That rotation will be reattempted."
 
-failures = []
 values = set()
 
 
-def check(condition, what):
-    print(("ok   " if condition else "FAIL ") + what, flush=True)
-    if not condition:
-        failures.append(what)
-
-
-def wait_for(predicate, seconds=40):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.1)
-    return predicate()
 
 
 def stages(sm, secret_id):
@@ -335,11 +321,7 @@ def main():
     leaked = [v for v in values if v and v in logs]
     check(not leaked and len(values) >= 10,
           "no secret value in the server's log (%d values checked)" % len(values))
-    if failures:
-        print("%d check(s) failed" % len(failures))
-        return 1
-    print("all checks passed")
-    return 0
+    return outcome()
 
 
 if __name__ == "__main__":

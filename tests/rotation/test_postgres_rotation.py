@@ -30,6 +30,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import drive_rotation  # noqa: E402
+from checks import check, outcome  # noqa: E402
 from pg_cluster import Cluster, sigterm_exits  # noqa: E402
 from rotation_server import REGION, Server  # noqa: E402
 
@@ -39,14 +40,8 @@ SECRET = "postgres/app-login"
 # A name that needs quoting as an identifier, so the ALTER USER really depends on it.
 ROLE = "app login's role"
 
-failures = []
 function_messages = []
 
-
-def check(condition, what):
-    print(("ok   " if condition else "FAIL ") + what, flush=True)
-    if not condition:
-        failures.append(what)
 
 
 def drive(endpoint, **kwargs):
@@ -206,10 +201,7 @@ def main():
     check(not any(p in log for p in passwords), "the server's log carries no password")
     check(not any(p in m for p in passwords for m in function_messages),
           "the function's messages carry no password")
-    if failures:
-        print("%d check(s) failed" % len(failures))
-        return 1
-    return 0
+    return outcome()
 
 
 if __name__ == "__main__":

@@ -24,27 +24,13 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import drive_rotation  # noqa: E402
+from checks import check, outcome, wait_for  # noqa: E402
 from rotation_server import REGION, Server  # noqa: E402
 
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:step-log-rotation"
 
-failures = []
 
 
-def check(condition, what):
-    print(("ok   " if condition else "FAIL ") + what, flush=True)
-    if not condition:
-        failures.append(what)
-
-
-def wait_for(predicate, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.1)
-    return predicate()
 
 
 def steps_seen(log_file):
@@ -98,11 +84,7 @@ def main():
                   "LastRotatedDate is set")
     finally:
         shutil.rmtree(directory, ignore_errors=True)
-    if failures:
-        print("%d check(s) failed" % len(failures))
-        return 1
-    print("all checks passed")
-    return 0
+    return outcome()
 
 
 if __name__ == "__main__":

@@ -26,20 +26,15 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import drive_rotation  # noqa: E402
+from checks import check, outcome  # noqa: E402
 from pg_cluster import sigterm_exits  # noqa: E402
 from rotation_server import REGION, Server  # noqa: E402
 
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:template-rotation"
 FUNCTION = "exec:/usr/bin/python3 " + shlex.quote(os.path.join(HERE, "template_rotation.py"))
 
-failures = []
 function_messages = []
 
-
-def check(condition, what):
-    print(("ok   " if condition else "FAIL ") + what, flush=True)
-    if not condition:
-        failures.append(what)
 
 
 def drive(endpoint, secret_id, **kwargs):
@@ -173,10 +168,7 @@ def main():
     check(not any(v in log for v in values), "the server's log carries no secret value")
     check(not any(v in m for v in values for m in function_messages),
           "the function's messages carry no secret value")
-    if failures:
-        print("%d check(s) failed" % len(failures))
-        return 1
-    return 0
+    return outcome()
 
 
 if __name__ == "__main__":

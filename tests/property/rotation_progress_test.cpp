@@ -249,6 +249,10 @@ struct harness {
       if ((!had_version && pending == t) ||
           (placeholder && (p == progress.end() || p->second.version != t))) {
         progress[name] = model_progress{t, 0, 0, std::nullopt, now};
+        // The service begins the progress inside the request and then notes a rotation that
+        // AWSCURRENT already reached (a placeholder that UpdateSecretVersionStage made current
+        // before this RotateSecret with its token): LastRotatedDate is set at once.
+        note_rotated(name);
       }
     } else if (o.err && o.err->message.find("previous rotation") != std::string::npos) {
       saw_retry_error = true;

@@ -130,9 +130,13 @@ class sealer {
   sealer& operator=(const sealer&) = delete;
   ~sealer() { sodium_memzero(key_.data(), key_.size()); }
 
-  /// The key in FILE: 32 raw bytes, or 64 hexadecimal digits (a final newline allowed).
+  /// The key in FILE: 32 raw bytes, or 64 hexadecimal digits (a final newline allowed). A
+  /// raw key may itself end in a newline or carriage-return byte: only what is beyond 32 raw bytes
+  /// or 64 digits is taken for the final newline.
   static std::optional<std::string> read_key(std::string text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    const auto sized = [&] { return text.size() == key_size || text.size() == 2 * key_size; };
+    if (!sized() && !text.empty() && text.back() == '\n') text.pop_back();
+    if (!sized() && !text.empty() && text.back() == '\r') text.pop_back();
     std::string key;
     if (text.size() == key_size) {
       key = text;

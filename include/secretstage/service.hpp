@@ -803,6 +803,11 @@ class basic_service {
   /// invalid and rebuilt from `store_` when next needed (rotation_steps_due).
   void reindex_rotation(std::string_view name) noexcept {
     try {
+      // Most writes touch a secret that has no progress and had none: nothing to do, and no copy
+      // of its name (with_progress_ holds every secret the index knows).
+      if (const auto* s = store_.find(name);
+          (s == nullptr || !s->rotation_progress()) && !with_progress_.contains(name))
+        return;
       const std::string key(name);
       if (const auto at = due_of_.find(key); at != due_of_.end()) {
         due_index_.erase({at->second, key});

@@ -19,11 +19,13 @@
 #include <cstdlib>
 #include <ctime>
 #include <exception>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <variant>
 
 #include <httplib.h>
 
@@ -31,6 +33,7 @@
 #include <secretstage/service.hpp>
 
 #include "auth.hpp"
+#include "builtin_function.hpp"
 #include "data_dir.hpp"
 #include "pg_store.hpp"
 #include "request_scope.hpp"
@@ -69,10 +72,13 @@ accepted and every request belongs to --account-id.
                        RotateSecret), "You must provide a ClientRequestToken value. ..."
   --rotation-function ARN=remove-pending|keep-pending[,value=TEXT]
                        register a built-in rotation function (repeatable): RotateSecret with
-                       this ARN runs the whole rotation before it answers; finishSecret removes
-                       AWSPENDING or keeps it; value=TEXT fixes the new value (default: a fresh
-                       password with GetRandomPassword's defaults). Any other ARN gets AWS's
-                       AccessDeniedException.
+                       this ARN creates the AWSPENDING version and answers at once, as AWS does;
+                       the rotation workers then run AWS's rotation template step by step, each
+                       step calling this server: createSecret puts the new value (value=TEXT, or
+                       a fresh password from GetRandomPassword's defaults), finishSecret moves
+                       AWSCURRENT to it and removes AWSPENDING (remove-pending) or keeps it
+                       (keep-pending). Retries, schedules and the log are those of the functions
+                       below. Any other ARN gets AWS's AccessDeniedException.
   --rotation-function ARN=exec:COMMAND
   --rotation-function ARN=http://HOST[:PORT]/PATH
                        register your own rotation function (repeatable): RotateSecret with this
@@ -159,6 +165,8 @@ struct options {
   /// The functions the rotation worker invokes, by ARN; any other Lambda ARN through the
   /// endpoint, when there is one.
   std::map<std::string, ss::invoker::target, std::less<>> invoked;
+  /// The built-in functions, by ARN: run step by step by the same workers, in process.
+  std::map<std::string, ss::builtin_rotation_function, std::less<>> builtin;
   std::string lambda_endpoint;
   std::chrono::milliseconds step_timeout{60'000};
   /// Threads that run rotation steps: as many secrets' steps at once.
@@ -213,7 +221,9 @@ options parse_arguments(int argc, char** argv) {
     } else if (arg == "--rotation-function") {
       const std::string text = value();
       if (auto invoked = ss::invoker::parse_function_spec(text)) {
-        out.service.external_rotation_functions.push_back(invoked->arn);
+        if (out.builtin.count(invoked->arn) == 0 && out.invoked.count(invoked->arn) == 0)
+          out.service.external_rotation_functions.push_back(invoked->arn);
+        out.builtin.erase(invoked->arn);
         out.invoked[invoked->arn] = invoked->target;
         continue;
       }
@@ -221,7 +231,11 @@ options parse_arguments(int argc, char** argv) {
       if (!spec)
         fail("--rotation-function needs ARN=exec:COMMAND, ARN=http://URL or "
              "ARN=remove-pending|keep-pending[,value=TEXT]");
-      out.service.rotation_functions[spec->arn] = spec->function;
+      // Run asynchronously, as AWS runs every function: the service sees an invoked function.
+      if (out.builtin.count(spec->arn) == 0 && out.invoked.count(spec->arn) == 0)
+        out.service.external_rotation_functions.push_back(spec->arn);
+      out.invoked.erase(spec->arn);
+      out.builtin[spec->arn] = spec->function;
     } else if (arg == "--lambda-endpoint") {
       out.lambda_endpoint = value();
       if (!ss::invoker::parse_http_url(out.lambda_endpoint) ||
@@ -354,15 +368,26 @@ void answer_auth_error(httplib::Response& res, const ss::sigv4::auth_error& e,
   res.set_content(ss::tools::auth_error_body(e), content_type);
 }
 
-/// How the rotation worker invokes `arn`, or nothing (an ARN of --external-rotation-function,
-/// or no function at all).
-std::optional<ss::invoker::target> invocation_target(const options& o, std::string_view arn) {
-  if (auto at = o.invoked.find(arn); at != o.invoked.end()) return at->second;
+/// What runs a rotation's steps: a function the worker invokes, or a built-in one it runs in
+/// process (tools/builtin_function.hpp).
+using step_runner = std::variant<ss::invoker::target, ss::builtin_rotation_function>;
+
+/// How the rotation worker runs `arn`'s steps, or nothing (an ARN of
+/// --external-rotation-function, or no function at all).
+std::optional<step_runner> runner_of(const options& o, std::string_view arn) {
+  if (auto at = o.builtin.find(arn); at != o.builtin.end()) return step_runner(at->second);
+  if (auto at = o.invoked.find(arn); at != o.invoked.end()) return step_runner(at->second);
   if (!o.lambda_endpoint.empty())
     if (auto url = ss::invoker::lambda_invocation_url(o.lambda_endpoint, arn))
-      return ss::invoker::target(ss::invoker::lambda_function{*url});
+      return step_runner(ss::invoker::target(ss::invoker::lambda_function{*url}));
   return std::nullopt;
 }
+
+/// One request of (account, Region) as the server runs it once authenticated: `operation` names
+/// it ("PutSecretValue"); the built-in functions' steps call the server through this.
+using request_runner = std::function<ss::service_reply(
+    const std::string& account, const std::string& region, std::string_view operation,
+    const std::string& body)>;
 
 /// The rotation worker: a pool of `--rotation-workers` threads that run the steps of rotations
 /// in progress in every store, with no service lock held during an invocation (the function
@@ -384,8 +409,12 @@ class rotation_worker {
   static constexpr std::chrono::milliseconds lease_margin{5'000};
 
   rotation_worker(const options& o, ss::tools::store_registry& stores,
-                  ss::tools::pg_backend* database, std::string endpoint)
-      : options_(o), stores_(stores), database_(database), endpoint_(std::move(endpoint)) {}
+                  ss::tools::pg_backend* database, std::string endpoint, request_runner serve)
+      : options_(o),
+        stores_(stores),
+        database_(database),
+        endpoint_(std::move(endpoint)),
+        serve_(std::move(serve)) {}
 
   void start() {
     for (unsigned i = 0; i < options_.rotation_workers; ++i)
@@ -413,13 +442,13 @@ class rotation_worker {
     ss::service::rotation_job job;
     ss::service* svc = nullptr;
     ss::tools::pg_backend::rotation_step_claim claim;
-    ss::invoker::target target;
+    step_runner target;
     ss::invoker::cancellation cancel;
     std::atomic<bool> abandoned{false};  // cancelled by the watcher, not by stop
   };
 
-  std::optional<ss::invoker::target> target_of(const std::string& arn) const {
-    return invocation_target(options_, arn);
+  std::optional<step_runner> target_of(const std::string& arn) const {
+    return runner_of(options_, arn);
   }
 
   /// On the database: a due step whose lease this server's claim now holds; or nothing. Without
@@ -539,7 +568,17 @@ class rotation_worker {
     // The RotationToken: the version's token, which PutSecretValue accepts as RotationToken.
     const std::string event =
         ss::invoker::event_json(step, c.job.secret_arn, c.job.version_id, c.job.version_id);
-    const ss::invoker::invocation result = ss::invoker::invoke(c.target, event, opts, &c.cancel);
+    ss::invoker::invocation result;
+    if (const auto* builtin = std::get_if<ss::builtin_rotation_function>(&c.target)) {
+      const std::string account = database_ ? c.claim.account : c.svc->options().account_id;
+      result = ss::tools::invoke_builtin(
+          step, c.job.secret_arn, c.job.version_id, *builtin,
+          [&](std::string_view operation, const std::string& body) {
+            return serve_(account, opts.region, operation, body);
+          });
+    } else {
+      result = ss::invoker::invoke(std::get<ss::invoker::target>(c.target), event, opts, &c.cancel);
+    }
     std::string line = "secretstage-server: " + ss::invoker::log_line(c.job.secret_name, step, result);
     if (result.outcome == ss::invoker::outcome::cancelled && c.abandoned)
       line += database_ ? " (the secret was deleted, its rotation cancelled, or its lease taken)"
@@ -572,6 +611,7 @@ class rotation_worker {
   ss::tools::store_registry& stores_;
   ss::tools::pg_backend* database_;
   const std::string endpoint_;
+  const request_runner serve_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
@@ -662,7 +702,7 @@ int main(int argc, char** argv) {
     ps.log = [](const std::string& line) {
       write_line(stderr, "secretstage-server: " + line + '\n');
     };
-    ps.invokes = [&o](std::string_view arn) { return invocation_target(o, arn).has_value(); };
+    ps.invokes = [&o](std::string_view arn) { return runner_of(o, arn).has_value(); };
     if (auto e = ss::tools::pg_backend::open(std::move(ps), database)) {
       std::cerr << "secretstage-server: " << *e << '\n';
       return 1;
@@ -697,10 +737,43 @@ int main(int argc, char** argv) {
   if (!o.data_dir.empty() || database)
     server.new_task_queue = [] { return new httplib::ThreadPool(64); };
 
+  // One authenticated request of (account, Region) by its X-Amz-Target: the way into the stores
+  // of HTTP requests and of the built-in rotation functions' steps alike.
+  auto serve_target = [&](const std::string& account, const std::string& region,
+                          std::string_view target, const std::string& body) -> ss::service_reply {
+    if (database) return database->handle(account, region, target, body, wall_clock());
+    std::string open_error;
+    ss::tools::store_registry::entry* store = stores->get(account, region, &open_error);
+    if (store == nullptr) {
+      write_line(stderr, "secretstage-server: " + open_error + '\n');
+      return home.reject(ss::messages::internal_service_error(), 500);
+    }
+    ss::service& service = *store->svc;
+    ss::tools::data_dir* data = store->data.get();
+    // Once the log has failed, the store may hold writes that were never durable: answer none.
+    if (data && data->failed()) return service.reject(ss::messages::internal_service_error(), 500);
+    ss::service_reply reply = service.handle_target(target, body, wall_clock());
+    // A write is answered once its record is durable; reads never wait.
+    if (data && reply.sequence != 0 && !data->wait_durable(reply.journal_ticket))
+      return service.reject(ss::messages::internal_service_error(), 500);
+    // A write that changed a primary, a replica's link or a replica list reaches the other
+    // Regions before it is answered (replication.hpp; docs/durability.md, "Replication").
+    if (reply.sequence != 0 && reply.status == 200) {
+      const auto op = ss::aws_json::operation_from_target(target);
+      const auto names = stores->replicated_among(
+          account, region, op ? std::string(op.value()) : std::string(),
+          ss::tools::store_registry::names_touched(body, reply.body));
+      if (!names.empty()) {
+        if (auto e = stores->sync_replicas(account, names, wall_clock()))
+          write_line(stderr, "secretstage-server: " + *e + '\n');
+      }
+    }
+    return reply;
+  };
+
   const ss::sigv4::credentials* key_table = keys ? &*keys : nullptr;
   server.Post("/", [&](const httplib::Request& req, httplib::Response& res) {
     std::string operation;
-    ss::service* target_service = &home;
     try {
       const std::string target = req.get_header_value("X-Amz-Target");
       if (auto op = ss::aws_json::operation_from_target(target))
@@ -715,52 +788,14 @@ int main(int argc, char** argv) {
         return;
       }
       const auto& who = std::get<ss::tools::request_owner>(owner);
-      if (database) {
-        const auto content = ss::aws_json::check_content_type(req.get_header_value("Content-Type"));
-        const ss::service_reply reply =
-            content ? database->handle(who.account_id, who.region, target, req.body, wall_clock())
-                    : home.reject(content.error());
-        answer(res, reply);
-        log_request(reply.request_id, operation, reply.status, error_code_of(reply));
-        return;
-      }
-      std::string open_error;
-      ss::tools::store_registry::entry* store = stores->get(who.account_id, who.region, &open_error);
-      if (store == nullptr) {
-        write_line(stderr, "secretstage-server: " + open_error + '\n');
-        const ss::service_reply reply = home.reject(ss::messages::internal_service_error(), 500);
-        answer(res, reply);
-        log_request(reply.request_id, operation, reply.status, error_code_of(reply));
-        return;
-      }
-      ss::service& service = *store->svc;
-      target_service = &service;
-      ss::tools::data_dir* data = store->data.get();
       const auto content = ss::aws_json::check_content_type(req.get_header_value("Content-Type"));
-      // Once the log has failed, the store may hold writes that were never durable: answer none.
-      ss::service_reply reply = data && data->failed()
-                                    ? service.reject(ss::messages::internal_service_error(), 500)
-                                : content ? service.handle_target(target, req.body, wall_clock())
-                                          : service.reject(content.error());
-      // A write is answered once its record is durable; reads never wait.
-      if (data && reply.sequence != 0 && !data->wait_durable(reply.journal_ticket))
-        reply = service.reject(ss::messages::internal_service_error(), 500);
-      // A write that changed a primary, a replica's link or a replica list reaches the other
-      // Regions before it is answered (replication.hpp; docs/durability.md, "Replication").
-      if (reply.sequence != 0 && reply.status == 200) {
-        const auto names = stores->replicated_among(
-            who.account_id, who.region, operation,
-            ss::tools::store_registry::names_touched(req.body, reply.body));
-        if (!names.empty()) {
-          if (auto e = stores->sync_replicas(who.account_id, names, wall_clock()))
-            write_line(stderr, "secretstage-server: " + *e + '\n');
-        }
-      }
+      const ss::service_reply reply =
+          content ? serve_target(who.account_id, who.region, target, req.body)
+                  : home.reject(content.error());
       answer(res, reply);
       log_request(reply.request_id, operation, reply.status, error_code_of(reply));
     } catch (...) {
-      const ss::service_reply reply =
-          target_service->reject(ss::messages::internal_service_error(), 500);
+      const ss::service_reply reply = home.reject(ss::messages::internal_service_error(), 500);
       answer(res, reply);
       log_request(reply.request_id, operation, reply.status, error_code_of(reply));
     }
@@ -806,7 +841,16 @@ int main(int argc, char** argv) {
   const std::string scheme = o.tls_cert.empty() ? "http" : "https";
   if (o.listen == "0.0.0.0") callback = scheme + "://127.0.0.1:" + std::to_string(port);
   if (o.listen == "::") callback = scheme + "://[::1]:" + std::to_string(port);
-  rotation_worker worker(o, *stores, database.get(), callback);
+  rotation_worker worker(o, *stores, database.get(), callback,
+                         [&](const std::string& account, const std::string& region,
+                             std::string_view operation, const std::string& body) {
+                           // Logged as the requests a function makes over HTTP are.
+                           ss::service_reply reply = serve_target(
+                               account, region, "secretsmanager." + std::string(operation), body);
+                           log_request(reply.request_id, operation, reply.status,
+                                       error_code_of(reply));
+                           return reply;
+                         });
 
   std::atomic<bool> stopping{false};
   std::atomic<bool> finished{false};

@@ -60,7 +60,10 @@
 namespace secretstage {
 
 /// A rotation function built into the service: RotateSecret with its ARN runs AWS's rotation
-/// template synchronously (`rotate_synchronously`) before it answers.
+/// template synchronously (`rotate_synchronously`) before it answers, so that a replay is a
+/// function of its requests. A server with rotation workers runs the same function as AWS runs
+/// one, asynchronously, step by step (secretstage-server: tools/builtin_function.hpp, with the ARN
+/// among `external_rotation_functions` instead).
 struct builtin_rotation_function {
   /// Whether finishSecret removes AWSPENDING from the new version (the current template) or
   /// leaves it next to AWSCURRENT.

@@ -137,6 +137,14 @@ else
 fi
 rotated=$out
 
+# The rotation runs after rotate-secret has answered, as AWS runs it: the server's workers run the
+# built-in function's four steps. Wait (at most 20 s) for finishSecret to make it AWSCURRENT.
+for ((i = 0; i < 400; i++)); do
+  sm get-secret-value --secret-id story/db --query VersionId --output text
+  [[ $rc -eq 0 && $out == "$rotated" ]] && break
+  sleep 0.05
+done
+
 ok "the rotated version is AWSCURRENT with the function's value" "$STORY_ROTATED_VALUE	$rotated" \
   get-secret-value --secret-id story/db --query '[SecretString, VersionId]' --output text
 

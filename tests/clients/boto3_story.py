@@ -13,7 +13,7 @@ import boto3
 import botocore.config
 from botocore.exceptions import ClientError
 
-from story_checks import check, expect_error, finish
+from story_checks import check, expect_error, finish, wait_for
 
 endpoint = os.environ["SECRETSTAGE_ENDPOINT"]
 rotation_arn = os.environ["STORY_ROTATION_ARN"]
@@ -104,6 +104,10 @@ rotated = sm.rotate_secret(SecretId="story/db", RotationLambdaARN=rotation_arn,
 token = rotated.get("VersionId", "")
 check("rotate_secret answers the SDK-generated token as VersionId", UUID4.match(token) is not None,
       repr(rotated))
+# The rotation runs after RotateSecret has answered, as AWS runs it: the server's workers run the
+# built-in function's four steps, each a call back into the server.
+wait_for("the rotation's steps made the new version AWSCURRENT",
+         lambda: "AWSCURRENT" in stages("story/db").get(token, []))
 current = sm.get_secret_value(SecretId="story/db")
 check("the rotated version is AWSCURRENT with the function's value",
       (current["SecretString"], current["VersionId"]) == (rotated_value, token), repr(current))

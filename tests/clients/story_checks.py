@@ -1,7 +1,9 @@
 """What the client stories (boto3_story.py, auth_story.py) share: checks that record their failures
-and go on, the expectation of an AWS error as boto3 raises it, and the story's last line."""
+and go on, the expectation of an AWS error as boto3 raises it, waiting for what the server does after
+it answers, and the story's last line."""
 
 import sys
+import time
 
 from botocore.exceptions import ClientError
 
@@ -33,6 +35,19 @@ def expect_error(what, code, message, call, **kwargs):
             check(what + " (exception class)", isinstance(e, getattr(exceptions, code)), type(e).__name__)
         return
     check(what, False, "no error raised")
+
+
+def wait_for(what, condition, timeout=20.0):
+    """Polls condition() until it is true (a check that passes) or `timeout` seconds pass (one that
+    fails): for what the server does after it has answered, such as a rotation's steps."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            check(what, False, f"not within {timeout} s")
+            return False
+        time.sleep(0.05)
+    check(what, True)
+    return True
 
 
 def finish(story):

@@ -435,10 +435,14 @@ def suite_background(pg):
     status, _ = c.call("CreateSecret", {"Name": "bg/rotating", "SecretString": "v0",
                                         "ClientRequestToken": str(uuid.uuid4())})
     check(status == 200, "CreateSecret bg/rotating")
+    token = str(uuid.uuid4())
     status, body = c.call("RotateSecret", {
         "SecretId": "bg/rotating", "RotationLambdaARN": ROTATION_ARN,
-        "ClientRequestToken": str(uuid.uuid4()), "RotationRules": {"AutomaticallyAfterDays": 1}})
+        "ClientRequestToken": token, "RotationRules": {"AutomaticallyAfterDays": 1}})
     check(status == 200, "RotateSecret: %s %r" % (status, body))
+    # The built-in function's steps run after the answer, in the server's rotation workers.
+    check(wait_until(lambda: versions(c, "bg/rotating").get(token) == ["AWSCURRENT"], 20),
+          "the built-in function's steps made the new version AWSCURRENT: %r" % versions(c, "bg/rotating"))
     status, _ = c.call("CreateSecret", {"Name": "bg/deleted", "SecretString": "x",
                                         "ClientRequestToken": str(uuid.uuid4())})
     check(status == 200, "CreateSecret bg/deleted")
@@ -455,6 +459,11 @@ def suite_background(pg):
     while sql(pg, row) == before and time.monotonic() < deadline:
         time.sleep(0.2)
     check(sql(pg, row) != before, "no sweep rotated bg/rotating")
+    # The sweep started the rotation; the servers' workers run its steps through their leases.
+    c = Client(ahead[0])
+    check(wait_until(lambda: len(versions(c, "bg/rotating")) == 3 and
+                     "AWSCURRENT" not in versions(c, "bg/rotating").get(token, []), 20),
+          "the scheduled rotation's steps ran: %r" % versions(c, "bg/rotating"))
     time.sleep(2.5)  # more sweeps of both servers: none may rotate again
     logs = [s.stop() for s in ahead]
     check(sum(swept(log) for log in logs) == 1,

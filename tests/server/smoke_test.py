@@ -150,10 +150,21 @@ def main(binary):
 
     status, _, body = s.call("RotateSecret", {"SecretId": "smoke/db", "RotationLambdaARN": FN,
                                               "ClientRequestToken": crt(2)})
-    check(status == 200, "RotateSecret with the registered function (got %s %s)" % (status, body))
-    status, _, body = s.call("ListSecretVersionIds", {"SecretId": "smoke/db"})
-    stages = sorted(sorted(v.get("VersionStages", [])) for v in body.get("Versions", []))
-    check(stages == [["AWSCURRENT"], ["AWSPREVIOUS"]], "rotated synchronously (got %s)" % stages)
+    check(status == 200 and body.get("VersionId") == crt(2),
+          "RotateSecret with the registered function (got %s %s)" % (status, body))
+    # It answers before the rotation runs, as AWS does: the built-in function's four steps run in
+    # the server's rotation workers, each calling back into the server.
+    deadline = time.monotonic() + 20
+    while True:
+        status, _, body = s.call("ListSecretVersionIds", {"SecretId": "smoke/db"})
+        stages = sorted(sorted(v.get("VersionStages", [])) for v in body.get("Versions", []))
+        if stages == [["AWSCURRENT"], ["AWSPREVIOUS"]] or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    check(stages == [["AWSCURRENT"], ["AWSPREVIOUS"]], "the rotation's steps ran (got %s)" % stages)
+    status, _, body = s.call("GetSecretValue", {"SecretId": "smoke/db"})
+    check(body.get("SecretString") == VALUE_MARK + "-rotated" and body.get("VersionId") == crt(2),
+          "the new version is AWSCURRENT with the function's value (got %s)" % body.get("VersionId"))
     status, _, body = s.call("RotateSecret", {"SecretId": "smoke/db", "ClientRequestToken": crt(3),
                                               "RotationLambdaARN": FN + "-unknown"})
     check(status == 400 and body.get("__type") == "AccessDeniedException",
@@ -218,15 +229,24 @@ def main(binary):
     check(code == 0, "SIGTERM: exit status 0 (got %s)" % code)
     check(VALUE_MARK not in log, "the request log shows no secret value")
     check("{" not in log, "the request log shows no body")
-    lines = [l for l in log.splitlines() if l]
+    steps = [l for l in log.splitlines() if l.startswith("secretstage-server: rotation ")]
+    check([l.split(" ")[2:5] for l in steps] ==
+          [["smoke/db", step, "succeeded"] for step in ("createSecret", "setSecret", "testSecret", "finishSecret")],
+          "one log line per rotation step (got %s)" % steps)
+    lines = [l for l in log.splitlines() if l and not l.startswith("secretstage-server: ")]
     check(len(lines) >= 20 and all(UUID.match(l.split(" ")[0]) for l in lines),
           "one log line per request, starting with its request id")
+    # Only finishSecret calls UpdateSecretVersionStage here.
+    check(sum(l.split(" ")[1:3] == ["UpdateSecretVersionStage", "200"] for l in lines) == 2,
+          "the function's own requests are logged as requests")
     check(any(l.endswith(" 400 ResourceNotFoundException") for l in lines), "error codes are logged")
-    # Both CreateSecrets, RotateSecret and the puts committed; reads and failures did not.
-    check([c["seq"] for c in commits] == list(range(1, 4 + threads * puts_per_thread)),
+    # Both CreateSecrets, RotateSecret, the function's PutSecretValue and two
+    # UpdateSecretVersionStage (finishSecret), and the puts committed; reads and failures did not.
+    check([c["seq"] for c in commits] == list(range(1, 7 + threads * puts_per_thread)),
           "the commit log numbers every commit in order")
-    check([c["operation"] for c in commits[:3]] == ["CreateSecret", "CreateSecret", "RotateSecret"],
-          "commit log operations")
+    check([c["operation"] for c in commits[:6]] ==
+          ["CreateSecret", "CreateSecret", "RotateSecret", "PutSecretValue", "UpdateSecretVersionStage",
+           "UpdateSecretVersionStage"], "commit log operations (got %s)" % [c["operation"] for c in commits[:6]])
     check(all(set(c) == {"seq", "request_id", "operation", "account", "region"} for c in commits),
           "commit log members")
     check(all((c["account"], c["region"]) == ("123456789012", "us-east-1") for c in commits),

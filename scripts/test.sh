@@ -16,7 +16,8 @@
 #   2. the Meson source lists against the folders CMake globs;
 #   3. every libFuzzer target for a bounded number of runs (scripts/fuzz.sh, clang++ + ASan/UBSan:
 #      200,000 runs, 30,000 for the operation sequences; SECRETSTAGE_FUZZ_RUNS sets one count);
-#   4. CMake + g++ with ThreadSanitizer (build-cmake-tsan): the service and server concurrency tests;
+#   4. CMake + g++ with ThreadSanitizer (build-cmake-tsan): the service and server concurrency tests,
+#      and the server's rotation workers running built-in and exec: functions;
 #   5. CMake + g++ with AddressSanitizer + UndefinedBehaviorSanitizer and -D_GLIBCXX_ASSERTIONS
 #      (build-cmake-asan): ctest;
 #   6. CMake + Ninja + g++ in Release (-O3, NDEBUG; build-cmake-release): ctest, consumers
@@ -96,9 +97,11 @@ sanitizers() {
     ctest --test-dir build-cmake-asan --output-on-failure -j 2 -E '^(consume_|compile_time_budget|bench_server_smoke|check_rotation_whole_)'
 }
 
-# The threaded parts under ThreadSanitizer: the service's 8-thread unit tests (wire_tests), and the
-# server under 8 concurrent clients; a race report stops the server with a non-zero status, which
-# the test checks.
+# The threaded parts under ThreadSanitizer: the service's 8-thread unit tests (wire_tests), the
+# server under 8 concurrent clients, and its rotation worker pool and watcher (the smoke test and
+# the boto3 story rotate with a built-in function, whose steps call the server from a worker;
+# rotation_async runs exec: functions, their timeouts, cancellations and SIGTERM); a race report
+# stops the server with a non-zero status, which the tests check.
 thread_sanitizer() {
   rm -rf build-cmake-tsan
   CXX=g++ cmake -S . -B build-cmake-tsan -G Ninja -DCMAKE_BUILD_TYPE=None -DSECRETSTAGE_WERROR=OFF \
@@ -106,7 +109,8 @@ thread_sanitizer() {
     -DSECRETSTAGE_BUILD_BENCHMARKS=OFF &&
     cmake --build build-cmake-tsan -j 2 --target secretstage-server secretstage-replay wire_tests &&
     TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-    ctest --test-dir build-cmake-tsan --output-on-failure -R '^(wire_tests|server_smoke|server_concurrency)$'
+    ctest --test-dir build-cmake-tsan --output-on-failure \
+      -R '^(wire_tests|server_smoke|server_concurrency|client_boto3_story|rotation_async)$'
 }
 
 if ((full)); then

@@ -74,7 +74,7 @@ template <class Traits>
 basic_secret<Traits> with_progress(const basic_secret<Traits>& s,
                                    std::optional<rotation_progress> progress) {
   auto meta = make_ref<secret_meta>(s.meta());
-  meta->progress = std::move(progress);
+  meta->extras.edit().progress = std::move(progress);
   secret_builder<Traits> b(s);
   b.set_meta(std::move(meta));
   auto next = std::move(b).finish();  // no label moves: the quota cannot fail

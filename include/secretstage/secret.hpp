@@ -96,6 +96,45 @@ struct replica_entry {
 
 namespace detail {
 
+/// The parts of a secret's metadata that few secrets have: a resource policy, a rotation in
+/// progress, replication. Kept out of line (secret_meta::extras), so that a secret without any of
+/// them pays one pointer rather than about 240 bytes.
+struct secret_extras : counted {
+  /// The resource policy attached by PutResourcePolicy, as given (policy.hpp checked it).
+  std::optional<std::string> resource_policy;
+  /// The rotation a service is running with an invoked function, if any.
+  std::optional<rotation_progress> progress;
+  /// A replica: the Region of its primary secret (replication.hpp). None: a primary or a
+  /// standalone secret.
+  std::optional<std::string> primary_region;
+  /// A primary: the Regions it is replicated to, in the order they were added.
+  std::vector<replica_entry> replicas;
+
+  friend bool operator==(const secret_extras&, const secret_extras&) = default;
+};
+
+/// secret_meta's out-of-line secret_extras: null while all of them are empty, shared between
+/// copies of the metadata, copied when one is changed (`edit`). Equality compares the contents.
+class extras_ref {
+ public:
+  [[nodiscard]] const secret_extras& get() const noexcept { return p_ ? *p_ : none(); }
+  /// The extras to change in place: this metadata's own copy.
+  [[nodiscard]] secret_extras& edit() {
+    if (!p_ || p_.use_count() != 1) p_ = make_ref<secret_extras>(get());
+    return *p_;
+  }
+  friend bool operator==(const extras_ref& a, const extras_ref& b) noexcept {
+    return a.p_.get() == b.p_.get() || a.get() == b.get();
+  }
+
+ private:
+  static const secret_extras& none() noexcept {
+    static const secret_extras empty;
+    return empty;
+  }
+  ref<secret_extras> p_;
+};
+
 /// The metadata of a secret: everything but its versions, labels and frequently changing dates.
 /// Shared between states until an operation changes it.
 struct secret_meta : counted {
@@ -111,15 +150,8 @@ struct secret_meta : counted {
   bool rotation_enabled = false;
   std::optional<std::string> rotation_lambda_arn;
   std::optional<rotation_rules> rotation;
-  /// The resource policy attached by PutResourcePolicy, as given (policy.hpp checked it).
-  std::optional<std::string> resource_policy;
-  /// The rotation a service is running with an invoked function, if any.
-  std::optional<rotation_progress> progress;
-  /// A replica: the Region of its primary secret (replication.hpp). None: a primary or a
-  /// standalone secret.
-  std::optional<std::string> primary_region;
-  /// A primary: the Regions it is replicated to, in the order they were added.
-  std::vector<replica_entry> replicas;
+  /// Resource policy, rotation progress, replication (secret_extras).
+  extras_ref extras;
 
   friend bool operator==(const secret_meta&, const secret_meta&) = default;
 };
@@ -318,21 +350,21 @@ class basic_secret {
   /// The resource-based policy document (PutResourcePolicy), exactly as it was given; none
   /// until one is put and after DeleteResourcePolicy.
   [[nodiscard]] const std::optional<std::string>& resource_policy() const noexcept {
-    return body().meta->resource_policy;
+    return body().meta->extras.get().resource_policy;
   }
   /// The rotation an invoked function is running (rotation_progress.hpp), if any.
   [[nodiscard]] const std::optional<secretstage::rotation_progress>& rotation_progress() const noexcept {
-    return body().meta->progress;
+    return body().meta->extras.get().progress;
   }
   /// Set on a replica: the Region of its primary secret. A replica refuses every write but
   /// StopReplicationToReplica (replication.hpp).
   [[nodiscard]] const std::optional<std::string>& primary_region() const noexcept {
-    return body().meta->primary_region;
+    return body().meta->extras.get().primary_region;
   }
-  [[nodiscard]] bool is_replica() const noexcept { return body().meta->primary_region.has_value(); }
+  [[nodiscard]] bool is_replica() const noexcept { return body().meta->extras.get().primary_region.has_value(); }
   /// On a primary: the Regions it is replicated to, each with its status.
   [[nodiscard]] const std::vector<replica_entry>& replicas() const noexcept {
-    return body().meta->replicas;
+    return body().meta->extras.get().replicas;
   }
   [[nodiscard]] const detail::secret_meta& meta() const noexcept { return *body().meta; }
 

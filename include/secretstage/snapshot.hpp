@@ -686,7 +686,8 @@ inline void check_metadata_bounds(reader& r, std::size_t at, const secret_meta& 
   secretstage::detail::stable_sort(keys.begin(), keys.end());
   for (std::size_t i = 1; i < keys.size(); ++i)
     if (keys[i - 1] == keys[i]) return fail("two tags have the same key");
-  if (m.resource_policy && !policy::validate_policy_document(*m.resource_policy))
+  if (m.extras.get().resource_policy &&
+      !policy::validate_policy_document(*m.extras.get().resource_policy))
     return fail("its resource policy is not one PutResourcePolicy accepts");
 }
 
@@ -802,19 +803,19 @@ inline std::optional<secret_type> read_secret(reader& r) {
         if ((present & 2) != 0) p.next_attempt = r.time();
         if (r.ok() && !rotation_progress_well_formed(p))
           r.malformed(field_at, "the rotation progress names no version or no function");
-        meta->progress = std::move(p);
+        meta->extras.edit().progress = std::move(p);
         return true;
       }
       case fields::resource_policy:
         if (r.version() < 2) return false;
         r.uses(2);
-        meta->resource_policy = std::string(r.raw(r.remaining()));
+        meta->extras.edit().resource_policy = std::string(r.raw(r.remaining()));
         return true;
       case fields::primary_region:
         if (r.version() < 3) return false;
         r.uses(3);
         if (r.remaining() == 0) r.malformed(field_at, "an empty primary Region");
-        meta->primary_region = std::string(r.raw(r.remaining()));
+        meta->extras.edit().primary_region = std::string(r.raw(r.remaining()));
         return true;
       case fields::replicas: {
         if (r.version() < 3) return false;
@@ -833,7 +834,7 @@ inline std::optional<secret_type> read_secret(reader& r) {
           e.status = static_cast<replication_state>(status);
           e.status_message = std::string(r.bytes());
           if ((flags & 4) != 0) e.last_accessed = r.time();
-          meta->replicas.push_back(std::move(e));
+          meta->extras.edit().replicas.push_back(std::move(e));
         }
         return true;
       }

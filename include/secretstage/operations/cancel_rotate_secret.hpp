@@ -98,7 +98,7 @@ apply(const basic_secret<Traits>& s, const basic_cancel_rotate_secret<Traits>& r
 
   auto meta = detail::make_ref<detail::secret_meta>(s.meta());
   meta->rotation_enabled = false;
-  meta->progress.reset();  // the service invokes no further step (rotation_progress.hpp)
+  meta->extras.edit().progress.reset();  // the service invokes no further step (rotation_progress.hpp)
   detail::secret_builder<Traits> b(s);
   b.set_meta(std::move(meta));
   b.set_last_changed(ctx.now);

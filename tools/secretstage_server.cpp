@@ -257,6 +257,7 @@ options parse_arguments(int argc, char** argv) {
     } else if (arg == "--external-rotation-function") {
       std::string arn = value();
       if (arn.empty()) fail("--external-rotation-function needs an ARN");
+      out.service.caller_rotation_functions.push_back(arn);  // no test with RotateImmediately false
       out.service.external_rotation_functions.push_back(std::move(arn));
     } else if (arg == "--data-dir") {
       out.data_dir = value();

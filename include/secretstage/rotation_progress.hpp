@@ -23,10 +23,24 @@
 //   settle_rotation         the progress no longer applies (its version is gone, carries
 //                           AWSCURRENT without AWSPENDING, or carries neither): cleared
 //   clear_rotation_progress CancelRotateSecret
+//   begin_rotation_test     RotateSecret with RotateImmediately false (begin_invoked_test, for a
+//                           function the service invokes itself): AWS "tests the rotation
+//                           configuration by running the testSecret step" on "an AWSPENDING
+//                           version of the secret" that it "then removes". A version T holding
+//                           AWSCURRENT's value (ruling: that is the AWSPENDING version) is
+//                           created with AWSPENDING, and a progress marked `test_only` waits for
+//                           testSecret alone, due now
+// A test ends when its testSecret's outcome is recorded, success or failure alike (it is never
+// retried: ruling), when it is settled, cancelled (CancelRotateSecret) or its secret deleted
+// (DeleteSecret): T leaves again with its AWSPENDING (detail/rotation_test.hpp) and the progress
+// is cleared; neither LastChangedDate nor LastRotatedDate moves (a test is no rotation, so the
+// schedule does not count it). While it runs, AWSPENDING sits on T apart from AWSCURRENT, so
+// RotateSecret answers "A previous rotation isn't complete. That rotation will be reattempted.",
+// and the reattempt leaves the test running as it is (ruling: reattempt_rotation).
 // The outcome of a step that is not the one the progress is waiting for (a step of a rotation
 // that was cancelled, reattempted or settled meanwhile) changes nothing: std::nullopt.
-// None of these changes LastChangedDate, a version or a label: the progress is the service's
-// bookkeeping, which DescribeSecret does not show.
+// Apart from a test's version T, none of these changes LastChangedDate, a version or a label: the
+// progress is the service's bookkeeping, which DescribeSecret does not show.
 
 #include <algorithm>
 #include <cstdint>
@@ -35,6 +49,7 @@
 #include <string_view>
 #include <utility>
 
+#include "detail/rotation_test.hpp"
 #include "detail/secret_builder.hpp"
 #include "operations/rotate_secret.hpp"
 #include "secret.hpp"
@@ -97,10 +112,43 @@ template <class Traits>
                                                   std::string_view function_arn, timestamp now) {
   return detail::with_progress(
       s, rotation_progress{std::string(version_id), std::string(function_arn),
-                           rotation_step::create_secret, 0, std::nullopt, now});
+                           rotation_step::create_secret, 0, std::nullopt, now, false});
 }
 
-/// The step `step` of the rotation of `version_id` succeeded at `now`.
+/// RotateSecret with RotateImmediately false started a test of `function_arn` at `now`: version
+/// `version_id` is created with AWSCURRENT's value (shared, not copied) and AWSPENDING, and a
+/// `test_only` progress waits for testSecret, due now. LastChangedDate stays. std::nullopt, and no
+/// test runs (rulings, docs/semantics.md#rotation-progress), when: no AWSCURRENT version has a
+/// value (nothing to test); AWSPENDING is attached anywhere (e.g. left on AWSCURRENT's version by
+/// an older template's finishSecret: the test could not put it back); `version_id` names a
+/// version already; the new label would pass the label quota.
+template <class Traits>
+[[nodiscard]] std::optional<basic_secret<Traits>> begin_rotation_test(const basic_secret<Traits>& s,
+                                                                      std::string_view version_id,
+                                                                      std::string_view function_arn,
+                                                                      timestamp now) {
+  static_assert(Traits::has_reserved_labels, "rotation needs AWSCURRENT and AWSPENDING");
+  using version_type = basic_version<Traits>;
+  const version_type* current = s.holder(Traits::current());
+  if (current == nullptr || current->is_placeholder()) return std::nullopt;
+  if (s.holder(Traits::pending()) != nullptr) return std::nullopt;
+  const typename Traits::version_id_type id{std::string(version_id)};
+  if (s.find_version(id) != nullptr) return std::nullopt;
+  auto meta = detail::make_ref<detail::secret_meta>(s.meta());
+  meta->extras.edit().progress = rotation_progress{std::string(version_id), std::string(function_arn),
+                                     rotation_step::test_secret, 0, std::nullopt, now, true};
+  detail::secret_builder<Traits> b(s);
+  b.set_meta(std::move(meta));
+  const version_type* copy = b.put_version(
+      detail::make_ref<const version_type>(id, current->shared_value(), now, b.take_sequence()));
+  b.attach(Traits::pending(), copy);
+  auto next = std::move(b).finish();
+  if (!next) return std::nullopt;
+  return std::move(next.value());
+}
+
+/// The step `step` of the rotation of `version_id` succeeded at `now`. A test's testSecret ends
+/// it: its version T is removed again (detail::without_rotation_test).
 template <class Traits>
 [[nodiscard]] std::optional<basic_secret<Traits>> rotation_step_succeeded(
     const basic_secret<Traits>& s, std::string_view version_id, rotation_step step,
@@ -108,6 +156,7 @@ template <class Traits>
   const auto& p = s.rotation_progress();
   if (!p || p->version_id != version_id || p->next_step != step || p->given_up())
     return std::nullopt;
+  if (p->test_only) return detail::without_rotation_test(s);  // the test is over
   if (step == rotation_step::finish_secret) return detail::with_progress(s, std::nullopt);
   rotation_progress next = *p;
   next.next_step = static_cast<rotation_step>(static_cast<std::uint8_t>(step) + 1);
@@ -116,7 +165,7 @@ template <class Traits>
 }
 
 /// The step `step` of the rotation of `version_id` failed at `now` for `reason` (a few words, no
-/// value).
+/// value). A test's failure ends it, as its success does.
 template <class Traits>
 [[nodiscard]] std::optional<basic_secret<Traits>> rotation_step_failed(
     const basic_secret<Traits>& s, std::string_view version_id, rotation_step step,
@@ -124,6 +173,8 @@ template <class Traits>
   const auto& p = s.rotation_progress();
   if (!p || p->version_id != version_id || p->next_step != step || p->given_up())
     return std::nullopt;
+  // A test is not retried (ruling): it is over; the reason is the caller's to report.
+  if (p->test_only) return detail::without_rotation_test(s);
   rotation_progress next = *p;
   if (next.attempts < UINT32_MAX) ++next.attempts;
   next.last_failure = detail::bounded_reason(reason);
@@ -141,7 +192,9 @@ template <class Traits>
 /// last failure stays, for the record). std::nullopt when there is nothing to reattempt: no
 /// AWSPENDING apart from AWSCURRENT's version, no function, or rotation disabled (a rotation
 /// CancelRotateSecret cancelled is not reattempted by the RotateSecret that failed on it: that
-/// request changes nothing, so RotationEnabled stays false, and I25 allows no progress then).
+/// request changes nothing, so RotationEnabled stays false, and I25 allows no progress then), or
+/// a test running on that version (RotateImmediately false): it keeps running as it is, and is
+/// not turned into a rotation (ruling).
 template <class Traits>
 [[nodiscard]] std::optional<basic_secret<Traits>> reattempt_rotation(const basic_secret<Traits>& s,
                                                                      timestamp now) {
@@ -151,6 +204,7 @@ template <class Traits>
   if (pending == nullptr || pending == s.holder(Traits::current())) return std::nullopt;
   const auto& p = s.rotation_progress();
   const std::string id(Traits::text(pending->id()));
+  if (p && p->test_only && p->version_id == id) return std::nullopt;
   std::string function;
   if (p && p->version_id == id) {
     function = p->function_arn;
@@ -160,10 +214,11 @@ template <class Traits>
     return std::nullopt;
   }
   rotation_progress next{id, std::move(function), rotation_step::create_secret, 0, std::nullopt,
-                         now};
+                         now, false};
   if (p && p->version_id == id) next.last_failure = p->last_failure;
   if (p && *p == next) return std::nullopt;
-  return detail::with_progress(s, std::move(next));
+  // A test whose version lost AWSPENDING meanwhile ends first, so its version is not left behind.
+  return detail::with_progress(detail::without_rotation_test(s), std::move(next));
 }
 
 /// Whether the progress still describes a rotation to run: its version exists and carries
@@ -176,17 +231,20 @@ template <class Traits>
   return pending != nullptr && Traits::text(pending->id()) == std::string_view(p->version_id);
 }
 
-/// Clears progress that no longer applies; std::nullopt when there is none or it applies.
+/// Clears progress that no longer applies; std::nullopt when there is none or it applies. A
+/// test's version T leaves with it (unless another label holds it: without_rotation_test).
 template <class Traits>
 [[nodiscard]] std::optional<basic_secret<Traits>> settle_rotation(const basic_secret<Traits>& s) {
   if (!s.rotation_progress() || rotation_progress_applies(s)) return std::nullopt;
+  if (s.rotation_progress()->test_only) return detail::without_rotation_test(s);
   return detail::with_progress(s, std::nullopt);
 }
 
-/// CancelRotateSecret: no rotation runs on.
+/// CancelRotateSecret: no rotation runs on. A test's version T leaves with it.
 template <class Traits>
 [[nodiscard]] basic_secret<Traits> clear_rotation_progress(const basic_secret<Traits>& s) {
   if (!s.rotation_progress()) return s;
+  if (s.rotation_progress()->test_only) return detail::without_rotation_test(s);
   return detail::with_progress(s, std::nullopt);
 }
 
@@ -209,7 +267,34 @@ bool begin_invoked_rotation(basic_store<Traits>& st,
     return false;
   const std::string_view id = Traits::text(r->version_id);
   if (s->rotation_progress() && s->rotation_progress()->version_id == id) return false;
-  st = std::move(st).put(begin_rotation(*s, id, *s->rotation_lambda_arn(), now));
+  // A test whose version lost AWSPENDING meanwhile ends first (its version leaves).
+  st = std::move(st).put(
+      begin_rotation(detail::without_rotation_test(*s), id, *s->rotation_lambda_arn(), now));
+  return true;
+}
+
+/// After a RotateSecret that succeeded with a function the service invokes itself: when it
+/// created no version and is no retry (the response's version does not exist: RotateImmediately
+/// false), the test of the configuration begins at `now` (begin_rotation_test; progress that no
+/// longer applies is settled first), if one can run. `st` moves on in place; false when nothing
+/// changed. A journal's redo does not call this: a service journals the secret the test began on
+/// as a state record (the service knows which functions it invokes itself; a journal does not).
+template <class Traits>
+bool begin_invoked_test(basic_store<Traits>& st,
+                        const basic_store_operation_response<Traits>& response, timestamp now) {
+  const auto* r = std::get_if<basic_rotate_secret_response<Traits>>(
+      &static_cast<const detail::store_response_variant<Traits>&>(response));
+  if (r == nullptr) return false;
+  const basic_secret<Traits>* s = st.find(r->name.view());
+  if (s == nullptr || !s->rotation_lambda_arn() || s->rotation_lambda_arn()->empty()) return false;
+  if (s->find_version(r->version_id) != nullptr) return false;  // a rotation, or a retry
+  std::optional<basic_secret<Traits>> settled = settle_rotation(*s);
+  const basic_secret<Traits>& base = settled ? *settled : *s;
+  if (base.rotation_progress()) return false;  // it applies: AWSPENDING is attached, no test
+  auto tested =
+      begin_rotation_test(base, Traits::text(r->version_id), *s->rotation_lambda_arn(), now);
+  if (!tested) return false;
+  st = std::move(st).put(std::move(*tested));
   return true;
 }
 
@@ -231,7 +316,8 @@ bool note_rotated_in(basic_store<Traits>& st, const basic_store_operation_respon
         }
       },
       static_cast<const detail::store_response_variant<Traits>&>(response));
-  if (s == nullptr || !s->rotation_progress()) return false;
+  // A test rotates nothing in, even should AWSCURRENT be moved onto its version.
+  if (s == nullptr || !s->rotation_progress() || s->rotation_progress()->test_only) return false;
   const auto* current = s->holder(Traits::current());
   if (current == nullptr ||
       Traits::text(current->id()) != std::string_view(s->rotation_progress()->version_id))

@@ -594,14 +594,19 @@ template <class Traits>
 /// the newest version when it has a value (a PutSecretValue or UpdateSecret that wrote one —
 /// "considered a valid rotation" — or a rotation's own new version), and the secret's creation.
 /// A newest version without a value (a rotation started and not finished) counts for nothing.
+/// Nor does the version of a test of the rotation configuration (RotateImmediately false,
+/// rotation_progress.hpp) while it runs: a test is no rotation, so the newest version before it
+/// counts (ruling, docs/semantics.md#rotation-test).
 /// Cost: O(log32 n).
 template <class Traits>
 [[nodiscard]] timestamp last_rotation(const basic_secret<Traits>& s) noexcept {
   timestamp last = s.created_date();
   if (s.last_rotated_date() && last < *s.last_rotated_date()) last = *s.last_rotated_date();
-  if (const auto* v = s.newest_version(); v != nullptr && !v->is_placeholder() &&
-                                          last < v->created_date())
-    last = v->created_date();
+  const auto* v = s.newest_version();
+  if (const auto& p = s.rotation_progress();
+      v != nullptr && p && p->test_only && Traits::text(v->id()) == std::string_view(p->version_id))
+    v = s.newest_version_before(v->sequence());
+  if (v != nullptr && !v->is_placeholder() && last < v->created_date()) last = v->created_date();
   return last;
 }
 

@@ -55,16 +55,23 @@ struct rotation_progress {
   /// When the next step falls due; absent once the service has given up (AWSPENDING stays where
   /// it is, and RotateSecret answers "A previous rotation isn't complete." and reattempts it).
   std::optional<timestamp> next_attempt;
+  /// A test of the rotation configuration (RotateSecret with RotateImmediately false): the
+  /// version is a copy of AWSCURRENT's value carrying AWSPENDING, testSecret is the only step,
+  /// and whatever its outcome the version is removed again and the progress ends (no retry).
+  bool test_only = false;
 
   [[nodiscard]] bool given_up() const noexcept { return !next_attempt.has_value(); }
   friend bool operator==(const rotation_progress&, const rotation_progress&) = default;
 };
 
 /// I25: a rotation in progress names a version (a ClientRequestToken's 32–64 characters) and a
-/// function (1–2048 characters), and has a failure on record once an attempt failed.
+/// function (1–2048 characters), and has a failure on record once an attempt failed. A test
+/// (test_only) waits for testSecret, due, with no failed attempt: it is never retried.
 [[nodiscard]] inline bool rotation_progress_well_formed(const rotation_progress& p) noexcept {
   return p.version_id.size() >= 32 && p.version_id.size() <= 64 && !p.function_arn.empty() &&
-         p.function_arn.size() <= 2048 && (p.attempts == 0 || p.last_failure.has_value());
+         p.function_arn.size() <= 2048 && (p.attempts == 0 || p.last_failure.has_value()) &&
+         (!p.test_only || (p.next_step == rotation_step::test_secret && p.attempts == 0 &&
+                           !p.last_failure && p.next_attempt.has_value()));
 }
 
 /// The state of one replica of a primary secret (ReplicationStatusType's Status).
@@ -388,7 +395,12 @@ class basic_secret {
   /// The most recently created version still held (nullptr: none). O(log32 n) unless its
   /// newest versions were collected, which a secret rebuilt from a snapshot may show.
   [[nodiscard]] const version_type* newest_version() const noexcept {
-    for (std::uint64_t i = body().next_sequence; i > 0; --i)
+    return newest_version_before(body().next_sequence);
+  }
+  /// The most recently created version still held whose place in the creation order is below
+  /// `sequence` (nullptr: none). O(log32 n) per place looked at.
+  [[nodiscard]] const version_type* newest_version_before(std::uint64_t sequence) const noexcept {
+    for (std::uint64_t i = sequence; i > 0; --i)
       if (const version_type* v = at_sequence(i - 1)) return v;
     return nullptr;
   }

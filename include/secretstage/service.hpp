@@ -94,9 +94,17 @@ struct service_options {
   /// Lambda: RotateSecret with one of these ARNs starts the rotation as AWS does (a value-less
   /// version carrying AWSPENDING), begins its progress (rotation_progress.hpp) and answers; a
   /// rotation worker (secretstage-server's) takes the steps due (`rotation_steps_due`), invokes
-  /// them with no lock held, and records each outcome (`record_rotation_step`). Scheduled
-  /// rotations of secrets with such a function start the same way on the service's clock.
+  /// them with no lock held, and records each outcome (`record_rotation_step`). With
+  /// RotateImmediately false it tests the configuration instead: a version with AWSCURRENT's
+  /// value and AWSPENDING, whose testSecret alone the worker invokes, and which leaves again when
+  /// that outcome is recorded (begin_invoked_test). Scheduled rotations of secrets with such a
+  /// function start the same way on the service's clock.
   std::vector<std::string> external_rotation_functions{};
+  /// Those of `external_rotation_functions` whose steps the caller runs, not a worker of the
+  /// service's (secretstage-server's deprecated --external-rotation-function): RotateSecret
+  /// starts their rotations all the same, but with RotateImmediately false runs no test of their
+  /// configuration (nothing would run its testSecret or end it), as before tests existed.
+  std::vector<std::string> caller_rotation_functions{};
   /// How a rotation whose step failed is retried (docs/semantics.md#rotation-progress).
   rotation_retry_policy rotation_retry{};
   /// Where inside its window a scheduled rotation of a secret with a built-in function runs
@@ -381,10 +389,12 @@ class basic_service {
   /// Records the outcome of a step `rotation_steps_due` gave (rotation_step_succeeded or
   /// rotation_step_failed with the service's retry policy), journaled as a state record (the
   /// secret as it now is: journal::put_secret_record), so recovery resumes the rotation at the
-  /// step after it. LastRotatedDate comes from the request that made the version current
-  /// (note_rotated_in). An outcome the progress no longer waits for (cancelled, reattempted, the
-  /// secret deleted meanwhile) changes nothing. Returns the progress after it (std::nullopt:
-  /// none, e.g. the rotation finished).
+  /// step after it. A test's testSecret (RotateImmediately false) ends the test either way: its
+  /// version leaves, nothing is retried, and the reason is only the caller's to log.
+  /// LastRotatedDate comes from the request that made the version current (note_rotated_in). An
+  /// outcome the progress no longer waits for (cancelled, reattempted, the secret deleted
+  /// meanwhile) changes nothing. Returns the progress after it (std::nullopt: none, e.g. the
+  /// rotation finished, or the test ended).
   std::optional<rotation_progress> record_rotation_step(const rotation_job& job, bool succeeded,
                                                         std::string_view reason, timestamp now) {
     std::unique_lock<std::shared_mutex> lock(mutex_);
@@ -535,6 +545,17 @@ class basic_service {
         static_cast<const request_variant&>(op));
   }
 
+  /// Whether the service tests the configuration of the function of the secret a RotateSecret
+  /// `response` names: one it invokes itself (not a caller's: caller_rotation_functions).
+  bool tests_configuration(const store_type& st,
+                           const basic_store_operation_response<Traits>& response) const {
+    const auto name = named_secret(response);
+    const basic_secret<Traits>* s = name ? st.find(*name) : nullptr;
+    if (s == nullptr || !s->rotation_lambda_arn()) return false;
+    const auto& callers = options_.caller_rotation_functions;
+    return std::find(callers.begin(), callers.end(), *s->rotation_lambda_arn()) == callers.end();
+  }
+
   /// The built-in function RotateSecret would invoke, or nullptr.
   const builtin_rotation_function* builtin_for(const store_type& st,
                                                const basic_rotate_secret<Traits>& r) const {
@@ -553,10 +574,12 @@ class basic_service {
   /// The request's transition, moving `st` on in place, with built-in rotation. On a failure `st`
   /// is unchanged, whether the failure is an error or an exception (apply_in_place's guarantee;
   /// a built-in rotation is computed whole before it replaces `st`). A built-in rotation's value
-  /// and finish variant go to `*builtin_used` for the journal.
+  /// and finish variant go to `*builtin_used` for the journal; `*tested` is set when a test of the
+  /// rotation configuration began (RotateImmediately false), which the journal records apart.
   result<basic_store_operation_response<Traits>> run(
       store_type& st, const basic_store_operation<Traits>& op, const basic_context<Traits>& ctx,
-      std::uint64_t n, std::optional<builtin_rotation_function>* builtin_used) const {
+      std::uint64_t n, std::optional<builtin_rotation_function>* builtin_used,
+      bool* tested) const {
     const auto* rotate =
         std::get_if<basic_rotate_secret<Traits>>(&static_cast<const request_variant&>(op));
     const builtin_rotation_function* builtin = rotate ? builtin_for(st, *rotate) : nullptr;
@@ -565,6 +588,13 @@ class basic_service {
       // A function the service invokes: the rotation it started runs in the worker.
       if (response && rotate != nullptr && begin_invoked_rotation(st, response.value(), ctx.now))
         rotations_active_.store(true, std::memory_order_relaxed);
+      // RotateImmediately false: the test of the configuration, whose testSecret the worker runs
+      // (unless the caller runs the function's steps).
+      if (response && rotate != nullptr && tests_configuration(st, response.value()) &&
+          begin_invoked_test(st, response.value(), ctx.now)) {
+        rotations_active_.store(true, std::memory_order_relaxed);
+        *tested = true;
+      }
       // Its finishSecret made the new version current: the rotation's date.
       if (response) note_rotated_in(st, response.value(), ctx.now);
       return response;
@@ -636,7 +666,8 @@ class basic_service {
     if (before && before->version_count() >= retained_version_count) st = &scratch.emplace(*st);
 
     std::optional<builtin_rotation_function> builtin_used;
-    auto response = run(*st, op, ctx, n, &builtin_used);
+    bool tested = false;
+    auto response = run(*st, op, ctx, n, &builtin_used, &tested);
     journal_entry entry{op_name, body, ctx.now, ctx.entropy};
     if (ctx.generated_token) entry.generated_token = std::string_view(*ctx.generated_token);
     entry.background_before = staged.has_value();
@@ -685,6 +716,15 @@ class basic_service {
       if (before) reindex_rotation(before->name().view());
     }
     ticket = journaled(entry);
+    // A test of the rotation configuration began after the request: a journal's redo of the
+    // request does not begin it (it cannot tell which functions the service invokes itself), so
+    // the secret follows as a state record.
+    if (tested) {
+      if (const auto name = named_secret(response.value())) {
+        const std::uint64_t t = journal_state(*name, ctx.now);
+        if (t != 0) ticket = t;
+      }
+    }
     const std::uint64_t sequence = mutating ? commits_ + 1 : 0;
     if (sequence != 0) {
       commits_ = sequence;
@@ -779,7 +819,7 @@ class basic_service {
   /// RotateSecret answered "A previous rotation isn't complete. That rotation will be
   /// reattempted.": when the secret's function is one the service invokes, that rotation starts
   /// again from createSecret now (reattempt_rotation; lock held), journaled as a state record
-  /// after the failed request's own.
+  /// after the failed request's own. A test of the configuration running there keeps running.
   void reattempt_if_incomplete(const basic_store_operation<Traits>& op, const error& e,
                                timestamp now) {
     const auto* rotate =
@@ -853,25 +893,28 @@ class basic_service {
   /// Journals the secret named `name` as it is in `store_` now (a change of its rotation progress
   /// that is no request): a state record, which recovery puts back exactly (journal::redo), as
   /// publish_if_unchanged's. Lock held. Only AWS-traits services journal (snapshots are theirs).
-  void journal_state(std::string_view name, timestamp now) noexcept {
+  /// Returns the journal hook's ticket (0: none).
+  std::uint64_t journal_state(std::string_view name, timestamp now) noexcept {
     if constexpr (std::is_same_v<Traits, aws_traits>) {
-      if (!journal_) return;
+      if (!journal_) return 0;
       try {
         const auto* s = store_.find(name);
-        if (s == nullptr) return;
+        if (s == nullptr) return 0;
         const std::string body = snapshot::encode(*s);
         journal_entry entry;
         entry.op_name = journal::put_secret_record;
         entry.body = body;
         entry.now = now;
-        journaled(entry);
+        return journaled(entry);
       } catch (...) {
         // The state stays published; a restart finds the rotation where the journal left it
         // (an earlier step, delivered again: rotation functions are idempotent).
+        return 0;
       }
     } else {
       (void)name;
       (void)now;
+      return 0;
     }
   }
 

@@ -131,8 +131,9 @@ inline constexpr std::string_view magic{"\x89SSTG\r\n\x1a", 8};
 /// The newest format version this library writes. It reads every version from 1 to this one,
 /// and writes the lowest version that holds the state: 1 unless a secret has a field of
 /// version 2 (a resource policy), 3 when a secret has a rotation in progress (field 17) or
-/// replication fields (33, 34), so a state an older version can hold keeps its bytes.
-inline constexpr std::uint16_t format_version = 3;
+/// replication fields (33, 34), 4 when that progress is a test of the rotation configuration
+/// (field 18), so a state an older version can hold keeps its bytes.
+inline constexpr std::uint16_t format_version = 4;
 /// The header: magic, version (u16), kind (u8), flags (u8), payload length (u64), header CRC (u32).
 inline constexpr std::size_t header_size = 24;
 /// The trailer: the CRC-32C of everything before it.
@@ -148,7 +149,8 @@ inline constexpr std::uint64_t secrets = 2;
 }  // namespace store_field
 /// Field tags of a secret record (§4): 1–16 in format version 1; 32, the resource policy, is
 /// format version 2; 17, the rotation progress, and 33 and 34, a replica's primary Region and a
-/// primary's replicas, are format version 3 (18–31 stay reserved).
+/// primary's replicas, are format version 3; 18, a test of the rotation configuration, is format
+/// version 4 (19–31 stay reserved).
 namespace secret_field {
 inline constexpr std::uint64_t name = 1;
 inline constexpr std::uint64_t arn = 2;
@@ -167,6 +169,7 @@ inline constexpr std::uint64_t next_sequence = 14;
 inline constexpr std::uint64_t versions = 15;
 inline constexpr std::uint64_t labels = 16;
 inline constexpr std::uint64_t rotation_progress = 17;
+inline constexpr std::uint64_t rotation_test = 18;
 inline constexpr std::uint64_t resource_policy = 32;
 inline constexpr std::uint64_t primary_region = 33;
 inline constexpr std::uint64_t replicas = 34;
@@ -403,6 +406,11 @@ void put_secret(Sink& w, const secret_type& s) {
       if (p->last_failure) put_bytes(o, *p->last_failure);
       if (p->next_attempt) put_time(o, *p->next_attempt);
     });
+    if (p->test_only) {
+      // The progress is a test of the rotation configuration: an empty field (format version 4).
+      w.needs(4);
+      put_field(w, fields::rotation_test, [](auto&) {});
+    }
   }
   if (s.resource_policy()) {
     w.needs(2);
@@ -804,6 +812,18 @@ inline std::optional<secret_type> read_secret(reader& r) {
         if (r.ok() && !rotation_progress_well_formed(p))
           r.malformed(field_at, "the rotation progress names no version or no function");
         meta->extras.edit().progress = std::move(p);
+        return true;
+      }
+      case fields::rotation_test: {
+        if (r.version() < 4) return false;
+        r.uses(4);
+        if (r.ok() && r.remaining() != 0) r.malformed(field_at, "the rotation test field is not empty");
+        if (r.ok() && !meta->extras.get().progress)
+          r.malformed(field_at, "a rotation test without a rotation progress");
+        if (!r.ok()) return true;
+        meta->extras.edit().progress->test_only = true;
+        if (!rotation_progress_well_formed(*meta->extras.get().progress))
+          r.malformed(field_at, "the rotation test does not wait for testSecret alone");
         return true;
       }
       case fields::resource_policy:

@@ -34,7 +34,15 @@
 //     deletion keeps it but runs no step; a poll first clears progress whose version no longer
 //     carries AWSPENDING;
 //   - LastRotatedDate = the time of the first request after which AWSCURRENT sits on the version
-//     being rotated (while the date is older than that version).
+//     being rotated (while the date is older than that version);
+//   - RotateSecret with RotateImmediately false that creates no version (no retry): when AWSCURRENT
+//     has a value and AWSPENDING is attached nowhere, a test: version T with AWSCURRENT's value
+//     and AWSPENDING, progress at testSecret (test), due now; progress that cannot apply then is
+//     ended first. A test's outcome, success or failure, ends it: T loses AWSPENDING and leaves
+//     unless another label holds it; so do settling, CancelRotateSecret and a DeleteSecret with a
+//     window. The previous-rotation error leaves a running test as it is; a test never sets
+//     LastRotatedDate. Any progress that is replaced or reattempted ends a stale test first.
+// The service's versions (ids) equal the model's after every step.
 
 #include <algorithm>
 #include <cstdint>
@@ -71,6 +79,7 @@ struct model_progress {
   std::uint32_t attempts = 0;
   std::optional<std::string> failure;
   std::optional<std::int64_t> due;  // none: given up
+  bool test = false;                // RotateImmediately false: testSecret alone on a copy
 };
 
 struct job {
@@ -137,6 +146,7 @@ struct harness {
   std::int64_t now = start_ms;
   int tokens = 0;
   bool saw_retry_error = false, saw_give_up = false, saw_finish = false, saw_reattempt = false;
+  bool saw_test = false, saw_test_ended = false, saw_test_blocks = false;
 
   harness(std::uint32_t a, std::int64_t d)
       : attempts(a),
@@ -184,7 +194,7 @@ struct harness {
   void note_rotated(const std::string& name) {
     const auto p = progress.find(name);
     const auto s = model.secrets.find(name);
-    if (p == progress.end() || s == model.secrets.end()) return;
+    if (p == progress.end() || s == model.secrets.end() || p->second.test) return;
     if (s->second.holder(sm::awscurrent) != p->second.version) return;
     const auto created = s->second.versions.at(p->second.version).created_ms;
     const auto r = rotated.find(name);
@@ -214,6 +224,45 @@ struct harness {
       model = o.next;
       rotated.erase(name);
     }
+  }
+
+  /// A test ends (its outcome, settled, cancelled, deleted): its version loses AWSPENDING and
+  /// leaves unless another label holds it.
+  void end_test(const std::string& name, const std::string& version) {
+    const auto s = model.secrets.find(name);
+    if (s == model.secrets.end()) return;
+    const auto v = s->second.versions.find(version);
+    if (v == s->second.versions.end()) return;
+    v->second.labels.erase(sm::awspending);
+    if (v->second.labels.empty()) s->second.versions.erase(v);
+  }
+
+  /// Ends the model's progress of `name`, if any (a test with its version).
+  void drop_progress(const std::string& name) {
+    const auto p = progress.find(name);
+    if (p == progress.end()) return;
+    if (p->second.test) end_test(name, p->second.version);
+    progress.erase(p);
+  }
+
+  /// RotateSecret with RotateImmediately false that created nothing: a test, when AWSCURRENT has
+  /// a value, AWSPENDING is attached nowhere and the label quota allows it; older progress (which
+  /// cannot apply then) is ended first.
+  void begin_test(const std::string& name, const std::string& t) {
+    sm::secret& n = model.secrets.at(name);
+    const auto current = n.holder(sm::awscurrent);
+    if (!current || !n.versions.at(*current).val || n.holder(sm::awspending)) return;
+    if (n.label_count() + 1 > refmodel::label_quota) return;
+    const auto val = n.versions.at(*current).val;
+    drop_progress(name);
+    sm::version v;
+    v.val = val;
+    v.created_ms = now;
+    v.order = n.next_order++;
+    v.labels.insert(sm::awspending);
+    n.versions[t] = v;
+    progress[name] = model_progress{t, 2, 0, std::nullopt, now, true};
+    saw_test = true;
   }
 
   void rotate(const std::string& name, int a, int b) {
@@ -246,9 +295,12 @@ struct harness {
       const auto pending = n.holder(sm::awspending);
       const bool placeholder = pending == t && !n.versions.at(t).val.has_value();
       const auto p = progress.find(name);
-      if ((!had_version && pending == t) ||
-          (placeholder && (p == progress.end() || p->second.version != t))) {
-        progress[name] = model_progress{t, 0, 0, std::nullopt, now};
+      if (!had_version && r.rotate_immediately == std::optional<bool>(false)) {
+        begin_test(name, t);
+      } else if ((!had_version && pending == t) ||
+                 (placeholder && (p == progress.end() || p->second.version != t))) {
+        drop_progress(name);
+        progress[name] = model_progress{t, 0, 0, std::nullopt, now, false};
         // The service begins the progress inside the request and then notes a rotation that
         // AWSCURRENT already reached (a placeholder that UpdateSecretVersionStage made current
         // before this RotateSecret with its token): LastRotatedDate is set at once.
@@ -258,9 +310,14 @@ struct harness {
       saw_retry_error = true;
       if (!enabled) return;  // a cancelled rotation is not reattempted
       const auto pending = *s->holder(sm::awspending);
-      model_progress next{pending, 0, 0, std::nullopt, now};
+      model_progress next{pending, 0, 0, std::nullopt, now, false};
       const auto p = progress.find(name);
+      if (p != progress.end() && p->second.test && p->second.version == pending) {
+        saw_test_blocks = true;  // the test runs on; it is not reattempted as a rotation
+        return;
+      }
       if (p != progress.end() && p->second.version == pending) next.failure = p->second.failure;
+      drop_progress(name);
       progress[name] = next;
       saw_reattempt = true;
     }
@@ -270,10 +327,12 @@ struct harness {
   void poll() {
     for (auto it = progress.begin(); it != progress.end();) {
       const auto s = model.secrets.find(it->first);
-      if (s == model.secrets.end() || s->second.holder(sm::awspending) != it->second.version)
+      if (s == model.secrets.end() || s->second.holder(sm::awspending) != it->second.version) {
+        if (it->second.test) end_test(it->first, it->second.version);
         it = progress.erase(it);
-      else
+      } else {
         ++it;
+      }
     }
     std::vector<job> expected;
     std::optional<std::int64_t> next;
@@ -383,6 +442,11 @@ struct harness {
     if (p == progress.end() || p->second.version != j.version || p->second.step != j.step ||
         !p->second.due)
       return;
+    if (p->second.test) {  // over, whatever its outcome: no retry
+      drop_progress(j.name);
+      saw_test_ended = true;
+      return;
+    }
     if (succeeded) {
       if (j.step == 3) {
         progress.erase(p);
@@ -472,7 +536,7 @@ struct harness {
   void cancel(const std::string& name) {
     if (send("CancelRotateSecret", "{\"SecretId\":\"" + name + "\"}",
              sm::cancel_rotate_secret(model, name, env()), name))
-      progress.erase(name);
+      drop_progress(name);
   }
 
   void remove(const std::string& name, int a) {
@@ -487,9 +551,12 @@ struct harness {
       body += ",\"RecoveryWindowInDays\":7";
     }
     body += "}";
-    if (send("DeleteSecret", body, sm::delete_secret(model, r, env()), name) && r.force) {
+    if (!send("DeleteSecret", body, sm::delete_secret(model, r, env()), name)) return;
+    if (r.force) {
       progress.erase(name);
       rotated.erase(name);
+    } else if (const auto p = progress.find(name); p != progress.end() && p->second.test) {
+      drop_progress(name);  // a test ends with the scheduled deletion; a rotation waits
     }
   }
 
@@ -512,6 +579,12 @@ struct harness {
         if (v == nullptr) return std::nullopt;
         return std::string(ss::aws_traits::text(v->id()));
       };
+      // The versions themselves: a test's version comes and goes.
+      std::vector<std::string> ids, model_ids;
+      for (const auto* v : s->versions()) ids.emplace_back(ss::aws_traits::text(v->id()));
+      for (const auto& [id, v] : m->second.versions) model_ids.push_back(id);
+      std::sort(ids.begin(), ids.end());
+      RC_ASSERT(ids == model_ids);
       RC_ASSERT(holder(sm::awscurrent) == m->second.holder(sm::awscurrent));
       RC_ASSERT(holder(sm::awspending) == m->second.holder(sm::awspending));
       const auto r = rotated.find(name);
@@ -530,6 +603,7 @@ struct harness {
       RC_ASSERT(got->last_failure == p.failure);
       RC_ASSERT(got->next_attempt.has_value() == p.due.has_value());
       if (p.due) RC_ASSERT(got->next_attempt->epoch_ms == *p.due);
+      RC_ASSERT(got->test_only == p.test);
     }
   }
 
@@ -572,6 +646,7 @@ TEST_CASE("rotation progress: the service's transitions against a naive model") 
     RC_ASSERT(recovered.value().store == h.svc.store());
     RC_TAG(h.saw_finish ? "a rotation finished" : "none finished",
            h.saw_give_up ? "gave up" : "never gave up",
-           h.saw_reattempt ? "reattempted" : "no reattempt");
+           h.saw_reattempt ? "reattempted" : "no reattempt",
+           h.saw_test_ended ? "a test ended" : (h.saw_test ? "a test began" : "no test"));
   });
 }

@@ -13,6 +13,7 @@
 #include <rapidcheck.h>
 
 #include <secretstage/background.hpp>
+#include <secretstage/rotation_progress.hpp>
 #include <secretstage/snapshot.hpp>
 #include <secretstage/store_operation.hpp>
 
@@ -107,11 +108,19 @@ void apply_step(ss::store& st, ss::timestamp& now, const step& s, std::uint32_t&
       if (s.token % 2 == 0) rules.automatically_after_days = 1 + s.token;
       if (s.token % 3 == 0) rules.duration = "3h";
       if (s.token % 2 == 1) rules.schedule_expression = "rate(10 days)";
-      run(ss::rotate_secret{.secret_id = name,
-                            .client_request_token = token,
-                            .rotation_lambda_arn = rotation_fn,
-                            .rotation_rules = rules,
-                            .rotate_immediately = s.token % 4 == 0});
+      // As a service invoking rotation_fn runs it: the progress of a rotation, or with
+      // RotateImmediately false of a test of the configuration (snapshot fields 17 and 18).
+      if (auto done = ss::apply_in_place(
+              st,
+              ss::store_operation(ss::rotate_secret{.secret_id = name,
+                                                    .client_request_token = token,
+                                                    .rotation_lambda_arn = rotation_fn,
+                                                    .rotation_rules = rules,
+                                                    .rotate_immediately = s.token % 4 == 0}),
+              ctx)) {
+        ss::begin_invoked_rotation(st, done.value(), now);
+        ss::begin_invoked_test(st, done.value(), now);
+      }
       break;
     }
     case 5:
@@ -181,6 +190,10 @@ TEST_CASE("snapshot: random stores survive encode and decode") {
     for (const auto* s : st.secrets()) versions += s->version_count();
     RC_CLASSIFY(st.empty(), "empty store");
     RC_CLASSIFY(versions > 100, "over 100 versions");
+    bool testing = false;
+    for (const auto* s : st.secrets())
+      testing = testing || (s->rotation_progress() && s->rotation_progress()->test_only);
+    RC_CLASSIFY(testing, "a test of the rotation configuration (format version 4)");
     const std::string defect = snapshot_check::round_trip_defect(st);
     if (!defect.empty()) RC_FAIL(defect);
   });

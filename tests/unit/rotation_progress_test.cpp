@@ -52,10 +52,22 @@ const ss::secret& a(const ss::store& st) { return *st.find("a"); }
 
 TEST_CASE("rotation progress: RotateSecret begins it; each success moves to the next step") {
   const ss::store st = started();
+  {
+    // A rotation, not a test: T exists (the placeholder), so no test begins.
+    ss::store again = st;
+    ss::context ctx;
+    ctx.now = ms(1000);
+    ctx.functions = ss::rotation_functions{FN};
+    auto retried = ss::apply_in_place(
+        again, ss::store_operation(ss::rotate_secret{.secret_id = "a", .client_request_token = T}),
+        ctx);
+    REQUIRE(retried);
+    CHECK_FALSE(ss::begin_invoked_test(again, retried.value(), ms(1000)));
+  }
   ss::secret s = a(st);
   REQUIRE(s.rotation_progress());
   CHECK(*s.rotation_progress() ==
-        ss::rotation_progress{T, FN, rotation_step::create_secret, 0, std::nullopt, ms(1000)});
+        ss::rotation_progress{T, FN, rotation_step::create_secret, 0, std::nullopt, ms(1000), false});
   CHECK(ss::check_invariants(s).empty());
   const rotation_step steps[] = {rotation_step::create_secret, rotation_step::set_secret,
                                  rotation_step::test_secret, rotation_step::finish_secret};
@@ -88,7 +100,7 @@ TEST_CASE("rotation progress: a failed step retries the whole rotation, then giv
   REQUIRE(failed);
   CHECK(*failed->rotation_progress() ==
         ss::rotation_progress{T, FN, rotation_step::create_secret, 1,
-                              std::string("setSecret: exit status 1"), ms(1700)});
+                              std::string("setSecret: exit status 1"), ms(1700), false});
   CHECK(ss::check_invariants(*failed).empty());
   // A failure of a step not due changes nothing.
   CHECK_FALSE(ss::rotation_step_failed(*failed, T, rotation_step::set_secret, "x", ms(1800), policy));
@@ -119,7 +131,7 @@ TEST_CASE("rotation progress: a failed step retries the whole rotation, then giv
     REQUIRE(again);
     CHECK(*again->rotation_progress() ==
           ss::rotation_progress{T, FN, rotation_step::create_secret, 0, std::string("third"),
-                                ms(9000)});
+                                ms(9000), false});
     // Reattempting a rotation already starting at that time changes nothing.
     CHECK_FALSE(ss::reattempt_rotation(*again, ms(9000)));
   }
@@ -142,7 +154,7 @@ TEST_CASE("rotation progress: reattempt without progress, and settling") {
   auto again = ss::reattempt_rotation(bare, ms(4000));
   REQUIRE(again);
   CHECK(*again->rotation_progress() ==
-        ss::rotation_progress{T, FN, rotation_step::create_secret, 0, std::nullopt, ms(4000)});
+        ss::rotation_progress{T, FN, rotation_step::create_secret, 0, std::nullopt, ms(4000), false});
   // Progress applies while its version carries AWSPENDING.
   CHECK(ss::rotation_progress_applies(s));
   CHECK_FALSE(ss::settle_rotation(s));
@@ -190,4 +202,232 @@ TEST_CASE("rotation progress: a cancelled rotation is not reattempted (I25)") {
   CHECK_FALSE(a(st).rotation_progress());
   CHECK(a(st).version_of(P) == std::optional<std::string>(T));
   CHECK_FALSE(ss::reattempt_rotation(a(st), ms(6000)));
+}
+
+// ---- RotateImmediately false with an invoked function: a test of the configuration ----------
+// AWS (API reference, RotateSecret, RotateImmediately): Secrets Manager "tests the rotation
+// configuration by running the testSecret step of the Lambda rotation function. The test creates
+// an AWSPENDING version of the secret and then removes it." The expectations below are those
+// words and the rulings of docs/semantics.md#rotation-progress, written out by hand.
+
+namespace {
+
+const std::string V0 = "00000000-0000-4000-8000-000000000000";
+const std::string U = "22222222-2222-4222-8222-222222222222";
+
+ss::context at(std::int64_t now) {
+  ss::context ctx;
+  ctx.now = ms(now);
+  ctx.functions = ss::rotation_functions{FN};
+  return ctx;
+}
+
+/// A secret "a" (value "v" in V0 at 500, unless `value` is false), then RotateSecret with
+/// RotateImmediately false and token T at 1000, and what the service does after it. `began`
+/// gets begin_invoked_test's answer; `configured` the secret right after the RotateSecret.
+ss::store tested(bool value, bool* began, std::optional<ss::secret>* configured = nullptr) {
+  ss::store st;
+  ss::create_secret create{.name = "a", .client_request_token = V0};
+  if (value) create.secret_string = std::string("v");
+  REQUIRE(ss::apply_in_place(st, ss::store_operation(create), at(500)));
+  auto rotated = ss::apply_in_place(
+      st,
+      ss::store_operation(ss::rotate_secret{.secret_id = "a", .client_request_token = T,
+                                            .rotation_lambda_arn = FN,
+                                            .rotate_immediately = false}),
+      at(1000));
+  REQUIRE(rotated);
+  if (configured != nullptr) configured->emplace(a(st));
+  // No rotation begins (no placeholder), only the test.
+  CHECK_FALSE(ss::begin_invoked_rotation(st, rotated.value(), ms(1000)));
+  *began = ss::begin_invoked_test(st, rotated.value(), ms(1000));
+  return st;
+}
+
+}  // namespace
+
+TEST_CASE("rotation test: RotateImmediately false creates T with AWSCURRENT's value and AWSPENDING") {
+  bool began = false;
+  std::optional<ss::secret> before;
+  const ss::store st = tested(true, &began, &before);
+  REQUIRE(began);
+  REQUIRE(before);
+  const ss::secret& configured = *before;
+  const ss::secret& s = a(st);
+  CHECK(*s.rotation_progress() ==
+        ss::rotation_progress{T, FN, rotation_step::test_secret, 0, std::nullopt, ms(1000), true});
+  CHECK(ss::check_invariants(s).empty());
+  REQUIRE(s.find_version(T) != nullptr);
+  REQUIRE(s.find_version(T)->value() != nullptr);
+  CHECK(*s.find_version(T)->value()->string() == "v");
+  CHECK(s.version_of(P) == std::optional<std::string>(T));
+  CHECK(s.version_of(C) == std::optional<std::string>(V0));
+  CHECK(s.version_count() == 2);
+  // Bookkeeping of the service: the RotateSecret's LastChangedDate, no LastRotatedDate.
+  CHECK(s.last_changed_date() == configured.last_changed_date());
+  CHECK_FALSE(s.last_rotated_date());
+  // Nor does the schedule count T (created at 1000) as the last rotation: V0's creation stays.
+  CHECK(ss::last_rotation(s) == ms(500));
+  // Only testSecret is awaited: another step, or another version, changes nothing.
+  CHECK_FALSE(ss::rotation_step_succeeded(s, T, rotation_step::create_secret, ms(2000)));
+  CHECK_FALSE(ss::rotation_step_succeeded(s, U, rotation_step::test_secret, ms(2000)));
+  CHECK_FALSE(ss::rotation_step_failed(s, T, rotation_step::finish_secret, "x", ms(2000), {}));
+
+  // After the test, whatever its outcome: T is gone, the labels and versions as before it.
+  const auto back_as_before = [&](const ss::secret& after) {
+    CHECK_FALSE(after.rotation_progress());
+    CHECK(after.find_version(T) == nullptr);
+    CHECK_FALSE(after.version_of(P));
+    CHECK(after.stages() == configured.stages());
+    CHECK(after.version_count() == configured.version_count());
+    CHECK(after.rotation_enabled());
+    CHECK(after.last_changed_date() == configured.last_changed_date());
+    CHECK_FALSE(after.last_rotated_date());
+    CHECK(ss::check_invariants(after).empty());
+  };
+  SUBCASE("testSecret succeeded") {
+    auto done = ss::rotation_step_succeeded(s, T, rotation_step::test_secret, ms(2000));
+    REQUIRE(done);
+    back_as_before(*done);
+    // Recorded again (a late duplicate): nothing to wait for.
+    CHECK_FALSE(ss::rotation_step_succeeded(*done, T, rotation_step::test_secret, ms(2100)));
+  }
+  SUBCASE("testSecret failed: no retry") {
+    auto done = ss::rotation_step_failed(s, T, rotation_step::test_secret,
+                                         "testSecret: exit status 1", ms(2000),
+                                         ss::rotation_retry_policy{3, 500});
+    REQUIRE(done);
+    back_as_before(*done);
+  }
+  SUBCASE("another RotateSecret meanwhile: the previous-rotation error; the test runs on") {
+    auto again = ss::apply(s,
+                           ss::rotate_secret{.secret_id = "a", .client_request_token = U,
+                                             .rotation_lambda_arn = FN},
+                           at(1500));
+    REQUIRE_FALSE(again);
+    CHECK(again.error() == ss::messages::rotation_in_progress());
+    CHECK_FALSE(ss::reattempt_rotation(s, ms(1500)));
+  }
+  SUBCASE("CancelRotateSecret ends it with its version") {
+    auto cancelled = ss::apply(s, ss::cancel_rotate_secret{.secret_id = "a"}, at(3000));
+    REQUIRE(cancelled);
+    const ss::secret& c = cancelled.value().state;
+    CHECK_FALSE(c.rotation_progress());
+    CHECK_FALSE(c.rotation_enabled());
+    CHECK(c.find_version(T) == nullptr);
+    CHECK(c.stages() == configured.stages());
+    CHECK_FALSE(cancelled.value().response.version_id);
+    CHECK(ss::clear_rotation_progress(s).find_version(T) == nullptr);
+  }
+  SUBCASE("DeleteSecret with a recovery window ends it with its version") {
+    ss::store del = st;
+    auto deleted = ss::apply_in_place(
+        del, ss::store_operation(ss::delete_secret{.secret_id = "a", .recovery_window_in_days = 7}),
+        at(3000));
+    REQUIRE(deleted);
+    CHECK_FALSE(a(del).rotation_progress());
+    CHECK(a(del).find_version(T) == nullptr);
+    CHECK(a(del).stages() == configured.stages());
+    CHECK(a(del).deleted_date());
+  }
+  SUBCASE("AWSPENDING taken off T by another client: settling removes T") {
+    auto removed = ss::apply(s,
+                             ss::update_secret_version_stage{.secret_id = "a",
+                                                             .version_stage = P,
+                                                             .remove_from_version_id = T},
+                             at(3000));
+    REQUIRE(removed);
+    const ss::secret& r = removed.value().state;
+    CHECK(r.find_version(T) != nullptr);
+    CHECK_FALSE(ss::rotation_progress_applies(r));
+    auto settled = ss::settle_rotation(r);
+    REQUIRE(settled);
+    CHECK_FALSE(settled->rotation_progress());
+    CHECK(settled->find_version(T) == nullptr);
+  }
+  SUBCASE("AWSCURRENT moved onto T meanwhile: T stays, without AWSPENDING, and no rotation dates") {
+    ss::store moved = st;
+    auto response = ss::apply_in_place(
+        moved,
+        ss::store_operation(ss::update_secret_version_stage{.secret_id = "a",
+                                                            .version_stage = C,
+                                                            .remove_from_version_id = V0,
+                                                            .move_to_version_id = T}),
+        at(3000));
+    REQUIRE(response);
+    CHECK_FALSE(ss::note_rotated_in(moved, response.value(), ms(3000)));
+    auto done = ss::rotation_step_succeeded(a(moved), T, rotation_step::test_secret, ms(4000));
+    REQUIRE(done);
+    CHECK(done->version_of(C) == std::optional<std::string>(T));
+    CHECK_FALSE(done->version_of(P));
+    CHECK(done->find_version(T) != nullptr);
+    CHECK_FALSE(done->last_rotated_date());
+    CHECK_FALSE(done->rotation_progress());
+  }
+}
+
+TEST_CASE("rotation test: none runs without a current value, with AWSPENDING attached, or on a retry") {
+  SUBCASE("a secret without a value") {
+    bool began = true;
+    const ss::store st = tested(false, &began);
+    CHECK_FALSE(began);
+    CHECK_FALSE(a(st).rotation_progress());
+    CHECK(a(st).find_version(T) == nullptr);
+    CHECK(a(st).rotation_enabled());
+  }
+  SUBCASE("AWSPENDING already on AWSCURRENT's version") {
+    ss::store st;
+    REQUIRE(ss::apply_in_place(
+        st,
+        ss::store_operation(ss::create_secret{.name = "a", .client_request_token = V0,
+                                              .secret_string = std::string("v")}),
+        at(500)));
+    REQUIRE(ss::apply_in_place(
+        st,
+        ss::store_operation(ss::update_secret_version_stage{
+            .secret_id = "a", .version_stage = P, .move_to_version_id = V0}),
+        at(600)));
+    auto rotated = ss::apply_in_place(
+        st,
+        ss::store_operation(ss::rotate_secret{.secret_id = "a", .client_request_token = T,
+                                              .rotation_lambda_arn = FN,
+                                              .rotate_immediately = false}),
+        at(1000));
+    REQUIRE(rotated);
+    CHECK_FALSE(ss::begin_invoked_test(st, rotated.value(), ms(1000)));
+    CHECK_FALSE(a(st).rotation_progress());
+    CHECK(a(st).version_of(P) == std::optional<std::string>(V0));
+    CHECK(a(st).find_version(T) == nullptr);
+  }
+  SUBCASE("a retry naming AWSCURRENT's version") {
+    ss::store plain;
+    REQUIRE(ss::apply_in_place(
+        plain,
+        ss::store_operation(ss::create_secret{.name = "a", .client_request_token = V0,
+                                              .secret_string = std::string("v")}),
+        at(500)));
+    auto retried = ss::apply_in_place(
+        plain,
+        ss::store_operation(ss::rotate_secret{.secret_id = "a", .client_request_token = V0,
+                                              .rotation_lambda_arn = FN,
+                                              .rotate_immediately = false}),
+        at(1000));
+    REQUIRE(retried);
+    CHECK_FALSE(ss::begin_invoked_test(plain, retried.value(), ms(1000)));
+    CHECK_FALSE(a(plain).rotation_progress());
+    CHECK(a(plain).version_count() == 1);
+  }
+  SUBCASE("I25: a test waits for testSecret, due, and never counts a failure") {
+    ss::rotation_progress p{T, FN, rotation_step::test_secret, 0, std::nullopt, ms(1), true};
+    CHECK(ss::rotation_progress_well_formed(p));
+    p.next_step = rotation_step::create_secret;
+    CHECK_FALSE(ss::rotation_progress_well_formed(p));
+    p.next_step = rotation_step::test_secret;
+    p.next_attempt.reset();
+    CHECK_FALSE(ss::rotation_progress_well_formed(p));
+    p.next_attempt = ms(1);
+    p.attempts = 1;
+    p.last_failure = "x";
+    CHECK_FALSE(ss::rotation_progress_well_formed(p));
+  }
 }

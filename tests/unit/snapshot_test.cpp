@@ -339,10 +339,10 @@ TEST_CASE("snapshot: foreign input is not a snapshot") {
 TEST_CASE("snapshot: a newer format version is refused with a clear error") {
   const std::string payload = field(1, varint(0));
   CHECK(ss::snapshot::decode_store(frame(store_kind, payload, 1)));
-  const auto newer = decode_store_error(frame(store_kind, payload, 4));
+  const auto newer = decode_store_error(frame(store_kind, payload, 5));
   CHECK(newer.code == snapshot_errc::unsupported_version);
   CHECK(newer.message ==
-        "snapshot format version 4 is newer than this reader, which reads versions 1 to 3");
+        "snapshot format version 5 is newer than this reader, which reads versions 1 to 4");
   CHECK(decode_store_error(frame(store_kind, payload, 0)).code ==
         snapshot_errc::unsupported_version);
   CHECK(decode_store_error(frame(store_kind, payload, 0xffff)).code ==
@@ -805,6 +805,87 @@ TEST_CASE("snapshot v3: what a reader refuses") {
     parts.extra = field(17, good) + field(32, "{}");
     // "{}" is no policy PutResourcePolicy accepts: the reader got past the order check to it.
     CHECK(decode_secret_error(frame(secret_kind, parts.record(), 3)).code == snapshot_errc::invalid_state);
+  }
+}
+
+// ---- format v4: a test of the rotation configuration (field 18) -----------------------------
+
+TEST_CASE("snapshot v4: a test of the configuration is field 18 after 17, and only then version 4") {
+  // RotateSecret with RotateImmediately false, then the test the service begins: version B with
+  // AWSCURRENT's value and AWSPENDING, a progress waiting for testSecret.
+  ss::context ctx;
+  ctx.now = ss::timestamp{2000};
+  ctx.functions = ss::rotation_functions{progress_fn};
+  auto configured = ss::apply(one_secret(),
+                              ss::rotate_secret{.secret_id = "a", .client_request_token = token_b,
+                                                .rotation_lambda_arn = progress_fn,
+                                                .rotate_immediately = false},
+                              ctx);
+  REQUIRE(configured);
+  const ss::secret plain = configured.value().state;
+  const auto tested = ss::begin_rotation_test(plain, token_b, progress_fn, ss::timestamp{2000});
+  REQUIRE(tested);
+  const std::string encoded = ss::snapshot::encode(*tested);
+  CHECK(encoded.substr(8, 2) == fixed(4, 2));
+  // version id, function, step 2 (testSecret), 0 attempts, presence 2 (next attempt), the next
+  // attempt; then field 18, empty: the last fields of this secret's record.
+  const std::string f17 = field(17, bytes(token_b) + bytes(progress_fn) + std::string(1, '\2') +
+                                        varint(0) + std::string(1, '\2') + fixed(2000, 8));
+  const std::string tail = f17 + field(18, "");
+  REQUIRE(encoded.size() > tail.size() + 4);
+  CHECK(encoded.substr(encoded.size() - 4 - tail.size(), tail.size()) == tail);
+  auto back = ss::snapshot::decode_secret(encoded);
+  REQUIRE_MESSAGE(back, back.error().message);
+  CHECK(back.value() == *tested);
+  CHECK(back.value().rotation_progress()->test_only);
+  // Once it ended: the plain secret's bytes again (version 1: no progress, no version B).
+  auto ended = ss::rotation_step_succeeded(*tested, token_b, ss::rotation_step::test_secret,
+                                           ss::timestamp{3000});
+  REQUIRE(ended);
+  const std::string plain_bytes = ss::snapshot::encode(plain);
+  const std::string ended_bytes = ss::snapshot::encode(*ended);
+  CHECK(ended_bytes.substr(8, 2) == fixed(1, 2));
+  // Only the next version's place moved on (the test's version took one).
+  CHECK(ended_bytes.size() == plain_bytes.size());
+  CHECK(ended->version_count() == plain.version_count());
+  CHECK(ended->stages() == plain.stages());
+  CHECK_FALSE(ended->rotation_progress());
+}
+
+TEST_CASE("snapshot v4: what a reader refuses") {
+  const std::string test17 = bytes(token_b) + bytes(progress_fn) + std::string(1, '\2') +
+                             varint(0) + std::string(1, '\2') + fixed(2000, 8);
+  SUBCASE("field 18 in a version 3 file: an unknown field") {
+    secret_parts parts;
+    parts.extra = field(17, test17) + field(18, "");
+    const auto e = decode_secret_error(frame(secret_kind, parts.record(), 3));
+    CHECK(e.code == snapshot_errc::malformed);
+    CHECK(e.message.find("secret record has no field 18 in format version 3") != std::string::npos);
+  }
+  SUBCASE("field 18 without field 17, or not empty") {
+    secret_parts alone;
+    alone.extra = field(18, "");
+    CHECK(decode_secret_error(frame(secret_kind, alone.record(), 4)).code == snapshot_errc::malformed);
+    secret_parts full;
+    full.extra = field(17, test17) + field(18, "x");
+    CHECK(decode_secret_error(frame(secret_kind, full.record(), 4)).code == snapshot_errc::malformed);
+  }
+  SUBCASE("a version 4 file with nothing of version 4") {
+    secret_parts plain;
+    CHECK(decode_secret_error(frame(secret_kind, plain.record(), 4)).code == snapshot_errc::malformed);
+  }
+  SUBCASE("a test waiting for another step, or given up") {
+    secret_parts step;
+    step.extra = field(17, bytes(token_b) + bytes(progress_fn) + std::string(1, '\0') + varint(0) +
+                               std::string(1, '\2') + fixed(2000, 8)) +
+                 field(18, "");
+    CHECK(decode_secret_error(frame(secret_kind, step.record(), 4)).code == snapshot_errc::malformed);
+    secret_parts given_up;
+    given_up.extra = field(17, bytes(token_b) + bytes(progress_fn) + std::string(1, '\2') +
+                                   varint(0) + std::string(1, '\0')) +
+                     field(18, "");
+    CHECK(decode_secret_error(frame(secret_kind, given_up.record(), 4)).code ==
+          snapshot_errc::malformed);
   }
 }
 

@@ -1,6 +1,7 @@
 // service.hpp: the service around the pure model, driven through its AWS JSON interface.
 // Determinism by seed, raw mode, built-in rotation (both finish variants, fixed and generated
-// values, the stored function), external functions (the rotation starts, no step runs), unknown
+// values, the stored function), external functions (the rotation starts, no step runs;
+// RotateImmediately false: the test of the configuration, testSecret alone), unknown
 // functions (AWS's AccessDeniedException, nothing changes),
 // background collection and purge on the service's clock, commit sequence numbers and the
 // observer, and 8 threads of concurrent PutSecretValue losing nothing. Expected error texts are
@@ -362,7 +363,14 @@ TEST_CASE("service: a scheduled secret with an invoked function starts on the se
               at(t0)));
   const json described = ok(s.handle("DescribeSecret", json{{"SecretId", "app/db"}}.dump(), at(t0)));
   CHECK(described.contains("NextRotationDate"));
-  CHECK(s.rotation_steps_due(at(t0)).empty());  // RotateImmediately = false: nothing started
+  // RotateImmediately = false: no rotation starts, only the test of the configuration (its
+  // testSecret alone), which succeeds here and leaves nothing behind.
+  const auto test = s.rotation_steps_due(at(t0));
+  REQUIRE(test.size() == 1);
+  CHECK(test[0].step == ss::rotation_step::test_secret);
+  s.record_rotation_step(test[0], true, "", at(t0));
+  CHECK(s.rotation_steps_due(at(t0)).empty());
+  CHECK(labels_of(s, "app/db") == ss::testing::aws_map{{v1, {C}}});
   // Three days on, past several windows: one rotation starts (the placeholder blocks the next).
   CHECK(ok(s.handle("GetSecretValue", json{{"SecretId", "app/db"}}.dump(), at(t0 + 3 * day)))
             .at("SecretString") == "first");
@@ -419,6 +427,125 @@ TEST_CASE("service: a scheduled secret with an invoked function starts on the se
   CHECK_FALSE(s.store().find("app/db")->rotation_progress());
   // LastRotatedDate: the request that made the version current, not the step's report.
   CHECK(s.store().find("app/db")->last_rotated_date() == std::optional<ss::timestamp>(now));
+}
+
+TEST_CASE("service: RotateImmediately false with an invoked function runs testSecret alone") {
+  // AWS: "Secrets Manager tests the rotation configuration by running the testSecret step of the
+  // Lambda rotation function. The test creates an AWSPENDING version of the secret and then
+  // removes it." (API reference, RotateSecret). The version holds AWSCURRENT's value (ruling,
+  // docs/semantics.md#rotation-progress).
+  ss::service_options options = with_external_function();
+  options.rotation_retry = {3, 5000};
+  ss::service s(options);
+  const std::string v1 =
+      ok(s.handle("CreateSecret", create("app/db", "first"), at(t0))).at("VersionId");
+  const std::string token = "55555555-5555-4555-8555-555555555555";
+  const json before =
+      ok(s.handle("DescribeSecret", json{{"SecretId", "app/db"}}.dump(), at(t0)));
+  const auto start = [&](std::int64_t when) {
+    const json r = ok(s.handle("RotateSecret",
+                               json{{"SecretId", "app/db"}, {"RotationLambdaARN", EXT},
+                                    {"ClientRequestToken", token}, {"RotateImmediately", false}}
+                                   .dump(),
+                               at(when)));
+    // The response is RotateSecret's as ever: ARN, Name, VersionId = the token.
+    CHECK(r.at("VersionId") == token);
+    CHECK(r.at("Name") == "app/db");
+    CHECK(r.size() == 3);
+  };
+  const auto check_test_running = [&](std::int64_t when) {
+    CHECK(labels_of(s, "app/db") == ss::testing::aws_map{{v1, {C}}, {token, {P}}});
+    const json pending = ok(s.handle(
+        "GetSecretValue", json{{"SecretId", "app/db"}, {"VersionStage", P}}.dump(), at(when)));
+    CHECK(pending.at("VersionId") == token);
+    CHECK(pending.at("SecretString") == "first");
+    const auto due = s.rotation_steps_due(at(when));
+    REQUIRE(due.size() == 1);
+    CHECK(due[0].secret_name == "app/db");
+    CHECK(due[0].version_id == token);
+    CHECK(due[0].function_arn == EXT);
+    CHECK(due[0].step == ss::rotation_step::test_secret);
+    return due[0];
+  };
+  const auto check_back = [&](std::int64_t when) {
+    CHECK(labels_of(s, "app/db") == ss::testing::aws_map{{v1, {C}}});
+    CHECK(s.rotation_steps_due(at(when)).empty());
+    CHECK(s.store().find("app/db")->find_version(token) == nullptr);
+    const json described =
+        ok(s.handle("DescribeSecret", json{{"SecretId", "app/db"}}.dump(), at(when)));
+    CHECK(described.at("VersionIdsToStages") == before.at("VersionIdsToStages"));
+    CHECK(described.at("RotationEnabled") == true);
+    CHECK(!described.contains("LastRotatedDate"));
+    check_error(s.handle("GetSecretValue",
+                         json{{"SecretId", "app/db"}, {"VersionStage", P}}.dump(), at(when)),
+                "ResourceNotFoundException",
+                "Secrets Manager can't find the specified secret value for staging label: "
+                "AWSPENDING");
+  };
+  SUBCASE("testSecret succeeds") {
+    start(t0 + hour);
+    const json configured =
+        ok(s.handle("DescribeSecret", json{{"SecretId", "app/db"}}.dump(), at(t0 + hour)));
+    const auto job = check_test_running(t0 + hour);
+    // Another RotateSecret meanwhile: AWS's error; the test is not turned into a rotation.
+    check_error(s.handle("RotateSecret", json{{"SecretId", "app/db"}}.dump(), at(t0 + hour + 1)),
+                "InvalidRequestException",
+                "A previous rotation isn't complete. That rotation will be reattempted.");
+    check_test_running(t0 + hour + 1);
+    CHECK_FALSE(s.record_rotation_step(job, true, "", at(t0 + hour + 2)));
+    check_back(t0 + hour + 3);
+    const json after =
+        ok(s.handle("DescribeSecret", json{{"SecretId", "app/db"}}.dump(), at(t0 + hour + 3)));
+    CHECK(after.at("LastChangedDate") == configured.at("LastChangedDate"));
+  }
+  SUBCASE("testSecret fails: no retry") {
+    start(t0 + hour);
+    const auto job = check_test_running(t0 + hour);
+    CHECK_FALSE(s.record_rotation_step(job, false, "exit status 1", at(t0 + hour + 2)));
+    check_back(t0 + hour + 3);
+    // Nothing is due later either (no retry after the delay).
+    CHECK(s.rotation_steps_due(at(t0 + day)).empty());
+  }
+  SUBCASE("a test is no rotation for the schedule: NextRotationDate does not move") {
+    // Created 2026-01-01T09:00Z; every 10 days: the window is the whole day of 2026-01-11
+    // (docs/rotation-schedules.md), counted from the creation. The test a day later creates a
+    // version, which must not count as the last rotation (it would move the window a day on).
+    ok(s.handle("RotateSecret",
+                json{{"SecretId", "app/db"}, {"RotationLambdaARN", EXT},
+                     {"ClientRequestToken", token}, {"RotateImmediately", false},
+                     {"RotationRules", {{"AutomaticallyAfterDays", 10}}}}
+                    .dump(),
+                at(t0 + day)));
+    const auto job = check_test_running(t0 + day);
+    const json during =
+        ok(s.handle("DescribeSecret", json{{"SecretId", "app/db"}}.dump(), at(t0 + day)));
+    // 2026-01-11T23:59:59Z, the end of the window.
+    CHECK(during.at("NextRotationDate").get<double>() == 1'768'175'999);
+    s.record_rotation_step(job, true, "", at(t0 + day + 1));
+    const json after =
+        ok(s.handle("DescribeSecret", json{{"SecretId", "app/db"}}.dump(), at(t0 + day + 2)));
+    CHECK(after.at("NextRotationDate") == during.at("NextRotationDate"));
+    CHECK(!after.contains("LastRotatedDate"));
+  }
+  SUBCASE("CancelRotateSecret while it runs") {
+    start(t0 + hour);
+    check_test_running(t0 + hour);
+    const json cancelled =
+        ok(s.handle("CancelRotateSecret", json{{"SecretId", "app/db"}}.dump(), at(t0 + hour + 1)));
+    CHECK(!cancelled.contains("VersionId"));
+    CHECK(labels_of(s, "app/db") == ss::testing::aws_map{{v1, {C}}});
+    CHECK(s.rotation_steps_due(at(t0 + hour + 1)).empty());
+  }
+  SUBCASE("DeleteSecret while it runs") {
+    start(t0 + hour);
+    check_test_running(t0 + hour);
+    ok(s.handle("DeleteSecret", json{{"SecretId", "app/db"}, {"RecoveryWindowInDays", 7}}.dump(),
+                at(t0 + hour + 1)));
+    CHECK(labels_of(s, "app/db") == ss::testing::aws_map{{v1, {C}}});
+    ok(s.handle("RestoreSecret", json{{"SecretId", "app/db"}}.dump(), at(t0 + hour + 2)));
+    CHECK(s.rotation_steps_due(at(t0 + hour + 2)).empty());
+  }
+  for (const auto& violation : ss::check_store_invariants(s.store())) FAIL(violation);
 }
 
 TEST_CASE("service: an invoked function's failed steps: retries, giving up, the reattempt, cancel") {

@@ -6,6 +6,7 @@
 
 #include "../context.hpp"
 #include "../describe.hpp"
+#include "../detail/rotation_test.hpp"
 #include "../detail/secret_builder.hpp"
 #include "../detail/validate.hpp"
 #include "../result.hpp"
@@ -78,7 +79,9 @@ template <class Traits>
 ///   no label and no version changes: a cancelled rotation leaves its AWSPENDING version, which
 ///   blocks the next RotateSecret until the caller removes the label (as the API reference says)
 ///   a rotation the service was running with an invoked function (rotation_progress.hpp) runs
-///   no further step: its progress is cleared
+///   no further step: its progress is cleared. A test of the configuration (RotateSecret with
+///   RotateImmediately false) ends as it ends when its outcome is recorded: its version T leaves
+///   again with AWSPENDING, so the response has no VersionId (ruling)
 ///   rotation already off (never configured, or cancelled before): success, nothing changes
 ///   at all (ruling, docs/semantics.md#cancelrotatesecret)
 /// Cost: O(labels); nothing is copied when rotation is already off.
@@ -92,14 +95,21 @@ apply(const basic_secret<Traits>& s, const basic_cancel_rotate_secret<Traits>& r
   SECRETSTAGE_TRYV(detail::resolve(s, r.secret_id));
   SECRETSTAGE_TRYV(detail::require_not_deleted(s));
 
+  if (!s.rotation_enabled() && !s.rotation_progress()) {
+    basic_cancel_rotate_secret_response<Traits> response{s.arn(), s.name(), std::nullopt};
+    if constexpr (Traits::has_reserved_labels) response.version_id = s.version_of(Traits::pending());
+    return out{s, std::move(response)};
+  }
+  // A test of the configuration (RotateImmediately false) ends with its version T.
+  const basic_secret<Traits> base = detail::without_rotation_test(s);
   basic_cancel_rotate_secret_response<Traits> response{s.arn(), s.name(), std::nullopt};
-  if constexpr (Traits::has_reserved_labels) response.version_id = s.version_of(Traits::pending());
-  if (!s.rotation_enabled() && !s.rotation_progress()) return out{s, std::move(response)};
+  if constexpr (Traits::has_reserved_labels)
+    response.version_id = base.version_of(Traits::pending());
 
-  auto meta = detail::make_ref<detail::secret_meta>(s.meta());
+  auto meta = detail::make_ref<detail::secret_meta>(base.meta());
   meta->rotation_enabled = false;
   meta->extras.edit().progress.reset();  // the service invokes no further step (rotation_progress.hpp)
-  detail::secret_builder<Traits> b(s);
+  detail::secret_builder<Traits> b(base);
   b.set_meta(std::move(meta));
   b.set_last_changed(ctx.now);
   SECRETSTAGE_TRY(next, std::move(b).finish());

@@ -8,6 +8,7 @@
 
 #include "../context.hpp"
 #include "../describe.hpp"
+#include "../detail/rotation_test.hpp"
 #include "../detail/secret_builder.hpp"
 #include "../detail/validate.hpp"
 #include "../messages.hpp"
@@ -113,7 +114,9 @@ template <class Traits>
 ///                                                          docs/semantics.md#deletesecret)
 /// Effect:
 ///   without force:  DeletedDate = now + window days (default 30); every version, label, tag and
-///                   other date unchanged. Response DeletionDate = that date.
+///                   other date unchanged, but for a test of the rotation configuration that the
+///                   service was running (rotation_progress.hpp): it ends, and its version T
+///                   leaves. Response DeletionDate = that date.
 ///   with force:     the secret leaves the store at once (AWS: asynchronously), scheduled or not.
 ///                   Response: its ARN and Name, DeletionDate = now.
 ///   with force, SecretId names no secret: success, nothing changes; Name = SecretId, ARN = the
@@ -150,7 +153,10 @@ template <class Traits>
 
   const timestamp deletion =
       ctx.now.plus_days(r.recovery_window_in_days.value_or(detail::default_recovery_window_days));
-  detail::secret_builder<Traits> b(s);
+  // A test of the rotation configuration (rotation_progress.hpp) ends with its version T: no
+  // step runs while the secret is scheduled for deletion, and none is left behind (ruling).
+  const basic_secret<Traits> base = detail::without_rotation_test(s);
+  detail::secret_builder<Traits> b(base);
   b.set_deleted(deletion);
   SECRETSTAGE_TRY(next, std::move(b).finish());
   basic_delete_secret_response<Traits> response{s.arn(), s.name(), deletion};

@@ -186,9 +186,13 @@ template <class Traits>
 ///   configuration:  RotationEnabled = true, RotationLambdaARN = F, RotationRules = the request's
 ///                   (when given; else the stored ones stay)
 ///   RotateImmediately (default):  a value-less version T, created now; AWSPENDING * -> T
-///   RotateImmediately = false:    no version, no label (ruling: AWS only runs testSecret on a
-///                   transient AWSPENDING copy of the current value and removes it again; that copy
-///                   is never part of a state; `rotate_synchronously` runs the test)
+///   RotateImmediately = false:    no version, no label here (ruling: AWS only runs testSecret
+///                   on a transient AWSPENDING copy of the current value and removes it again).
+///                   Who runs the test adds that copy: `rotate_synchronously` (a built-in function)
+///                   within the request, never stored; a service invoking the function creates
+///                   version T with the current value and AWSPENDING after this transition
+///                   (begin_invoked_test, rotation_progress.hpp), and removes it once
+///                   testSecret's outcome is recorded
 ///   T names the version carrying AWSPENDING or AWSCURRENT:  a retry of the rotation that created
 ///                   it (ruling): no version, no label; the configuration is stored
 ///   LastChangedDate = now when anything changed; a call that changes nothing (e.g. an identical

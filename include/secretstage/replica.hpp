@@ -128,7 +128,8 @@ inline std::vector<replica_entry> entries_for(const std::vector<replica_region>&
 
 /// Every write but StopReplicationToReplica is refused on a replica.
 template <class Traits>
-[[nodiscard]] result<void> require_not_replica(const basic_secret<Traits>& s) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> require_not_replica(
+    const basic_secret<Traits>& s) {
   if (s.is_replica()) return messages::replica_write();
   return ok();
 }

@@ -312,8 +312,9 @@ struct page {
 };
 
 template <class Item, class TokenOf>
-result<page> page_of(const std::vector<Item>& items, const std::optional<std::string>& token,
-                     const std::optional<int>& max_results, TokenOf token_of) {
+deferred_t<result<page>, Item> page_of(const std::vector<Item>& items,
+                                       const std::optional<std::string>& token,
+                                       const std::optional<int>& max_results, TokenOf token_of) {
   page p;
   if (token) {
     std::size_t i = 0;

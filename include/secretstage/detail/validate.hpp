@@ -142,7 +142,8 @@ deferred_t<std::vector<tag>, D> merge_tags(deferred_t<std::vector<tag>, D> exist
 }
 
 template <class Traits>
-result<void> check_token(const std::optional<typename Traits::version_id_type>& token) {
+detail::deferred_t<result<void>, Traits> check_token(
+    const std::optional<typename Traits::version_id_type>& token) {
   if (token) {
     SECRETSTAGE_TRYV(Traits::check_version_id(*token, "clientRequestToken"));
   }
@@ -151,7 +152,8 @@ result<void> check_token(const std::optional<typename Traits::version_id_type>& 
 
 /// VersionStages: 1–max items, each a valid label.
 template <class Traits>
-result<void> check_stage_list(const std::optional<std::vector<typename Traits::label_type>>& list) {
+detail::deferred_t<result<void>, Traits> check_stage_list(
+    const std::optional<std::vector<typename Traits::label_type>>& list) {
   if (!list) return ok();
   SECRETSTAGE_TRYV(check_length("versionStages", list->size(), 1, Traits::max_labels_per_request));
   for (const auto& l : *list) {
@@ -204,13 +206,14 @@ template <class D = void>
 }
 
 template <class Traits>
-result<void> resolve(const basic_secret<Traits>& s, std::string_view secret_id) {
+detail::deferred_t<result<void>, Traits> resolve(const basic_secret<Traits>& s,
+                                                 std::string_view secret_id) {
   if (!names_secret(s.meta(), secret_id)) return messages::secret_not_found();
   return ok();
 }
 
 template <class Traits>
-result<void> require_not_deleted(const basic_secret<Traits>& s) {
+detail::deferred_t<result<void>, Traits> require_not_deleted(const basic_secret<Traits>& s) {
   if (s.deleted_date()) return messages::marked_for_deletion();
   return ok();
 }

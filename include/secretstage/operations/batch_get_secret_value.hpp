@@ -143,8 +143,8 @@ void read_current(basic_store<Traits>& next, const basic_secret<Traits>& s, std:
 
 /// The checks of BatchGetSecretValue that need no state.
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_batch_get_secret_value<Traits>& r,
-                                         const basic_context<Traits>&) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_batch_get_secret_value<Traits>& r, const basic_context<Traits>&) {
   if (r.secret_id_list) {
     SECRETSTAGE_TRYV(detail::check_secret_id_list(*r.secret_id_list));
   }

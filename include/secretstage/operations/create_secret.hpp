@@ -95,8 +95,8 @@ template <class Traits>
 
 /// The checks of CreateSecret that need no state (shape, name, values, token).
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_create_secret<Traits>& r,
-                                         const basic_context<Traits>& ctx) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_create_secret<Traits>& r, const basic_context<Traits>& ctx) {
   SECRETSTAGE_TRYV(detail::check_length("name", r.name.size(), 1, detail::max_name));
   SECRETSTAGE_TRYV(detail::check_token<Traits>(r.client_request_token));
   SECRETSTAGE_TRYV(detail::check_metadata(r.description, r.kms_key_id));

@@ -87,8 +87,8 @@ template <class Traits>
 
 /// The checks of DeleteSecret that precede secret resolution (shape, window, force/window).
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_delete_secret<Traits>& r,
-                                         const basic_context<Traits>&) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_delete_secret<Traits>& r, const basic_context<Traits>&) {
   SECRETSTAGE_TRYV(detail::check_secret_id(r.secret_id));
   if (r.recovery_window_in_days && (*r.recovery_window_in_days < detail::min_recovery_window_days ||
                                     *r.recovery_window_in_days > detail::max_recovery_window_days))

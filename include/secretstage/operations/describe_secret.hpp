@@ -162,8 +162,8 @@ void describe_into(Out& out, const basic_secret<Traits>& s, timestamp now) {
 
 /// The checks of DescribeSecret that precede secret resolution.
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_describe_secret<Traits>& r,
-                                         const basic_context<Traits>&) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_describe_secret<Traits>& r, const basic_context<Traits>&) {
   return detail::check_secret_id(r.secret_id);
 }
 

@@ -129,8 +129,8 @@ inline std::string password_class(std::string_view set, std::string_view exclude
 
 /// The checks of GetRandomPassword that need no drawing (shape).
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_get_random_password<Traits>& r,
-                                         const basic_context<Traits>&) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_get_random_password<Traits>& r, const basic_context<Traits>&) {
   if (r.password_length) {
     if (*r.password_length < 1) return messages::value_at_least("passwordLength", *r.password_length, 1);
     if (*r.password_length > detail::max_password_length)

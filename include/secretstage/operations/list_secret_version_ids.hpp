@@ -125,8 +125,8 @@ template <class Traits>
 
 /// The checks of ListSecretVersionIds that precede secret resolution.
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_list_secret_version_ids<Traits>& r,
-                                         const basic_context<Traits>&) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_list_secret_version_ids<Traits>& r, const basic_context<Traits>&) {
   SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
   SECRETSTAGE_TRYV(detail::check_max_results(r.max_results, detail::max_version_page));
   SECRETSTAGE_TRYV(detail::check_next_token(r.next_token));

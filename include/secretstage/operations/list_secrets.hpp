@@ -153,8 +153,8 @@ template <class Traits>
 
 /// The checks of ListSecrets (there is no secret to resolve).
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_list_secrets<Traits>& r,
-                                         const basic_context<Traits>&) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_list_secrets<Traits>& r, const basic_context<Traits>&) {
   SECRETSTAGE_TRYV(detail::check_max_results(r.max_results, detail::max_secret_page));
   SECRETSTAGE_TRYV(detail::check_next_token(r.next_token));
   if (r.filters) {

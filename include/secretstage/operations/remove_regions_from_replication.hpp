@@ -62,8 +62,8 @@ struct description_of<basic_remove_regions_from_replication_response<Traits>> {
 /// The checks of RemoveRegionsFromReplication that precede secret resolution: SecretId's
 /// length, RemoveReplicaRegions (at least one, each a Region name), SecretId's characters.
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_remove_regions_from_replication<Traits>& r,
-                                         const basic_context<Traits>&) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_remove_regions_from_replication<Traits>& r, const basic_context<Traits>&) {
   SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
   if (r.remove_replica_regions.empty())
     return messages::length_at_least("removeReplicaRegions", 1);

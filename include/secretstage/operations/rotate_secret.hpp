@@ -139,8 +139,8 @@ detail::deferred_t<result<void>, D> check_rotation_rules(const detail::deferred_
 
 /// The checks of RotateSecret that precede secret resolution (shape, rules, token).
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_rotate_secret<Traits>& r,
-                                         const basic_context<Traits>& ctx) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_rotate_secret<Traits>& r, const basic_context<Traits>& ctx) {
   SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
   SECRETSTAGE_TRYV(detail::check_token<Traits>(r.client_request_token));
   if (r.rotation_lambda_arn) {

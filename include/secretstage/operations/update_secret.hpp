@@ -71,8 +71,8 @@ struct description_of<basic_update_secret_response<Traits>> {
 
 /// The checks of UpdateSecret that precede secret resolution (shape, values, token).
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_update_secret<Traits>& r,
-                                         const basic_context<Traits>& ctx) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_update_secret<Traits>& r, const basic_context<Traits>& ctx) {
   SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
   SECRETSTAGE_TRYV(detail::check_token<Traits>(r.client_request_token));
   SECRETSTAGE_TRYV(detail::check_metadata(r.description, r.kms_key_id));

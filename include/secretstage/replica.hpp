@@ -117,9 +117,10 @@ deferred_t<result<void>, D> check_replica_regions(const std::vector<replica_regi
 
 /// The new replica entries of a primary for `regions` (checked): InProgress, until
 /// replication.hpp's sync_replicas makes each InSync or Failed.
-inline std::vector<replica_entry> entries_for(const std::vector<replica_region>& regions,
-                                              bool force) {
-  std::vector<replica_entry> out;
+template <class D = void>
+deferred_t<std::vector<replica_entry>, D> entries_for(const std::vector<replica_region>& regions,
+                                                      bool force) {
+  deferred_t<std::vector<replica_entry>, D> out;
   for (const replica_region& r : regions)
     out.push_back(replica_entry{r.region, r.kms_key_id, replication_state::in_progress, {}, force,
                                 std::nullopt});

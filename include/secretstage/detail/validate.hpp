@@ -218,10 +218,12 @@ detail::deferred_t<result<void>, Traits> require_not_deleted(const basic_secret<
   return ok();
 }
 
-inline value_ref make_value(const std::optional<std::string>& s,
-                                                      const std::optional<binary>& b) {
-  if (s) return detail::make_ref<const secret_value>(secret_value::string_tag{}, detail::copy_value_text(*s));
-  return detail::make_ref<const secret_value>(secret_value::binary_tag{}, detail::copy_value_binary(*b));
+template <class D = void>
+deferred_t<value_ref, D> make_value(const std::optional<std::string>& s,
+                                    const std::optional<binary>& b) {
+  using stored = deferred_t<const secret_value, D>;
+  if (s) return detail::make_ref<stored>(secret_value::string_tag{}, copy_value_text<D>(*s));
+  return detail::make_ref<stored>(secret_value::binary_tag{}, copy_value_binary<D>(*b));
 }
 
 template <class D = void>
@@ -241,14 +243,15 @@ template <class D = void>
 }
 
 /// Six characters of [A-Za-z0-9] drawn from `entropy` (splitmix64), as AWS appends to an ARN.
-inline std::string arn_suffix(std::uint64_t entropy) {
+template <class D = void>
+deferred_t<std::string, D> arn_suffix(std::uint64_t entropy) {
   static constexpr char alphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   std::uint64_t z = entropy + 0x9e3779b97f4a7c15ull;
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
   z ^= z >> 31;
-  std::string out(6, 'A');
+  deferred_t<std::string, D> out(6, 'A');
   for (char& c : out) {
     c = alphabet[z % 62];
     z /= 62;

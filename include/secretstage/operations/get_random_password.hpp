@@ -118,8 +118,9 @@ class password_stream {
 };
 
 /// `set` without the characters of `excluded`.
-inline std::string password_class(std::string_view set, std::string_view excluded) {
-  std::string out;
+template <class D = void>
+deferred_t<std::string, D> password_class(std::string_view set, std::string_view excluded) {
+  deferred_t<std::string, D> out;
   for (char c : set)
     if (excluded.find(c) == std::string_view::npos) out.push_back(c);
   return out;

@@ -736,7 +736,7 @@ template <class D = void>
   };
   string statements = "[";
   for (std::size_t i = 0; i < doc.statements.size(); ++i) {
-    const statement& s = doc.statements[i];
+    const auto& s = doc.statements[i];
     writer w;
     if (s.sid) w.add("Sid", json::quoted(*s.sid));
     w.add("Effect", s.effect == effect::allow ? "\"Allow\"" : "\"Deny\"");

@@ -54,10 +54,10 @@ struct description_of<replication_status_type> {
 /// added); empty for a replica or a standalone secret.
 template <class Traits>
 [[nodiscard]] std::vector<replication_status_type> replication_status_of(const basic_secret<Traits>& s) {
-  std::vector<replication_status_type> out;
+  detail::deferred_t<std::vector<replication_status_type>, Traits> out;
   out.reserve(s.replicas().size());
-  for (const replica_entry& e : s.replicas()) {
-    replication_status_type r;
+  for (const auto& e : s.replicas()) {
+    detail::deferred_t<replication_status_type, Traits> r;
     r.region = e.region;
     r.kms_key_id = e.kms_key_id;
     r.status = std::string(replication_state_name(e.status));

@@ -228,11 +228,13 @@ template <class Traits>
                          value, true);
     case filter_key::owning_service: return false;
     case filter_key::all: {
-      const auto wanted = search_words(value);
+      // search_words<Traits>: the words' types depend on Traits, so that this code is compiled
+      // only where the function is instantiated (deferred.hpp).
+      const auto wanted = search_words<Traits>(value);
       if (wanted.empty()) return true;
-      std::vector<std::string> words = search_words(s.name());
+      auto words = search_words<Traits>(s.name());
       auto add = [&](std::string_view text) {
-        for (auto& w : search_words(text)) words.push_back(std::move(w));
+        for (auto& w : search_words<Traits>(text)) words.push_back(std::move(w));
       };
       add(s.description());
       for (const auto& t : s.tags()) add(t.key), add(t.value);

@@ -135,10 +135,10 @@ template <class Traits>
   const basic_secret<Traits>& s = *found.value();
   SECRETSTAGE_TRYV(detail::require_not_replica(s));
   if (!s.replicas().empty()) {
-    std::vector<std::string_view> regions;
-    for (const replica_entry& e : s.replicas()) regions.push_back(e.region);
+    detail::deferred_t<std::vector<std::string_view>, Traits> regions;
+    for (const auto& e : s.replicas()) regions.push_back(e.region);
     detail::stable_sort(regions.begin(), regions.end());
-    std::string list;
+    detail::deferred_t<std::string, Traits> list;
     for (std::string_view region : regions) list.append(list.empty() ? "" : ", ").append(region);
     return messages::delete_primary_with_replicas(s.arn().view(), list);
   }

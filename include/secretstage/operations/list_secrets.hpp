@@ -199,7 +199,8 @@ template <class Traits>
   const auto listed = detail::filtered_secrets(st, filters, include_deleted, order);
 
   const std::uint64_t query = detail::query_hash(
-      filters, std::string(include_deleted ? "d1" : "d0") + (order == sort_order::asc ? "a" : "d"));
+      filters, detail::deferred_t<std::string, Traits>(include_deleted ? "d1" : "d0") +
+                   (order == sort_order::asc ? "a" : "d"));
   auto p = detail::page_of(listed, r.next_token, r.max_results, [&](const basic_secret<Traits>* s) {
     return detail::secret_token("LS", query, *s);
   });

@@ -101,8 +101,8 @@ apply(const basic_secret<Traits>& s, const basic_replicate_secret_to_regions<Tra
   SECRETSTAGE_TRYV(detail::resolve(s, r.secret_id));
   SECRETSTAGE_TRYV(detail::require_not_replica(s));
   SECRETSTAGE_TRYV(detail::require_not_deleted(s));
-  for (const replica_region& add : r.add_replica_regions)
-    for (const replica_entry& e : s.replicas())
+  for (const auto& add : r.add_replica_regions)
+    for (const auto& e : s.replicas())
       if (e.region == add.region) return messages::replica_region_listed(add.region);
   auto meta = detail::make_ref<detail::secret_meta>(s.meta());
   for (auto& e : detail::entries_for(r.add_replica_regions, r.force_overwrite_replica_secret))

@@ -91,7 +91,7 @@ deferred_t<result<void>, D> check_region_name(std::string_view member, std::stri
   while (i < region.size() && region[i] >= '0' && region[i] <= '9') ++i, ++digits;
   if (groups == 0 || digits == 0 || i != region.size())
     return messages::pattern_mismatch(member, region, "^([a-z]+-)+\\d+$");
-  return ok();
+  return ok<D>();
 }
 
 /// The Regions of AddReplicaRegions: each a Region name, none the secret's own Region
@@ -112,7 +112,7 @@ deferred_t<result<void>, D> check_replica_regions(const std::vector<replica_regi
       if (regions[j].region == regions[i].region)
         return messages::replica_region_listed(regions[i].region);
   }
-  return ok();
+  return ok<D>();
 }
 
 /// The new replica entries of a primary for `regions` (checked): InProgress, until
@@ -132,7 +132,7 @@ template <class Traits>
 [[nodiscard]] detail::deferred_t<result<void>, Traits> require_not_replica(
     const basic_secret<Traits>& s) {
   if (s.is_replica()) return messages::replica_write();
-  return ok();
+  return ok<Traits>();
 }
 
 }  // namespace detail

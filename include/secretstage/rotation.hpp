@@ -103,7 +103,7 @@ result<rotation_target<Traits>> begin_rotation_step(const basic_store<Traits>& s
 template <class Traits>
 detail::deferred_t<result<void>, Traits> require_pending_value(const basic_version<Traits>& v) {
   if (v.is_placeholder()) return messages::no_value_for_version(Traits::text(v.id()));
-  return ok();
+  return ok<Traits>();
 }
 
 template <class Traits>

@@ -155,7 +155,7 @@ struct aws_traits {
                                                          std::string_view member) {
     if (l.empty()) return messages::length_at_least(member, 1);
     if (l.size() > 256) return messages::length_at_most(member, 256);
-    return ok();
+    return ok<D>();
   }
   /// SecretVersionIdType / ClientRequestToken: length 32–64, no pattern.
   template <class D = void>
@@ -163,7 +163,7 @@ struct aws_traits {
                                                               std::string_view member) {
     if (v.size() < 32) return messages::length_at_least(member, 32);
     if (v.size() > 64) return messages::length_at_most(member, 64);
-    return ok();
+    return ok<D>();
   }
 
   static std::string_view text(const std::string& s) noexcept { return s; }

@@ -71,17 +71,17 @@ inline constexpr std::size_t max_filter_value = 512;
 
 /// MaxResults within 1..max: ValidationException (AWS's range text, member 'maxResults').
 template <class D = void>
-deferred_t<result<void>, D> check_max_results(const std::optional<int>& n, int max) {
-  if (!n) return ok();
+deferred_t<result<void>, D> check_max_results(const deferred_t<std::optional<int>, D>& n, int max) {
+  if (!n) return ok<D>();
   if (*n < 1) return messages::value_at_least("maxResults", *n, 1);
   if (*n > max) return messages::value_at_most("maxResults", *n, max);
-  return ok();
+  return ok<D>();
 }
 
 /// NextToken: 1–4096 characters.
 template <class D = void>
 deferred_t<result<void>, D> check_next_token(const std::optional<std::string>& token) {
-  if (!token) return ok();
+  if (!token) return ok<D>();
   return check_length<D>("nextToken", token->size(), 1, max_next_token);
 }
 
@@ -112,7 +112,7 @@ deferred_t<result<void>, D> check_filters(const deferred_t<std::vector<filter>, 
         return messages::pattern_mismatch(value_member, value, filter_value_pattern);
     }
   }
-  return ok();
+  return ok<D>();
 }
 
 // ---- matching -------------------------------------------------------------------------------
@@ -316,7 +316,8 @@ struct page {
 template <class Item, class TokenOf>
 deferred_t<result<page>, Item> page_of(const std::vector<Item>& items,
                                        const std::optional<std::string>& token,
-                                       const std::optional<int>& max_results, TokenOf token_of) {
+                                       const deferred_t<std::optional<int>, Item>& max_results,
+                                       TokenOf token_of) {
   page p;
   if (token) {
     std::size_t i = 0;

@@ -95,7 +95,7 @@ template <class Traits>
     return messages::recovery_window_out_of_range();
   if (r.recovery_window_in_days && r.force_delete_without_recovery)
     return messages::force_delete_with_recovery_window();
-  return ok();
+  return ok<Traits>();
 }
 
 /// DeleteSecret, on a store (a forced deletion removes the secret, so there is no per-secret form).

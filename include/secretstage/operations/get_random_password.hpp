@@ -141,7 +141,7 @@ template <class Traits>
     SECRETSTAGE_TRYV(detail::check_length("excludeCharacters", r.exclude_characters->size(), 0,
                                           detail::max_exclude_characters));
   }
-  return ok();
+  return ok<Traits>();
 }
 
 /// GetRandomPassword: a password drawn from the context's entropy (the same request and entropy

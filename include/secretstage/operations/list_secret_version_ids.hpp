@@ -24,10 +24,10 @@ template <secret_traits Traits = aws_traits>
 struct basic_list_secret_version_ids {
   std::string secret_id;
   /// 1–100; absent: every remaining version in one page.
-  std::optional<int> max_results{};
+  detail::deferred_t<std::optional<int>, Traits> max_results{};
   std::optional<std::string> next_token{};
   /// Absent or false: deprecated (unlabelled) versions are left out.
-  std::optional<bool> include_deprecated{};
+  detail::deferred_t<std::optional<bool>, Traits> include_deprecated{};
 
   friend bool operator==(const basic_list_secret_version_ids&,
                          const basic_list_secret_version_ids&) = default;

@@ -82,7 +82,7 @@ template <class Traits>
   SECRETSTAGE_TRYV(detail::check_secret_id_characters(r.secret_id));
   SECRETSTAGE_TRYV(detail::check_one_value(r.secret_string, r.secret_binary, true));
   if (!r.client_request_token && !ctx.generated_token) return messages::missing_client_request_token();
-  return ok();
+  return ok<Traits>();
 }
 
 /// PutSecretValue: a new version with VersionId = ClientRequestToken.

@@ -36,7 +36,7 @@ struct basic_rotate_secret {
   /// Absent: the stored rules stay. Given: they replace the stored rules as a whole.
   std::optional<secretstage::rotation_rules> rotation_rules{};
   /// Absent: true.
-  std::optional<bool> rotate_immediately{};
+  detail::deferred_t<std::optional<bool>, Traits> rotate_immediately{};
 
   friend bool operator==(const basic_rotate_secret&, const basic_rotate_secret&) = default;
 };
@@ -132,7 +132,7 @@ detail::deferred_t<result<void>, D> check_rotation_rules(const detail::deferred_
     if (!is_schedule_expression(*schedule))
       return messages::pattern_mismatch(member, *schedule, schedule_expression_pattern);
   }
-  return ok();
+  return ok<D>();
 }
 
 }  // namespace detail
@@ -156,7 +156,7 @@ template <class Traits>
   }
   if (!r.client_request_token && !ctx.generated_token)
     return messages::missing_client_request_token_rotate();
-  return ok();
+  return ok<Traits>();
 }
 
 /// RotateSecret: stores the rotation configuration and starts a rotation, whose steps an

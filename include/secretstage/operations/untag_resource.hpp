@@ -60,7 +60,7 @@ detail::deferred_t<result<void>, D> check_tag_keys(const detail::deferred_t<std:
     SECRETSTAGE_TRYV(
         check_length<D>("tagKeys." + std::to_string(i + 1) + ".member", keys[i].size(), 1, 128));
   }
-  return ok();
+  return ok<D>();
 }
 }  // namespace detail
 

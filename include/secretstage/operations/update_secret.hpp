@@ -82,7 +82,7 @@ template <class Traits>
   const bool has_value = r.secret_string || r.secret_binary;
   if (has_value && !r.client_request_token && !ctx.generated_token)
     return messages::missing_client_request_token();
-  return ok();
+  return ok<Traits>();
 }
 
 /// UpdateSecret: metadata, and with a value a new AWSCURRENT version.

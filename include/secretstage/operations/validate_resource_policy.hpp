@@ -82,7 +82,7 @@ template <class Traits>
   }
   SECRETSTAGE_TRYV(policy::check_length(r.resource_policy));
   if (r.secret_id) return detail::check_secret_id_characters(*r.secret_id);
-  return ok();
+  return ok<Traits>();
 }
 
 /// ValidateResourcePolicy: whether a policy would pass Secrets Manager's checks, without storing

@@ -202,7 +202,7 @@ struct scheduled_rotation {
   timestamp at;
   typename Traits::version_id_type version_id;
   /// Empty when the rotation succeeded; else the error it failed with (the store is unchanged).
-  std::optional<error> failure{};
+  detail::deferred_t<std::optional<error>, Traits> failure{};
 
   friend bool operator==(const scheduled_rotation&, const scheduled_rotation&) = default;
 };

@@ -24,10 +24,10 @@ struct basic_context {
   /// Randomness for anything AWS draws at random (the ARN's six characters): the transition
   /// derives its draws from this value, so a run is reproducible from its seed.
   std::uint64_t entropy = 0;
-  std::string region = "us-east-1";
-  std::string account_id = "123456789012";
+  detail::deferred_t<std::string, Traits> region = "us-east-1";
+  detail::deferred_t<std::string, Traits> account_id = "123456789012";
   /// The rotation functions (Lambda ARNs) the service can invoke: RotateSecret refuses any other.
-  rotation_functions functions{};
+  detail::deferred_t<rotation_functions, Traits> functions{};
 };
 
 using context = basic_context<>;

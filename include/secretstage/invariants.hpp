@@ -72,10 +72,13 @@ template <class Traits>
 template <class Traits>
 [[nodiscard]] bool name_and_arn_well_formed(const basic_secret<Traits>& s) {
   if (!detail::check_name(s.name())) return false;
-  const std::string_view arn = s.arn(), name = s.name();
-  const std::string_view prefix = "arn:aws:secretsmanager:";
+  // Spelled as types that depend on Traits, so that the comparisons are resolved where the
+  // function is instantiated rather than in every translation unit (detail/deferred.hpp).
+  using view = detail::deferred_t<std::string_view, Traits>;
+  const view arn = s.arn(), name = s.name();
+  const view prefix = "arn:aws:secretsmanager:";
   if (arn.substr(0, prefix.size()) != prefix || arn.size() < name.size() + 7) return false;
-  const std::string_view tail = arn.substr(arn.size() - name.size() - 7);
+  const view tail = arn.substr(arn.size() - name.size() - 7);
   return tail.substr(0, name.size()) == name && tail[name.size()] == '-' &&
          arn.substr(0, arn.size() - tail.size()).ends_with(":secret:");
 }
@@ -116,8 +119,8 @@ template <class Traits>
 template <class Traits>
 [[nodiscard]] bool replication_role_consistent(const basic_secret<Traits>& s) {
   if (s.is_replica() && !s.replicas().empty()) return false;
-  const std::string_view arn = s.arn().view();
-  std::string_view own;
+  const detail::deferred_t<std::string_view, Traits> arn = s.arn().view();
+  detail::deferred_t<std::string_view, Traits> own;
   std::size_t at = 0, colons = 0;
   for (std::size_t i = 0; i < arn.size(); ++i)
     if (arn[i] == ':' && ++colons == 3) at = i + 1;
@@ -133,7 +136,7 @@ template <class Traits>
 
 template <class Traits>
 [[nodiscard]] std::vector<std::string_view> check_invariants(const basic_secret<Traits>& s) {
-  std::vector<std::string_view> violated;
+  detail::deferred_t<std::vector<std::string_view>, Traits> violated;
   if (!each_label_on_one_version(s)) violated.push_back("I1 each_label_on_one_version");
   if (!labels_on_existing_versions(s)) violated.push_back("labels_on_existing_versions");
   if (!awscurrent_when_a_value_exists(s)) violated.push_back("I3 awscurrent_when_a_value_exists");
@@ -199,7 +202,7 @@ template <class Traits>
 template <class Traits>
 [[nodiscard]] std::vector<std::string_view> check_transition_invariants(
     const basic_secret<Traits>& before, const basic_secret<Traits>& after) {
-  std::vector<std::string_view> violated;
+  detail::deferred_t<std::vector<std::string_view>, Traits> violated;
   if (!awscurrent_never_removed(before, after)) violated.push_back("I4 awscurrent_never_removed");
   if (!awsprevious_follows_awscurrent(before, after))
     violated.push_back("I5 awsprevious_follows_awscurrent");
@@ -239,7 +242,7 @@ template <class Traits>
 /// the secret's name).
 template <class Traits>
 [[nodiscard]] std::vector<std::string> check_store_invariants(const basic_store<Traits>& st) {
-  std::vector<std::string> violated;
+  detail::deferred_t<std::vector<std::string>, Traits> violated;
   if (!names_unique(st)) violated.emplace_back("I20 names_unique");
   if (!arns_unique(st)) violated.emplace_back("I19 arns_unique");
   for (const auto* s : st.secrets())
@@ -252,7 +255,7 @@ template <class Traits>
 template <class Traits>
 [[nodiscard]] std::vector<std::string> check_store_transition_invariants(
     const basic_store<Traits>& before, const basic_store<Traits>& after) {
-  std::vector<std::string> violated;
+  detail::deferred_t<std::vector<std::string>, Traits> violated;
   for (const auto* b : before.secrets()) {
     const auto* a = after.find(b->name());
     if (a == nullptr) continue;
@@ -291,10 +294,11 @@ template <class Traits>
 /// secret.
 template <class Stores>
 [[nodiscard]] std::vector<std::string> check_replication(const Stores& stores) {
-  std::vector<std::string> violated;
+  detail::deferred_t<std::vector<std::string>, Stores> violated;
   for (const auto& [region, st] : stores) {
     for (const auto* s : st.secrets()) {
-      const std::string where = std::string(region) + "/" + s->name().str() + ": ";
+      const detail::deferred_t<std::string, Stores> where =
+          std::string(region) + "/" + s->name().str() + ": ";
       if (s->is_replica()) {
         const auto home = stores.find(*s->primary_region());
         const auto* p = home == stores.end() ? nullptr : home->second.find(s->name());

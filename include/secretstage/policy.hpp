@@ -436,7 +436,7 @@ detail::deferred_t<result<void>, D> check_length(std::string_view text) {
     return messages::length_at_least(member_name, min_document_length);
   if (length > max_document_length)
     return messages::length_at_most(member_name, max_document_length);
-  return ok();
+  return ok<D>();
 }
 
 /// Rules 1–3: the document as AWS accepts it, or AWS's error. Rule 1 fails with
@@ -511,7 +511,7 @@ template <class D = void>
 detail::deferred_t<result<void>, D> validate_policy_document(std::string_view text) {
   auto parsed = parse_document<D>(text);
   if (!parsed) return parsed.error();
-  return ok();
+  return ok<D>();
 }
 
 namespace detail {
@@ -692,7 +692,7 @@ detail::deferred_t<result<void>, D> check_put_resource_policy(std::string_view t
   if (!parsed) return parsed.error();
   if (block_public_policy && is_public_policy<D>(parsed.value()))
     return messages::public_policy_blocked();
-  return ok();
+  return ok<D>();
 }
 
 /// ValidateResourcePolicy's answer for a document: rules 1–3 fail the call as PutResourcePolicy's
@@ -736,7 +736,7 @@ template <class D = void>
   };
   string statements = "[";
   for (std::size_t i = 0; i < doc.statements.size(); ++i) {
-    const statement& s = doc.statements[i];
+    const auto& s = doc.statements[i];
     writer w;
     if (s.sid) w.add("Sid", json::quoted(*s.sid));
     w.add("Effect", s.effect == effect::allow ? "\"Allow\"" : "\"Deny\"");

@@ -54,10 +54,10 @@ struct description_of<replication_status_type> {
 /// added); empty for a replica or a standalone secret.
 template <class Traits>
 [[nodiscard]] std::vector<replication_status_type> replication_status_of(const basic_secret<Traits>& s) {
-  std::vector<replication_status_type> out;
+  detail::deferred_t<std::vector<replication_status_type>, Traits> out;
   out.reserve(s.replicas().size());
-  for (const replica_entry& e : s.replicas()) {
-    replication_status_type r;
+  for (const auto& e : s.replicas()) {
+    detail::deferred_t<replication_status_type, Traits> r;
     r.region = e.region;
     r.kms_key_id = e.kms_key_id;
     r.status = std::string(replication_state_name(e.status));
@@ -91,7 +91,7 @@ deferred_t<result<void>, D> check_region_name(std::string_view member, std::stri
   while (i < region.size() && region[i] >= '0' && region[i] <= '9') ++i, ++digits;
   if (groups == 0 || digits == 0 || i != region.size())
     return messages::pattern_mismatch(member, region, "^([a-z]+-)+\\d+$");
-  return ok();
+  return ok<D>();
 }
 
 /// The Regions of AddReplicaRegions: each a Region name, none the secret's own Region
@@ -112,14 +112,15 @@ deferred_t<result<void>, D> check_replica_regions(const std::vector<replica_regi
       if (regions[j].region == regions[i].region)
         return messages::replica_region_listed(regions[i].region);
   }
-  return ok();
+  return ok<D>();
 }
 
 /// The new replica entries of a primary for `regions` (checked): InProgress, until
 /// replication.hpp's sync_replicas makes each InSync or Failed.
-inline std::vector<replica_entry> entries_for(const std::vector<replica_region>& regions,
-                                              bool force) {
-  std::vector<replica_entry> out;
+template <class D = void>
+deferred_t<std::vector<replica_entry>, D> entries_for(const std::vector<replica_region>& regions,
+                                                      bool force) {
+  deferred_t<std::vector<replica_entry>, D> out;
   for (const replica_region& r : regions)
     out.push_back(replica_entry{r.region, r.kms_key_id, replication_state::in_progress, {}, force,
                                 std::nullopt});
@@ -128,9 +129,10 @@ inline std::vector<replica_entry> entries_for(const std::vector<replica_region>&
 
 /// Every write but StopReplicationToReplica is refused on a replica.
 template <class Traits>
-[[nodiscard]] result<void> require_not_replica(const basic_secret<Traits>& s) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> require_not_replica(
+    const basic_secret<Traits>& s) {
   if (s.is_replica()) return messages::replica_write();
-  return ok();
+  return ok<Traits>();
 }
 
 }  // namespace detail

@@ -24,8 +24,13 @@ namespace outcome = BOOST_OUTCOME_V2_NAMESPACE;
 template <class T>
 using result = outcome::std_result<T, error>;
 
-/// A successful `result<void>`.
-[[nodiscard]] inline result<void> ok() noexcept { return outcome::success(); }
+/// A successful `result<void>`. A template over an unused D (always void), as the messages are
+/// (detail/deferred.hpp): a plain inline function would instantiate Outcome's construction of a
+/// result in every translation unit that includes this header.
+template <class D = void>
+[[nodiscard]] detail::deferred_t<result<void>, D> ok() noexcept {
+  return outcome::success();
+}
 
 }  // namespace secretstage
 

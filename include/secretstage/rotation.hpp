@@ -101,9 +101,9 @@ result<rotation_target<Traits>> begin_rotation_step(const basic_store<Traits>& s
 /// A pending version without a value cannot be set, tested or made current: the template's read
 /// of it fails as GetSecretValue(VersionId=T, VersionStage=AWSPENDING) does on a placeholder.
 template <class Traits>
-result<void> require_pending_value(const basic_version<Traits>& v) {
+detail::deferred_t<result<void>, Traits> require_pending_value(const basic_version<Traits>& v) {
   if (v.is_placeholder()) return messages::no_value_for_version(Traits::text(v.id()));
-  return ok();
+  return ok<Traits>();
 }
 
 template <class Traits>

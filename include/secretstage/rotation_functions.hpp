@@ -39,7 +39,7 @@ class basic_rotation_functions {
 
   /// Whether a function with exactly this ARN can be invoked (or, with `any_lambda` in the set,
   /// any Lambda function ARN).
-  [[nodiscard]] bool can_invoke(std::string_view arn) const noexcept {
+  [[nodiscard]] bool can_invoke(detail::deferred_t<std::string_view, D> arn) const noexcept {
     const auto at =
         detail::lower_bound(arns_.begin(), arns_.end(), arn,
                          [](const std::string& a, std::string_view b) { return a.compare(b) < 0; });

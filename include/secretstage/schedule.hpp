@@ -583,7 +583,8 @@ template <class D = void>
 /// not validate (only a hand-assembled state or an old snapshot can hold such rules: RotateSecret
 /// refuses them).
 template <class Traits>
-[[nodiscard]] std::optional<rotation_schedule> schedule_of(const basic_secret<Traits>& s) {
+[[nodiscard]] detail::deferred_t<std::optional<rotation_schedule>, Traits> schedule_of(
+    const basic_secret<Traits>& s) {
   if (!s.rotation()) return std::nullopt;
   auto parsed = parse_rotation_rules(*s.rotation());
   if (!parsed) return std::nullopt;

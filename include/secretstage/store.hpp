@@ -59,7 +59,7 @@ class basic_store {
   /// secret."
   [[nodiscard]] result<const secret_type*> resolve(std::string_view secret_id) const {
     constexpr std::string_view marker = ":secret:";
-    if (secret_id.substr(0, 4) != "arn:") {
+    if (!detail::is_arn<Traits>(secret_id)) {
       if (const auto* s = find(secret_id)) return s;
       return messages::secret_not_found();
     }

@@ -119,39 +119,51 @@ struct aws_traits {
   static constexpr std::size_t max_labels_per_request = 20;
   static constexpr bool has_reserved_labels = true;
 
-  static const label_type& current() {
-    static const label_type l = "AWSCURRENT";
+  // The members that build strings or results are templates over an unused D (always void;
+  // detail/deferred.hpp), so that they are compiled only where they are called.
+  template <class D = void>
+  static const detail::deferred_t<label_type, D>& current() {
+    static const detail::deferred_t<label_type, D> l = "AWSCURRENT";
     return l;
   }
-  static const label_type& previous() {
-    static const label_type l = "AWSPREVIOUS";
+  template <class D = void>
+  static const detail::deferred_t<label_type, D>& previous() {
+    static const detail::deferred_t<label_type, D> l = "AWSPREVIOUS";
     return l;
   }
-  static const label_type& pending() {
-    static const label_type l = "AWSPENDING";
+  template <class D = void>
+  static const detail::deferred_t<label_type, D>& pending() {
+    static const detail::deferred_t<label_type, D> l = "AWSPENDING";
     return l;
   }
-  static bool is_current(const label_type& l) noexcept {
+  template <class D = void>
+  static bool is_current(const detail::deferred_t<label_type, D>& l) noexcept {
     return detail::key_equal{}(l, std::string_view("AWSCURRENT"));
   }
-  static bool is_previous(const label_type& l) noexcept {
+  template <class D = void>
+  static bool is_previous(const detail::deferred_t<label_type, D>& l) noexcept {
     return detail::key_equal{}(l, std::string_view("AWSPREVIOUS"));
   }
-  static bool is_pending(const label_type& l) noexcept {
+  template <class D = void>
+  static bool is_pending(const detail::deferred_t<label_type, D>& l) noexcept {
     return detail::key_equal{}(l, std::string_view("AWSPENDING"));
   }
 
   /// SecretVersionStageType: length 1–256, no pattern.
-  static result<void> check_label(const label_type& l, std::string_view member) {
+  template <class D = void>
+  static detail::deferred_t<result<void>, D> check_label(const label_type& l,
+                                                         std::string_view member) {
     if (l.empty()) return messages::length_at_least(member, 1);
     if (l.size() > 256) return messages::length_at_most(member, 256);
-    return ok();
+    return ok<D>();
   }
   /// SecretVersionIdType / ClientRequestToken: length 32–64, no pattern.
-  static result<void> check_version_id(const version_id_type& v, std::string_view member) {
+  template <class D = void>
+  static detail::deferred_t<result<void>, D> check_version_id(const version_id_type& v,
+                                                              std::string_view member) {
     if (v.size() < 32) return messages::length_at_least(member, 32);
     if (v.size() > 64) return messages::length_at_most(member, 64);
-    return ok();
+    return ok<D>();
   }
 
   static std::string_view text(const std::string& s) noexcept { return s; }

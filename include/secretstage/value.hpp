@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "detail/deferred.hpp"
 #include "detail/ref.hpp"
 
 namespace secretstage {
@@ -75,15 +76,31 @@ inline void copy_value_bytes(void* to, const void* from, std::size_t n) noexcept
   if (i < n) std::memcpy(d + i, f + i, n - i);
 }
 
+/// Whether two byte sequences are equal: what == on std::string, std::string_view and `binary`
+/// does, without resolving == against every comparison operator of the standard library in each
+/// translation unit (these are the plain inline functions of a header every one includes).
+[[nodiscard]] inline bool same_bytes(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
+}
+[[nodiscard]] inline bool same_binary(const std::vector<std::uint8_t>& a,
+                                      const std::vector<std::uint8_t>& b) noexcept {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
+}
+
+// The two copies are templates over an unused D (always void; detail/deferred.hpp): compiled only
+// where a value is made.
+
 /// A copy of `s` made with copy_value_bytes.
-[[nodiscard]] inline std::string copy_value_text(const std::string& s) {
-  std::string out(s.size(), '\0');
+template <class D = void>
+[[nodiscard]] deferred_t<std::string, D> copy_value_text(const std::string& s) {
+  deferred_t<std::string, D> out(s.size(), '\0');
   copy_value_bytes(out.data(), s.data(), s.size());
   return out;
 }
 /// A copy of `b` made with copy_value_bytes.
-[[nodiscard]] inline binary copy_value_binary(const binary& b) {
-  binary out(b.size());
+template <class D = void>
+[[nodiscard]] deferred_t<binary, D> copy_value_binary(const binary& b) {
+  deferred_t<binary, D> out(b.size());
   if (!b.empty()) copy_value_bytes(out.data(), b.data(), b.size());
   return out;
 }
@@ -107,10 +124,10 @@ class shared_text {
   [[nodiscard]] std::size_t size() const noexcept { return text_ ? text_->size : 0; }
 
   friend bool operator==(const shared_text& a, const shared_text& b) noexcept {
-    return a.text_ == b.text_ || a.view() == b.view();
+    return a.text_ == b.text_ || detail::same_bytes(a.view(), b.view());
   }
   friend bool operator==(const shared_text& a, std::string_view b) noexcept {
-    return a.view() == b;
+    return detail::same_bytes(a.view(), b);
   }
 
  private:
@@ -164,7 +181,8 @@ class secret_value : public detail::counted {
 
   friend bool operator==(const secret_value& a, const secret_value& b) noexcept {
     if (a.binary_ != b.binary_) return false;
-    return a.binary_ ? a.bytes_ == b.bytes_ : a.text_ == b.text_;
+    return a.binary_ ? detail::same_binary(a.bytes_, b.bytes_)
+                     : detail::same_bytes(a.text_, b.text_);
   }
 
  private:

@@ -71,17 +71,17 @@ inline constexpr std::size_t max_filter_value = 512;
 
 /// MaxResults within 1..max: ValidationException (AWS's range text, member 'maxResults').
 template <class D = void>
-deferred_t<result<void>, D> check_max_results(const std::optional<int>& n, int max) {
-  if (!n) return ok();
+deferred_t<result<void>, D> check_max_results(const deferred_t<std::optional<int>, D>& n, int max) {
+  if (!n) return ok<D>();
   if (*n < 1) return messages::value_at_least("maxResults", *n, 1);
   if (*n > max) return messages::value_at_most("maxResults", *n, max);
-  return ok();
+  return ok<D>();
 }
 
 /// NextToken: 1–4096 characters.
 template <class D = void>
 deferred_t<result<void>, D> check_next_token(const std::optional<std::string>& token) {
-  if (!token) return ok();
+  if (!token) return ok<D>();
   return check_length<D>("nextToken", token->size(), 1, max_next_token);
 }
 
@@ -112,7 +112,7 @@ deferred_t<result<void>, D> check_filters(const deferred_t<std::vector<filter>, 
         return messages::pattern_mismatch(value_member, value, filter_value_pattern);
     }
   }
-  return ok();
+  return ok<D>();
 }
 
 // ---- matching -------------------------------------------------------------------------------
@@ -228,11 +228,13 @@ template <class Traits>
                          value, true);
     case filter_key::owning_service: return false;
     case filter_key::all: {
-      const auto wanted = search_words(value);
+      // search_words<Traits>: the words' types depend on Traits, so that this code is compiled
+      // only where the function is instantiated (deferred.hpp).
+      const auto wanted = search_words<Traits>(value);
       if (wanted.empty()) return true;
-      std::vector<std::string> words = search_words(s.name());
+      auto words = search_words<Traits>(s.name());
       auto add = [&](std::string_view text) {
-        for (auto& w : search_words(text)) words.push_back(std::move(w));
+        for (auto& w : search_words<Traits>(text)) words.push_back(std::move(w));
       };
       add(s.description());
       for (const auto& t : s.tags()) add(t.key), add(t.value);
@@ -312,8 +314,10 @@ struct page {
 };
 
 template <class Item, class TokenOf>
-result<page> page_of(const std::vector<Item>& items, const std::optional<std::string>& token,
-                     const std::optional<int>& max_results, TokenOf token_of) {
+deferred_t<result<page>, Item> page_of(const std::vector<Item>& items,
+                                       const std::optional<std::string>& token,
+                                       const deferred_t<std::optional<int>, Item>& max_results,
+                                       TokenOf token_of) {
   page p;
   if (token) {
     std::size_t i = 0;

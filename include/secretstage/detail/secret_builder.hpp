@@ -70,9 +70,11 @@ class secret_builder {
   }
   /// The place in the creation order of the version carrying `l` now, or nullopt: what a
   /// transition compares with the versions its request names, without looking the holder up.
-  [[nodiscard]] std::optional<std::uint64_t> holder_sequence(const label_type& l) const noexcept {
+  [[nodiscard]] deferred_t<std::optional<std::uint64_t>, Traits> holder_sequence(
+      const label_type& l) const noexcept {
     const std::size_t i = find_entry(l);
-    return i < count_ ? std::optional<std::uint64_t>(sequence(i)) : std::nullopt;
+    return i < count_ ? deferred_t<std::optional<std::uint64_t>, Traits>(sequence(i))
+                      : std::nullopt;
   }
 
   /// Puts `l` on `v` (a version of this builder), taking it from wherever it was.

@@ -34,7 +34,7 @@ deferred_t<result<void>, D> check_length(std::string_view member, std::size_t n,
                                          std::size_t max) {
   if (n < min) return messages::length_at_least(member, min);
   if (n > max) return messages::length_at_most(member, max);
-  return ok();
+  return ok<D>();
 }
 
 /// The characters of a secret name, as a table (a name is checked on every request).
@@ -58,7 +58,7 @@ deferred_t<result<void>, D> check_name(std::string_view name) {
   SECRETSTAGE_TRYV(check_length<D>("name", name.size(), 1, max_name));
   for (char c : name)
     if (!is_name_char(c)) return messages::invalid_name();
-  return ok();
+  return ok<D>();
 }
 
 template <class D = void>
@@ -79,7 +79,7 @@ deferred_t<result<void>, D> check_secret_id_characters(std::string_view id) {
   if (!is_arn<D>(id))
     for (char c : id)
       if (!is_name_char(c)) return messages::invalid_name();
-  return ok();
+  return ok<D>();
 }
 
 /// Both SecretId checks, for requests whose other members carry no length constraint.
@@ -98,7 +98,7 @@ deferred_t<result<void>, D> check_value_lengths(const std::optional<std::string>
   if (b) {
     SECRETSTAGE_TRYV(check_length<D>("secretBinary", b->size(), 1, max_value));
   }
-  return ok();
+  return ok<D>();
 }
 
 template <class D = void>
@@ -110,7 +110,7 @@ deferred_t<result<void>, D> check_metadata(const std::optional<std::string>& des
   if (kms_key_id) {
     SECRETSTAGE_TRYV(check_length<D>("kmsKeyId", kms_key_id->size(), 0, max_kms_key_id));
   }
-  return ok();
+  return ok<D>();
 }
 
 /// Tags: key 1–128, value 0–256 characters; at most 50 per request.
@@ -122,7 +122,7 @@ deferred_t<result<void>, D> check_tags(const std::vector<tag>& tags) {
     SECRETSTAGE_TRYV(check_length<D>(member + "key", tags[i].key.size(), 1, 128));
     SECRETSTAGE_TRYV(check_length<D>(member + "value", tags[i].value.size(), 0, 256));
   }
-  return ok();
+  return ok<D>();
 }
 
 /// `existing` with `added` applied: a key already present takes the new value in place; new keys
@@ -142,22 +142,24 @@ deferred_t<std::vector<tag>, D> merge_tags(deferred_t<std::vector<tag>, D> exist
 }
 
 template <class Traits>
-result<void> check_token(const std::optional<typename Traits::version_id_type>& token) {
+detail::deferred_t<result<void>, Traits> check_token(
+    const std::optional<typename Traits::version_id_type>& token) {
   if (token) {
     SECRETSTAGE_TRYV(Traits::check_version_id(*token, "clientRequestToken"));
   }
-  return ok();
+  return ok<Traits>();
 }
 
 /// VersionStages: 1–max items, each a valid label.
 template <class Traits>
-result<void> check_stage_list(const std::optional<std::vector<typename Traits::label_type>>& list) {
-  if (!list) return ok();
+detail::deferred_t<result<void>, Traits> check_stage_list(
+    const std::optional<std::vector<typename Traits::label_type>>& list) {
+  if (!list) return ok<Traits>();
   SECRETSTAGE_TRYV(check_length("versionStages", list->size(), 1, Traits::max_labels_per_request));
   for (const auto& l : *list) {
     SECRETSTAGE_TRYV(Traits::check_label(l, "versionStages"));
   }
-  return ok();
+  return ok<Traits>();
 }
 
 /// Both values: InvalidParameterException. Neither: an error only where a value is required.
@@ -166,7 +168,7 @@ deferred_t<result<void>, D> check_one_value(const std::optional<std::string>& s,
                                             const std::optional<binary>& b, bool required) {
   if (s && b) return messages::both_secret_string_and_binary();
   if (required && !s && !b) return messages::missing_secret_value();
-  return ok();
+  return ok<D>();
 }
 
 /// The version id of a version-creating request: its ClientRequestToken, else the one the SDK
@@ -204,21 +206,24 @@ template <class D = void>
 }
 
 template <class Traits>
-result<void> resolve(const basic_secret<Traits>& s, std::string_view secret_id) {
+detail::deferred_t<result<void>, Traits> resolve(const basic_secret<Traits>& s,
+                                                 std::string_view secret_id) {
   if (!names_secret(s.meta(), secret_id)) return messages::secret_not_found();
-  return ok();
+  return ok<Traits>();
 }
 
 template <class Traits>
-result<void> require_not_deleted(const basic_secret<Traits>& s) {
+detail::deferred_t<result<void>, Traits> require_not_deleted(const basic_secret<Traits>& s) {
   if (s.deleted_date()) return messages::marked_for_deletion();
-  return ok();
+  return ok<Traits>();
 }
 
-inline value_ref make_value(const std::optional<std::string>& s,
-                                                      const std::optional<binary>& b) {
-  if (s) return detail::make_ref<const secret_value>(secret_value::string_tag{}, detail::copy_value_text(*s));
-  return detail::make_ref<const secret_value>(secret_value::binary_tag{}, detail::copy_value_binary(*b));
+template <class D = void>
+deferred_t<value_ref, D> make_value(const std::optional<std::string>& s,
+                                    const std::optional<binary>& b) {
+  using stored = deferred_t<const secret_value, D>;
+  if (s) return detail::make_ref<stored>(secret_value::string_tag{}, copy_value_text<D>(*s));
+  return detail::make_ref<stored>(secret_value::binary_tag{}, copy_value_binary<D>(*b));
 }
 
 template <class D = void>
@@ -238,14 +243,15 @@ template <class D = void>
 }
 
 /// Six characters of [A-Za-z0-9] drawn from `entropy` (splitmix64), as AWS appends to an ARN.
-inline std::string arn_suffix(std::uint64_t entropy) {
+template <class D = void>
+deferred_t<std::string, D> arn_suffix(std::uint64_t entropy) {
   static constexpr char alphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   std::uint64_t z = entropy + 0x9e3779b97f4a7c15ull;
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
   z ^= z >> 31;
-  std::string out(6, 'A');
+  deferred_t<std::string, D> out(6, 'A');
   for (char& c : out) {
     c = alphabet[z % 62];
     z /= 62;

@@ -25,11 +25,11 @@ namespace secretstage {
 template <secret_traits Traits = aws_traits>
 struct basic_batch_get_secret_value {
   /// 1–20 SecretIds (names, ARNs or partial ARNs).
-  std::optional<std::vector<std::string>> secret_id_list{};
+  detail::deferred_t<std::optional<std::vector<std::string>>, Traits> secret_id_list{};
   /// At most 10, as for ListSecrets.
-  std::optional<std::vector<filter>> filters{};
+  detail::deferred_t<std::optional<std::vector<filter>>, Traits> filters{};
   /// 1–20, only with Filters; absent: 20.
-  std::optional<int> max_results{};
+  detail::deferred_t<std::optional<int>, Traits> max_results{};
   std::optional<std::string> next_token{};
 
   friend bool operator==(const basic_batch_get_secret_value&,
@@ -116,7 +116,7 @@ detail::deferred_t<result<void>, D> check_secret_id_list(
     if (!is_arn<D>(id))
       for (char c : id)
         if (!is_name_char(c)) return messages::invalid_name();
-  return ok();
+  return ok<D>();
 }
 
 /// One secret's part of a batch: its AWSCURRENT value (recording the access in `next`), or the
@@ -143,8 +143,8 @@ void read_current(basic_store<Traits>& next, const basic_secret<Traits>& s, std:
 
 /// The checks of BatchGetSecretValue that need no state.
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_batch_get_secret_value<Traits>& r,
-                                         const basic_context<Traits>&) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_batch_get_secret_value<Traits>& r, const basic_context<Traits>&) {
   if (r.secret_id_list) {
     SECRETSTAGE_TRYV(detail::check_secret_id_list(*r.secret_id_list));
   }
@@ -155,7 +155,7 @@ template <class Traits>
   SECRETSTAGE_TRYV(detail::check_next_token(r.next_token));
   if (r.secret_id_list.has_value() == r.filters.has_value()) return messages::batch_ids_or_filters();
   if (r.max_results && !r.filters) return messages::batch_max_results_needs_filters();
-  return ok();
+  return ok<Traits>();
 }
 
 /// BatchGetSecretValue: the AWSCURRENT values of several secrets. Only for domains with reserved

@@ -63,8 +63,8 @@ struct description_of<basic_cancel_rotate_secret_response<Traits>> {
 
 /// The checks of CancelRotateSecret that precede secret resolution (shape).
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_cancel_rotate_secret<Traits>& r,
-                                         const basic_context<Traits>&) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_cancel_rotate_secret<Traits>& r, const basic_context<Traits>&) {
   return detail::check_secret_id(r.secret_id);
 }
 

@@ -26,9 +26,9 @@ struct basic_create_secret {
   std::optional<std::string> kms_key_id{};
   std::optional<std::string> secret_string{};
   std::optional<binary> secret_binary{};
-  std::optional<std::vector<tag>> tags{};
+  detail::deferred_t<std::optional<std::vector<tag>>, Traits> tags{};
   /// Regions to replicate the new secret to (replication.hpp), each with its KMS key.
-  std::optional<std::vector<replica_region>> add_replica_regions{};
+  detail::deferred_t<std::optional<std::vector<replica_region>>, Traits> add_replica_regions{};
   /// Overwrite a secret of the same name in those Regions. Default false [API].
   bool force_overwrite_replica_secret = false;
 
@@ -95,8 +95,8 @@ template <class Traits>
 
 /// The checks of CreateSecret that need no state (shape, name, values, token).
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_create_secret<Traits>& r,
-                                         const basic_context<Traits>& ctx) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_create_secret<Traits>& r, const basic_context<Traits>& ctx) {
   SECRETSTAGE_TRYV(detail::check_length("name", r.name.size(), 1, detail::max_name));
   SECRETSTAGE_TRYV(detail::check_token<Traits>(r.client_request_token));
   SECRETSTAGE_TRYV(detail::check_metadata(r.description, r.kms_key_id));
@@ -112,7 +112,7 @@ template <class Traits>
   const bool has_value = r.secret_string || r.secret_binary;
   if (has_value && !r.client_request_token && !ctx.generated_token)
     return messages::missing_client_request_token();
-  return ok();
+  return ok<Traits>();
 }
 
 /// CreateSecret: a new secret, from no state (the account-wide store and its name checks build

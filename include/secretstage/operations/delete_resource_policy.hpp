@@ -57,8 +57,8 @@ struct description_of<basic_delete_resource_policy_response<Traits>> {
 
 /// The checks of DeleteResourcePolicy that precede secret resolution (shape).
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_delete_resource_policy<Traits>& r,
-                                         const basic_context<Traits>&) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_delete_resource_policy<Traits>& r, const basic_context<Traits>&) {
   return detail::check_secret_id(r.secret_id);
 }
 

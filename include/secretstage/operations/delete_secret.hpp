@@ -88,15 +88,15 @@ template <class Traits>
 
 /// The checks of DeleteSecret that precede secret resolution (shape, window, force/window).
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_delete_secret<Traits>& r,
-                                         const basic_context<Traits>&) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_delete_secret<Traits>& r, const basic_context<Traits>&) {
   SECRETSTAGE_TRYV(detail::check_secret_id(r.secret_id));
   if (r.recovery_window_in_days && (*r.recovery_window_in_days < detail::min_recovery_window_days ||
                                     *r.recovery_window_in_days > detail::max_recovery_window_days))
     return messages::recovery_window_out_of_range();
   if (r.recovery_window_in_days && r.force_delete_without_recovery)
     return messages::force_delete_with_recovery_window();
-  return ok();
+  return ok<Traits>();
 }
 
 /// DeleteSecret, on a store (a forced deletion removes the secret, so there is no per-secret form).
@@ -138,10 +138,10 @@ template <class Traits>
   const basic_secret<Traits>& s = *found.value();
   SECRETSTAGE_TRYV(detail::require_not_replica(s));
   if (!s.replicas().empty()) {
-    std::vector<std::string_view> regions;
-    for (const replica_entry& e : s.replicas()) regions.push_back(e.region);
+    detail::deferred_t<std::vector<std::string_view>, Traits> regions;
+    for (const auto& e : s.replicas()) regions.push_back(e.region);
     detail::stable_sort(regions.begin(), regions.end());
-    std::string list;
+    detail::deferred_t<std::string, Traits> list;
     for (std::string_view region : regions) list.append(list.empty() ? "" : ", ").append(region);
     return messages::delete_primary_with_replicas(s.arn().view(), list);
   }

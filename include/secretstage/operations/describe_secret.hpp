@@ -50,7 +50,7 @@ struct basic_describe_secret_response {
   std::optional<std::string> kms_key_id;
   /// true while rotation is on; false once a rotation function was configured and rotation
   /// turned off; absent for a secret that was never configured for rotation.
-  std::optional<bool> rotation_enabled;
+  detail::deferred_t<std::optional<bool>, Traits> rotation_enabled;
   std::optional<std::string> rotation_lambda_arn;
   std::optional<::secretstage::rotation_rules> rotation_rules;
   std::optional<timestamp> last_rotated_date;
@@ -61,7 +61,7 @@ struct basic_describe_secret_response {
   std::optional<timestamp> deleted_date;
   std::optional<timestamp> next_rotation_date;
   /// Absent for a secret never tagged; [] once its last tag was removed (recorded AWS answers).
-  std::optional<std::vector<tag>> tags;
+  detail::deferred_t<std::optional<std::vector<tag>>, Traits> tags;
   /// Labelled versions only, oldest first; deprecated versions are not listed. Empty: absent.
   std::vector<basic_version_stages_entry<Traits>> version_ids_to_stages;
   timestamp created_date;
@@ -162,8 +162,8 @@ void describe_into(Out& out, const basic_secret<Traits>& s, timestamp now) {
 
 /// The checks of DescribeSecret that precede secret resolution.
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_describe_secret<Traits>& r,
-                                         const basic_context<Traits>&) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_describe_secret<Traits>& r, const basic_context<Traits>&) {
   return detail::check_secret_id(r.secret_id);
 }
 

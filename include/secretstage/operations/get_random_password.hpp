@@ -118,8 +118,9 @@ class password_stream {
 };
 
 /// `set` without the characters of `excluded`.
-inline std::string password_class(std::string_view set, std::string_view excluded) {
-  std::string out;
+template <class D = void>
+deferred_t<std::string, D> password_class(std::string_view set, std::string_view excluded) {
+  deferred_t<std::string, D> out;
   for (char c : set)
     if (excluded.find(c) == std::string_view::npos) out.push_back(c);
   return out;
@@ -129,8 +130,8 @@ inline std::string password_class(std::string_view set, std::string_view exclude
 
 /// The checks of GetRandomPassword that need no drawing (shape).
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_get_random_password<Traits>& r,
-                                         const basic_context<Traits>&) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_get_random_password<Traits>& r, const basic_context<Traits>&) {
   if (r.password_length) {
     if (*r.password_length < 1) return messages::value_at_least("passwordLength", *r.password_length, 1);
     if (*r.password_length > detail::max_password_length)
@@ -140,7 +141,7 @@ template <class Traits>
     SECRETSTAGE_TRYV(detail::check_length("excludeCharacters", r.exclude_characters->size(), 0,
                                           detail::max_exclude_characters));
   }
-  return ok();
+  return ok<Traits>();
 }
 
 /// GetRandomPassword: a password drawn from the context's entropy (the same request and entropy

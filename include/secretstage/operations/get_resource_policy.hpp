@@ -58,8 +58,8 @@ struct description_of<basic_get_resource_policy_response<Traits>> {
 
 /// The checks of GetResourcePolicy that precede secret resolution (shape).
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_get_resource_policy<Traits>& r,
-                                         const basic_context<Traits>&) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_get_resource_policy<Traits>& r, const basic_context<Traits>&) {
   return detail::check_secret_id(r.secret_id);
 }
 

@@ -152,8 +152,8 @@ template <class Traits>
 
 /// The checks of GetSecretValue that precede secret resolution.
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_get_secret_value<Traits>& r,
-                                         const basic_context<Traits>&) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_get_secret_value<Traits>& r, const basic_context<Traits>&) {
   SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
   if (r.version_id) {
     SECRETSTAGE_TRYV(Traits::check_version_id(*r.version_id, "versionId"));

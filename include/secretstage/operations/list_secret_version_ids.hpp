@@ -24,10 +24,10 @@ template <secret_traits Traits = aws_traits>
 struct basic_list_secret_version_ids {
   std::string secret_id;
   /// 1–100; absent: every remaining version in one page.
-  std::optional<int> max_results{};
+  detail::deferred_t<std::optional<int>, Traits> max_results{};
   std::optional<std::string> next_token{};
   /// Absent or false: deprecated (unlabelled) versions are left out.
-  std::optional<bool> include_deprecated{};
+  detail::deferred_t<std::optional<bool>, Traits> include_deprecated{};
 
   friend bool operator==(const basic_list_secret_version_ids&,
                          const basic_list_secret_version_ids&) = default;
@@ -125,8 +125,8 @@ template <class Traits>
 
 /// The checks of ListSecretVersionIds that precede secret resolution.
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_list_secret_version_ids<Traits>& r,
-                                         const basic_context<Traits>&) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_list_secret_version_ids<Traits>& r, const basic_context<Traits>&) {
   SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
   SECRETSTAGE_TRYV(detail::check_max_results(r.max_results, detail::max_version_page));
   SECRETSTAGE_TRYV(detail::check_next_token(r.next_token));

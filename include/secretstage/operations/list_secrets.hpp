@@ -22,14 +22,14 @@ namespace secretstage {
 template <secret_traits Traits = aws_traits>
 struct basic_list_secrets {
   /// Absent or false: secrets scheduled for deletion are left out.
-  std::optional<bool> include_planned_deletion{};
+  detail::deferred_t<std::optional<bool>, Traits> include_planned_deletion{};
   /// 1–100; absent: every remaining secret in one page.
-  std::optional<int> max_results{};
+  detail::deferred_t<std::optional<int>, Traits> max_results{};
   std::optional<std::string> next_token{};
   /// At most 10; all must match (see `detail::filter_matches` for one filter).
-  std::optional<std::vector<filter>> filters{};
+  detail::deferred_t<std::optional<std::vector<filter>>, Traits> filters{};
   /// By CreatedDate; absent: asc.
-  std::optional<::secretstage::sort_order> sort_order{};
+  detail::deferred_t<std::optional<::secretstage::sort_order>, Traits> sort_order{};
 
   friend bool operator==(const basic_list_secrets&, const basic_list_secrets&) = default;
 };
@@ -42,7 +42,7 @@ struct basic_secret_list_entry {
   shared_text name;
   std::optional<std::string> description;
   std::optional<std::string> kms_key_id;
-  std::optional<bool> rotation_enabled;
+  detail::deferred_t<std::optional<bool>, Traits> rotation_enabled;
   std::optional<std::string> rotation_lambda_arn;
   std::optional<::secretstage::rotation_rules> rotation_rules;
   std::optional<timestamp> last_rotated_date;
@@ -52,7 +52,7 @@ struct basic_secret_list_entry {
   std::optional<timestamp> next_rotation_date;
   /// As DescribeSecret's: absent if never tagged, [] once the last tag was removed (a ruling for
   /// the entry: the recorded answers show it only for DescribeSecret).
-  std::optional<std::vector<tag>> tags;
+  detail::deferred_t<std::optional<std::vector<tag>>, Traits> tags;
   /// Labelled versions only, oldest first. Empty: absent.
   std::vector<basic_version_stages_entry<Traits>> secret_versions_to_stages;
   timestamp created_date;
@@ -153,14 +153,14 @@ template <class Traits>
 
 /// The checks of ListSecrets (there is no secret to resolve).
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_list_secrets<Traits>& r,
-                                         const basic_context<Traits>&) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_list_secrets<Traits>& r, const basic_context<Traits>&) {
   SECRETSTAGE_TRYV(detail::check_max_results(r.max_results, detail::max_secret_page));
   SECRETSTAGE_TRYV(detail::check_next_token(r.next_token));
   if (r.filters) {
     SECRETSTAGE_TRYV(detail::check_filters(*r.filters));
   }
-  return ok();
+  return ok<Traits>();
 }
 
 /// ListSecrets: the secrets of the store, filtered, one page at a time.
@@ -199,7 +199,8 @@ template <class Traits>
   const auto listed = detail::filtered_secrets(st, filters, include_deleted, order);
 
   const std::uint64_t query = detail::query_hash(
-      filters, std::string(include_deleted ? "d1" : "d0") + (order == sort_order::asc ? "a" : "d"));
+      filters, detail::deferred_t<std::string, Traits>(include_deleted ? "d1" : "d0") +
+                   (order == sort_order::asc ? "a" : "d"));
   auto p = detail::page_of(listed, r.next_token, r.max_results, [&](const basic_secret<Traits>* s) {
     return detail::secret_token("LS", query, *s);
   });

@@ -66,8 +66,8 @@ struct description_of<basic_put_resource_policy_response<Traits>> {
 /// The checks of PutResourcePolicy that precede secret resolution (shape): the lengths of
 /// SecretId and ResourcePolicy, then SecretId's characters.
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_put_resource_policy<Traits>& r,
-                                         const basic_context<Traits>&) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_put_resource_policy<Traits>& r, const basic_context<Traits>&) {
   SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
   SECRETSTAGE_TRYV(policy::check_length(r.resource_policy));
   return detail::check_secret_id_characters(r.secret_id);

@@ -73,8 +73,8 @@ struct description_of<basic_put_secret_value_response<Traits>> {
 
 /// The checks of PutSecretValue that precede secret resolution (shape, values, token).
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_put_secret_value<Traits>& r,
-                                         const basic_context<Traits>& ctx) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_put_secret_value<Traits>& r, const basic_context<Traits>& ctx) {
   SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
   SECRETSTAGE_TRYV(detail::check_token<Traits>(r.client_request_token));
   SECRETSTAGE_TRYV(detail::check_value_lengths(r.secret_string, r.secret_binary));
@@ -82,7 +82,7 @@ template <class Traits>
   SECRETSTAGE_TRYV(detail::check_secret_id_characters(r.secret_id));
   SECRETSTAGE_TRYV(detail::check_one_value(r.secret_string, r.secret_binary, true));
   if (!r.client_request_token && !ctx.generated_token) return messages::missing_client_request_token();
-  return ok();
+  return ok<Traits>();
 }
 
 /// PutSecretValue: a new version with VersionId = ClientRequestToken.

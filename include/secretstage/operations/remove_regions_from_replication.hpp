@@ -62,12 +62,12 @@ struct description_of<basic_remove_regions_from_replication_response<Traits>> {
 /// The checks of RemoveRegionsFromReplication that precede secret resolution: SecretId's
 /// length, RemoveReplicaRegions (at least one, each a Region name), SecretId's characters.
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_remove_regions_from_replication<Traits>& r,
-                                         const basic_context<Traits>&) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_remove_regions_from_replication<Traits>& r, const basic_context<Traits>&) {
   SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
   if (r.remove_replica_regions.empty())
     return messages::length_at_least("removeReplicaRegions", 1);
-  for (const std::string& region : r.remove_replica_regions)
+  for (const auto& region : r.remove_replica_regions)
     SECRETSTAGE_TRYV(detail::check_region_name("removeReplicaRegions.member", region));
   return detail::check_secret_id_characters(r.secret_id);
 }
@@ -95,16 +95,16 @@ apply(const basic_secret<Traits>& s, const basic_remove_regions_from_replication
   SECRETSTAGE_TRYV(check_request(r, ctx));
   SECRETSTAGE_TRYV(detail::resolve(s, r.secret_id));
   SECRETSTAGE_TRYV(detail::require_not_replica(s));
-  for (const std::string& region : r.remove_replica_regions) {
+  for (const auto& region : r.remove_replica_regions) {
     bool listed = false;
-    for (const replica_entry& e : s.replicas()) listed = listed || e.region == region;
+    for (const auto& e : s.replicas()) listed = listed || e.region == region;
     if (!listed) return messages::replica_region_not_listed(region);
   }
   auto meta = detail::make_ref<detail::secret_meta>(s.meta());
   std::vector<replica_entry> kept;
-  for (const replica_entry& e : s.replicas()) {
+  for (const auto& e : s.replicas()) {
     bool removed = false;
-    for (const std::string& region : r.remove_replica_regions) removed = removed || e.region == region;
+    for (const auto& region : r.remove_replica_regions) removed = removed || e.region == region;
     if (!removed) kept.push_back(e);
   }
   meta->extras.edit().replicas = std::move(kept);

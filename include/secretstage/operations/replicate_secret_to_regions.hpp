@@ -66,8 +66,8 @@ struct description_of<basic_replicate_secret_to_regions_response<Traits>> {
 /// AddReplicaRegions (at least one; each a Region name, not the request's own Region, none
 /// twice), then SecretId's characters.
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_replicate_secret_to_regions<Traits>& r,
-                                         const basic_context<Traits>& ctx) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_replicate_secret_to_regions<Traits>& r, const basic_context<Traits>& ctx) {
   SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
   if (r.add_replica_regions.empty()) return messages::length_at_least("addReplicaRegions", 1);
   SECRETSTAGE_TRYV(detail::check_replica_regions(r.add_replica_regions, ctx.region));
@@ -101,8 +101,8 @@ apply(const basic_secret<Traits>& s, const basic_replicate_secret_to_regions<Tra
   SECRETSTAGE_TRYV(detail::resolve(s, r.secret_id));
   SECRETSTAGE_TRYV(detail::require_not_replica(s));
   SECRETSTAGE_TRYV(detail::require_not_deleted(s));
-  for (const replica_region& add : r.add_replica_regions)
-    for (const replica_entry& e : s.replicas())
+  for (const auto& add : r.add_replica_regions)
+    for (const auto& e : s.replicas())
       if (e.region == add.region) return messages::replica_region_listed(add.region);
   auto meta = detail::make_ref<detail::secret_meta>(s.meta());
   for (auto& e : detail::entries_for(r.add_replica_regions, r.force_overwrite_replica_secret))

@@ -56,8 +56,8 @@ struct description_of<basic_restore_secret_response<Traits>> {
 
 /// The checks of RestoreSecret that precede secret resolution (shape).
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_restore_secret<Traits>& r,
-                                         const basic_context<Traits>&) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_restore_secret<Traits>& r, const basic_context<Traits>&) {
   return detail::check_secret_id(r.secret_id);
 }
 

@@ -36,7 +36,7 @@ struct basic_rotate_secret {
   /// Absent: the stored rules stay. Given: they replace the stored rules as a whole.
   std::optional<secretstage::rotation_rules> rotation_rules{};
   /// Absent: true.
-  std::optional<bool> rotate_immediately{};
+  detail::deferred_t<std::optional<bool>, Traits> rotate_immediately{};
 
   friend bool operator==(const basic_rotate_secret&, const basic_rotate_secret&) = default;
 };
@@ -132,15 +132,15 @@ detail::deferred_t<result<void>, D> check_rotation_rules(const detail::deferred_
     if (!is_schedule_expression(*schedule))
       return messages::pattern_mismatch(member, *schedule, schedule_expression_pattern);
   }
-  return ok();
+  return ok<D>();
 }
 
 }  // namespace detail
 
 /// The checks of RotateSecret that precede secret resolution (shape, rules, token).
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_rotate_secret<Traits>& r,
-                                         const basic_context<Traits>& ctx) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_rotate_secret<Traits>& r, const basic_context<Traits>& ctx) {
   SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
   SECRETSTAGE_TRYV(detail::check_token<Traits>(r.client_request_token));
   if (r.rotation_lambda_arn) {
@@ -156,7 +156,7 @@ template <class Traits>
   }
   if (!r.client_request_token && !ctx.generated_token)
     return messages::missing_client_request_token_rotate();
-  return ok();
+  return ok<Traits>();
 }
 
 /// RotateSecret: stores the rotation configuration and starts a rotation, whose steps an

@@ -52,8 +52,8 @@ struct description_of<basic_tag_resource_response<Traits>> : no_output {};
 
 /// The checks of TagResource that precede secret resolution (shape).
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_tag_resource<Traits>& r,
-                                         const basic_context<Traits>&) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_tag_resource<Traits>& r, const basic_context<Traits>&) {
   SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
   SECRETSTAGE_TRYV(detail::check_tags(r.tags));
   return detail::check_secret_id_characters(r.secret_id);

@@ -60,14 +60,14 @@ detail::deferred_t<result<void>, D> check_tag_keys(const detail::deferred_t<std:
     SECRETSTAGE_TRYV(
         check_length<D>("tagKeys." + std::to_string(i + 1) + ".member", keys[i].size(), 1, 128));
   }
-  return ok();
+  return ok<D>();
 }
 }  // namespace detail
 
 /// The checks of UntagResource that precede secret resolution (shape).
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_untag_resource<Traits>& r,
-                                         const basic_context<Traits>&) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_untag_resource<Traits>& r, const basic_context<Traits>&) {
   SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
   SECRETSTAGE_TRYV(detail::check_tag_keys(r.tag_keys));
   return detail::check_secret_id_characters(r.secret_id);

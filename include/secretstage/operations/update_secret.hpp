@@ -71,8 +71,8 @@ struct description_of<basic_update_secret_response<Traits>> {
 
 /// The checks of UpdateSecret that precede secret resolution (shape, values, token).
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_update_secret<Traits>& r,
-                                         const basic_context<Traits>& ctx) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_update_secret<Traits>& r, const basic_context<Traits>& ctx) {
   SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
   SECRETSTAGE_TRYV(detail::check_token<Traits>(r.client_request_token));
   SECRETSTAGE_TRYV(detail::check_metadata(r.description, r.kms_key_id));
@@ -82,7 +82,7 @@ template <class Traits>
   const bool has_value = r.secret_string || r.secret_binary;
   if (has_value && !r.client_request_token && !ctx.generated_token)
     return messages::missing_client_request_token();
-  return ok();
+  return ok<Traits>();
 }
 
 /// UpdateSecret: metadata, and with a value a new AWSCURRENT version.

@@ -68,8 +68,8 @@ struct description_of<basic_update_secret_version_stage_response<Traits>> {
 
 /// The checks of UpdateSecretVersionStage that precede secret resolution (shape).
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_update_secret_version_stage<Traits>& r,
-                                         const basic_context<Traits>&) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_update_secret_version_stage<Traits>& r, const basic_context<Traits>&) {
   SECRETSTAGE_TRYV(detail::check_secret_id_length(r.secret_id));
   SECRETSTAGE_TRYV(Traits::check_label(r.version_stage, "versionStage"));
   if (r.remove_from_version_id) {

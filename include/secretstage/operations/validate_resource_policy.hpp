@@ -75,14 +75,14 @@ struct description_of<basic_validate_resource_policy_response<Traits>> {
 /// The checks of ValidateResourcePolicy that precede secret resolution (shape): the lengths of
 /// SecretId (when given) and ResourcePolicy, then SecretId's characters.
 template <class Traits>
-[[nodiscard]] result<void> check_request(const basic_validate_resource_policy<Traits>& r,
-                                         const basic_context<Traits>&) {
+[[nodiscard]] detail::deferred_t<result<void>, Traits> check_request(
+    const basic_validate_resource_policy<Traits>& r, const basic_context<Traits>&) {
   if (r.secret_id) {
     SECRETSTAGE_TRYV(detail::check_secret_id_length(*r.secret_id));
   }
   SECRETSTAGE_TRYV(policy::check_length(r.resource_policy));
   if (r.secret_id) return detail::check_secret_id_characters(*r.secret_id);
-  return ok();
+  return ok<Traits>();
 }
 
 /// ValidateResourcePolicy: whether a policy would pass Secrets Manager's checks, without storing

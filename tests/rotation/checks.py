@@ -1,5 +1,6 @@
 """What the rotation tests share: checks that print their outcome and record each failure (the
-test ends with status 1 if `failures` is not empty), and a wait for a condition."""
+test ends with status 1 if `failures` is not empty), a wait for a condition, and the AWS error a
+call raised."""
 
 import time
 
@@ -21,6 +22,16 @@ def wait_for(predicate, seconds=60):
             return result
         time.sleep(0.1)
     return predicate()
+
+
+def error_of(call):
+    """(Code, Message) of the AWS error call() raised (botocore's ClientError), or (None, None)."""
+    try:
+        call()
+    except Exception as e:
+        err = getattr(e, "response", {}).get("Error", {})
+        return err.get("Code"), err.get("Message")
+    return None, None
 
 
 def outcome():

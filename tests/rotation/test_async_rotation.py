@@ -40,7 +40,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import drive_rotation  # noqa: E402
-from checks import check, outcome, wait_for  # noqa: E402
+from checks import check, error_of, outcome, wait_for  # noqa: E402
 from rotation_server import REGION, Server  # noqa: E402
 
 ACCOUNT_ARN = "arn:aws:lambda:us-east-1:123456789012:function:"
@@ -72,15 +72,6 @@ def rotated(sm, secret_id, old, token):
 def step_lines(server, secret, step, outcome):
     prefix = "secretstage-server: rotation %s %s %s " % (secret, step, outcome)
     return [line for line in server.output().splitlines() if line.startswith(prefix)]
-
-
-def error_of(call):
-    try:
-        call()
-    except Exception as e:  # botocore's ClientError
-        err = getattr(e, "response", {}).get("Error", {})
-        return err.get("Code"), err.get("Message")
-    return None, None
 
 
 def hang_one(fail_dir, name, step):

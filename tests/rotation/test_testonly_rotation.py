@@ -30,7 +30,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import drive_rotation  # noqa: E402
-from checks import check, outcome, wait_for  # noqa: E402
+from checks import check, error_of, outcome, wait_for  # noqa: E402
 from rotation_server import REGION, Server  # noqa: E402
 
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:recording-rotation"
@@ -53,15 +53,6 @@ def read(path):
 def steps_of(directory):
     text = read(os.path.join(directory, "steps")) or ""
     return [line.split() for line in text.splitlines()]
-
-
-def error_of(call):
-    try:
-        call()
-    except Exception as e:  # botocore's ClientError
-        err = getattr(e, "response", {}).get("Error", {})
-        return err.get("Code"), err.get("Message")
-    return None, None
 
 
 def step_lines(server, secret):

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Two tiers, each from clean build directories, with warnings as errors (but for the sanitizer builds):
 #
-# ./scripts/test.sh — the everyday tier (about 9 minutes on 2 cores): one CMake + Ninja + g++
+# ./scripts/test.sh — the everyday tier (about 10 minutes on 2 cores, 605 s on 2026-12-07): one CMake + Ninja + g++
 #   build (Debug without debug information, -D_GLIBCXX_ASSERTIONS, no benchmarks) in
 #   build-cmake-gcc, then ctest: every unit, property, wire, allocation, golden, example and
 #   fuzz-corpus test, the header self-containment check, the server under the AWS CLI, boto3 and hostile clients, the rotation functions run by
@@ -9,7 +9,7 @@
 #   (ctest label `consumer`) and the long system runs (label `system`: the crash rounds, the
 #   database under load, restarted, and its background sweep) are left to the full tier.
 #
-# ./scripts/test.sh --full — CI's tier (.ci/run; about 70 minutes on 2 cores, 4215 s on 2026-12-07):
+# ./scripts/test.sh --full — CI's tier (.ci/run; about 60 minutes on 2 cores, 3578 s on 2026-12-07):
 #   1. Meson + clang++ in Release (-O3, NDEBUG; build-meson-clang): meson test (see meson_clang),
 #      then the benchmark step, meson test --benchmark (smoke pass, server benchmark smoke run,
 #      compile-time budget);

@@ -27,6 +27,7 @@
 
 #include <chrono>
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,40 +48,50 @@ namespace builtin_detail {
 
 namespace json = secretstage::detail::json;
 
-/// `{"SecretId":A,…}` with `members` (already encoded "name":value pairs) after it.
-inline std::string request_body(std::string_view arn, const std::vector<std::string>& members) {
-  std::string out = "{\"SecretId\":";
-  json::append_string(out, arn);
-  for (const std::string& m : members) out += ',' + m;
-  out += '}';
-  return out;
+/// A request body: SecretId A and the string members `strings`, through the adapter's writer;
+/// add other members to the writer before taking str().
+struct string_member {
+  std::string_view name;
+  std::string_view text;
+};
+inline json::object_writer request_of(std::string_view arn,
+                                      std::initializer_list<string_member> strings = {}) {
+  json::object_writer w;
+  w.add("SecretId", json::quoted(arn));
+  for (const string_member& m : strings) w.add(m.name, json::quoted(m.text));
+  return w;
 }
 
-inline std::string member(std::string_view name, std::string_view text) {
-  std::string out = json::quoted(name) + ':';
-  json::append_string(out, text);
-  return out;
-}
-
-/// The top-level member `name` of a valid JSON object, if present.
-inline std::optional<json::value> find_member(std::string_view body, std::string_view name) {
+/// `body` as a JSON object, if it is one (validated once; read its members with member_of).
+inline std::optional<json::value> object_of(std::string_view body) {
   if (!json::is_valid(body)) return std::nullopt;
   const json::value root = json::root(body);
   if (root.type() != json::kind::object) return std::nullopt;
+  return root;
+}
+
+/// The member `name` of `object`, if present.
+inline std::optional<json::value> member_of(json::value object, std::string_view name) {
   std::optional<json::value> found;
-  root.for_each_member([&](std::string key, json::value v) {
+  object.for_each_member([&](std::string key, json::value v) {
     if (!found && key == name) found = v;
   });
   return found;
 }
 
+/// The string member `name` of the object `body`, if it has one.
+inline std::optional<std::string> string_member_of(std::string_view body, std::string_view name) {
+  const auto object = object_of(body);
+  if (!object) return std::nullopt;
+  const auto v = member_of(*object, name);
+  if (!v || v->type() != json::kind::string) return std::nullopt;
+  return v->string();
+}
+
 /// The reason of a failed call: "<Operation> answered <status> <__type>".
 inline std::string call_failed(std::string_view operation, const service_reply& reply) {
-  std::string type;
-  if (auto t = find_member(reply.body, "__type"); t && t->type() == json::kind::string)
-    type = t->string();
   std::string out = std::string(operation) + " answered HTTP " + std::to_string(reply.status);
-  if (!type.empty()) out += ' ' + type;
+  if (auto type = string_member_of(reply.body, "__type"); type && !type->empty()) out += ' ' + *type;
   return out;
 }
 
@@ -103,11 +114,12 @@ struct described {
 };
 
 inline std::optional<described> parse_described(std::string_view body) {
-  if (!json::is_valid(body)) return std::nullopt;
+  const auto object = object_of(body);
+  if (!object) return std::nullopt;
   described out;
-  if (auto enabled = find_member(body, "RotationEnabled"))
+  if (auto enabled = member_of(*object, "RotationEnabled"))
     out.rotation_enabled = enabled->type() == json::kind::boolean && enabled->boolean();
-  if (auto stages = find_member(body, "VersionIdsToStages");
+  if (auto stages = member_of(*object, "VersionIdsToStages");
       stages && stages->type() == json::kind::object) {
     stages->for_each_member([&](std::string id, json::value labels) {
       std::vector<std::string> names;
@@ -134,12 +146,11 @@ inline bool has(const std::vector<std::string>& labels, std::string_view label) 
 [[nodiscard]] inline std::optional<std::string> run_builtin_step(
     invoker::step step, std::string_view arn, std::string_view token,
     const builtin_rotation_function& f, const endpoint_call& call) {
-  using builtin_detail::member;
-  using builtin_detail::request_body;
+  using builtin_detail::request_of;
   const std::string current_label(aws_traits::current());
   const std::string pending_label(aws_traits::pending());
 
-  const service_reply described_reply = call("DescribeSecret", request_body(arn, {}));
+  const service_reply described_reply = call("DescribeSecret", request_of(arn).str());
   if (described_reply.status != 200) return builtin_detail::call_failed("DescribeSecret", described_reply);
   const auto described = builtin_detail::parse_described(described_reply.body);
   if (!described) return std::string("DescribeSecret answered a body that is not JSON");
@@ -151,11 +162,11 @@ inline bool has(const std::vector<std::string>& labels, std::string_view label) 
     return "version " + std::string(token) + " is not set as AWSPENDING for rotation";
 
   const std::string read_pending =
-      request_body(arn, {member("VersionId", token), member("VersionStage", pending_label)});
+      request_of(arn, {{"VersionId", token}, {"VersionStage", pending_label}}).str();
   switch (step) {
     case invoker::step::create_secret: {
       const service_reply current =
-          call("GetSecretValue", request_body(arn, {member("VersionStage", current_label)}));
+          call("GetSecretValue", request_of(arn, {{"VersionStage", current_label}}).str());
       if (current.status != 200) return builtin_detail::call_failed("GetSecretValue", current);
       const service_reply pending = call("GetSecretValue", read_pending);
       if (pending.status == 200) return std::nullopt;  // the value is there: this step ran
@@ -165,15 +176,13 @@ inline bool has(const std::vector<std::string>& labels, std::string_view label) 
       } else {
         const service_reply drawn = call("GetRandomPassword", "{}");
         if (drawn.status != 200) return builtin_detail::call_failed("GetRandomPassword", drawn);
-        auto password = builtin_detail::find_member(drawn.body, "RandomPassword");
-        if (!password || password->type() != builtin_detail::json::kind::string)
-          return std::string("GetRandomPassword answered no RandomPassword");
-        value = password->string();
+        auto password = builtin_detail::string_member_of(drawn.body, "RandomPassword");
+        if (!password) return std::string("GetRandomPassword answered no RandomPassword");
+        value = std::move(*password);
       }
-      const service_reply put = call(
-          "PutSecretValue",
-          request_body(arn, {member("ClientRequestToken", token), member("SecretString", value),
-                             "\"VersionStages\":[" + builtin_detail::json::quoted(pending_label) + ']'}));
+      auto put_request = request_of(arn, {{"ClientRequestToken", token}, {"SecretString", value}});
+      put_request.add("VersionStages", '[' + builtin_detail::json::quoted(pending_label) + ']');
+      const service_reply put = call("PutSecretValue", std::move(put_request).str());
       if (put.status != 200) return builtin_detail::call_failed("PutSecretValue", put);
       return std::nullopt;
     }
@@ -185,17 +194,15 @@ inline bool has(const std::vector<std::string>& labels, std::string_view label) 
       return std::nullopt;
     }
     case invoker::step::finish_secret: {
-      std::vector<std::string> move = {member("VersionStage", current_label),
-                                       member("MoveToVersionId", token)};
-      if (auto holder = described->holder(current_label))
-        move.push_back(member("RemoveFromVersionId", *holder));
-      const service_reply moved = call("UpdateSecretVersionStage", request_body(arn, move));
+      auto move = request_of(arn, {{"VersionStage", current_label}, {"MoveToVersionId", token}});
+      const auto holder = described->holder(current_label);
+      if (holder) move.add("RemoveFromVersionId", builtin_detail::json::quoted(*holder));
+      const service_reply moved = call("UpdateSecretVersionStage", std::move(move).str());
       if (moved.status != 200) return builtin_detail::call_failed("UpdateSecretVersionStage", moved);
       if (f.finish == finish_variant::remove_pending) {
         const service_reply removed =
             call("UpdateSecretVersionStage",
-                 request_body(arn, {member("VersionStage", pending_label),
-                                    member("RemoveFromVersionId", token)}));
+                 request_of(arn, {{"VersionStage", pending_label}, {"RemoveFromVersionId", token}}).str());
         if (removed.status != 200) return builtin_detail::call_failed("UpdateSecretVersionStage", removed);
       }
       return std::nullopt;

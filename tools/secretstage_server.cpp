@@ -566,9 +566,6 @@ class rotation_worker {
     opts.secrets_manager_endpoint = endpoint_;
     opts.region = database_ ? c.claim.region : c.svc->options().region;
     const auto step = static_cast<ss::invoker::step>(c.job.step);
-    // The RotationToken: the version's token, which PutSecretValue accepts as RotationToken.
-    const std::string event =
-        ss::invoker::event_json(step, c.job.secret_arn, c.job.version_id, c.job.version_id);
     ss::invoker::invocation result;
     if (const auto* builtin = std::get_if<ss::builtin_rotation_function>(&c.target)) {
       const std::string account = database_ ? c.claim.account : c.svc->options().account_id;
@@ -578,6 +575,9 @@ class rotation_worker {
             return serve_(account, opts.region, operation, body);
           });
     } else {
+      // The RotationToken: the version's token, which PutSecretValue accepts as RotationToken.
+      const std::string event =
+          ss::invoker::event_json(step, c.job.secret_arn, c.job.version_id, c.job.version_id);
       result = ss::invoker::invoke(std::get<ss::invoker::target>(c.target), event, opts, &c.cancel);
     }
     std::string line = "secretstage-server: " + ss::invoker::log_line(c.job.secret_name, step, result);

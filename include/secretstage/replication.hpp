@@ -81,12 +81,12 @@ result<basic_secret<Traits>> make_replica(const basic_secret<Traits>& primary,
                                           const basic_secret<Traits>* previous) {
   auto meta = make_ref<secret_meta>(primary.meta());
   meta->arn = shared_text(arn_in_region(primary.arn().view(), entry.region));
-  meta->extras.edit().primary_region = std::string(primary_region);
-  meta->extras.edit().replicas.clear();
+  meta->extras.edit()->primary_region = std::string(primary_region);
+  meta->extras.edit()->replicas.clear();
   meta->kms_key_id = entry.kms_key_id;
   // The primary's Region runs its rotation; a replica only receives the versions and labels
   // that rotation writes (a rotation worker finds nothing to invoke on a replica).
-  meta->extras.edit().progress.reset();
+  meta->extras.edit()->progress.reset();
   secret_builder<Traits> b(primary);
   b.set_meta(std::move(meta));
   const bool ours = previous != nullptr && previous->primary_region() &&
@@ -165,7 +165,7 @@ template <class Traits>
       }
       if (changed) {
         auto meta = detail::make_ref<detail::secret_meta>(primary.meta());
-        meta->extras.edit().replicas = std::move(entries);
+        meta->extras.edit()->replicas = std::move(entries);
         detail::secret_builder<Traits> b(primary);
         b.set_meta(std::move(meta));
         SECRETSTAGE_TRY(next, std::move(b).finish());

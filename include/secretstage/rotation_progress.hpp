@@ -88,12 +88,23 @@ namespace detail {
 template <class Traits>
 basic_secret<Traits> with_progress(const basic_secret<Traits>& s,
                                    std::optional<rotation_progress> progress) {
-  auto meta = make_ref<secret_meta>(s.meta());
-  meta->extras.edit().progress = std::move(progress);
   secret_builder<Traits> b(s);
-  b.set_meta(std::move(meta));
+  set_progress(b, std::move(progress));
   auto next = std::move(b).finish();  // no label moves: the quota cannot fail
   return next ? std::move(next.value()) : s;
+}
+
+/// A rotation of `version_id` by `function_arn` with no failed attempt, its first step due at
+/// `now`: createSecret, or a test's testSecret.
+inline rotation_progress fresh_progress(std::string_view version_id, std::string_view function_arn,
+                                        timestamp now, bool test_only = false) {
+  return rotation_progress{std::string(version_id),
+                           std::string(function_arn),
+                           test_only ? rotation_step::test_secret : rotation_step::create_secret,
+                           0,
+                           std::nullopt,
+                           now,
+                           test_only};
 }
 
 inline std::string bounded_reason(std::string_view reason) {
@@ -110,9 +121,7 @@ template <class Traits>
 [[nodiscard]] basic_secret<Traits> begin_rotation(const basic_secret<Traits>& s,
                                                   std::string_view version_id,
                                                   std::string_view function_arn, timestamp now) {
-  return detail::with_progress(
-      s, rotation_progress{std::string(version_id), std::string(function_arn),
-                           rotation_step::create_secret, 0, std::nullopt, now, false});
+  return detail::with_progress(s, detail::fresh_progress(version_id, function_arn, now));
 }
 
 /// RotateSecret with RotateImmediately false started a test of `function_arn` at `now`: version
@@ -134,11 +143,8 @@ template <class Traits>
   if (s.holder(Traits::pending()) != nullptr) return std::nullopt;
   const typename Traits::version_id_type id{std::string(version_id)};
   if (s.find_version(id) != nullptr) return std::nullopt;
-  auto meta = detail::make_ref<detail::secret_meta>(s.meta());
-  meta->extras.edit().progress = rotation_progress{std::string(version_id), std::string(function_arn),
-                                     rotation_step::test_secret, 0, std::nullopt, now, true};
   detail::secret_builder<Traits> b(s);
-  b.set_meta(std::move(meta));
+  detail::set_progress(b, detail::fresh_progress(version_id, function_arn, now, true));
   const version_type* copy = b.put_version(
       detail::make_ref<const version_type>(id, current->shared_value(), now, b.take_sequence()));
   b.attach(Traits::pending(), copy);
@@ -213,8 +219,7 @@ template <class Traits>
   } else {
     return std::nullopt;
   }
-  rotation_progress next{id, std::move(function), rotation_step::create_secret, 0, std::nullopt,
-                         now, false};
+  rotation_progress next = detail::fresh_progress(id, function, now);
   if (p && p->version_id == id) next.last_failure = p->last_failure;
   if (p && *p == next) return std::nullopt;
   // A test whose version lost AWSPENDING meanwhile ends first, so its version is not left behind.

@@ -124,12 +124,30 @@ struct secret_extras : counted {
 /// copies of the metadata, copied when one is changed (`edit`). Equality compares the contents.
 class extras_ref {
  public:
+  /// Changes the extras in place through `->`: this metadata's own copy, made when the handle is
+  /// taken. When the handle goes (at the end of the statement), a block left with nothing in it
+  /// is dropped, so that a secret whose last policy, progress or replica went pays one null
+  /// pointer again, and no caller has to say so.
+  class editor {
+   public:
+    explicit editor(extras_ref& r) : r_(r) {
+      if (!r_.p_ || r_.p_.use_count() != 1) r_.p_ = make_ref<secret_extras>(r_.get());
+    }
+    editor(const editor&) = delete;
+    editor& operator=(const editor&) = delete;
+    ~editor() {
+      if (*r_.p_ == none()) r_.p_.reset();
+    }
+    [[nodiscard]] secret_extras* operator->() const noexcept { return r_.p_.get(); }
+
+   private:
+    extras_ref& r_;
+  };
+
   [[nodiscard]] const secret_extras& get() const noexcept { return p_ ? *p_ : none(); }
-  /// The extras to change in place: this metadata's own copy.
-  [[nodiscard]] secret_extras& edit() {
-    if (!p_ || p_.use_count() != 1) p_ = make_ref<secret_extras>(get());
-    return *p_;
-  }
+  [[nodiscard]] editor edit() { return editor(*this); }
+  /// Whether a block is held: false while every extra is empty.
+  [[nodiscard]] bool allocated() const noexcept { return static_cast<bool>(p_); }
   friend bool operator==(const extras_ref& a, const extras_ref& b) noexcept {
     return a.p_.get() == b.p_.get() || a.get() == b.get();
   }

@@ -811,7 +811,7 @@ inline std::optional<secret_type> read_secret(reader& r) {
         if ((present & 2) != 0) p.next_attempt = r.time();
         if (r.ok() && !rotation_progress_well_formed(p))
           r.malformed(field_at, "the rotation progress names no version or no function");
-        meta->extras.edit().progress = std::move(p);
+        meta->extras.edit()->progress = std::move(p);
         return true;
       }
       case fields::rotation_test: {
@@ -821,7 +821,7 @@ inline std::optional<secret_type> read_secret(reader& r) {
         if (r.ok() && !meta->extras.get().progress)
           r.malformed(field_at, "a rotation test without a rotation progress");
         if (!r.ok()) return true;
-        meta->extras.edit().progress->test_only = true;
+        meta->extras.edit()->progress->test_only = true;
         if (!rotation_progress_well_formed(*meta->extras.get().progress))
           r.malformed(field_at, "the rotation test does not wait for testSecret alone");
         return true;
@@ -829,13 +829,13 @@ inline std::optional<secret_type> read_secret(reader& r) {
       case fields::resource_policy:
         if (r.version() < 2) return false;
         r.uses(2);
-        meta->extras.edit().resource_policy = std::string(r.raw(r.remaining()));
+        meta->extras.edit()->resource_policy = std::string(r.raw(r.remaining()));
         return true;
       case fields::primary_region:
         if (r.version() < 3) return false;
         r.uses(3);
         if (r.remaining() == 0) r.malformed(field_at, "an empty primary Region");
-        meta->extras.edit().primary_region = std::string(r.raw(r.remaining()));
+        meta->extras.edit()->primary_region = std::string(r.raw(r.remaining()));
         return true;
       case fields::replicas: {
         if (r.version() < 3) return false;
@@ -854,7 +854,7 @@ inline std::optional<secret_type> read_secret(reader& r) {
           e.status = static_cast<replication_state>(status);
           e.status_message = std::string(r.bytes());
           if ((flags & 4) != 0) e.last_accessed = r.time();
-          meta->extras.edit().replicas.push_back(std::move(e));
+          meta->extras.edit()->replicas.push_back(std::move(e));
         }
         return true;
       }

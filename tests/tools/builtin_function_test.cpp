@@ -50,6 +50,12 @@ struct fixture {
     out["_status"] = r.status;
     return out;
   }
+  /// UpdateSecretVersionStage of app/db: `label` with `how` (MoveToVersionId or
+  /// RemoveFromVersionId) `version`; the HTTP status.
+  int stage(const std::string& label, const std::string& how, const std::string& version) {
+    return request("UpdateSecretVersionStage",
+                   {{"SecretId", "app/db"}, {"VersionStage", label}, {how, version}})["_status"];
+  }
   /// Version id → its labels.
   std::map<std::string, std::set<std::string>> labels(const std::string& name) {
     std::map<std::string, std::set<std::string>> out;
@@ -159,19 +165,13 @@ TEST_CASE("a built-in function's step fails as the template's does, changing not
   SUBCASE("a token that names no version, or one without labels") {
     CHECK(ss::tools::run_builtin_step(ss::invoker::step::create_secret, arn, T3, fn, f.call()) ==
           "version " + T3 + " has no stage for rotation");
-    REQUIRE(f.request("UpdateSecretVersionStage", {{"SecretId", "app/db"},
-                                                   {"VersionStage", "AWSPENDING"},
-                                                   {"RemoveFromVersionId", T2}})["_status"] == 200);
+    REQUIRE(f.stage("AWSPENDING", "RemoveFromVersionId", T2) == 200);
     CHECK(ss::tools::run_builtin_step(ss::invoker::step::finish_secret, arn, T2, fn, f.call()) ==
           "version " + T2 + " has no stage for rotation");
   }
   SUBCASE("a token whose version has labels, but not AWSPENDING") {
-    REQUIRE(f.request("UpdateSecretVersionStage", {{"SecretId", "app/db"},
-                                                   {"VersionStage", "blue"},
-                                                   {"MoveToVersionId", T2}})["_status"] == 200);
-    REQUIRE(f.request("UpdateSecretVersionStage", {{"SecretId", "app/db"},
-                                                   {"VersionStage", "AWSPENDING"},
-                                                   {"RemoveFromVersionId", T2}})["_status"] == 200);
+    REQUIRE(f.stage("blue", "MoveToVersionId", T2) == 200);
+    REQUIRE(f.stage("AWSPENDING", "RemoveFromVersionId", T2) == 200);
     CHECK(ss::tools::run_builtin_step(ss::invoker::step::create_secret, arn, T2, fn, f.call()) ==
           "version " + T2 + " is not set as AWSPENDING for rotation");
   }

@@ -87,6 +87,8 @@ TEST_CASE("rotation progress: RotateSecret begins it; each success moves to the 
   auto done = ss::rotation_step_succeeded(s, T, rotation_step::finish_secret, ms(3000));
   REQUIRE(done);
   CHECK_FALSE(done->rotation_progress());
+  CHECK(s.meta().extras.allocated());
+  CHECK_FALSE(done->meta().extras.allocated());  // nothing else extra: the block went with it
   // finishSecret "succeeded" without making T current: no LastRotatedDate.
   CHECK_FALSE(done->last_rotated_date());
 }
@@ -222,20 +224,31 @@ ss::context at(std::int64_t now) {
   return ctx;
 }
 
-/// A secret "a" (value "v" in V0 at 500, unless `value` is false), then RotateSecret with
-/// RotateImmediately false and token T at 1000, and what the service does after it. `began`
-/// gets begin_invoked_test's answer; `configured` the secret right after the RotateSecret.
-ss::store tested(bool value, bool* began, std::optional<ss::secret>* configured = nullptr) {
+/// A secret "a", created at 500: value "v" in V0, unless `value` is false.
+ss::store created(bool value = true) {
   ss::store st;
   ss::create_secret create{.name = "a", .client_request_token = V0};
   if (value) create.secret_string = std::string("v");
   REQUIRE(ss::apply_in_place(st, ss::store_operation(create), at(500)));
-  auto rotated = ss::apply_in_place(
+  return st;
+}
+
+/// RotateSecret of "a" with RotateImmediately false and `token`, at 1000.
+auto configure_rotation(ss::store& st, const std::string& token) {
+  return ss::apply_in_place(
       st,
-      ss::store_operation(ss::rotate_secret{.secret_id = "a", .client_request_token = T,
+      ss::store_operation(ss::rotate_secret{.secret_id = "a", .client_request_token = token,
                                             .rotation_lambda_arn = FN,
                                             .rotate_immediately = false}),
       at(1000));
+}
+
+/// created(value), then RotateSecret with RotateImmediately false and token T at 1000, and what
+/// the service does after it. `began` gets begin_invoked_test's answer; `configured` the secret
+/// right after the RotateSecret.
+ss::store tested(bool value, bool* began, std::optional<ss::secret>* configured = nullptr) {
+  ss::store st = created(value);
+  auto rotated = configure_rotation(st, T);
   REQUIRE(rotated);
   if (configured != nullptr) configured->emplace(a(st));
   // No rotation begins (no placeholder), only the test.
@@ -376,23 +389,13 @@ TEST_CASE("rotation test: none runs without a current value, with AWSPENDING att
     CHECK(a(st).rotation_enabled());
   }
   SUBCASE("AWSPENDING already on AWSCURRENT's version") {
-    ss::store st;
-    REQUIRE(ss::apply_in_place(
-        st,
-        ss::store_operation(ss::create_secret{.name = "a", .client_request_token = V0,
-                                              .secret_string = std::string("v")}),
-        at(500)));
+    ss::store st = created();
     REQUIRE(ss::apply_in_place(
         st,
         ss::store_operation(ss::update_secret_version_stage{
             .secret_id = "a", .version_stage = P, .move_to_version_id = V0}),
         at(600)));
-    auto rotated = ss::apply_in_place(
-        st,
-        ss::store_operation(ss::rotate_secret{.secret_id = "a", .client_request_token = T,
-                                              .rotation_lambda_arn = FN,
-                                              .rotate_immediately = false}),
-        at(1000));
+    auto rotated = configure_rotation(st, T);
     REQUIRE(rotated);
     CHECK_FALSE(ss::begin_invoked_test(st, rotated.value(), ms(1000)));
     CHECK_FALSE(a(st).rotation_progress());
@@ -400,18 +403,8 @@ TEST_CASE("rotation test: none runs without a current value, with AWSPENDING att
     CHECK(a(st).find_version(T) == nullptr);
   }
   SUBCASE("a retry naming AWSCURRENT's version") {
-    ss::store plain;
-    REQUIRE(ss::apply_in_place(
-        plain,
-        ss::store_operation(ss::create_secret{.name = "a", .client_request_token = V0,
-                                              .secret_string = std::string("v")}),
-        at(500)));
-    auto retried = ss::apply_in_place(
-        plain,
-        ss::store_operation(ss::rotate_secret{.secret_id = "a", .client_request_token = V0,
-                                              .rotation_lambda_arn = FN,
-                                              .rotate_immediately = false}),
-        at(1000));
+    ss::store plain = created();
+    auto retried = configure_rotation(plain, V0);
     REQUIRE(retried);
     CHECK_FALSE(ss::begin_invoked_test(plain, retried.value(), ms(1000)));
     CHECK_FALSE(a(plain).rotation_progress());

@@ -714,20 +714,27 @@ TEST_CASE("snapshot v2: what a reader refuses") {
 
 namespace {
 const std::string progress_fn = "arn:aws:lambda:us-east-1:123456789012:function:rotate";
-}  // namespace
 
-TEST_CASE("snapshot v3: a rotation in progress is field 17, and only then is the file version 3") {
-  // RotateSecret with the function (RotationEnabled, the ARN, the AWSPENDING placeholder), then
-  // the progress the service begins: I25 holds.
+/// one_secret() after RotateSecret with token B and progress_fn at 2000 (RotateImmediately as
+/// given), before the service begins a rotation or a test.
+ss::secret rotate_at_2000(std::optional<bool> rotate_immediately) {
   ss::context ctx;
   ctx.now = ss::timestamp{2000};
   ctx.functions = ss::rotation_functions{progress_fn};
   auto rotated = ss::apply(one_secret(),
                            ss::rotate_secret{.secret_id = "a", .client_request_token = token_b,
-                                             .rotation_lambda_arn = progress_fn},
+                                             .rotation_lambda_arn = progress_fn,
+                                             .rotate_immediately = rotate_immediately},
                            ctx);
   REQUIRE(rotated);
-  const ss::secret plain = rotated.value().state;
+  return rotated.value().state;
+}
+}  // namespace
+
+TEST_CASE("snapshot v3: a rotation in progress is field 17, and only then is the file version 3") {
+  // RotateSecret with the function (RotationEnabled, the ARN, the AWSPENDING placeholder), then
+  // the progress the service begins: I25 holds.
+  const ss::secret plain = rotate_at_2000(std::nullopt);
   CHECK(ss::snapshot::encode(plain).substr(8, 2) == fixed(1, 2));
   const ss::secret started = ss::begin_rotation(plain, token_b, progress_fn, ss::timestamp{2000});
   const std::string without = ss::snapshot::encode(plain);
@@ -813,16 +820,7 @@ TEST_CASE("snapshot v3: what a reader refuses") {
 TEST_CASE("snapshot v4: a test of the configuration is field 18 after 17, and only then version 4") {
   // RotateSecret with RotateImmediately false, then the test the service begins: version B with
   // AWSCURRENT's value and AWSPENDING, a progress waiting for testSecret.
-  ss::context ctx;
-  ctx.now = ss::timestamp{2000};
-  ctx.functions = ss::rotation_functions{progress_fn};
-  auto configured = ss::apply(one_secret(),
-                              ss::rotate_secret{.secret_id = "a", .client_request_token = token_b,
-                                                .rotation_lambda_arn = progress_fn,
-                                                .rotate_immediately = false},
-                              ctx);
-  REQUIRE(configured);
-  const ss::secret plain = configured.value().state;
+  const ss::secret plain = rotate_at_2000(false);
   const auto tested = ss::begin_rotation_test(plain, token_b, progress_fn, ss::timestamp{2000});
   REQUIRE(tested);
   const std::string encoded = ss::snapshot::encode(*tested);

@@ -4,12 +4,25 @@
 // The end of a test of a rotation configuration (a rotation progress with `test_only`:
 // RotateSecret with RotateImmediately false and a function the service invokes;
 // rotation_progress.hpp, docs/semantics.md#rotation-progress). Shared by the transitions that end
-// a test: its outcome recorded, settling, CancelRotateSecret and DeleteSecret.
+// a test: its outcome recorded, settling, CancelRotateSecret and DeleteSecret. And the one way
+// the transitions of rotation_progress.hpp set a secret's progress (set_progress).
+
+#include <optional>
+#include <utility>
 
 #include "../secret.hpp"
 #include "secret_builder.hpp"
 
 namespace secretstage::detail {
+
+/// Gives the secret that `b` builds the rotation progress `progress` (or none), in a metadata block
+/// of its own.
+template <class Traits>
+void set_progress(secret_builder<Traits>& b, std::optional<rotation_progress> progress) {
+  auto meta = make_ref<secret_meta>(b.meta());
+  meta->extras.edit()->progress = std::move(progress);
+  b.set_meta(std::move(meta));
+}
 
 /// `s` without its test: the progress cleared, the test's version T taken out again with its
 /// AWSPENDING. Should a label other than AWSPENDING have been attached to T meanwhile (another
@@ -20,10 +33,8 @@ template <class Traits>
 [[nodiscard]] basic_secret<Traits> without_rotation_test(const basic_secret<Traits>& s) {
   const auto& p = s.rotation_progress();
   if (!p || !p->test_only) return s;
-  auto meta = make_ref<secret_meta>(s.meta());
-  meta->extras.edit().progress.reset();
   secret_builder<Traits> b(s);
-  b.set_meta(std::move(meta));
+  set_progress(b, std::nullopt);
   if constexpr (Traits::has_reserved_labels) {
     const typename Traits::version_id_type id(p->version_id);
     if (const auto* v = s.find_version(id)) {

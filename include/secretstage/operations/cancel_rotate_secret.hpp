@@ -108,7 +108,7 @@ apply(const basic_secret<Traits>& s, const basic_cancel_rotate_secret<Traits>& r
 
   auto meta = detail::make_ref<detail::secret_meta>(base.meta());
   meta->rotation_enabled = false;
-  meta->extras.edit().progress.reset();  // the service invokes no further step (rotation_progress.hpp)
+  meta->extras.edit()->progress.reset();  // the service invokes no further step (rotation_progress.hpp)
   detail::secret_builder<Traits> b(base);
   b.set_meta(std::move(meta));
   b.set_last_changed(ctx.now);

@@ -151,7 +151,7 @@ template <class Traits>
     meta->tagged = !meta->tags.empty();
   }
   if (r.add_replica_regions)
-    meta->extras.edit().replicas = detail::entries_for(*r.add_replica_regions, r.force_overwrite_replica_secret);
+    meta->extras.edit()->replicas = detail::entries_for(*r.add_replica_regions, r.force_overwrite_replica_secret);
   detail::secret_builder<Traits> b(std::move(meta));
   b.set_last_changed(ctx.now);
   if (token) {

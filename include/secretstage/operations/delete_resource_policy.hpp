@@ -86,7 +86,7 @@ apply(const basic_secret<Traits>& s, const basic_delete_resource_policy<Traits>&
   basic_delete_resource_policy_response<Traits> response{s.arn(), s.name()};
   if (!s.resource_policy()) return out{s, std::move(response)};
   auto meta = detail::make_ref<detail::secret_meta>(s.meta());
-  meta->extras.edit().resource_policy.reset();
+  meta->extras.edit()->resource_policy.reset();
   detail::secret_builder<Traits> b(s);
   b.set_meta(std::move(meta));
   b.set_last_changed(ctx.now);

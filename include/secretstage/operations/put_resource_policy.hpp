@@ -103,7 +103,7 @@ apply(const basic_secret<Traits>& s, const basic_put_resource_policy<Traits>& r,
   basic_put_resource_policy_response<Traits> response{s.arn(), s.name()};
   if (s.resource_policy() == r.resource_policy) return out{s, std::move(response)};
   auto meta = detail::make_ref<detail::secret_meta>(s.meta());
-  meta->extras.edit().resource_policy = r.resource_policy;
+  meta->extras.edit()->resource_policy = r.resource_policy;
   detail::secret_builder<Traits> b(s);
   b.set_meta(std::move(meta));
   b.set_last_changed(ctx.now);

@@ -107,7 +107,7 @@ apply(const basic_secret<Traits>& s, const basic_remove_regions_from_replication
     for (const auto& region : r.remove_replica_regions) removed = removed || e.region == region;
     if (!removed) kept.push_back(e);
   }
-  meta->extras.edit().replicas = std::move(kept);
+  meta->extras.edit()->replicas = std::move(kept);
   detail::secret_builder<Traits> b(s);
   b.set_meta(std::move(meta));
   SECRETSTAGE_TRY(next, std::move(b).finish());

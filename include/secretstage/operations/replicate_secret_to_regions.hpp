@@ -106,7 +106,7 @@ apply(const basic_secret<Traits>& s, const basic_replicate_secret_to_regions<Tra
       if (e.region == add.region) return messages::replica_region_listed(add.region);
   auto meta = detail::make_ref<detail::secret_meta>(s.meta());
   for (auto& e : detail::entries_for(r.add_replica_regions, r.force_overwrite_replica_secret))
-    meta->extras.edit().replicas.push_back(std::move(e));
+    meta->extras.edit()->replicas.push_back(std::move(e));
   detail::secret_builder<Traits> b(s);
   b.set_meta(std::move(meta));
   SECRETSTAGE_TRY(next, std::move(b).finish());

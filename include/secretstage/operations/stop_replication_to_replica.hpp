@@ -83,7 +83,7 @@ apply(const basic_secret<Traits>& s, const basic_stop_replication_to_replica<Tra
   SECRETSTAGE_TRYV(detail::resolve(s, r.secret_id));
   if (!s.is_replica()) return messages::not_a_replica();
   auto meta = detail::make_ref<detail::secret_meta>(s.meta());
-  meta->extras.edit().primary_region.reset();
+  meta->extras.edit()->primary_region.reset();
   detail::secret_builder<Traits> b(s);
   b.set_meta(std::move(meta));
   SECRETSTAGE_TRY(next, std::move(b).finish());

@@ -29,6 +29,9 @@ TEST_CASE("DeleteResourcePolicy removes the policy and sets LastChangedDate") {
   const auto s = with_policy();
   const auto t = step(s, ss::delete_resource_policy{.secret_id = "app"}, at_ms(t0 + 10));
   CHECK_FALSE(t.state.resource_policy().has_value());
+  // The policy was the secret's only extra: its out-of-line block goes with it.
+  CHECK(s.meta().extras.allocated());
+  CHECK_FALSE(t.state.meta().extras.allocated());
   CHECK(t.state.last_changed_date() == std::optional<ss::timestamp>(ss::timestamp{t0 + 10}));
   CHECK(t.response.arn == s.arn());
   CHECK(t.response.name == s.name());

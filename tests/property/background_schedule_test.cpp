@@ -29,6 +29,9 @@
 #include "support/given.hpp"
 #include "support/rc_doctest.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace background_schedule_test_property {
+
 namespace ss = secretstage;
 namespace sm = storemodel;
 
@@ -480,3 +483,5 @@ TEST_CASE("background schedule: scheduled rotations run at their windows (agains
     RC_TAG(rs.rotations > 0 ? "scheduled rotations ran" : "no scheduled rotation");
   });
 }
+
+}  // namespace background_schedule_test_property

@@ -16,6 +16,9 @@
 
 #include "support/rc_doctest.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace journal_test_property {
+
 namespace ss = secretstage;
 
 namespace {
@@ -209,3 +212,5 @@ TEST_CASE("journal: a changed byte is corruption before the end, a torn tail at 
     }
   });
 }
+
+}  // namespace journal_test_property

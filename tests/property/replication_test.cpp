@@ -20,6 +20,9 @@
 #include "support/given.hpp"
 #include "support/rc_doctest.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace replication_test_property {
+
 namespace ss = secretstage;
 using ss::testing::vid;
 
@@ -170,3 +173,5 @@ TEST_CASE("replication: replicas equal their primaries after every step; replica
     }
   });
 }
+
+}  // namespace replication_test_property

@@ -63,6 +63,9 @@
 #include "model/store_model.hpp"
 #include "support/rc_doctest.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace rotation_progress_test_property {
+
 namespace ss = secretstage;
 namespace sm = storemodel;
 
@@ -650,3 +653,5 @@ TEST_CASE("rotation progress: the service's transitions against a naive model") 
            h.saw_test_ended ? "a test ended" : (h.saw_test ? "a test began" : "no test"));
   });
 }
+
+}  // namespace rotation_progress_test_property

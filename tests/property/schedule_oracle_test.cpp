@@ -17,6 +17,9 @@
 
 #include "support/rc_doctest.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace schedule_oracle_test_property {
+
 namespace ss = secretstage;
 
 namespace {
@@ -366,3 +369,5 @@ TEST_CASE("schedule: rate and AutomaticallyAfterDays windows agree with the orac
     check_against_oracle(s.value(), e, d, std::nullopt);
   });
 }
+
+}  // namespace schedule_oracle_test_property

@@ -20,6 +20,9 @@
 #include "support/rc_doctest.hpp"
 #include "support/snapshot_check.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace snapshot_test_property {
+
 namespace ss = secretstage;
 
 namespace {
@@ -198,3 +201,5 @@ TEST_CASE("snapshot: random stores survive encode and decode") {
     if (!defect.empty()) RC_FAIL(defect);
   });
 }
+
+}  // namespace snapshot_test_property

@@ -30,6 +30,9 @@
 #include "model/reference_model.hpp"
 #include "support/rc_doctest.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace stateful_secret_test_property {
+
 namespace ss = secretstage;
 
 namespace {
@@ -815,3 +818,5 @@ TEST_CASE("random operation sequences agree with the reference model") {
     for (const auto& [k, n] : coverage()) std::cout << "  " << n << "\t" << k << '\n';
   }
 }
+
+}  // namespace stateful_secret_test_property

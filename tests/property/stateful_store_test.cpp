@@ -41,6 +41,9 @@
 #include "support/rc_doctest.hpp"
 #include "support/snapshot_check.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace stateful_store_test_property {
+
 namespace ss = secretstage;
 namespace sm = storemodel;
 
@@ -1412,3 +1415,5 @@ TEST_CASE("store: random operation sequences agree with the store model") {
   std::cout << "store property: outcomes over all steps\n";
   for (const auto& [k, n] : coverage()) std::cout << "  " << n << "\t" << k << '\n';
 }
+
+}  // namespace stateful_store_test_property

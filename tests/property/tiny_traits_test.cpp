@@ -32,6 +32,9 @@
 #include "support/rc_doctest.hpp"
 #include "support/tiny_traits.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace tiny_traits_test_property {
+
 namespace ss = secretstage;
 using tiny = ss::testing::tiny_traits;
 
@@ -494,3 +497,5 @@ TEST_CASE("tiny_traits: generic properties of random operation sequences") {
     RC_TAG(sut.last_outcome);  // one tag per sequence: the outcome of its last step
   });
 }
+
+}  // namespace tiny_traits_test_property

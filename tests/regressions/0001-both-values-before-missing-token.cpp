@@ -11,6 +11,9 @@
 
 #include "support/regression.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace regression_0001_both_values_before_missing_token {
+
 using namespace regression;
 
 namespace {
@@ -105,3 +108,5 @@ TEST_CASE("regression 0001f: UpdateSecret, raw request with both values") {
   update.secret_binary = ss::binary{'v', '1'};
   check_error(ss::apply(s, update, raw(ctx)), "InvalidParameterException", both_values_message);
 }
+
+}  // namespace regression_0001_both_values_before_missing_token

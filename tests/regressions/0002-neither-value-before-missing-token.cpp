@@ -9,6 +9,9 @@
 
 #include "support/regression.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace regression_0002_neither_value_before_missing_token {
+
 using namespace regression;
 
 namespace {
@@ -61,3 +64,5 @@ TEST_CASE(
   put.version_stages = std::vector<std::string>{"AWSCURRENT"};
   check_error(ss::apply(s, put, raw(ctx)), "InvalidRequestException", neither_value_message);
 }
+
+}  // namespace regression_0002_neither_value_before_missing_token

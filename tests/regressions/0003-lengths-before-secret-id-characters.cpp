@@ -14,6 +14,9 @@
 
 #include "support/regression.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace regression_0003_lengths_before_secret_id_characters {
+
 using namespace regression;
 
 TEST_CASE("regression 0003a: UpdateSecret, invalid SecretId characters and a 31-character token") {
@@ -69,3 +72,5 @@ TEST_CASE(
   check_error(ss::apply(s, put, raw(ctx)), "ValidationException",
               validation("versionStages", "less than or equal to 256"));
 }
+
+}  // namespace regression_0003_lengths_before_secret_id_characters

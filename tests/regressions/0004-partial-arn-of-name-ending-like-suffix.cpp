@@ -9,6 +9,9 @@
 
 #include "support/regression.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace regression_0004_partial_arn_of_name_ending_like_suffix {
+
 using namespace regression;
 
 TEST_CASE("regression 0004a: UpdateSecretVersionStage by the partial ARN of svc-a1b2c3") {
@@ -56,3 +59,5 @@ TEST_CASE(
   check_error(ss::apply(s, stage, ctx), "ResourceNotFoundException",
               "Secrets Manager can't find the specified secret.");
 }
+
+}  // namespace regression_0004_partial_arn_of_name_ending_like_suffix

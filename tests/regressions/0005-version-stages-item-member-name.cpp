@@ -13,6 +13,9 @@
 
 #include "support/regression.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace regression_0005_version_stages_item_member_name {
+
 using namespace regression;
 
 namespace {
@@ -69,3 +72,5 @@ TEST_CASE("regression 0005c: PutSecretValue without a value and with a 257-chara
   put.version_stages = std::vector<std::string>{std::string(257, 'x')};
   check_error(ss::apply(s, put, raw(ctx)), "ValidationException", too_long_label_message);
 }
+
+}  // namespace regression_0005_version_stages_item_member_name

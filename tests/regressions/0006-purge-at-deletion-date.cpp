@@ -19,6 +19,9 @@
 
 #include "support/regression.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace regression_0006_purge_at_deletion_date {
+
 using namespace regression;
 
 namespace {
@@ -79,3 +82,5 @@ TEST_CASE("regression 0006: a scheduled secret is purged at exactly its DeletedD
   CHECK(again.value().state.find("db")->arn().str() != first_arn);
   CHECK(ss::check_store_invariants(again.value().state).empty());
 }
+
+}  // namespace regression_0006_purge_at_deletion_date

@@ -15,6 +15,9 @@
 
 #include "tools/builtin_function.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace builtin_function_test {
+
 namespace ss = secretstage;
 using json = nlohmann::json;
 
@@ -227,3 +230,5 @@ TEST_CASE("a failed built-in step is retried from createSecret, as any function'
   CHECK(f.labels("app/db") == std::map<std::string, std::set<std::string>>{
                                   {T1, {"AWSPREVIOUS"}}, {T2, {"AWSCURRENT"}}});
 }
+
+}  // namespace builtin_function_test

@@ -8,6 +8,9 @@
 
 #include "tools/check_rotation.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace check_rotation_test {
+
 namespace check = secretstage::tools::check;
 
 namespace {
@@ -222,3 +225,5 @@ TEST_CASE("the report: a row per kind of fault, each violation with its trace") 
   CHECK(json["runs"][1]["trace"][1]["labels"][0]["value"] == "#1");
   CHECK(json["runs"][1]["end"][1]["labels"][0] == "AWSCURRENT");
 }
+
+}  // namespace check_rotation_test

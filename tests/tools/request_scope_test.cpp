@@ -8,6 +8,9 @@
 
 #include "tools/request_scope.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace request_scope_test {
+
 namespace tools = secretstage::tools;
 
 TEST_CASE("scope_region: the Region of a SigV4 credential scope") {
@@ -61,3 +64,5 @@ TEST_CASE("is_loopback: what --listen allows without --credentials") {
     CHECK_FALSE(tools::is_loopback(other));
   }
 }
+
+}  // namespace request_scope_test

@@ -8,6 +8,9 @@
 
 #include "tools/rotation_function_spec.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace rotation_function_spec_test {
+
 namespace ss = secretstage;
 
 namespace {
@@ -31,3 +34,5 @@ TEST_CASE("parse_rotation_function_spec") {
     CHECK(!ss::tools::parse_rotation_function_spec(bad));
   }
 }
+
+}  // namespace rotation_function_spec_test

@@ -11,6 +11,9 @@
 
 #include <secretstage/detail/algorithm.hpp>
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace algorithm_test {
+
 namespace sd = secretstage::detail;
 
 namespace {
@@ -71,3 +74,5 @@ TEST_CASE("lower_bound, find, find_if, any_of, all_of and reverse agree with the
     CHECK(ours == theirs);
   }
 }
+
+}  // namespace algorithm_test

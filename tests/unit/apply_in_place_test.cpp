@@ -13,6 +13,9 @@
 
 #include "support/given.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace apply_in_place_test {
+
 namespace ss = secretstage;
 using ss::testing::vid;
 
@@ -161,3 +164,5 @@ TEST_CASE("apply_in_place on a store_operation, and on operations that add or re
   CHECK(st.find("new")->version_of("AWSCURRENT") == vid(501));
   CHECK(ss::check_store_invariants(st).empty());
 }
+
+}  // namespace apply_in_place_test

@@ -16,6 +16,9 @@
 #include "support/given.hpp"
 #include "support/tiny_traits.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace background_test {
+
 namespace ss = secretstage;
 using ss::testing::aws_map;
 using ss::testing::version_labels;
@@ -287,3 +290,5 @@ TEST_CASE("purge: a secret goes when its DeletedDate comes (DeletedDate ≤ now)
     CHECK(out.state == st);
   }
 }
+
+}  // namespace background_test

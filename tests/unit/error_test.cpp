@@ -16,6 +16,9 @@
 
 #include "support/aws_text.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace error_test {
+
 namespace ss = secretstage;
 
 namespace {
@@ -178,3 +181,5 @@ TEST_CASE("ok() is a successful result<void>; an error converts to a failed one"
   CHECK(bad.error() == ss::error{ss::errc::invalid_request, "no"});
   CHECK_THROWS_AS(bad.value(), std::system_error);
 }
+
+}  // namespace error_test

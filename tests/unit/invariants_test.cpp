@@ -14,6 +14,9 @@
 
 #include "support/given.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace invariants_test {
+
 namespace ss = secretstage;
 using ss::testing::at;
 using ss::testing::given;
@@ -220,3 +223,5 @@ TEST_CASE("the builder refuses a state past the label quota, so label_quota_resp
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code == ss::errc::limit_exceeded);
 }
+
+}  // namespace invariants_test

@@ -12,6 +12,9 @@
 
 #include "support/given.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace io_test {
+
 namespace ss = secretstage;
 using ss::testing::given;
 using ss::testing::step;
@@ -287,3 +290,5 @@ TEST_CASE("BatchGetSecretValue prints each value as GetSecretValue's response, t
   CHECK(print(r) == "BatchGetSecretValueResponse{SecretValues=[GetSecretValueResponse{ARN=arn:a, Name=a, "
                     "VersionId=v1, VersionStages=[AWSCURRENT], CreatedDate=1.000}], NextToken=t}");
 }
+
+}  // namespace io_test

@@ -12,6 +12,9 @@
 #include "support/aws_text.hpp"
 #include "support/tiny_traits.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace label_set_test {
+
 namespace ss = secretstage;
 namespace text = ss::testing::aws_text;
 
@@ -146,3 +149,5 @@ TEST_CASE("iteration is in label order") {
   const auto s = ss::basic_label_set<int, 10>::from(input).value();
   CHECK(std::vector<int>(s.begin(), s.end()) == std::vector<int>{4, 7, 9});
 }
+
+}  // namespace label_set_test

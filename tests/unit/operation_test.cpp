@@ -11,6 +11,9 @@
 #include "support/aws_text.hpp"
 #include "support/given.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace operation_test {
+
 namespace ss = secretstage;
 using ss::testing::given;
 using ss::testing::vid;
@@ -58,3 +61,5 @@ TEST_CASE("apply on an operation passes errors through unchanged") {
                                                      .secret_string = "x"};
   CHECK_AWS_ERROR(ss::testing::fail(s, missing), ss::errc::resource_not_found, ss::testing::aws_text::not_found);
 }
+
+}  // namespace operation_test

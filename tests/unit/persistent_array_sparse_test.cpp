@@ -12,6 +12,9 @@
 
 #include <secretstage/detail/persistent_array.hpp>
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace persistent_array_sparse_test {
+
 namespace {
 
 using array = secretstage::detail::persistent_array<std::uint64_t>;
@@ -129,3 +132,5 @@ TEST_CASE("persistent_array: random sets, appends and clears against a sparse or
     for (const auto& [old, old_oracle] : history) check(old, old_oracle);
   }
 }
+
+}  // namespace persistent_array_sparse_test

@@ -13,6 +13,9 @@
 
 #include <secretstage/detail/persistent_array.hpp>
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace persistent_array_test {
+
 namespace {
 
 using array = secretstage::detail::persistent_array<std::uint64_t>;
@@ -150,3 +153,5 @@ TEST_CASE("persistent_array: holds pointers, as the version index does") {
   CHECK(b.get(0) == nullptr);
   CHECK(a.get(0) == &x);
 }
+
+}  // namespace persistent_array_test

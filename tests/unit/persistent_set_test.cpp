@@ -12,6 +12,9 @@
 
 #include <secretstage/detail/persistent_set.hpp>
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace persistent_set_test {
+
 namespace {
 
 struct item : secretstage::detail::counted {
@@ -310,3 +313,5 @@ TEST_CASE("insert_in_place on an empty set, and a replaced element is released")
   CHECK(old.use_count() == 1);  // the set dropped its reference to the replaced element
   CHECK((*s.find(2))->payload == 2);
 }
+
+}  // namespace persistent_set_test

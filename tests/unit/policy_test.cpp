@@ -9,6 +9,9 @@
 
 #include <secretstage/policy.hpp>
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace policy_test {
+
 namespace ss = secretstage;
 namespace pol = secretstage::policy;
 
@@ -483,3 +486,5 @@ TEST_CASE("policy: glob_match, IAM's wildcards") {
   CHECK_FALSE(glob_match("s3:*", "secretsmanager:GetSecretValue"));
   CHECK_FALSE(glob_match("?", ""));
 }
+
+}  // namespace policy_test

@@ -11,6 +11,9 @@
 #include <secretstage/rotation_progress.hpp>
 #include <secretstage/store_operation.hpp>
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace rotation_progress_test {
+
 namespace ss = secretstage;
 using ss::rotation_step;
 
@@ -424,3 +427,5 @@ TEST_CASE("rotation test: none runs without a current value, with AWSPENDING att
     CHECK_FALSE(ss::rotation_progress_well_formed(p));
   }
 }
+
+}  // namespace rotation_progress_test

@@ -19,6 +19,9 @@
 #include "support/aws_text.hpp"
 #include "support/given.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace rotation_test {
+
 namespace ss = secretstage;
 namespace text = ss::testing::aws_text;
 using ss::testing::aws_map;
@@ -491,3 +494,5 @@ TEST_CASE("rotate_synchronously with RotateImmediately=false runs only testSecre
     CHECK_AWS_ERROR(failed(rotate_now(st, r, t.next(), "unused")), ss::errc::invalid_request, in_progress);
   }
 }
+
+}  // namespace rotation_test

@@ -12,6 +12,9 @@
 
 #include <secretstage/schedule.hpp>
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace schedule_test {
+
 namespace ss = secretstage;
 using kind = ss::rotation_schedule::kind;
 
@@ -361,3 +364,5 @@ TEST_CASE("AutomaticallyAfterDays as DescribeSecret computes it from the schedul
   CHECK(ss::automatically_after_days(parse("cron(0 10 * * ? *)"), early, early) == 1);
   CHECK(ss::automatically_after_days(parse("cron(0 0 1 * ? *)"), t, t) == 27);
 }
+
+}  // namespace schedule_test

@@ -12,6 +12,9 @@
 
 #include "support/given.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace secret_test {
+
 namespace ss = secretstage;
 using ss::testing::aws_map;
 using ss::testing::at;
@@ -254,3 +257,5 @@ TEST_CASE("the input state is unchanged after every transition, successful or no
   }
   CHECK(failures == 4);  // token conflict, AWSCURRENT removal, missing RemoveFromVersionId, unknown secret
 }
+
+}  // namespace secret_test

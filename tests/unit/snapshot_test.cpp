@@ -23,6 +23,9 @@
 #include <secretstage/snapshot.hpp>
 #include <secretstage/store_operation.hpp>
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace snapshot_test {
+
 namespace ss = secretstage;
 using ss::snapshot_errc;
 
@@ -934,3 +937,5 @@ TEST_CASE("snapshot: a replica's primary Region and a primary's replicas (format
     CHECK(decode_secret_error(frame(secret_kind, p.record(), 3)).code == snapshot_errc::malformed);
   }
 }
+
+}  // namespace snapshot_test

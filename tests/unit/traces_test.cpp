@@ -10,6 +10,9 @@
 
 #include "support/given.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace traces_test {
+
 namespace ss = secretstage;
 using ss::testing::aws_map;
 using ss::testing::step;
@@ -167,3 +170,5 @@ TEST_CASE("T9: a custom PENDING label, AWSCURRENT moved onto it, then PENDING re
   s = step(s, uvs("PENDING", v2, none), t.next()).state;
   CHECK(version_labels(s) == aws_map{{v1, {PREV}}, {v2, {C}}});
 }
+
+}  // namespace traces_test

@@ -12,6 +12,9 @@
 
 #include "support/tiny_traits.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace traits_test {
+
 namespace ss = secretstage;
 
 // A named namespace, not an anonymous one: clang would warn that the members a failed check never
@@ -140,3 +143,5 @@ TEST_CASE("secret_traits: a domain without reserved labels works through the ope
   CHECK(made.value().state.version_count() == 1);
   CHECK(made.value().state.label_count() == 0);  // no reserved labels: no AWSCURRENT
 }
+
+}  // namespace traits_test

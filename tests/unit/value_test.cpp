@@ -6,6 +6,9 @@
 
 #include <secretstage/value.hpp>
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace value_test {
+
 namespace ss = secretstage;
 
 namespace {
@@ -99,3 +102,5 @@ TEST_CASE("values are copied byte for byte, at every length and alignment") {
     CHECK(secretstage::detail::copy_value_binary(bytes) == bytes);
   }
 }
+
+}  // namespace value_test

@@ -16,6 +16,9 @@
 #include "support/aws_text.hpp"
 #include "wire/wire_support.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace errors_test {
+
 namespace ss = secretstage;
 namespace aj = secretstage::aws_json;
 namespace text = secretstage::testing::aws_text;
@@ -524,3 +527,5 @@ TEST_CASE("mutated AWS CLI bodies: nothing throws, every answer is JSON, errors 
   CHECK(ok > 100);
   CHECK(failed > 1000);
 }
+
+}  // namespace errors_test

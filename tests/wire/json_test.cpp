@@ -14,6 +14,9 @@
 
 #include <secretstage/detail/json.hpp>
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace json_test {
+
 namespace sj = secretstage::detail::json;
 using njson = nlohmann::json;
 
@@ -418,3 +421,5 @@ TEST_CASE("base64: RFC 4648 vectors, every byte value, and the defects") {
   CHECK(sj::base64_decode("Zm9v\nZm9v").defect == sj::base64_defect::length);
   CHECK(sj::base64_decode("Zm9vZm9\n").defect == sj::base64_defect::character);
 }
+
+}  // namespace json_test

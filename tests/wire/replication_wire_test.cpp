@@ -13,6 +13,9 @@
 
 #include "wire/wire_support.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace replication_wire_test {
+
 namespace ss = secretstage;
 namespace aj = ss::aws_json;
 using ss::testing::wire::at_ms;
@@ -124,3 +127,5 @@ TEST_CASE("wire: ReplicationStatus and PrimaryRegion in responses") {
   CHECK(aj::error_body(refused.error()) ==
         R"({"__type":"InvalidParameterException","Message":"Operation not permitted on a replica secret. Call must be made in primary secret's region."})");
 }
+
+}  // namespace replication_wire_test

@@ -12,6 +12,9 @@
 
 #include "wire/wire_support.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace requests_test {
+
 namespace ss = secretstage;
 using ss::testing::wire::parsed;
 
@@ -311,3 +314,5 @@ TEST_CASE("JSON forms the CLI never sends are read all the same") {
   CHECK(parsed<ss::list_secrets>("ListSecrets", "null") == ss::list_secrets{});
   CHECK(parsed<ss::get_random_password>("GetRandomPassword", "") == ss::get_random_password{});
 }
+
+}  // namespace requests_test

@@ -10,6 +10,9 @@
 
 #include "wire/wire_support.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace resource_policy_wire_test {
+
 namespace ss = secretstage;
 namespace aj = ss::aws_json;
 using ss::testing::wire::at_ms;
@@ -125,3 +128,5 @@ TEST_CASE("wire: the policy errors as AWS sends them") {
   CHECK(json::parse(malformed.answer.body) ==
         json({{"__type", "MalformedPolicyDocumentException"}, {"Message", "This policy has invalid syntax."}}));
 }
+
+}  // namespace resource_policy_wire_test

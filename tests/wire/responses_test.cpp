@@ -15,6 +15,9 @@
 
 #include "wire/wire_support.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace responses_test {
+
 namespace ss = secretstage;
 namespace aj = secretstage::aws_json;
 using ss::testing::vid;
@@ -384,3 +387,5 @@ TEST_CASE("the remaining response shapes, built directly") {
   CHECK(aj::response_body(ss::store_operation_response(ss::tag_resource_response{})).empty());
   CHECK(aj::response_body(ss::store_operation_response(ss::untag_resource_response{})).empty());
 }
+
+}  // namespace responses_test

@@ -25,6 +25,9 @@
 #include "support/aws_text.hpp"
 #include "support/given.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace service_test {
+
 namespace ss = secretstage;
 namespace text = ss::testing::aws_text;
 using json = nlohmann::json;
@@ -1025,3 +1028,5 @@ TEST_CASE("service: readers and writers at once: reads see whole commits, writes
   CHECK(observed.load() == 1 + writers * puts_per_writer);
   CHECK(labels_of(s, "app/db").size() == 1 + writers * puts_per_writer);
 }
+
+}  // namespace service_test

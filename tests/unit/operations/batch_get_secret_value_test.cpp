@@ -21,6 +21,9 @@
 #include "support/given.hpp"
 #include "support/tiny_traits.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace batch_get_secret_value_test {
+
 namespace ss = secretstage;
 using ss::filter_key;
 using ss::testing::vid;
@@ -297,3 +300,5 @@ TEST_CASE("only for domains with reserved labels (it reads AWSCURRENT)") {
   static_assert(batch_for<ss::aws_traits>);
   static_assert(!batch_for<ss::testing::tiny_traits>);
 }
+
+}  // namespace batch_get_secret_value_test

@@ -19,6 +19,9 @@
 
 #include "support/operation_test.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace cancel_rotate_secret_test {
+
 namespace ss = secretstage;
 using namespace ss::testing::operation_test;
 
@@ -258,3 +261,5 @@ TEST_CASE("CancelRotateSecret in a domain without reserved labels: rotation off,
   CHECK(out.value().state == s);
   CHECK(out.value().response.version_id == std::nullopt);
 }
+
+}  // namespace cancel_rotate_secret_test

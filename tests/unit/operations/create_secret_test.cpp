@@ -9,6 +9,9 @@
 
 #include "support/operation_test.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace create_secret_test {
+
 namespace ss = secretstage;
 using namespace ss::testing::operation_test;
 
@@ -254,3 +257,5 @@ TEST_CASE("CreateSecret for the tiny traits: a version with no reserved label is
   CHECK(t.state.is_deprecated(3));
   CHECK(t.response.version_id == 3);
 }
+
+}  // namespace create_secret_test

@@ -11,6 +11,9 @@
 #include "resource_policy_support.hpp"
 #include "support/operation_test.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace delete_resource_policy_test {
+
 namespace ss = secretstage;
 using namespace ss::testing::operation_test;
 namespace pt = ss::testing::policy_text;
@@ -68,3 +71,5 @@ TEST_CASE("DeleteResourcePolicy: errors, and the policy stays") {
     CHECK(deleted.state.find("app")->resource_policy() == std::optional<std::string>(pt::account_read));
   }
 }
+
+}  // namespace delete_resource_policy_test

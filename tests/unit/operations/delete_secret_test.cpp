@@ -13,6 +13,9 @@
 
 #include "support/operation_test.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace delete_secret_test {
+
 namespace ss = secretstage;
 using namespace ss::testing::operation_test;
 
@@ -263,3 +266,5 @@ TEST_CASE("ForceDeleteWithoutRecovery on an unknown secret succeeds, changes not
     CHECK(u.response.name == "app");
   }
 }
+
+}  // namespace delete_secret_test

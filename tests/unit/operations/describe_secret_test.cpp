@@ -21,6 +21,9 @@
 #include "support/given.hpp"
 #include "support/tiny_traits.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace describe_secret_test {
+
 namespace ss = secretstage;
 using ss::testing::vid;
 using labels = std::vector<std::string>;
@@ -305,3 +308,5 @@ TEST_CASE("the same query on the secret itself, and for a domain without reserve
     CHECK(bare.value().response.version_ids_to_stages.empty());
   }
 }
+
+}  // namespace describe_secret_test

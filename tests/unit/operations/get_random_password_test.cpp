@@ -13,6 +13,9 @@
 
 #include "support/given.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace get_random_password_test {
+
 namespace ss = secretstage;
 
 namespace {
@@ -271,3 +274,5 @@ TEST_CASE("GetRandomPassword in a store leaves the store unchanged") {
   auto bad = apply(st, ss::get_random_password{.password_length = 0}, seeded(5));
   CHECK_FALSE(bad.has_value());
 }
+
+}  // namespace get_random_password_test

@@ -12,6 +12,9 @@
 #include "resource_policy_support.hpp"
 #include "support/operation_test.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace get_resource_policy_test {
+
 namespace ss = secretstage;
 using namespace ss::testing::operation_test;
 namespace pt = ss::testing::policy_text;
@@ -82,3 +85,5 @@ TEST_CASE("GetResourcePolicy on one secret: the same answer, the state returned 
   CHECK_AWS_ERROR(fail(s, ss::get_resource_policy{.secret_id = "other"}, at_ms(t0)), ss::errc::resource_not_found,
                   text::not_found);
 }
+
+}  // namespace get_resource_policy_test

@@ -21,6 +21,9 @@
 #include "support/given.hpp"
 #include "support/tiny_traits.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace get_secret_value_test {
+
 namespace ss = secretstage;
 using ss::testing::vid;
 using labels = std::vector<std::string>;
@@ -372,3 +375,5 @@ TEST_CASE("a domain without reserved labels reads by VersionId or VersionStage o
   REQUIRE_FALSE(missing.has_value());
   CHECK_ERROR(missing.error(), "ResourceNotFoundException", no_value_for_stage("z"));
 }
+
+}  // namespace get_secret_value_test

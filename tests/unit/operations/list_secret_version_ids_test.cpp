@@ -22,6 +22,9 @@
 #include "support/given.hpp"
 #include "support/tiny_traits.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace list_secret_version_ids_test {
+
 namespace ss = secretstage;
 using ss::testing::vid;
 using labels = std::vector<std::string>;
@@ -321,3 +324,5 @@ TEST_CASE("the same query on the secret itself, and for a domain without reserve
   CHECK(rest.value().response.versions[0].version_stages.empty());
   CHECK_FALSE(rest.value().response.next_token.has_value());
 }
+
+}  // namespace list_secret_version_ids_test

@@ -22,6 +22,9 @@
 #include "support/given.hpp"
 #include "support/tiny_traits.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace list_secrets_test {
+
 namespace ss = secretstage;
 using ss::filter_key;
 using ss::testing::vid;
@@ -439,3 +442,5 @@ TEST_CASE("a domain without reserved labels lists the same way") {
   CHECK(r.value().response.secret_list[1].name == "b");
   CHECK_FALSE(r.value().response.next_token.has_value());
 }
+
+}  // namespace list_secrets_test

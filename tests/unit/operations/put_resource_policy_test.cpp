@@ -11,6 +11,9 @@
 #include "resource_policy_support.hpp"
 #include "support/operation_test.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace put_resource_policy_test {
+
 namespace ss = secretstage;
 using namespace ss::testing::operation_test;
 namespace pt = ss::testing::policy_text;
@@ -162,3 +165,5 @@ TEST_CASE("PutResourcePolicy in a store: by name, ARN and partial ARN; others un
   CHECK_AWS_ERROR(ss::testing::fail(st, put(pt::account_read, false, "nope"), at_ms(t0 + 1)),
                   ss::errc::resource_not_found, text::not_found);
 }
+
+}  // namespace put_resource_policy_test

@@ -11,6 +11,9 @@
 
 #include "support/operation_test.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace put_secret_value_test {
+
 namespace ss = secretstage;
 using namespace ss::testing::operation_test;
 using labels = std::vector<std::string>;
@@ -460,3 +463,5 @@ TEST_CASE("tiny traits: quota 4 reached exactly, the fifth label fails") {
   CHECK(moved.state.labels_of(3).size() == 2);
   CHECK(moved.state.labels_of(2).size() == 2);
 }
+
+}  // namespace put_secret_value_test

@@ -13,6 +13,9 @@
 
 #include "support/operation_test.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace replication_test {
+
 namespace ss = secretstage;
 using namespace ss::testing::operation_test;
 
@@ -358,3 +361,5 @@ TEST_CASE("a replica does not carry its primary's rotation in progress: the prim
   // The replica still has the pending version and its label, as the primary has them.
   CHECK(version_labels(in(t.state, west)) == version_labels(in(t.state, east)));
 }
+
+}  // namespace replication_test

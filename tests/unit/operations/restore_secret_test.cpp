@@ -13,6 +13,9 @@
 
 #include "support/operation_test.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace restore_secret_test {
+
 namespace ss = secretstage;
 using namespace ss::testing::operation_test;
 
@@ -184,3 +187,5 @@ TEST_CASE("RestoreSecret on one secret (the per-secret form)") {
   CHECK_AWS_ERROR(ss::testing::fail(s, ss::restore_secret{.secret_id = "other"}, at_ms(t0)),
                   ss::errc::resource_not_found, text::not_found);
 }
+
+}  // namespace restore_secret_test

@@ -17,6 +17,9 @@
 
 #include "support/operation_test.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace rotate_secret_test {
+
 namespace ss = secretstage;
 using namespace ss::testing::operation_test;
 using labels = std::vector<std::string>;
@@ -646,3 +649,5 @@ TEST_CASE("rotation_functions is a set of ARNs") {
   CHECK_FALSE(fns.can_invoke(""));
   CHECK(none.with(FN).with(FN2) == fns);
 }
+
+}  // namespace rotate_secret_test

@@ -12,6 +12,9 @@
 
 #include "support/operation_test.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace tag_resource_test {
+
 namespace ss = secretstage;
 using namespace ss::testing::operation_test;
 using tags = std::vector<ss::tag>;
@@ -157,3 +160,5 @@ TEST_CASE("TagResource in a store: by name, ARN and partial ARN") {
   REQUIRE_FALSE(res.has_value());
   CHECK_AWS_ERROR(res.error(), ss::errc::resource_not_found, text::not_found);
 }
+
+}  // namespace tag_resource_test

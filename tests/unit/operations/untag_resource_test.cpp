@@ -17,6 +17,9 @@
 
 #include "support/operation_test.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace untag_resource_test {
+
 namespace ss = secretstage;
 using namespace ss::testing::operation_test;
 using tags = std::vector<ss::tag>;
@@ -161,3 +164,5 @@ TEST_CASE("Tags: absent until a tag is attached, [] after the last is removed (r
     CHECK_FALSE(same.value().state.find("plain")->ever_tagged());
   }
 }
+
+}  // namespace untag_resource_test

@@ -10,6 +10,9 @@
 
 #include "support/operation_test.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace update_secret_test {
+
 namespace ss = secretstage;
 using namespace ss::testing::operation_test;
 
@@ -259,3 +262,5 @@ TEST_CASE("UpdateSecret for the tiny traits: metadata and an unlabelled new vers
   CHECK(version_labels(t.state) == ss::testing::version_map<tiny>{{1, {}}, {2, {'a'}}, {3, {}}});
   CHECK(t.response.version_id == 3);
 }
+
+}  // namespace update_secret_test

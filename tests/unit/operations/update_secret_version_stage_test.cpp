@@ -11,6 +11,9 @@
 
 #include "support/operation_test.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace update_secret_version_stage_test {
+
 namespace ss = secretstage;
 using namespace ss::testing::operation_test;
 using labels = std::vector<std::string>;
@@ -442,3 +445,5 @@ TEST_CASE("tiny traits: no reserved labels, so no label ever appears as a side e
   const auto u = step(t.state, uvs_t{.secret_id = "t", .version_stage = 'c', .remove_from_version_id = 3});
   CHECK(u.state.label_count() == 1);
 }
+
+}  // namespace update_secret_version_stage_test

@@ -12,6 +12,9 @@
 #include "resource_policy_support.hpp"
 #include "support/operation_test.hpp"
 
+// Its own namespace: the batched build (SECRETSTAGE_FAST_TEST_BUILD) joins test files.
+namespace validate_resource_policy_test {
+
 namespace ss = secretstage;
 using namespace ss::testing::operation_test;
 namespace pt = ss::testing::policy_text;
@@ -95,3 +98,5 @@ TEST_CASE("ValidateResourcePolicy: errors in order") {
     CHECK(step(deleted.state, validate(pt::account_read), at_ms(t0 + 2)).response.policy_validation_passed);
   }
 }
+
+}  // namespace validate_resource_policy_test

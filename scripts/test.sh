@@ -11,7 +11,8 @@
 #   its background sweep), the header self-containment check and the fuzz-corpus replays are left
 #   to the full tier.
 #
-# ./scripts/test.sh --full — CI's tier (.ci/run; about 60 minutes on 2 cores, 3578 s on 2026-12-07):
+# ./scripts/test.sh --full — CI's tier (.ci/run; about 70 minutes on the slow 2-core VM, 4188 s on
+#   2026-12-08; every build compiles the unit, property and wire tests in batches):
 #   1. Meson + clang++ in Release (-O3, NDEBUG; build-meson-clang): meson test (see meson_clang),
 #      then the benchmark step, meson test --benchmark (smoke pass, server benchmark smoke run,
 #      compile-time budget);
@@ -21,9 +22,9 @@
 #   4. CMake + g++ with ThreadSanitizer (build-cmake-tsan): the service and server concurrency tests,
 #      and the server's rotation workers running built-in and exec: functions;
 #   5. CMake + g++ with AddressSanitizer + UndefinedBehaviorSanitizer and -D_GLIBCXX_ASSERTIONS
-#      (build-cmake-asan): ctest;
-#   6. CMake + Ninja + g++ in Release (-O3, NDEBUG; build-cmake-release): ctest, consumers
-#      included, last, so its summary is the final line.
+#      (build-cmake-asan): ctest but the consumer projects and the system runs (see sanitizers);
+#   6. CMake + Ninja + g++ in Release (-O3, NDEBUG; build-cmake-release): ctest, consumers and
+#      system runs included, last, so its summary is the final line.
 #   Both Release builds compile everything (tests, examples, tools, benchmarks) warning-free.
 #
 # A failing step does not stop the later ones; the exit code is non-zero if any step failed.
@@ -37,7 +38,7 @@ full=0
 case ${1:-} in
   '') ;;
   --full) full=1 ;;
-  -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+  -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
   *) echo "test.sh: unknown option $1 (--full runs CI's tier)" >&2; exit 2 ;;
 esac
 

@@ -93,7 +93,8 @@ meson_clang() {
 # - not the header self-containment check (both Release builds compile it) nor the corpus replays
 #   (the fuzz step runs the same targets under ASan + UBSan, from the same corpus);
 # - 250 random cases per property (the two Release builds draw 1000);
-# - the unit, property and wire tests compiled in batches, with precompiled headers.
+# - the unit, property and wire tests compiled in batches (g++: without precompiled headers; see
+#   secretstage_test_batches in CMakeLists.txt).
 # Warnings are errors in the two Release builds, which compile everything; the sanitizer builds
 # look for memory and thread errors, and g++'s flow warnings under instrumentation at -O1 are not
 # the code's (the cmake_build default -DSECRETSTAGE_WERROR=ON is overridden below).
